@@ -1,0 +1,150 @@
+// Package gazetteer embeds the UK name and place lists deid ships (first
+// names, surnames, places, counties, postcode districts with population) and
+// parses them once into read-only tables.
+//
+// Sources and licences: data/LICENSE.md. The tables returned by Default are
+// shared and must never be modified by callers.
+package gazetteer
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+//go:embed data/*.tsv data/*.txt
+var files embed.FS
+
+// FirstName is one ONS first name with its frequency.
+type FirstName struct {
+	Name        string
+	Sex         string // "F" or "M"
+	Count       int    // registrations 1996–2024
+	YearsActive int
+	HistoricTop bool // in a historic top-100 list 1904–2024
+}
+
+// Place is one OS Open Names populated place.
+type Place struct {
+	Name    string
+	Type    string // City, Town, Village, Hamlet, Suburban Area, Other Settlement
+	Country string
+}
+
+// District is one postcode district (outward code).
+type District struct {
+	Outcode    string
+	Population int // Census 2011; 0 when unknown (non-geographic, retired)
+	PostTown   string
+	Areas      []string
+	AdminArea  string
+	Region     string
+}
+
+// Gazetteer holds every parsed list. Read-only after Default returns it.
+type Gazetteer struct {
+	FirstNames []FirstName         // sorted by descending count
+	Surnames   []string            // UK (weighted order) then US census fallback, deduplicated
+	SurnameWt  map[string]float64  // UK surname weight in percent, lower-case key
+	Places     []Place             // OS Open Names
+	Counties   []string            // counties, unitary authorities, nations
+	AdminAreas []string            // local authority names
+	TownAreas  []string            // towns and areas named by postcode district
+	Districts  map[string]District // by upper-case outcode
+}
+
+var (
+	once sync.Once
+	def  *Gazetteer
+)
+
+// Default returns the embedded gazetteer, parsed on first use. The embedded
+// files are part of the binary, so parsing cannot fail at run time; a broken
+// file is caught by the package tests.
+func Default() *Gazetteer {
+	once.Do(func() { def = parse() })
+	return def
+}
+
+func lines(name string) [][]string {
+	b, err := files.ReadFile("data/" + name)
+	if err != nil {
+		panic("gazetteer: embedded file missing: " + name)
+	}
+	var out [][]string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 1<<16), 1<<20)
+	for sc.Scan() {
+		t := strings.TrimRight(sc.Text(), "\r")
+		if t == "" {
+			continue
+		}
+		out = append(out, strings.Split(t, "\t"))
+	}
+	return out
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(s))
+	return n
+}
+
+func parse() *Gazetteer {
+	g := &Gazetteer{SurnameWt: map[string]float64{}, Districts: map[string]District{}}
+	for i, f := range lines("uk_first_names_counts.tsv") {
+		if i == 0 || len(f) < 5 {
+			continue
+		}
+		g.FirstNames = append(g.FirstNames, FirstName{Name: f[0], Sex: f[1], Count: atoi(f[2]), YearsActive: atoi(f[3]), HistoricTop: f[4] == "1"})
+	}
+	seen := map[string]bool{}
+	for i, f := range lines("uk_surnames_faker_en_GB.tsv") {
+		if i == 0 || len(f) < 2 {
+			continue
+		}
+		w, _ := strconv.ParseFloat(f[1], 64)
+		g.SurnameWt[strings.ToLower(f[0])] = w
+		if !seen[strings.ToLower(f[0])] {
+			seen[strings.ToLower(f[0])] = true
+			g.Surnames = append(g.Surnames, f[0])
+		}
+	}
+	for _, f := range lines("us_census2010_surnames_top1000.txt") {
+		if !seen[strings.ToLower(f[0])] {
+			seen[strings.ToLower(f[0])] = true
+			g.Surnames = append(g.Surnames, f[0])
+		}
+	}
+	for i, f := range lines("uk_places_os_open_names.tsv") {
+		if i == 0 || len(f) < 3 {
+			continue
+		}
+		g.Places = append(g.Places, Place{Name: f[0], Type: f[1], Country: f[2]})
+	}
+	for _, f := range lines("uk_counties.txt") {
+		g.Counties = append(g.Counties, f[0])
+	}
+	for _, f := range lines("uk_admin_areas_doogal.txt") {
+		g.AdminAreas = append(g.AdminAreas, f[0])
+	}
+	for _, f := range lines("uk_towns_areas_doogal.txt") {
+		g.TownAreas = append(g.TownAreas, f[0])
+	}
+	for i, f := range lines("uk_postcode_districts.tsv") {
+		if i == 0 || len(f) < 9 {
+			continue
+		}
+		var areas []string
+		for _, a := range strings.Split(f[6], ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				areas = append(areas, a)
+			}
+		}
+		d := District{Outcode: strings.ToUpper(f[0]), Population: atoi(f[1]), PostTown: f[5], Areas: areas, AdminArea: f[7], Region: f[8]}
+		g.Districts[d.Outcode] = d
+	}
+	return g
+}
