@@ -1,0 +1,56 @@
+# deid: see README.md. Every target runs on a fresh clone with what .ci/run installs.
+GO        ?= go
+BIN       := bin/deid
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+DEMO_DIR  ?= build/demo
+# A fixed, public demo key: the demo's data is synthetic. Real runs take the
+# key from the environment (DEID_KEY) or a key file, never from here.
+DEMO_KEY  ?= 6465696420646f6e6f742075736520746869732064656d6f206b657920666f72207265616c2064617461
+FUZZTIME  ?= 10s
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+SHARED    ?= ../shared
+
+.PHONY: all build test demo bench lint fuzz model eval clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/deid
+
+test:
+	$(GO) test -count=1 ./...
+
+demo: build
+	rm -rf $(DEMO_DIR)
+	$(BIN) synth --patients 300 --seed 2024 --out $(DEMO_DIR)/snapshot
+	DEID_KEY=$${DEID_KEY:-$(DEMO_KEY)} $(BIN) extract --profile fixtures/profiles/university.yaml \
+		--in $(DEMO_DIR)/snapshot --out $(DEMO_DIR)/out
+	@echo
+	@echo "Parquet files: $(DEMO_DIR)/out/university/"
+	@echo "Run report:    $(DEMO_DIR)/out/university/report.json"
+	@cat $(DEMO_DIR)/out/university/report.json
+
+lint:
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+fuzz:
+	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for f in $$(grep -h '^func Fuzz' $$t/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz $$t $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$t || exit 1; \
+		done; \
+	done
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem ./redact/... ./pipeline/...
+
+model:
+	$(GO) run ./cmd/deid train --wnut $(SHARED)/eval/wnut17_train.jsonl --out redact/ner/model.bin
+
+eval: build
+	$(BIN) eval --gold fixtures/snapshot/gold.jsonl
+
+clean:
+	rm -rf bin build

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/nhs-talking-therapies/deid/pipeline"
+)
+
+func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	source := fs.String("source", "", "source snapshot: scan every text column for its known identifiers")
+	keyEnv := fs.String("key-env", "", "environment variable holding the extract's pseudonym key (maps research ids to patients; checks opt-outs)")
+	keyFile := fs.String("key-file", "", "file holding the extract's pseudonym key (alternative to --key-env)")
+	asJSON := fs.Bool("json", false, "print problems as JSON")
+	// Flags may come after the folder: deid verify DIR --source S.
+	var dir string
+	rest := args
+	if len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
+		dir, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return exitUsage
+	}
+	if dir == "" && fs.NArg() == 1 {
+		dir = fs.Arg(0)
+	} else if fs.NArg() > 0 || dir == "" {
+		fmt.Fprintln(stderr, "usage: deid verify DIR [--source SNAPSHOT] [--key-env VAR | --key-file FILE] [--json]")
+		return exitUsage
+	}
+	var key []byte
+	if *keyEnv != "" || *keyFile != "" {
+		k, err := pipeline.LoadSecret(*keyEnv, *keyFile)
+		if err != nil {
+			fmt.Fprintln(stderr, "deid verify:", err)
+			return exitUsage
+		}
+		key = k
+	}
+	probs, err := pipeline.Verify(ctx, pipeline.VerifyOptions{Dir: dir, Source: *source, Key: key})
+	if err != nil {
+		fmt.Fprintln(stderr, "deid verify:", err)
+		return exitRun
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(map[string]any{"ok": len(probs) == 0, "problems": probs}, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+	} else {
+		for _, p := range probs {
+			fmt.Fprintln(stdout, p)
+		}
+		if len(probs) == 0 {
+			fmt.Fprintf(stdout, "verify: OK: %s\n", dir)
+		} else {
+			fmt.Fprintf(stdout, "verify: FAILED: %d problems\n", len(probs))
+		}
+	}
+	if len(probs) > 0 {
+		return exitRun
+	}
+	return exitOK
+}

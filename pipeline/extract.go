@@ -1,0 +1,712 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/nhs-talking-therapies/deid/pipeline/measures"
+	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/schemas"
+)
+
+// Options configure one extract.
+type Options struct {
+	Profile     *Profile
+	In          string // source snapshot directory
+	Out         string // parent of the extract folder
+	ExtractID   string // folder name; default the profile name
+	InternalDir string // audit, quarantine, timings; default <Out>/<ExtractID>.internal
+	MaxBad      int    // fail once more than this many records are quarantined; < 0 = no limit
+	Workers     int    // redaction workers; default GOMAXPROCS
+	Now         time.Time
+	Version     string
+	Log         *zap.Logger
+	Redactor    *redact.Redactor // default: built from the profile
+	Progress    time.Duration    // progress line interval; default 5s
+}
+
+// ErrTooManyBad is returned when quarantined records pass Options.MaxBad.
+var ErrTooManyBad = errors.New("too many bad records")
+
+// Result is what an extract produced.
+type Result struct {
+	Dir         string
+	InternalDir string
+	Report      *Report
+	Manifest    *Manifest
+	Timings     map[string]float64
+}
+
+// extractor is the state of one run. Its maps grow with the number of
+// patients and sessions (identifiers and a few numbers each), never with
+// the amount of text: free text streams through in bounded batches.
+type extractor struct {
+	opt     Options
+	prof    *Profile
+	log     *zap.Logger
+	pseudo  Pseudonymiser
+	red     *redact.Redactor
+	policy  redact.Policy
+	report  *Report
+	quar    *quarantineLog
+	audit   *auditLog
+	stage   string // staging folder
+	clock   dateRange
+	optOuts map[string]bool // normalised NHS numbers on the list
+
+	patients   map[string]*patientState
+	order      []*patientState // included patients, input order
+	excludedPt map[string]bool // patient ids excluded by an opt-out
+	seenPt     map[string]bool
+	sessions   map[string]*sessionState
+	excludedSs map[string]bool
+	seenMsg    map[string]bool
+
+	writers map[string]*datasetWriter
+	rows    map[string]int64 // rows per written file, by relative path
+
+	bytesRead atomic.Int64
+	recsRead  atomic.Int64
+	textBytes int64 // free text redacted, for throughput figures
+}
+
+type patientState struct {
+	in          patientIn
+	researchID  string
+	therapists  []string
+	subject     *redact.Subject
+	consistency *redact.Consistency
+	sessions    int
+	scores      []measures.SessionScore // PHQ-9/GAD-7 totals by session, for outcomes
+}
+
+type sessionState struct {
+	patient    *patientState
+	researchID string
+	seq        int32
+	started    time.Time
+	turns      []uint64 // bitmap of turn numbers seen, for duplicates
+}
+
+// Extract runs one profile over one snapshot.
+func Extract(ctx context.Context, opt Options) (*Result, error) {
+	if opt.Profile == nil {
+		return nil, errors.New("extract: no profile")
+	}
+	if opt.ExtractID == "" {
+		opt.ExtractID = opt.Profile.Name
+	}
+	if opt.InternalDir == "" {
+		opt.InternalDir = filepath.Join(opt.Out, opt.ExtractID+".internal")
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.Log == nil {
+		opt.Log = zap.NewNop()
+	}
+	if opt.Progress <= 0 {
+		opt.Progress = 5 * time.Second
+	}
+	key, err := LoadSecret(opt.Profile.Keys.PseudonymEnv, opt.Profile.Keys.PseudonymFile)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(opt.In); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("input %s: not a readable directory", opt.In)
+	}
+	x := &extractor{
+		opt: opt, prof: opt.Profile, log: opt.Log, pseudo: NewPseudonymiser(key),
+		report:     newReport(),
+		clock:      dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
+		patients:   map[string]*patientState{},
+		excludedPt: map[string]bool{},
+		seenPt:     map[string]bool{},
+		sessions:   map[string]*sessionState{},
+		excludedSs: map[string]bool{},
+		seenMsg:    map[string]bool{},
+		writers:    map[string]*datasetWriter{},
+		rows:       map[string]int64{},
+	}
+	x.red = opt.Redactor
+	if x.red == nil {
+		if x.red, err = NewRedactor(opt.Profile); err != nil {
+			return nil, err
+		}
+	}
+	x.policy = redactionPolicy(opt.Profile, key)
+	res, err := x.run(ctx, key)
+	if err != nil {
+		x.abort()
+		return nil, err
+	}
+	return res, nil
+}
+
+// redactionPolicy turns the profile's operator choices into a policy. The
+// surrogate key is derived from the pseudonym key, never equal to it.
+func redactionPolicy(p *Profile, key []byte) redact.Policy {
+	pol := redact.Policy{Default: redact.Operator(p.Redaction.Operator), ByLabel: map[redact.Label]redact.Operator{}}
+	for l, op := range p.Redaction.Operators {
+		pol.ByLabel[redact.Label(l)] = redact.Operator(op)
+	}
+	pol.SurrogateKey = []byte(NewPseudonymiser(key).ID("surrogate-key", "v1"))
+	return pol
+}
+
+func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
+	start := time.Now()
+	timings := map[string]float64{}
+	lap := func(name string, t0 time.Time) { timings[name] = time.Since(t0).Seconds() }
+
+	final := filepath.Join(x.opt.Out, x.opt.ExtractID)
+	x.stage = filepath.Join(x.opt.Out, "."+x.opt.ExtractID+".partial")
+	if err := os.RemoveAll(x.stage); err != nil {
+		return nil, fmt.Errorf("output %s: %w", x.stage, err)
+	}
+	if err := os.MkdirAll(x.stage, 0o750); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	if err := os.MkdirAll(x.opt.InternalDir, 0o750); err != nil {
+		return nil, fmt.Errorf("internal folder: %w", err)
+	}
+	var err error
+	if x.quar, err = openQuarantine(x.opt.InternalDir); err != nil {
+		return nil, err
+	}
+	if *x.prof.Redaction.Audit {
+		if x.audit, err = openAudit(x.opt.InternalDir); err != nil {
+			return nil, err
+		}
+	}
+	r := x.report
+	r.Extract, r.Profile, r.Purpose = x.opt.ExtractID, x.prof.Name, x.prof.Purpose
+	r.OptOuts = OptOutReport{
+		NationalDataOptOutApplied: *x.prof.OptOuts.NationalDataOptOut,
+		ResearchOptOutApplied:     *x.prof.OptOuts.ResearchOptOut,
+		ListKind:                  x.prof.OptOuts.ListKind,
+	}
+	if !*x.prof.OptOuts.NationalDataOptOut {
+		r.Notes = append(r.Notes, "The National Data Opt-out was not applied: purpose "+x.prof.Purpose+" (internal, not disclosed outside the organisation).")
+	}
+
+	done := make(chan struct{})
+	defer close(done)
+	go x.progress(done, start)
+
+	x.log.Info("extract started", zap.String("profile", x.prof.Name), zap.String("purpose", x.prof.Purpose),
+		zap.String("extract", x.opt.ExtractID), zap.Int("workers", x.opt.Workers))
+	steps := []struct {
+		name string
+		fn   func(context.Context) error
+	}{
+		{"opt_outs", x.readOptOuts},
+		{"patients", x.readPatients},
+		{"sessions", x.readSessions},
+		{"transcripts", x.readTranscripts},
+		{"messages", x.readMessages},
+		{"notes", x.readNotes},
+		{"questionnaires", x.readQuestionnaires},
+		{"patients_table", x.writePatients},
+		{"outcomes", x.writeOutcomes},
+	}
+	for _, s := range steps {
+		t0 := time.Now()
+		if err := s.fn(ctx); err != nil {
+			return nil, err
+		}
+		lap(s.name, t0)
+		x.log.Debug("step done", zap.String("step", s.name), zap.Duration("took", time.Since(t0)))
+	}
+	if err := x.closeWriters(); err != nil {
+		return nil, err
+	}
+	if err := x.quar.Close(); err != nil {
+		return nil, fmt.Errorf("quarantine file: %w", err)
+	}
+	if x.audit != nil {
+		if err := x.audit.Close(); err != nil {
+			return nil, fmt.Errorf("audit file: %w", err)
+		}
+	}
+	for _, t := range recordTypes {
+		if c := r.Records[t]; !c.Balanced() {
+			// A bug, not bad input: refuse to publish an extract whose
+			// accounting is wrong.
+			return nil, fmt.Errorf("report: counts for %s do not add up", t)
+		}
+	}
+	if err := writeJSON(filepath.Join(x.stage, "report.json"), r); err != nil {
+		return nil, fmt.Errorf("report.json: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(x.stage, "DATA_DICTIONARY.md"), []byte(schemas.Dictionary(x.prof.Selected()))); err != nil {
+		return nil, fmt.Errorf("DATA_DICTIONARY.md: %w", err)
+	}
+	schemaOf := map[string]string{}
+	for _, d := range schemas.All() {
+		schemaOf[d.Name] = d.SchemaID()
+	}
+	files, err := describeFiles(x.stage, x.rows, schemaOf)
+	if err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
+	m := &Manifest{
+		Format: ManifestFormat, Extract: x.opt.ExtractID, Profile: x.prof.Name, ProfileHash: x.prof.Hash(),
+		Purpose: x.prof.Purpose, ToolVersion: x.opt.Version, KeyFingerprint: KeyFingerprint(key), Files: files,
+		OptOuts: OptOutsApplied{NationalDataOptOut: *x.prof.OptOuts.NationalDataOptOut, ResearchOptOut: *x.prof.OptOuts.ResearchOptOut, ListKind: x.prof.OptOuts.ListKind},
+	}
+	m.Seal()
+	// The manifest goes last: its presence marks the extract complete.
+	if err := writeJSON(filepath.Join(x.stage, "manifest.json"), m); err != nil {
+		return nil, fmt.Errorf("manifest.json: %w", err)
+	}
+	if err := os.RemoveAll(final); err != nil {
+		return nil, fmt.Errorf("output %s: removing the previous extract: %w", final, err)
+	}
+	if err := os.Rename(x.stage, final); err != nil {
+		return nil, fmt.Errorf("output %s: %w", final, err)
+	}
+	timings["total"] = time.Since(start).Seconds()
+	timings["text_mb"] = float64(x.textBytes) / 1e6
+	if err := writeJSON(filepath.Join(x.opt.InternalDir, "timings.json"), timings); err != nil {
+		return nil, fmt.Errorf("timings.json: %w", err)
+	}
+	x.log.Info("extract finished", zap.String("dir", final), zap.Duration("took", time.Since(start)),
+		zap.Int64("records", x.recsRead.Load()), zap.Int("quarantined", x.quar.n))
+	return &Result{Dir: final, InternalDir: x.opt.InternalDir, Report: r, Manifest: m, Timings: timings}, nil
+}
+
+// abort removes the staging folder so nothing half-written survives.
+func (x *extractor) abort() {
+	for _, w := range x.writers {
+		w.Abort()
+	}
+	if x.quar != nil {
+		_ = x.quar.Close()
+	}
+	if x.audit != nil {
+		_ = x.audit.Close()
+	}
+	if x.stage != "" {
+		_ = os.RemoveAll(x.stage)
+	}
+}
+
+func (x *extractor) progress(done <-chan struct{}, start time.Time) {
+	t := time.NewTicker(x.opt.Progress)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			secs := time.Since(start).Seconds()
+			mb := float64(x.bytesRead.Load()) / 1e6
+			recs := x.recsRead.Load()
+			x.log.Info("progress", zap.Int64("records", recs), zap.Float64("mb_read", mb),
+				zap.Float64("records_per_s", float64(recs)/secs), zap.Float64("mb_per_s", mb/secs))
+		}
+	}
+}
+
+// Selected returns the datasets and columns the profile receives, in
+// output order: exactly what an extract with this profile writes.
+func (p *Profile) Selected() []schemas.Dataset {
+	var out []schemas.Dataset
+	for _, ds := range schemas.All() {
+		sel, ok := p.Datasets[ds.Name]
+		if !ok {
+			continue
+		}
+		keep := map[string]bool{}
+		for _, c := range sel.Columns {
+			keep[c] = true
+		}
+		var cols []schemas.Column
+		for _, c := range ds.Columns {
+			if keep[c.Name] {
+				cols = append(cols, c)
+			}
+		}
+		ds.Columns = cols
+		out = append(out, ds)
+	}
+	return out
+}
+
+// writer returns the dataset's writer, opening it on first use; nil when
+// the profile does not ask for the dataset.
+func (x *extractor) writer(name string) (*datasetWriter, error) {
+	if w, ok := x.writers[name]; ok {
+		return w, nil
+	}
+	sel, ok := x.prof.Datasets[name]
+	if !ok {
+		return nil, nil
+	}
+	ds, _ := schemas.Lookup(name)
+	w, err := newDatasetWriter(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version)
+	if err != nil {
+		return nil, err
+	}
+	x.writers[name] = w
+	return w, nil
+}
+
+func (x *extractor) write(name string, row Row) error {
+	w, err := x.writer(name)
+	if err != nil || w == nil {
+		return err
+	}
+	x.report.Rows[name]++
+	return w.Write(row)
+}
+
+func (x *extractor) closeWriters() error {
+	// Every requested dataset gets a file, even an empty one, so a partner
+	// never has to guess whether a dataset is missing or empty.
+	for _, name := range sortedKeys(x.prof.Datasets) {
+		if _, err := x.writer(name); err != nil {
+			return err
+		}
+	}
+	for _, name := range sortedKeys(x.writers) {
+		w := x.writers[name]
+		if err := w.Close(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(x.stage, w.path)
+		x.rows[filepath.ToSlash(rel)] = w.rows
+	}
+	x.writers = map[string]*datasetWriter{}
+	return nil
+}
+
+// quarantine records a bad record and enforces --max-bad.
+func (x *extractor) quarantine(kind string, rec rawRecord, field, reason string) error {
+	x.report.Records[kind].Quarantined++
+	rel, err := filepath.Rel(x.opt.In, rec.File)
+	if err != nil {
+		rel = filepath.Base(rec.File)
+	}
+	if err := x.quar.add(Quarantine{RecordType: kind, File: filepath.ToSlash(rel), Line: rec.Line, Field: field, Reason: reason}); err != nil {
+		return err
+	}
+	x.log.Debug("record quarantined", zap.String("record_type", kind), zap.String("file", filepath.ToSlash(rel)),
+		zap.Int("line", rec.Line), zap.String("field", field), zap.String("reason", reason))
+	if x.opt.MaxBad >= 0 && x.quar.n > x.opt.MaxBad {
+		return fmt.Errorf("%w: %d quarantined, limit %d (last: %s line %d field %q: %s)", ErrTooManyBad, x.quar.n, x.opt.MaxBad, filepath.ToSlash(rel), rec.Line, field, reason)
+	}
+	return nil
+}
+
+// each reads one record type, decodes every record and hands the good ones
+// to fn. Records that fail to split or decode are quarantined here.
+func (x *extractor) each(ctx context.Context, kind string, fn func(rec rawRecord, d *decoder) error) error {
+	files, err := sourceFiles(x.opt.In, kind)
+	if err != nil {
+		return err
+	}
+	c := x.report.Records[kind]
+	return readSource(ctx, files, func(rec rawRecord) error {
+		c.In++
+		x.recsRead.Add(1)
+		x.bytesRead.Add(int64(rec.Bytes))
+		if rec.Err != nil {
+			return x.quarantine(kind, rec, rec.Field, rec.Err.Error())
+		}
+		d := &decoder{raw: rec.Fields, clock: x.clock}
+		return fn(rec, d)
+	})
+}
+
+// normNHS strips spacing from an NHS number.
+func normNHS(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (x *extractor) readOptOuts(ctx context.Context) error {
+	files, err := sourceFiles(x.opt.In, "opt_outs")
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 && *x.prof.OptOuts.NationalDataOptOut {
+		// Fail closed: without the list the opt-out cannot be honoured.
+		return fmt.Errorf("input %s: no opt_outs file, but the profile applies the National Data Opt-out", x.opt.In)
+	}
+	x.optOuts = map[string]bool{}
+	c := x.report.Records["opt_outs"]
+	return x.each(ctx, "opt_outs", func(rec rawRecord, d *decoder) error {
+		o := decodeOptOut(d)
+		if d.err != nil {
+			return x.quarantine("opt_outs", rec, d.err.Field, d.err.Reason)
+		}
+		c.UnknownFields += d.unknown()
+		x.optOuts[normNHS(o.NHSNumber)] = true
+		x.report.OptOuts.ListEntries++
+		// Opt-out records are applied, not written: they count as
+		// excluded from output by design.
+		c.exclude("applied_not_written")
+		return nil
+	})
+}
+
+func (x *extractor) readPatients(ctx context.Context) error {
+	c := x.report.Records["patients"]
+	ndoo := *x.prof.OptOuts.NationalDataOptOut
+	cleared := x.prof.OptOuts.ListKind == "cleared"
+	return x.each(ctx, "patients", func(rec rawRecord, d *decoder) error {
+		p := decodePatient(d)
+		if d.err != nil {
+			return x.quarantine("patients", rec, d.err.Field, d.err.Reason)
+		}
+		if x.seenPt[p.PatientID] {
+			return x.quarantine("patients", rec, "patient_id", "duplicate patient_id")
+		}
+		x.seenPt[p.PatientID] = true
+		c.UnknownFields += d.unknown()
+		onList := x.optOuts[normNHS(p.NHSNumber)]
+		switch {
+		case ndoo && !cleared && onList:
+			c.exclude(ExcludedNationalOptOut)
+		case ndoo && cleared && !onList:
+			c.exclude(ExcludedNotCleared)
+		case *x.prof.OptOuts.ResearchOptOut && p.ResearchOptOut:
+			c.exclude(ExcludedResearchOptOut)
+		default:
+			ps := &patientState{in: p, researchID: x.pseudo.ID("patient", p.PatientID)}
+			x.patients[p.PatientID] = ps
+			x.order = append(x.order, ps)
+			return nil
+		}
+		x.excludedPt[p.PatientID] = true
+		x.report.OptOuts.PatientsExcluded++
+		return nil
+	})
+}
+
+func (x *extractor) readSessions(ctx context.Context) error {
+	c := x.report.Records["sessions"]
+	return x.each(ctx, "sessions", func(rec rawRecord, d *decoder) error {
+		s := decodeSession(d)
+		if d.err != nil {
+			return x.quarantine("sessions", rec, d.err.Field, d.err.Reason)
+		}
+		if x.sessions[s.SessionID] != nil || x.excludedSs[s.SessionID] {
+			return x.quarantine("sessions", rec, "session_id", "duplicate session_id")
+		}
+		c.UnknownFields += d.unknown()
+		if x.excludedPt[s.PatientID] {
+			x.excludedSs[s.SessionID] = true
+			c.exclude(ExcludedOptedOutParent)
+			return nil
+		}
+		p := x.patients[s.PatientID]
+		if p == nil {
+			return x.quarantine("sessions", rec, "patient_id", "orphan: no valid patient with this patient_id")
+		}
+		ss := &sessionState{patient: p, researchID: x.pseudo.ID("session", s.SessionID), seq: int32(s.SessionNumber), started: s.started}
+		x.sessions[s.SessionID] = ss
+		p.sessions++
+		if s.TherapistName != "" && !containsFold(p.therapists, s.TherapistName) {
+			p.therapists = append(p.therapists, s.TherapistName)
+		}
+		var dur any
+		if s.hasEnded {
+			dur = int32(s.ended.Sub(s.started).Minutes())
+		}
+		row := Row{p.researchID, ss.researchID, ss.seq, x.pseudo.ID("therapist", s.TherapistID),
+			dayOffset(p.in.referral, s.started), monthOf(s.started), s.Modality, dur}
+		if _, ok := x.prof.Datasets["sessions"]; !ok {
+			c.exclude(ExcludedNotRequested)
+			return nil
+		}
+		c.Written++
+		return x.write("sessions", row)
+	})
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// subjectOf compiles the patient's known identifiers once, on first use
+// (after sessions are read, so therapist names are included).
+func (x *extractor) subjectOf(p *patientState) *redact.Subject {
+	if p.subject == nil {
+		k := p.in.Known()
+		k.TherapistNames = p.therapists
+		p.subject = redact.NewSubject(k)
+	}
+	return p.subject
+}
+
+// textKind is one free-text record type's shape in the output.
+type textKind struct {
+	name    string
+	textCol int // index of the text column in the dataset
+}
+
+func textKindOf(name string) textKind {
+	ds, _ := schemas.Lookup(name)
+	for i, c := range ds.Columns {
+		if c.Name == "text" {
+			return textKind{name: name, textCol: i}
+		}
+	}
+	panic("schemas: free-text dataset without a text column: " + name)
+}
+
+func (x *extractor) readTranscripts(ctx context.Context) error {
+	kind := textKindOf("transcripts")
+	c := x.report.Records[kind.name]
+	return x.redactStream(ctx, kind, func(rec rawRecord, d *decoder, emit func(*textItem)) error {
+		t := decodeTranscript(d)
+		if d.err != nil {
+			return x.quarantine(kind.name, rec, d.err.Field, d.err.Reason)
+		}
+		if x.excludedSs[t.SessionID] {
+			c.exclude(ExcludedOptedOutParent)
+			return nil
+		}
+		ss := x.sessions[t.SessionID]
+		if ss == nil {
+			return x.quarantine(kind.name, rec, "session_id", "orphan: no valid session with this session_id")
+		}
+		if ss.seenTurn(t.Turn) {
+			return x.quarantine(kind.name, rec, "turn", "duplicate turn in session")
+		}
+		c.UnknownFields += d.unknown()
+		if _, ok := x.prof.Datasets[kind.name]; !ok {
+			c.exclude(ExcludedNotRequested)
+			return nil
+		}
+		p := ss.patient
+		emit(&textItem{rec: rec, patient: p, subject: x.subjectOf(p), text: t.Text,
+			row: Row{p.researchID, ss.researchID, ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.in.referral, t.sent), nil, nil, nil}})
+		return nil
+	})
+}
+
+func (s *sessionState) seenTurn(turn int) bool {
+	if turn > 1<<20 {
+		return false // absurd turn numbers are not tracked (bounded memory)
+	}
+	w := turn / 64
+	for len(s.turns) <= w {
+		s.turns = append(s.turns, 0)
+	}
+	bit := uint64(1) << (turn % 64)
+	seen := s.turns[w]&bit != 0
+	s.turns[w] |= bit
+	return seen
+}
+
+func (x *extractor) readMessages(ctx context.Context) error {
+	kind := textKindOf("messages")
+	c := x.report.Records[kind.name]
+	return x.redactStream(ctx, kind, func(rec rawRecord, d *decoder, emit func(*textItem)) error {
+		m := decodeMessage(d)
+		if d.err != nil {
+			return x.quarantine(kind.name, rec, d.err.Field, d.err.Reason)
+		}
+		if x.seenMsg[m.MessageID] {
+			return x.quarantine(kind.name, rec, "message_id", "duplicate message_id")
+		}
+		x.seenMsg[m.MessageID] = true
+		if x.excludedPt[m.PatientID] {
+			c.exclude(ExcludedOptedOutParent)
+			return nil
+		}
+		p := x.patients[m.PatientID]
+		if p == nil {
+			return x.quarantine(kind.name, rec, "patient_id", "orphan: no valid patient with this patient_id")
+		}
+		c.UnknownFields += d.unknown()
+		if _, ok := x.prof.Datasets[kind.name]; !ok {
+			c.exclude(ExcludedNotRequested)
+			return nil
+		}
+		emit(&textItem{rec: rec, patient: p, subject: x.subjectOf(p), text: m.Text,
+			row: Row{p.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.in.referral, m.sent), monthOf(m.sent), nil, nil, nil}})
+		return nil
+	})
+}
+
+func (x *extractor) readNotes(ctx context.Context) error {
+	kind := textKindOf("notes")
+	c := x.report.Records[kind.name]
+	return x.redactStream(ctx, kind, func(rec rawRecord, d *decoder, emit func(*textItem)) error {
+		n := decodeNote(d)
+		if d.err != nil {
+			return x.quarantine(kind.name, rec, d.err.Field, d.err.Reason)
+		}
+		if x.excludedSs[n.SessionID] {
+			c.exclude(ExcludedOptedOutParent)
+			return nil
+		}
+		ss := x.sessions[n.SessionID]
+		if ss == nil {
+			return x.quarantine(kind.name, rec, "session_id", "orphan: no valid session with this session_id")
+		}
+		c.UnknownFields += d.unknown()
+		if _, ok := x.prof.Datasets[kind.name]; !ok {
+			c.exclude(ExcludedNotRequested)
+			return nil
+		}
+		p := ss.patient
+		emit(&textItem{rec: rec, patient: p, subject: x.subjectOf(p), text: n.Text,
+			row: Row{p.researchID, ss.researchID, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.in.referral, n.written), nil, nil, nil}})
+		return nil
+	})
+}
+
+// finishText fills a text item's redacted text and counts into its row.
+func (x *extractor) finishText(kind textKind, it *textItem) error {
+	p := it.patient
+	if p.consistency == nil {
+		p.consistency = redact.NewConsistency(p.researchID)
+	}
+	out := x.red.Apply(it.text, it.spans, x.policy, p.consistency)
+	counts := map[string]int{}
+	for _, s := range it.spans {
+		counts[string(s.Label)]++
+		x.report.Redactions[string(s.Label)]++
+	}
+	cj, _ := json.Marshal(counts) // map keys are sorted by encoding/json
+	it.row[kind.textCol] = out
+	it.row[kind.textCol+1] = int32(len(it.spans))
+	it.row[kind.textCol+2] = string(cj)
+	x.textBytes += int64(len(it.text))
+	if x.audit != nil {
+		if err := x.audit.add(kind.name, it, x.opt.In); err != nil {
+			return err
+		}
+	}
+	x.report.Records[kind.name].Written++
+	return x.write(kind.name, it.row)
+}

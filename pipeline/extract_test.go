@@ -1,0 +1,311 @@
+package pipeline_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/nhs-talking-therapies/deid/pipeline"
+	"github.com/nhs-talking-therapies/deid/redact"
+)
+
+const (
+	snapshot   = "../fixtures/snapshot"
+	university = "../fixtures/profiles/university.yaml"
+	keyA       = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	keyB       = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+)
+
+// testNow fixes the reference clock so that runs on different days are
+// byte-identical.
+var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func runExtract(t *testing.T, profile, in, key string, workers int) *pipeline.Result {
+	t.Helper()
+	t.Setenv("DEID_KEY", key)
+	p, err := pipeline.LoadProfile(profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	res, err := pipeline.Extract(context.Background(), pipeline.Options{
+		Profile: p, In: in, Out: out, MaxBad: -1, Workers: workers, Now: testNow, Version: "test",
+	})
+	if err != nil {
+		t.Fatalf("extract: %v", err)
+	}
+	return res
+}
+
+// readParquet reads every row of a Parquet file as column → value.
+func readParquet(t *testing.T, path string) ([]string, []map[string]any) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var cols []string
+	for _, fld := range pf.Schema().Fields() {
+		cols = append(cols, fld.Name())
+	}
+	r := parquet.NewReader(pf)
+	defer r.Close()
+	var rows []map[string]any
+	for {
+		m := map[string]any{}
+		if err := r.Read(&m); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		rows = append(rows, m)
+	}
+	return cols, rows
+}
+
+type source struct {
+	patients []pipeline.Patient
+	optOut   map[string]bool // NHS numbers
+	sessions []pipeline.Session
+	gold     []redact.Document
+}
+
+func readJSONL[T any](t *testing.T, path string) []T {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func loadSource(t *testing.T) source {
+	s := source{optOut: map[string]bool{}}
+	s.patients = readJSONL[pipeline.Patient](t, filepath.Join(snapshot, "patients.jsonl"))
+	for _, o := range readJSONL[pipeline.OptOut](t, filepath.Join(snapshot, "opt_outs.jsonl")) {
+		s.optOut[o.NHSNumber] = true
+	}
+	s.sessions = readJSONL[pipeline.Session](t, filepath.Join(snapshot, "sessions.jsonl"))
+	s.gold = readJSONL[redact.Document](t, filepath.Join(snapshot, "gold.jsonl"))
+	return s
+}
+
+func TestExtractEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	src := loadSource(t)
+	res := runExtract(t, university, snapshot, keyA, 2)
+	prof, _ := pipeline.LoadProfile(university)
+	ps := pipeline.NewPseudonymiser(mustHex(keyA))
+
+	// Opted-out patients: their research ids and their sessions' ids.
+	excluded := map[string]bool{}
+	nOpted := 0
+	for _, p := range src.patients {
+		if src.optOut[p.NHSNumber] || p.ResearchOptOut {
+			excluded[ps.ID("patient", p.PatientID)] = true
+			nOpted++
+		}
+	}
+	for _, s := range src.sessions {
+		for _, p := range src.patients {
+			if p.PatientID == s.PatientID && excluded[ps.ID("patient", p.PatientID)] {
+				excluded[ps.ID("session", s.SessionID)] = true
+			}
+		}
+	}
+	if nOpted == 0 {
+		t.Fatal("fixture has no opted-out patients: the test would prove nothing")
+	}
+
+	// Every output row, by dataset.
+	data := map[string][]map[string]any{}
+	for _, f := range res.Manifest.Files {
+		if f.Dataset == "" {
+			continue
+		}
+		cols, rows := readParquet(t, filepath.Join(res.Dir, f.Path))
+		data[f.Dataset] = rows
+		if int64(len(rows)) != f.Rows {
+			t.Errorf("%s: %d rows, manifest says %d", f.Path, len(rows), f.Rows)
+		}
+		want := prof.Datasets[f.Dataset].Columns
+		if strings.Join(cols, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: columns %v, profile asks for %v", f.Dataset, cols, want)
+		}
+		for _, row := range rows {
+			for c, v := range row {
+				if s, ok := v.(string); ok && excluded[s] {
+					t.Fatalf("%s column %s: id of an opted-out patient or session", f.Dataset, c)
+				}
+			}
+		}
+	}
+	for ds := range prof.Datasets {
+		if _, ok := data[ds]; !ok {
+			t.Errorf("dataset %s requested but not written", ds)
+		}
+	}
+	if len(data["transcripts"]) == 0 || len(data["patients"]) == 0 || len(data["questionnaires"]) == 0 {
+		t.Fatalf("empty datasets: %d transcripts, %d patients", len(data["transcripts"]), len(data["patients"]))
+	}
+	if got, want := len(data["patients"]), len(src.patients)-nOpted; got != want {
+		t.Errorf("patients rows = %d, want %d (all but the opted-out)", got, want)
+	}
+
+	// No gold identifier survives in the text of its own record.
+	texts := outputTexts(t, data, ps)
+	checkNoGoldLeaks(t, src.gold, texts)
+
+	// Report counts add up.
+	for kind, c := range res.Report.Records {
+		if !c.Balanced() {
+			t.Errorf("%s counts do not add up: %+v", kind, c)
+		}
+	}
+	if res.Report.OptOuts.PatientsExcluded != nOpted {
+		t.Errorf("report excluded %d patients, want %d", res.Report.OptOuts.PatientsExcluded, nOpted)
+	}
+
+	// Same input, profile and key: byte-identical, whatever the worker count.
+	again := runExtract(t, university, snapshot, keyA, 1)
+	if d := diffDirs(t, res.Dir, again.Dir); d != "" {
+		t.Errorf("two runs differ: %s", d)
+	}
+	// Another key: different research ids for the same patients.
+	other := runExtract(t, university, snapshot, keyB, 2)
+	_, rowsB := readParquet(t, filepath.Join(other.Dir, "patients", "part-00000.parquet"))
+	idsA := map[string]bool{}
+	for _, r := range data["patients"] {
+		idsA[r["research_id"].(string)] = true
+	}
+	for _, r := range rowsB {
+		if idsA[r["research_id"].(string)] {
+			t.Fatal("a research id is shared across keys")
+		}
+	}
+	if len(rowsB) != len(data["patients"]) {
+		t.Errorf("other key: %d patients, want %d", len(rowsB), len(data["patients"]))
+	}
+}
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// outputTexts maps gold document ids to the redacted text written for them.
+func outputTexts(t *testing.T, data map[string][]map[string]any, ps pipeline.Pseudonymiser) map[string]string {
+	t.Helper()
+	src := loadSource(t)
+	sessByPseudo := map[string]string{}
+	for _, s := range src.sessions {
+		sessByPseudo[ps.ID("session", s.SessionID)] = s.SessionID
+	}
+	out := map[string]string{}
+	for _, r := range data["transcripts"] {
+		out[fmt.Sprintf("transcripts/%s/%d", sessByPseudo[r["session_id"].(string)], r["turn"])] = r["text"].(string)
+	}
+	for _, r := range data["notes"] {
+		out["notes/"+sessByPseudo[r["session_id"].(string)]] += r["text"].(string)
+	}
+	msgs := readJSONL[pipeline.Message](t, filepath.Join(snapshot, "messages.jsonl"))
+	byPseudo := map[string]string{}
+	for _, m := range msgs {
+		byPseudo[ps.ID("message", m.MessageID)] = m.MessageID
+	}
+	for _, r := range data["messages"] {
+		out["messages/"+byPseudo[r["message_id"].(string)]] = r["text"].(string)
+	}
+	return out
+}
+
+func checkNoGoldLeaks(t *testing.T, gold []redact.Document, texts map[string]string) {
+	t.Helper()
+	checked, leaks := 0, map[redact.Label]int{}
+	total := map[redact.Label]int{}
+	for _, d := range gold {
+		out, ok := texts[d.ID]
+		if !ok {
+			continue // an opted-out patient's record: not written at all
+		}
+		for _, s := range d.Spans {
+			surface := d.Text[s.Start:s.End]
+			if s.Label == redact.Org {
+				continue // ORG is not redacted by the university profile
+			}
+			total[s.Label]++
+			checked++
+			re := regexp.MustCompile(`(?i)(^|[^\pL\pN])` + regexp.QuoteMeta(surface) + `($|[^\pL\pN])`)
+			if re.MatchString(out) {
+				leaks[s.Label]++
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no gold spans checked")
+	}
+	var labels []string
+	for l := range total {
+		labels = append(labels, string(l))
+	}
+	sort.Strings(labels)
+	for _, l := range labels {
+		t.Logf("%-11s gold %5d leaked %d", l, total[redact.Label(l)], leaks[redact.Label(l)])
+		if leaks[redact.Label(l)] > 0 {
+			t.Errorf("%s: %d gold identifiers survive in the output text", l, leaks[redact.Label(l)])
+		}
+	}
+}
+
+func diffDirs(t *testing.T, a, b string) string {
+	t.Helper()
+	var diffs []string
+	_ = filepath.WalkDir(a, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(a, p)
+		x, _ := os.ReadFile(p)
+		y, err := os.ReadFile(filepath.Join(b, rel))
+		if err != nil || !bytes.Equal(x, y) {
+			diffs = append(diffs, rel)
+		}
+		return nil
+	})
+	return strings.Join(diffs, ", ")
+}

@@ -1,0 +1,115 @@
+package measures
+
+import (
+	"cmp"
+	"slices"
+)
+
+// SessionMeasures holds the PHQ-9 and GAD-7 totals recorded at one session.
+// A session with both is a paired measure.
+type SessionMeasures struct {
+	Session int  // session sequence number within the patient's episode
+	PHQ9    *int // nil when no PHQ-9 was recorded at this session
+	GAD7    *int // nil when no GAD-7 was recorded at this session
+}
+
+// SessionScore is one scored questionnaire at a session, the flat form the
+// pipeline reads; Pair groups these into SessionMeasures.
+type SessionScore struct {
+	Session    int
+	Instrument string // any spelling Lookup accepts
+	Total      int
+}
+
+// Pair groups scores by session, keeping PHQ-9 and GAD-7 only, sorted by
+// session. When an instrument appears more than once at a session the
+// later one in scores wins, so the caller passes scores in completion
+// order.
+func Pair(scores []SessionScore) []SessionMeasures {
+	by := map[int]*SessionMeasures{}
+	for _, s := range scores {
+		in, ok := Lookup(s.Instrument)
+		if !ok || in.Code != "PHQ9" && in.Code != "GAD7" {
+			continue
+		}
+		m := by[s.Session]
+		if m == nil {
+			m = &SessionMeasures{Session: s.Session}
+			by[s.Session] = m
+		}
+		t := s.Total
+		if in.Code == "PHQ9" {
+			m.PHQ9 = &t
+		} else {
+			m.GAD7 = &t
+		}
+	}
+	out := make([]SessionMeasures, 0, len(by))
+	for _, m := range by {
+		out = append(out, *m)
+	}
+	slices.SortFunc(out, func(a, b SessionMeasures) int { return cmp.Compare(a.Session, b.Session) })
+	return out
+}
+
+// Outcomes are one patient's research outcome columns.
+type Outcomes struct {
+	PHQ9First, PHQ9Last int
+	GAD7First, GAD7Last int
+	FirstSession        int // session of the first paired measure
+	LastSession         int // session of the last paired measure
+	PairedMeasures      int // number of sessions with a paired measure
+
+	CaseAtStart           bool
+	FinishedTreatment     bool
+	Recovered             bool
+	ReliableImprovement   bool
+	ReliableDeterioration bool
+	ReliableRecovery      bool
+}
+
+// Outcome derives the NHS Talking Therapies outcomes from a patient's
+// measures and the number of treatment sessions attended. ok is false when
+// the patient has no paired measure (no session with both a PHQ-9 and a
+// GAD-7); the pipeline then writes no outcomes row. When ok, every boolean
+// is defined (see Definitions for each rule and its source).
+//
+// Measures may come in any order; they are ordered by session, and among
+// entries with the same session number the input order decides.
+func Outcome(measures []SessionMeasures, treatmentSessions int) (Outcomes, bool) {
+	var paired []SessionMeasures
+	for _, m := range measures {
+		if m.PHQ9 != nil && m.GAD7 != nil {
+			paired = append(paired, m)
+		}
+	}
+	if len(paired) == 0 {
+		return Outcomes{}, false
+	}
+	slices.SortStableFunc(paired, func(a, b SessionMeasures) int { return cmp.Compare(a.Session, b.Session) })
+	first, last := paired[0], paired[len(paired)-1]
+	phq, _ := Lookup("PHQ9")
+	gad, _ := Lookup("GAD7")
+
+	o := Outcomes{
+		PHQ9First: *first.PHQ9, PHQ9Last: *last.PHQ9,
+		GAD7First: *first.GAD7, GAD7Last: *last.GAD7,
+		FirstSession: first.Session, LastSession: last.Session,
+		PairedMeasures:    len(paired),
+		FinishedTreatment: treatmentSessions >= 2,
+	}
+	o.CaseAtStart = phq.IsCase(o.PHQ9First) || gad.IsCase(o.GAD7First)
+	caseAtEnd := phq.IsCase(o.PHQ9Last) || gad.IsCase(o.GAD7Last)
+	o.Recovered = o.CaseAtStart && !caseAtEnd
+
+	dPHQ, dGAD := o.PHQ9Last-o.PHQ9First, o.GAD7Last-o.GAD7First
+	improved := dPHQ <= -phq.ReliableChange || dGAD <= -gad.ReliableChange
+	deteriorated := dPHQ >= phq.ReliableChange || dGAD >= gad.ReliableChange
+	// A reliable fall on one measure with a reliable rise on the other is
+	// "no reliable change" in NHS Talking Therapies reporting: neither
+	// improvement nor deterioration.
+	o.ReliableImprovement = improved && !deteriorated
+	o.ReliableDeterioration = deteriorated && !improved
+	o.ReliableRecovery = o.Recovered && o.ReliableImprovement
+	return o, true
+}

@@ -1,0 +1,343 @@
+package pipeline
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// Sources read one record type of a snapshot as a stream of raw records:
+// field name → undecoded value. Decoding and validation happen in decode.go
+// so that JSON Lines, CSV and Parquet share one set of rules and one set of
+// quarantine reasons.
+
+// MaxLineBytes bounds one input line (or CSV record). A longer line is
+// quarantined, not buffered: memory stays bounded whatever the input holds.
+const MaxLineBytes = 16 << 20
+
+// rawValue is one field's undecoded value: JSON text (JSON Lines, Parquet
+// converted to JSON) or a CSV cell.
+type rawValue struct {
+	json  json.RawMessage
+	cell  string
+	isCSV bool
+}
+
+// rawRecord is one input record before decoding. Err is set when the record
+// could not even be split into fields (broken JSON, over-long line); Field
+// then names what failed where known.
+type rawRecord struct {
+	File   string
+	Line   int // 1-based line (JSON Lines, CSV) or row (Parquet)
+	Fields map[string]rawValue
+	Bytes  int // size on disk, for throughput
+	Err    error
+	Field  string
+}
+
+// errReason is a quarantine reason with no input value in it.
+type errReason string
+
+func (e errReason) Error() string { return string(e) }
+
+const (
+	reasonBadJSON     errReason = "malformed JSON"
+	reasonNotObject   errReason = "record is not a JSON object"
+	reasonBadUTF8     errReason = "invalid UTF-8"
+	reasonLineTooLong errReason = "line exceeds the maximum record size"
+	reasonBadCSV      errReason = "malformed CSV record"
+	reasonBadParquet  errReason = "unreadable Parquet row"
+)
+
+// sourceFiles finds the files of one record type in a snapshot directory:
+// <dir>/<name>.jsonl|.csv|.parquet, or the files of a folder <dir>/<name>/,
+// in lexical order. A record type with no file yields no files (an empty
+// snapshot part), which the caller reports.
+func sourceFiles(dir, name string) ([]string, error) {
+	var out []string
+	for _, ext := range []string{".jsonl", ".ndjson", ".json", ".csv", ".parquet"} {
+		p := filepath.Join(dir, name+ext)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			out = append(out, p)
+		}
+	}
+	sub := filepath.Join(dir, name)
+	if st, err := os.Stat(sub); err == nil && st.IsDir() {
+		ents, err := os.ReadDir(sub)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", sub, err)
+		}
+		for _, e := range ents {
+			if e.Type().IsRegular() && formatOf(e.Name()) != "" {
+				out = append(out, filepath.Join(sub, e.Name()))
+			}
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 1 {
+		// Several formats side by side would double-count records.
+		formats := map[string]bool{}
+		for _, p := range out {
+			formats[filepath.Dir(p)+"|"+formatOf(p)] = true
+		}
+		if len(formats) > 1 {
+			return nil, fmt.Errorf("source %s: more than one file or format for this record type", filepath.Join(dir, name))
+		}
+	}
+	return out, nil
+}
+
+func formatOf(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".ndjson", ".json":
+		return "jsonl"
+	case ".csv":
+		return "csv"
+	case ".parquet":
+		return "parquet"
+	}
+	return ""
+}
+
+// readSource streams every raw record of the files to fn, in file order.
+// fn's error stops the read and is returned as is.
+func readSource(ctx context.Context, files []string, fn func(rawRecord) error) error {
+	for _, f := range files {
+		var err error
+		switch formatOf(f) {
+		case "jsonl":
+			err = readJSONL(ctx, f, fn)
+		case "csv":
+			err = readCSV(ctx, f, fn)
+		case "parquet":
+			err = readParquet(ctx, f, fn)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readJSONL(ctx context.Context, path string, fn func(rawRecord) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", path, err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<20)
+	line := 0
+	for {
+		if line%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		b, tooLong, n, err := readLine(br, MaxLineBytes)
+		if err == io.EOF && n == 0 {
+			return nil
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("source %s line %d: %w", path, line+1, err)
+		}
+		line++
+		rec := rawRecord{File: path, Line: line, Bytes: n}
+		switch {
+		case tooLong:
+			rec.Err = reasonLineTooLong
+		case len(bytes.TrimSpace(b)) == 0:
+			continue // blank lines are not records
+		default:
+			rec.Fields, rec.Err = splitJSON(b)
+		}
+		if ferr := fn(rec); ferr != nil {
+			return ferr
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readLine returns the next line without its newline. A line longer than
+// max is consumed and discarded (tooLong) so memory stays bounded. n is the
+// line's size on disk.
+func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, n int, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		n += len(chunk)
+		if !tooLong {
+			if len(buf)+len(chunk) > max {
+				tooLong, buf = true, nil
+			} else if err == bufio.ErrBufferFull || buf != nil {
+				buf = append(buf, chunk...)
+			} else {
+				buf = chunk
+			}
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		buf = bytes.TrimRight(buf, "\r\n")
+		if err == io.EOF && n > 0 {
+			return buf, tooLong, n, io.EOF
+		}
+		return buf, tooLong, n, err
+	}
+}
+
+func splitJSON(b []byte) (map[string]rawValue, error) {
+	if !utf8.Valid(b) {
+		return nil, reasonBadUTF8
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, reasonNotObject
+		}
+		return nil, reasonBadJSON
+	}
+	if m == nil {
+		return nil, reasonNotObject
+	}
+	out := make(map[string]rawValue, len(m))
+	for k, v := range m {
+		out[k] = rawValue{json: v}
+	}
+	return out, nil
+}
+
+func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", path, err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		if err == io.EOF {
+			return nil
+		}
+		return fmt.Errorf("source %s line 1: unreadable CSV header: %w", path, errReason("malformed CSV header"))
+	}
+	header = append([]string(nil), header...)
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	var prevOffset int64
+	for rec := 0; ; rec++ {
+		if rec%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		cells, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		line, _ := cr.FieldPos(0)
+		off := cr.InputOffset()
+		r := rawRecord{File: path, Line: line, Bytes: int(off - prevOffset)}
+		prevOffset = off
+		var pe *csv.ParseError
+		switch {
+		case errors.As(err, &pe):
+			r.Line = pe.StartLine
+			r.Err = reasonBadCSV
+		case err != nil:
+			return fmt.Errorf("source %s: %w", path, err)
+		case r.Bytes > MaxLineBytes:
+			r.Err = reasonLineTooLong
+		case len(cells) != len(header):
+			r.Err = errReason(fmt.Sprintf("CSV record has %d cells, header has %d", len(cells), len(header)))
+		default:
+			r.Fields = make(map[string]rawValue, len(cells))
+			for i, c := range cells {
+				if !utf8.ValidString(c) {
+					r.Err, r.Field, r.Fields = reasonBadUTF8, header[i], nil
+					break
+				}
+				if c == "" {
+					continue // an empty cell is a missing value
+				}
+				r.Fields[header[i]] = rawValue{cell: c, isCSV: true}
+			}
+		}
+		if ferr := fn(r); ferr != nil {
+			return ferr
+		}
+	}
+}
+
+func readParquet(ctx context.Context, path string, fn func(rawRecord) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("source %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("source %s: %w", path, err)
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		return fmt.Errorf("source %s: not a readable Parquet file: %w", path, errReason("unreadable Parquet file"))
+	}
+	r := parquet.NewReader(pf)
+	defer r.Close()
+	for row := 1; ; row++ {
+		if row%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		m := map[string]any{}
+		err := r.Read(&m)
+		if err == io.EOF {
+			return nil
+		}
+		rec := rawRecord{File: path, Line: row}
+		if err != nil {
+			rec.Err = reasonBadParquet
+			if ferr := fn(rec); ferr != nil {
+				return ferr
+			}
+			// A row that cannot be decoded means the rest of the file is
+			// unreliable; the row error is counted and the file abandoned.
+			return fmt.Errorf("source %s row %d: %w", path, row, reasonBadParquet)
+		}
+		rec.Fields = make(map[string]rawValue, len(m))
+		for k, v := range m {
+			if v == nil {
+				continue
+			}
+			b, err := json.Marshal(v)
+			if err != nil {
+				rec.Err, rec.Field = reasonBadParquet, k
+				break
+			}
+			rec.Fields[k] = rawValue{json: b}
+			rec.Bytes += len(b)
+		}
+		if ferr := fn(rec); ferr != nil {
+			return ferr
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func collect(t *testing.T, files ...string) []rawRecord {
+	t.Helper()
+	var out []rawRecord
+	if err := readSource(context.Background(), files, func(r rawRecord) error {
+		out = append(out, r)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestReadJSONLMalformed(t *testing.T) {
+	dir := t.TempDir()
+	long := `{"text":"` + strings.Repeat("x", MaxLineBytes) + `"}`
+	lines := []string{
+		`{"session_id":"S1","turn":1}`,
+		`{"session_id":"S1","turn":`, // broken JSON
+		"{\"text\":\"caf\xe9\"}",     // invalid UTF-8
+		`[1,2,3]`,                    // not an object
+		``,                           // blank: not a record
+		long,                         // over-long line
+		`null`,                       // not an object
+		`{"session_id":"S2","turn":2}`,
+	}
+	p := filepath.Join(dir, "transcripts.jsonl")
+	writeFile(t, p, strings.Join(lines, "\n")) // no trailing newline on purpose
+	recs := collect(t, p)
+	want := []struct {
+		line int
+		err  error
+	}{{1, nil}, {2, reasonBadJSON}, {3, reasonBadUTF8}, {4, reasonNotObject}, {6, reasonLineTooLong}, {7, reasonNotObject}, {8, nil}}
+	if len(recs) != len(want) {
+		t.Fatalf("got %d records, want %d", len(recs), len(want))
+	}
+	for i, w := range want {
+		if recs[i].Line != w.line || recs[i].Err != w.err {
+			t.Errorf("record %d: line %d err %v; want line %d err %v", i, recs[i].Line, recs[i].Err, w.line, w.err)
+		}
+	}
+	if last := recs[len(recs)-1]; string(last.Fields["session_id"].json) != `"S2"` {
+		t.Errorf("last record (no trailing newline) = %+v", last)
+	}
+}
+
+func TestReadCSV(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "patients.csv")
+	writeFile(t, p, "patient_id,address_lines,research_opt_out\n"+
+		"P1,\"[\"\"1 High St\"\"]\",true\n"+
+		"P2,only two\n"+ // wrong cell count
+		"P3,\"[]\",false\n"+
+		"P4,\"unterminated\n")
+	recs := collect(t, p)
+	if len(recs) != 4 {
+		t.Fatalf("got %d records", len(recs))
+	}
+	if recs[0].Err != nil || recs[0].Fields["address_lines"].cell != `["1 High St"]` || recs[0].Line != 2 {
+		t.Errorf("record 1: %+v", recs[0])
+	}
+	if recs[1].Err == nil || recs[1].Line != 3 {
+		t.Errorf("record 2 should fail on its cell count: %+v", recs[1])
+	}
+	if recs[3].Err != reasonBadCSV {
+		t.Errorf("record 4: %+v", recs[3])
+	}
+	d := &decoder{raw: recs[0].Fields, clock: dateRange{max: time.Now()}}
+	if got := d.strings("address_lines"); len(got) != 1 || got[0] != "1 High St" || !d.boolean("research_opt_out") || d.err != nil {
+		t.Errorf("CSV decode: %v %v", got, d.err)
+	}
+}
+
+func TestDecodeFieldErrors(t *testing.T) {
+	valid := `{"session_id":"S1","patient_id":"P1","therapist_id":"T1","started_at":"2024-03-07T10:00:00Z","modality":"text","session_number":1}`
+	tests := []struct {
+		name, line, field, reason string
+	}{
+		{"ok", valid, "", ""},
+		{"missing field", strings.Replace(valid, `"patient_id":"P1",`, "", 1), "patient_id", "missing"},
+		{"null is missing", strings.Replace(valid, `"P1"`, "null", 1), "patient_id", "missing"},
+		{"wrong type", strings.Replace(valid, `"session_number":1`, `"session_number":"one"`, 1), "session_number", "want an integer"},
+		{"string not number", strings.Replace(valid, `"therapist_id":"T1"`, `"therapist_id":7`, 1), "therapist_id", "want a string"},
+		{"bad enum", strings.Replace(valid, `"text"`, `"carrier pigeon"`, 1), "modality", "unknown value (allowed: text, video, phone)"},
+		{"bad timestamp", strings.Replace(valid, "2024-03-07T10:00:00Z", "7 March 2024", 1), "started_at", "want an RFC 3339 timestamp"},
+		{"future", strings.Replace(valid, "2024-03-07", "2999-03-07", 1), "started_at", "in the future"},
+		{"before 1900", strings.Replace(valid, "2024-03-07", "1899-12-31", 1), "started_at", "before 1900"},
+		{"session number zero", strings.Replace(valid, `"session_number":1`, `"session_number":0`, 1), "session_number", "must be at least 1"},
+	}
+	clock := dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fields, err := splitJSON([]byte(tt.line))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &decoder{raw: fields, clock: clock}
+			decodeSession(d)
+			if tt.field == "" {
+				if d.err != nil {
+					t.Fatalf("unexpected error %v", d.err)
+				}
+				return
+			}
+			if d.err == nil || d.err.Field != tt.field || d.err.Reason != tt.reason {
+				t.Fatalf("err = %v, want field %s reason %q", d.err, tt.field, tt.reason)
+			}
+			if strings.Contains(d.err.Error(), "carrier") || strings.Contains(d.err.Error(), "March") {
+				t.Fatalf("error leaks the value: %v", d.err)
+			}
+		})
+	}
+}
+
+func TestUnknownFieldsCounted(t *testing.T) {
+	fields, _ := splitJSON([]byte(`{"message_id":"M1","patient_id":"P1","sender":"patient","sent_at":"2024-01-01T00:00:00Z","text":"hi","mood":"ok","x":1}`))
+	d := &decoder{raw: fields, clock: dateRange{max: time.Now()}}
+	decodeMessage(d)
+	if d.err != nil || d.unknown() != 2 {
+		t.Fatalf("err %v unknown %d", d.err, d.unknown())
+	}
+}
+
+func TestSourceFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "notes", "part-0002.jsonl"), "")
+	writeFile(t, filepath.Join(dir, "notes", "part-0001.jsonl"), "")
+	writeFile(t, filepath.Join(dir, "notes", "README.txt"), "")
+	files, err := sourceFiles(dir, "notes")
+	if err != nil || len(files) != 2 || !strings.HasSuffix(files[0], "part-0001.jsonl") {
+		t.Fatalf("files %v err %v", files, err)
+	}
+	writeFile(t, filepath.Join(dir, "notes.csv"), "")
+	if _, err := sourceFiles(dir, "notes"); err == nil {
+		t.Fatal("mixed formats accepted")
+	}
+	if files, err := sourceFiles(dir, "messages"); err != nil || len(files) != 0 {
+		t.Fatalf("absent record type: %v %v", files, err)
+	}
+}
