@@ -273,6 +273,8 @@ func checkNoGoldLeaks(t *testing.T, gold []redact.Document, texts map[string]str
 			re := regexp.MustCompile(`(?i)(^|[^\pL\pN])` + regexp.QuoteMeta(surface) + `($|[^\pL\pN])`)
 			if re.MatchString(out) {
 				leaks[s.Label]++
+				// Synthetic data: showing the surface helps whoever fixes it.
+				t.Logf("leak %s %s %q in %q", d.ID, s.Label, surface, out)
 			}
 		}
 	}

@@ -62,24 +62,24 @@ type Recoded struct {
 // changed cell, not as a suppressed row). RowsSuppressed is non-zero only
 // for the final StepSuppressRow.
 type StepReport struct {
-	Step               string
-	Column             string // "" for StepSuppressRow
-	SmallClasses       int
-	RowsInSmallClasses int
-	RowsChanged        int
-	RowsSuppressed     int
+	Step               string `json:"step"`
+	Column             string `json:"column,omitempty"` // "" for StepSuppressRow
+	SmallClasses       int    `json:"small_classes"`
+	RowsInSmallClasses int    `json:"rows_in_small_classes"`
+	RowsChanged        int    `json:"rows_changed"`
+	RowsSuppressed     int    `json:"rows_suppressed"`
 }
 
 // Report summarises a run. Classes and MinClassSize are over non-suppressed
 // rows only; suppressed rows count in Suppressed and in no class.
 // MinClassSize is 0 when every row is suppressed or there are no rows.
 type Report struct {
-	K            int
-	Rows         int
-	Steps        []StepReport // steps applied, in order; none when nothing was rare
-	Suppressed   int
-	Classes      int
-	MinClassSize int
+	K            int          `json:"k"`
+	Rows         int          `json:"rows"`
+	Steps        []StepReport `json:"steps"` // steps applied, in order; none when nothing was rare
+	Suppressed   int          `json:"suppressed"`
+	Classes      int          `json:"classes"`
+	MinClassSize int          `json:"min_class_size"`
 }
 
 // Result is the outcome of Apply.
