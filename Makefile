@@ -7,6 +7,8 @@ DEMO_DIR  ?= build/demo
 # A fixed, public demo key: the demo's data is synthetic. Real runs take the
 # key from the environment (DEID_KEY) or a key file, never from here.
 DEMO_KEY  ?= 6465696420646f6e6f742075736520746869732064656d6f206b657920666f72207265616c2064617461
+# The demo partner's AES-256 key (base64, 32 bytes), equally public.
+DEMO_OUTPUT_KEY ?= ZGVtbyBwYXJ0bmVyIGtleSAtIG5vdCBmb3IgdXNlISE=
 FUZZTIME  ?= 10s
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SHARED    ?= ../shared
@@ -24,11 +26,17 @@ test:
 demo: build
 	rm -rf $(DEMO_DIR)
 	$(BIN) synth --patients 300 --seed 2024 --out $(DEMO_DIR)/snapshot
-	DEID_KEY=$${DEID_KEY:-$(DEMO_KEY)} $(BIN) extract --profile fixtures/profiles/university.yaml \
-		--in $(DEMO_DIR)/snapshot --out $(DEMO_DIR)/out
+	DEID_KEY=$${DEID_KEY:-$(DEMO_KEY)} DEID_OUTPUT_KEY=$${DEID_OUTPUT_KEY:-$(DEMO_OUTPUT_KEY)} \
+		$(BIN) extract --profile fixtures/profiles/university.yaml --in $(DEMO_DIR)/snapshot --out $(DEMO_DIR)/out
+	@printf '%s' "$${DEID_OUTPUT_KEY:-$(DEMO_OUTPUT_KEY)}" > $(DEMO_DIR)/partner.key
+	DEID_KEY=$${DEID_KEY:-$(DEMO_KEY)} DEID_OUTPUT_KEY=$${DEID_OUTPUT_KEY:-$(DEMO_OUTPUT_KEY)} \
+		$(BIN) verify $(DEMO_DIR)/out/university --source $(DEMO_DIR)/snapshot --key-env DEID_KEY --decrypt-key-env DEID_OUTPUT_KEY
 	@echo
-	@echo "Parquet files: $(DEMO_DIR)/out/university/"
-	@echo "Run report:    $(DEMO_DIR)/out/university/report.json"
+	@echo "Parquet files (AES-256-GCM encrypted): $(DEMO_DIR)/out/university/"
+	@echo "Partner key (demo only):               $(DEMO_DIR)/partner.key"
+	@echo "Run report:                            $(DEMO_DIR)/out/university/report.json"
+	@echo "Read it as a partner: python3 -c 'import base64,pyarrow.parquet as pq,pyarrow.parquet.encryption as pe; k=base64.b64decode(open(\"$(DEMO_DIR)/partner.key\").read()); print(pq.read_table(\"$(DEMO_DIR)/out/university/outcomes\", decryption_properties=pe.create_decryption_properties(footer_key=k)).to_pandas().describe())'"
+	@echo
 	@cat $(DEMO_DIR)/out/university/report.json
 
 lint:

@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
@@ -75,6 +76,7 @@ type extractor struct {
 	writers map[string]*datasetWriter
 	rows    map[string]int64 // rows per written file, by relative path
 
+	encKey    *handover.Key // handover encryption; nil for plain output
 	bytesRead atomic.Int64
 	recsRead  atomic.Int64
 	textBytes int64 // free text redacted, for throughput figures
@@ -140,6 +142,16 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		seenMsg:    map[string]bool{},
 		writers:    map[string]*datasetWriter{},
 		rows:       map[string]int64{},
+	}
+	if e := opt.Profile.Output.Encryption; e != nil {
+		k, err := handover.LoadKey(handover.KeySpec{ID: e.KeyID, Env: e.KeyEnv, File: e.KeyFile})
+		if err != nil {
+			return nil, fmt.Errorf("output encryption %w", err)
+		}
+		if len(k.Bytes) != handover.AESKeyBytes {
+			return nil, fmt.Errorf("output encryption key: %d bytes, AES-256 needs exactly %d", len(k.Bytes), handover.AESKeyBytes)
+		}
+		x.encKey = &k
 	}
 	x.red = opt.Redactor
 	if x.red == nil {
@@ -231,7 +243,7 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		lap(s.name, t0)
 		x.log.Debug("step done", zap.String("step", s.name), zap.Duration("took", time.Since(t0)))
 	}
-	if err := x.closeWriters(); err != nil {
+	if err := x.closeWriters(ctx); err != nil {
 		return nil, err
 	}
 	if err := x.quar.Close(); err != nil {
@@ -267,6 +279,9 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		Format: ManifestFormat, Extract: x.opt.ExtractID, Profile: x.prof.Name, ProfileHash: x.prof.Hash(),
 		Purpose: x.prof.Purpose, ToolVersion: x.opt.Version, KeyFingerprint: KeyFingerprint(key), Files: files,
 		OptOuts: OptOutsApplied{NationalDataOptOut: *x.prof.OptOuts.NationalDataOptOut, ResearchOptOut: *x.prof.OptOuts.ResearchOptOut, ListKind: x.prof.OptOuts.ListKind},
+	}
+	if x.encKey != nil {
+		m.Encryption = &Encryption{Scheme: EncryptionScheme, KeyID: x.encKey.ID, KeyFingerprint: x.encKey.Fingerprint()}
 	}
 	m.Seal()
 	// The manifest goes last: its presence marks the extract complete.
@@ -358,7 +373,7 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 		return nil, nil
 	}
 	ds, _ := schemas.Lookup(name)
-	w, err := newDatasetWriter(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version)
+	w, err := newDatasetWriter(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version, x.encKey)
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +390,7 @@ func (x *extractor) write(name string, row Row) error {
 	return w.Write(row)
 }
 
-func (x *extractor) closeWriters() error {
+func (x *extractor) closeWriters(ctx context.Context) error {
 	// Every requested dataset gets a file, even an empty one, so a partner
 	// never has to guess whether a dataset is missing or empty.
 	for _, name := range sortedKeys(x.prof.Datasets) {
@@ -385,7 +400,7 @@ func (x *extractor) closeWriters() error {
 	}
 	for _, name := range sortedKeys(x.writers) {
 		w := x.writers[name]
-		if err := w.Close(); err != nil {
+		if err := w.Close(ctx); err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(x.stage, w.path)

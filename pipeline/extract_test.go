@@ -19,6 +19,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/nhs-talking-therapies/deid/pipeline"
+	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 
@@ -27,6 +28,8 @@ const (
 	university = "../fixtures/profiles/university.yaml"
 	keyA       = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 	keyB       = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100"
+	// outKey is the partner's AES-256 key for the encrypted handover.
+	outKey = "q83vASNFZ4mrze8BI0VniavN7wEjRWeJq83vASNFZ4k="
 )
 
 // testNow fixes the reference clock so that runs on different days are
@@ -36,6 +39,7 @@ var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 func runExtract(t *testing.T, profile, in, key string, workers int) *pipeline.Result {
 	t.Helper()
 	t.Setenv("DEID_KEY", key)
+	t.Setenv("DEID_OUTPUT_KEY", outKey)
 	p, err := pipeline.LoadProfile(profile)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +54,9 @@ func runExtract(t *testing.T, profile, in, key string, workers int) *pipeline.Re
 	return res
 }
 
-// readParquet reads every row of a Parquet file as column → value.
+// readParquet reads every row of a Parquet file as column → value,
+// decrypting it first when it is encrypted (with the partner's key, as a
+// partner would).
 func readParquet(t *testing.T, path string) ([]string, []map[string]any) {
 	t.Helper()
 	f, err := os.Open(path)
@@ -59,6 +65,17 @@ func readParquet(t *testing.T, path string) ([]string, []map[string]any) {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
+	if enc, _ := handover.IsEncryptedParquet(f, st.Size()); enc {
+		key, err := handover.ParseKey("", []byte(outKey))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := filepath.Join(t.TempDir(), "plain.parquet")
+		if err := handover.DecryptParquetFile(context.Background(), path, plain, key); err != nil {
+			t.Fatalf("%s: decrypt: %v", path, err)
+		}
+		return readParquet(t, plain)
+	}
 	pf, err := parquet.OpenFile(f, st.Size())
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
@@ -310,4 +327,101 @@ func diffDirs(t *testing.T, a, b string) string {
 		return nil
 	})
 	return strings.Join(diffs, ", ")
+}
+
+func TestServiceEvaluationProfile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	src := loadSource(t)
+	res := runExtract(t, "../fixtures/profiles/service-evaluation.yaml", snapshot, keyA, 2)
+	r := res.Report
+	if r.OptOuts.NationalDataOptOutApplied || !r.OptOuts.ResearchOptOutApplied {
+		t.Errorf("opt-outs applied: %+v", r.OptOuts)
+	}
+	if len(r.Notes) == 0 || !strings.Contains(r.Notes[0], "National Data Opt-out was not applied") {
+		t.Errorf("report does not say the National Data Opt-out was skipped: %v", r.Notes)
+	}
+	research := 0
+	for _, p := range src.patients {
+		if p.ResearchOptOut {
+			research++
+		}
+	}
+	if got := r.Records["patients"].Written; got != len(src.patients)-research {
+		t.Errorf("patients written %d, want %d (only research opt-outs excluded)", got, len(src.patients)-research)
+	}
+	for _, f := range res.Manifest.Files {
+		if f.Dataset == "transcripts" || f.Dataset == "messages" || f.Dataset == "notes" {
+			t.Errorf("verbatim dataset %s written by a profile that excludes it", f.Dataset)
+		}
+	}
+	if r.Records["transcripts"].Excluded[pipeline.ExcludedNotRequested] == 0 {
+		t.Errorf("transcripts not accounted as not requested: %+v", r.Records["transcripts"])
+	}
+}
+
+// TestDisclosureControlHolds checks the written patients table: every
+// combination of quasi-identifiers is shared by at least k patients, or
+// the row's quasi-identifiers are all suppressed.
+func TestDisclosureControlHolds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	res := runExtract(t, university, snapshot, keyA, 2)
+	prof, _ := pipeline.LoadProfile(university)
+	_, rows := readParquet(t, filepath.Join(res.Dir, "patients", "part-00000.parquet"))
+	classes := map[string]int{}
+	key := func(r map[string]any) (string, bool) {
+		var parts []string
+		all := true
+		for _, q := range prof.Disclosure.QuasiIdentifiers {
+			v, _ := r[q].(string)
+			all = all && v == ""
+			parts = append(parts, v)
+		}
+		return strings.Join(parts, "|"), all
+	}
+	for _, r := range rows {
+		if k, suppressed := key(r); !suppressed {
+			classes[k]++
+		}
+	}
+	for k, n := range classes {
+		if n < prof.Disclosure.K {
+			t.Errorf("class of %d < k=%d (%d columns)", n, prof.Disclosure.K, strings.Count(k, "|")+1)
+		}
+	}
+	if len(classes) == 0 {
+		t.Fatal("every row suppressed: the fixture cannot show disclosure control working")
+	}
+	t.Logf("%d patients, %d classes, report %+v", len(rows), len(classes), res.Report.Disclosure)
+}
+
+// TestDictionaryDocumentsEveryColumn: every column of every written file
+// appears in the extract's DATA_DICTIONARY.md.
+func TestDictionaryDocumentsEveryColumn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end")
+	}
+	res := runExtract(t, university, snapshot, keyA, 2)
+	dict, err := os.ReadFile(filepath.Join(res.Dir, "DATA_DICTIONARY.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Manifest.Files {
+		if f.Dataset == "" {
+			continue
+		}
+		cols, _ := readParquet(t, filepath.Join(res.Dir, f.Path))
+		section := string(dict)[strings.Index(string(dict), "## "+f.Dataset+" "):]
+		if next := strings.Index(section[3:], "\n## "); next >= 0 {
+			section = section[:next+3]
+		}
+		for _, c := range cols {
+			if !strings.Contains(section, "| `"+c+"` |") {
+				t.Errorf("%s.%s written but not in the dictionary", f.Dataset, c)
+			}
+		}
+	}
 }

@@ -10,11 +10,13 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +183,9 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add([]byte("message_id,text\n"), uint16(0))
 	f.Add([]byte(""), uint16(0))
 	f.Add([]byte("x\n\"a\"b\n\"c\nd\n"), uint16(2))
+	// A file without a header row: its first record's values become the
+	// column names, and a bad cell below must not be reported by one.
+	f.Add([]byte("Rebecca,Thornbury\ncaf\xe9,x\n"), uint16(0))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte, at uint16) {
 		// The marker may land in the header too: header cells become the
@@ -335,8 +340,8 @@ func FuzzDecodeRecords(f *testing.F) {
 
 // fzParquetSeed writes a small Parquet file of transcript turns, the shape
 // a source snapshot in Parquet has.
-func fzParquetSeed(f *testing.F, rows int) []byte {
-	f.Helper()
+func fzParquetSeed(tb testing.TB, rows int) []byte {
+	tb.Helper()
 	type turn struct {
 		SessionID string  `parquet:"session_id"`
 		Turn      int64   `parquet:"turn"`
@@ -353,18 +358,46 @@ func fzParquetSeed(f *testing.F, rows int) []byte {
 			tr.Text = nil
 		}
 		if _, err := w.Write([]turn{tr}); err != nil {
-			f.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 	if err := w.Close(); err != nil {
-		f.Fatal(err)
+		tb.Fatal(err)
 	}
 	return buf.Bytes()
 }
 
+// fzCorruptParquet returns small corruptions of a valid file that once
+// crashed or exhausted the reader: single bytes that make parquet-go panic
+// (a nil unsafe.Slice, a negative slice bound, a negative value count) and
+// a footer claiming 4 GB, which parquet-go allocates before checking it
+// against the file's size.
+func fzCorruptParquet(valid []byte) map[string][]byte {
+	out := map[string][]byte{}
+	for _, c := range []struct {
+		name string
+		at   int
+		val  byte
+	}{{"nil-slice", 18, 0x00}, {"negative-bound", 20, 0x1c}, {"negative-count", 75, 0x1c}} {
+		if c.at < len(valid) {
+			b := bytes.Clone(valid)
+			b[c.at] = c.val
+			out[c.name] = b
+		}
+	}
+	b := bytes.Clone(valid)
+	binary.LittleEndian.PutUint32(b[len(b)-8:], 0xfffffff0)
+	out["footer-4GB"] = b
+	return out
+}
+
 func FuzzReadParquet(f *testing.F) {
-	f.Add(fzParquetSeed(f, 1))
+	one := fzParquetSeed(f, 1)
+	f.Add(one)
 	f.Add(fzParquetSeed(f, 5))
+	for _, b := range fzCorruptParquet(one) {
+		f.Add(b)
+	}
 	f.Add([]byte("PAR1PAR1"))
 	f.Add([]byte{})
 	dir := f.TempDir()
@@ -383,6 +416,46 @@ func FuzzReadParquet(f *testing.F) {
 			t.Fatal("reader error carries input")
 		}
 	})
+}
+
+// TestReadParquetCorrupt: a corrupt Parquet file fails the read with a
+// fixed reason; it neither crashes the process nor allocates what its
+// bytes claim.
+func TestReadParquetCorrupt(t *testing.T) {
+	valid := fzParquetSeed(t, 1)
+	dir := t.TempDir()
+	for name, b := range fzCorruptParquet(valid) {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, name+".parquet")
+			if err := os.WriteFile(path, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			var recs []rawRecord
+			err := func() (err error) {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("reader panicked on a corrupt file: %v", p)
+					}
+				}()
+				return readParquet(context.Background(), path, func(r rawRecord) error { recs = append(recs, r); return nil })
+			}()
+			runtime.ReadMemStats(&after)
+			if got := after.TotalAlloc - before.TotalAlloc; got > 256<<20 {
+				t.Errorf("reading a %d-byte file allocated %d MB", len(b), got>>20)
+			}
+			for _, r := range recs {
+				fzCheckRecord(t, r)
+			}
+			if err == nil && len(recs) != 1 {
+				t.Errorf("no error, %d rows from a one-row file", len(recs))
+			}
+			if err != nil && strings.Contains(err.Error(), fzMarker) {
+				t.Error("reader error carries input")
+			}
+		})
+	}
 }
 
 // TestCSVReaderWriterRoundTrip pins the seed property the CSV fuzzer

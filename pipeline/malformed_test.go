@@ -144,6 +144,7 @@ func TestMalformedInputIsQuarantined(t *testing.T) {
 func TestMaxBadFailsTheRun(t *testing.T) {
 	dir := malformedSnapshot(t)
 	t.Setenv("DEID_KEY", keyA)
+	t.Setenv("DEID_OUTPUT_KEY", outKey)
 	p, err := pipeline.LoadProfile(university)
 	if err != nil {
 		t.Fatal(err)

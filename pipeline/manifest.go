@@ -33,6 +33,7 @@ type Manifest struct {
 	ToolVersion    string         `json:"tool_version"`
 	KeyFingerprint string         `json:"key_fingerprint"`
 	OptOuts        OptOutsApplied `json:"opt_outs"`
+	Encryption     *Encryption    `json:"encryption,omitempty"`
 	Files          []ManifestFile `json:"files"`
 	ManifestSHA256 string         `json:"manifest_sha256"`
 }
@@ -44,6 +45,18 @@ type OptOutsApplied struct {
 	ResearchOptOut     bool   `json:"research_opt_out"`
 	ListKind           string `json:"list_kind"`
 }
+
+// Encryption says how the Parquet files are encrypted and with which key
+// (by label and fingerprint, never the key).
+type Encryption struct {
+	Scheme         string `json:"scheme"`
+	KeyID          string `json:"key_id"`
+	KeyFingerprint string `json:"key_fingerprint"`
+}
+
+// EncryptionScheme is Parquet modular encryption, AES-GCM for every module,
+// one footer key, encrypted footer.
+const EncryptionScheme = "parquet-modular-encryption/AES_GCM_V1/uniform"
 
 // ManifestFormat names this manifest layout.
 const ManifestFormat = "deid-extract/1"

@@ -90,9 +90,20 @@ type Select struct {
 	Columns []string `yaml:"columns"`
 }
 
-// OutputConfig sets Parquet details.
+// OutputConfig sets Parquet details and the handover encryption.
 type OutputConfig struct {
-	RowGroupRows int `yaml:"row_group_rows"`
+	RowGroupRows int               `yaml:"row_group_rows"`
+	Encryption   *EncryptionConfig `yaml:"encryption"`
+}
+
+// EncryptionConfig names the partner's AES-256 key. Every Parquet file is
+// encrypted with Parquet modular encryption (AES-GCM, encrypted footer),
+// which pyarrow reads with the key alone. The key comes from an
+// environment variable or a file, never the profile or the command line.
+type EncryptionConfig struct {
+	KeyEnv  string `yaml:"key_env"`
+	KeyFile string `yaml:"key_file"`
+	KeyID   string `yaml:"key_id"` // a label recorded in the files and manifest, not a secret
 }
 
 // ProfileError names the profile key that is wrong.
@@ -340,6 +351,14 @@ func (p *Profile) validate() error {
 		if p.Generalise.EventDates == "day-offset" && seen["month"] {
 			return &ProfileError{Key: key + ".columns", Reason: "month is only allowed when generalise.event_dates is month"}
 		}
+	}
+	if e := p.Output.Encryption; e != nil {
+		if (e.KeyEnv == "") == (e.KeyFile == "") {
+			return &ProfileError{Key: "output.encryption", Reason: "give exactly one of key_env and key_file"}
+		}
+	} else if p.Purpose == PurposeExternal {
+		// Files leaving the organisation are encrypted at rest (AES-256).
+		return &ProfileError{Key: "output.encryption", Reason: "missing: required for purpose external-research"}
 	}
 	if p.Output.RowGroupRows < 1 || p.Output.RowGroupRows > 1<<20 {
 		return &ProfileError{Key: "output.row_group_rows", Reason: "must be between 1 and 1048576"}

@@ -18,6 +18,9 @@ keys:
 opt_outs:
   national_data_opt_out: true
   research_opt_out: true
+output:
+  encryption:
+    key_env: DEID_OUTPUT_KEY
 datasets:
   patients:
     columns: [research_id, age_band]
@@ -97,7 +100,15 @@ func TestProfileErrors(t *testing.T) {
 		{"month column with day offsets", func(s string) string {
 			return strings.Replace(s, "[research_id, text]", "[research_id, text]\n  sessions:\n    columns: [research_id, month]", 1)
 		}, "datasets.sessions.columns"},
-		{"row group size", func(s string) string { return s + "output:\n  row_group_rows: -5\n" }, "output.row_group_rows"},
+		{"row group size", func(s string) string {
+			return strings.Replace(s, "output:\n", "output:\n  row_group_rows: -5\n", 1)
+		}, "output.row_group_rows"},
+		{"external without encryption", func(s string) string {
+			return strings.Replace(s, "  encryption:\n    key_env: DEID_OUTPUT_KEY\n", "", 1)
+		}, "output.encryption"},
+		{"encryption with two key sources", func(s string) string {
+			return strings.Replace(s, "    key_env: DEID_OUTPUT_KEY\n", "    key_env: DEID_OUTPUT_KEY\n    key_file: k\n", 1)
+		}, "output.encryption"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -129,9 +140,9 @@ func TestLoadSecret(t *testing.T) {
 	}{
 		{"hex", hex64, ""},
 		{"base64", "q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=", ""},
-		{"unset", "", "is not set"},
+		{"unset", "", "key not set"},
 		{"short", strings.Repeat("ab", 16), "need at least 32"},
-		{"garbage", "not a key at all!!", "not hex or base64"},
+		{"garbage", "not a key at all!!", "neither hex nor base64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
 
+	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
 
@@ -30,7 +32,8 @@ type datasetWriter struct {
 	typ  reflect.Type
 	pick []int // dataset column index of each written field
 	rows int64
-	row  parquet.Row // reused between rows
+	row  parquet.Row   // reused between rows
+	enc  *handover.Key // nil: plain Parquet
 }
 
 // parquetType maps a column to the Go field type parquet-go derives its
@@ -60,7 +63,7 @@ func parquetType(c schemas.Column) (reflect.Type, string) {
 
 // newDatasetWriter opens dir/<dataset>/part-00000.parquet for the selected
 // columns, in dictionary order.
-func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroupRows int64, createdBy string) (*datasetWriter, error) {
+func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroupRows int64, createdBy string, encrypt *handover.Key) (*datasetWriter, error) {
 	want := map[string]bool{}
 	for _, c := range columns {
 		want[c] = true
@@ -100,7 +103,7 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 		parquet.CreatedBy("deid", createdBy, "deterministic"),
 		parquet.KeyValueMetadata("deid.schema", ds.SchemaID()),
 	)
-	return &datasetWriter{ds: ds, path: final, tmp: tmp, f: f, w: w, typ: typ, pick: pick}, nil
+	return &datasetWriter{ds: ds, path: final, tmp: tmp, f: f, w: w, typ: typ, pick: pick, enc: encrypt}, nil
 }
 
 // Write appends one row. Values are levelled by hand rather than through
@@ -164,8 +167,9 @@ func (d *datasetWriter) Write(r Row) error {
 	return nil
 }
 
-// Close finishes the file, syncs it and renames it into place.
-func (d *datasetWriter) Close() error {
+// Close finishes the file, syncs it and moves it into place: renamed, or
+// rewritten encrypted (the plain temporary file is then removed).
+func (d *datasetWriter) Close(ctx context.Context) error {
 	err := d.w.Close()
 	if err == nil {
 		err = d.f.Sync()
@@ -174,10 +178,14 @@ func (d *datasetWriter) Close() error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(d.tmp, d.path)
+		if d.enc != nil {
+			err = handover.EncryptParquetFile(ctx, d.tmp, d.path, *d.enc)
+		} else {
+			err = os.Rename(d.tmp, d.path)
+		}
 	}
+	_ = os.Remove(d.tmp)
 	if err != nil {
-		_ = os.Remove(d.tmp)
 		return fmt.Errorf("dataset %s: finishing file: %w", d.ds.Name, err)
 	}
 	return nil

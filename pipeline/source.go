@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -252,7 +253,11 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil && len(cells) > 0 {
+			// FieldPos is only defined for a record that was read.
+			line, _ = cr.FieldPos(0)
+		}
 		off := cr.InputOffset()
 		r := rawRecord{File: path, Line: line, Bytes: int(off - prevOffset)}
 		prevOffset = off
@@ -271,7 +276,8 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 			r.Fields = make(map[string]rawValue, len(cells))
 			for i, c := range cells {
 				if !utf8.ValidString(c) {
-					r.Err, r.Field, r.Fields = reasonBadUTF8, header[i], nil
+					// The header is input too: name the column by position.
+					r.Err, r.Field, r.Fields = reasonBadUTF8, fmt.Sprintf("column %d", i+1), nil
 					break
 				}
 				if c == "" {
@@ -286,7 +292,11 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 	}
 }
 
-func readParquet(ctx context.Context, path string, fn func(rawRecord) error) error {
+// readParquet streams a Parquet file's rows. parquet-go trusts a file's
+// metadata and can panic on a corrupt one; such a panic is turned into an
+// "unreadable Parquet" error for this file (never a crash, and never the
+// panic's text, which could quote the file's bytes).
+func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", path, err)
@@ -296,13 +306,26 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) err
 	if err != nil {
 		return fmt.Errorf("source %s: %w", path, err)
 	}
+	if !plausibleParquet(f, st.Size()) {
+		return fmt.Errorf("source %s: %w", path, errReason("unreadable Parquet file"))
+	}
+	row := 0
+	inFn := false
+	defer func() {
+		if p := recover(); p != nil {
+			if inFn {
+				panic(p) // our own bug, not the file's
+			}
+			err = fmt.Errorf("source %s row %d: %w", path, row, reasonBadParquet)
+		}
+	}()
 	pf, err := parquet.OpenFile(f, st.Size())
 	if err != nil {
-		return fmt.Errorf("source %s: not a readable Parquet file: %w", path, errReason("unreadable Parquet file"))
+		return fmt.Errorf("source %s: %w", path, errReason("unreadable Parquet file"))
 	}
 	r := parquet.NewReader(pf)
 	defer r.Close()
-	for row := 1; ; row++ {
+	for row = 1; ; row++ {
 		if row%1024 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -315,12 +338,8 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) err
 		}
 		rec := rawRecord{File: path, Line: row}
 		if err != nil {
-			rec.Err = reasonBadParquet
-			if ferr := fn(rec); ferr != nil {
-				return ferr
-			}
 			// A row that cannot be decoded means the rest of the file is
-			// unreliable; the row error is counted and the file abandoned.
+			// unreliable: the file is abandoned with its row named.
 			return fmt.Errorf("source %s row %d: %w", path, row, reasonBadParquet)
 		}
 		rec.Fields = make(map[string]rawValue, len(m))
@@ -336,8 +355,29 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) err
 			rec.Fields[k] = rawValue{json: b}
 			rec.Bytes += len(b)
 		}
-		if ferr := fn(rec); ferr != nil {
+		inFn = true
+		ferr := fn(rec)
+		inFn = false
+		if ferr != nil {
 			return ferr
 		}
 	}
+}
+
+// plausibleParquet checks the magic bytes and that the footer length fits
+// in the file before parquet-go allocates what the footer claims.
+func plausibleParquet(r io.ReaderAt, size int64) bool {
+	if size < 12 {
+		return false
+	}
+	var head [4]byte
+	var tail [8]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil {
+		return false
+	}
+	if _, err := r.ReadAt(tail[:], size-8); err != nil {
+		return false
+	}
+	footer := int64(binary.LittleEndian.Uint32(tail[:4]))
+	return string(head[:]) == "PAR1" && string(tail[4:]) == "PAR1" && footer > 0 && footer <= size-12
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
 
@@ -35,6 +37,10 @@ type VerifyOptions struct {
 	// checked (full names, addresses, postcodes, phones, emails, NHS
 	// numbers).
 	Key []byte
+	// DecryptKey opens encrypted Parquet files for the schema, row and leak
+	// checks. Without it those checks are skipped for encrypted files and
+	// Verify says so in a Notice; checksums are still verified.
+	DecryptKey *handover.Key
 }
 
 // Problem is one failed check.
@@ -44,6 +50,73 @@ type Problem struct {
 	Column string `json:"column,omitempty"`
 	Check  string `json:"check"`
 	Detail string `json:"detail"`
+	// Notice marks an informational line (a check that could not run),
+	// not a failure.
+	Notice bool `json:"notice,omitempty"`
+}
+
+// Failed reports whether any problem is a failure, not a notice.
+func Failed(probs []Problem) bool {
+	for _, p := range probs {
+		if !p.Notice {
+			return true
+		}
+	}
+	return false
+}
+
+// openParquet opens a Parquet file of an extract, decrypting it to a
+// temporary file first when it is encrypted. ok is false when it is
+// encrypted and no key was given.
+func openParquet(ctx context.Context, path string, key *handover.Key) (pf *parquet.File, closeFn func(), ok bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, false, err
+	}
+	enc, err := handover.IsEncryptedParquet(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, nil, false, err
+	}
+	if enc {
+		if key == nil {
+			f.Close()
+			return nil, nil, false, nil
+		}
+		tmp, err := os.CreateTemp("", "deid-verify-*.parquet")
+		if err != nil {
+			f.Close()
+			return nil, nil, false, err
+		}
+		err = handover.DecryptParquet(ctx, tmp, f, st.Size(), *key)
+		f.Close()
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return nil, nil, false, fmt.Errorf("decrypting: %w", err)
+		}
+		f = tmp
+		if st, err = f.Stat(); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	pf, err = parquet.OpenFile(f, st.Size())
+	closeFn = func() {
+		f.Close()
+		if enc {
+			os.Remove(f.Name())
+		}
+	}
+	if err != nil {
+		closeFn()
+		return nil, nil, false, err
+	}
+	return pf, closeFn, true, nil
 }
 
 func (p Problem) String() string {
@@ -84,7 +157,7 @@ func Verify(ctx context.Context, opt VerifyOptions) ([]Problem, error) {
 	listed := map[string]bool{"manifest.json": true}
 	for _, f := range m.Files {
 		listed[f.Path] = true
-		probs = append(probs, checkFile(opt.Dir, f)...)
+		probs = append(probs, checkFile(ctx, opt.Dir, f, opt.DecryptKey)...)
 	}
 	_ = filepath.WalkDir(opt.Dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -107,7 +180,7 @@ func Verify(ctx context.Context, opt VerifyOptions) ([]Problem, error) {
 		if f.Dataset == "" {
 			continue
 		}
-		p, err := idx.scanFile(ctx, opt.Dir, f.Path)
+		p, err := idx.scanFile(ctx, opt.Dir, f.Path, opt.DecryptKey)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +189,7 @@ func Verify(ctx context.Context, opt VerifyOptions) ([]Problem, error) {
 	return probs, nil
 }
 
-func checkFile(dir string, f ManifestFile) []Problem {
+func checkFile(ctx context.Context, dir string, f ManifestFile, key *handover.Key) []Problem {
 	path := filepath.Join(dir, filepath.FromSlash(f.Path))
 	sum, n, err := fileSHA256(path)
 	if err != nil {
@@ -136,15 +209,14 @@ func checkFile(dir string, f ManifestFile) []Problem {
 	if !ok || ds.SchemaID() != f.SchemaVersion {
 		return append(probs, Problem{File: f.Path, Check: "schema", Detail: "unknown dataset or schema version " + f.SchemaVersion})
 	}
-	fh, err := os.Open(path)
+	pf, done, ok, err := openParquet(ctx, path, key)
 	if err != nil {
-		return append(probs, Problem{File: f.Path, Check: "parquet", Detail: "unreadable"})
+		return append(probs, Problem{File: f.Path, Check: "parquet", Detail: "not a readable Parquet file (or the wrong decryption key)"})
 	}
-	defer fh.Close()
-	pf, err := parquet.OpenFile(fh, n)
-	if err != nil {
-		return append(probs, Problem{File: f.Path, Check: "parquet", Detail: "not a readable Parquet file"})
+	if !ok {
+		return append(probs, Problem{File: f.Path, Check: "parquet", Detail: "encrypted: schema and row checks need the decryption key", Notice: true})
 	}
+	defer done()
 	if pf.NumRows() != f.Rows {
 		probs = append(probs, Problem{File: f.Path, Check: "rows", Detail: fmt.Sprintf("%d rows, manifest says %d", pf.NumRows(), f.Rows)})
 	}
@@ -190,13 +262,15 @@ type leakIndex struct {
 	maxWords   int
 }
 
+// addPhrase indexes an identifier of two or more words for the scan of
+// every row. A single word ("Young", "Long", "Street") is too often an
+// ordinary word to flag in anyone's text; single words are checked only in
+// their own patient's rows (perPatient), where the redactor must have
+// removed them.
 func (ix *leakIndex) addPhrase(s, kind string) {
 	toks := words(s)
-	if len(toks) == 0 {
+	if len(toks) < 2 {
 		return
-	}
-	if len(toks) == 1 && len(toks[0]) < 4 && !hasDigit(toks[0]) {
-		return // a lone short word anywhere is noise, not a finding
 	}
 	key := strings.Join(toks, " ")
 	if _, ok := ix.global[key]; !ok {
@@ -269,7 +343,6 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		p := decodePatient(&decoder{raw: r.Fields, clock: clock})
 		full := strings.TrimSpace(p.GivenName + " " + p.FamilyName)
 		ix.addPhrase(full, "name")
-		ix.addPhrase(p.FamilyName, "family_name")
 		for _, c := range p.Contacts {
 			ix.addPhrase(c.Name, "contact_name")
 		}
@@ -285,7 +358,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		ix.addDigits(p.Phone, "phone")
 		ix.addDigits(p.NHSNumber, "nhs_number")
 		ix.addPhrase(p.GPPractice, "gp_practice")
-		ix.addPhrase(stripTitle(p.GPName), "gp_name")
+		ix.addPhrase(p.GPName, "gp_name") // with its title: "Dr Long"
 		if key == nil || p.PatientID == "" {
 			return nil
 		}
@@ -295,22 +368,27 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 			own = map[string]string{}
 			ix.perPatient[rid] = own
 		}
-		for _, n := range []struct{ v, kind string }{{p.GivenName, "given_name"}, {p.FamilyName, "family_name"}, {p.PreferredName, "preferred_name"}} {
-			for _, w := range words(n.v) {
-				own[w] = n.kind
+		add := func(v, kind string) {
+			for _, w := range words(v) {
+				if _, ok := own[w]; !ok { // the first, most specific type wins
+					own[w] = kind
+				}
 			}
 		}
+		add(p.GivenName, "given_name")
+		add(p.FamilyName, "family_name")
+		add(p.PreferredName, "preferred_name")
+		add(stripTitle(p.GPName), "gp_name")
 		for _, c := range p.Contacts {
-			for _, w := range words(c.Name) {
-				own[w] = "contact_name"
+			add(c.Name, "contact_name")
+		}
+		for _, a := range p.AddressLines {
+			if len(words(a)) == 1 {
+				add(a, "address")
 			}
 		}
 		for _, t := range therapists[p.PatientID] {
-			for _, w := range words(t) {
-				if _, ok := own[w]; !ok {
-					own[w] = "therapist_name"
-				}
-			}
+			add(t, "therapist_name")
 		}
 		onList := optList[normNHS(p.NHSNumber)]
 		if applied.NationalDataOptOut && (applied.ListKind == "cleared") != onList ||
@@ -346,8 +424,6 @@ func words(s string) []string {
 	}
 	return out
 }
-
-func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }
 
 func digitsOf(s string) string {
 	var b strings.Builder
@@ -421,27 +497,27 @@ func (ix *leakIndex) scanCell(v, researchID string) []string {
 // identifiers, not validity.
 var farFuture = time.Date(2999, 12, 31, 0, 0, 0, 0, time.UTC)
 
-func (ix *leakIndex) scanFile(ctx context.Context, dir, rel string) ([]Problem, error) {
-	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(rel)))
+func (ix *leakIndex) scanFile(ctx context.Context, dir, rel string, key *handover.Key) ([]Problem, error) {
+	pf, done, ok, err := openParquet(ctx, filepath.Join(dir, filepath.FromSlash(rel)), key)
 	if err != nil {
-		return nil, fmt.Errorf("verify %s: %w", rel, err)
+		// checkFile has reported it; the scan cannot run on this file.
+		return nil, nil
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("verify %s: %w", rel, err)
+	if !ok {
+		return []Problem{{File: rel, Check: "leak", Detail: "encrypted: the leak scan needs the decryption key", Notice: true}}, nil
 	}
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		return nil, fmt.Errorf("verify %s: not readable Parquet: %w", rel, errReason("unreadable Parquet file"))
-	}
+	defer done()
+	// Free-text columns are scanned; the others hold codes from closed
+	// vocabularies (a "White" ethnicity is not a leaked surname) and
+	// pseudonyms, checked against the opted-out ids.
+	ds, _ := schemas.Lookup(path.Dir(rel))
 	var names []string
-	var isString []bool
+	var scan []bool
 	ridCol := -1
 	for i, col := range pf.Schema().Columns() {
-		leaf, _ := pf.Schema().Lookup(col...)
 		names = append(names, strings.Join(col, "."))
-		isString = append(isString, leaf.Node.Type().Kind() == parquet.ByteArray)
+		c, _ := ds.Column(col[0])
+		scan = append(scan, c.FreeText)
 		if len(col) == 1 && col[0] == "research_id" {
 			ridCol = i
 		}
@@ -472,7 +548,7 @@ func (ix *leakIndex) scanFile(ctx context.Context, dir, rel string) ([]Problem, 
 					probs = append(probs, Problem{File: rel, Row: rowNum, Column: "research_id", Check: "opt-out", Detail: "research id of an opted-out patient"})
 				}
 				row.Range(func(ci int, vals []parquet.Value) bool {
-					if !isString[ci] || ci == ridCol {
+					if !scan[ci] {
 						return true
 					}
 					for _, v := range vals {

@@ -5,6 +5,25 @@
 // transform the merged spans. The package knows nothing of files or datasets;
 // the pipeline and `deid redact` both call it the same way.
 //
+// The recognizers, strongest evidence first:
+//   - known ("known"): the patient's own identifiers from the record, compiled
+//     once per patient by NewSubject: names with nicknames and short forms
+//     (nicknames.go), one-edit misspellings, possessives, address parts,
+//     postcode, phone, email, NHS number, GP, practice and therapists. A known
+//     name that is also a word (Will, Grace, Reading) is still redacted in
+//     that patient's texts: fail closed.
+//   - pattern ("pattern"): hand-written scanners with validation (NHS mod 11,
+//     postcode areas, UK phone ranges, NI prefixes, calendar dates).
+//   - gazetteer and context ("gazetteer", "context"): first names, surnames,
+//     UK places and landmarks, decided by one lexicon probe per token and cue
+//     phrases; names that are also English words (the SCOWL lists in data/)
+//     need context.
+//   - ner ("ner"): any NER model, usually redact/ner.
+//
+// A 10-digit number failing the NHS check digit is never NHS_NUMBER; any run
+// of nine or more digits, and a shorter one after a reference cue ("ref",
+// "account no"), is redacted as ID.
+//
 // Invariants:
 //   - offsets are UTF-8 byte offsets into the input text, Start < End,
 //     on rune boundaries;
@@ -43,6 +62,12 @@ type Span struct {
 	Label  Label   `json:"label"`
 	Source string  `json:"source,omitempty"` // recognizer name, e.g. "known", "pattern", "ner", "gazetteer"
 	Score  float64 `json:"score,omitempty"`  // 0..1, strength of evidence
+	// Ref names the known entity a span belongs to ("self.given",
+	// "contact2", "address"), so that every variant of one person gets one
+	// number or surrogate. Set by the known recognizer, kept by merging,
+	// used by Apply; empty for other spans. Never serialised: it is
+	// derived again from the record whenever it is needed.
+	Ref string `json:"-"`
 }
 
 // Contact is a named person on the patient record (next of kin, emergency

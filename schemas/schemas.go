@@ -35,6 +35,7 @@ type Column struct {
 	Derivation string
 	Allowed    string // allowed values or range, in words
 	Source     string // published definition a derived column follows
+	FreeText   bool   // redacted free text: what verify's leak scan reads
 }
 
 // Dataset describes one output dataset.
@@ -116,7 +117,7 @@ func month() Column {
 
 func freeText(what string) []Column {
 	return []Column{
-		{Name: "text", Type: String, Meaning: "The " + what + " with identifiers redacted", Derivation: "source text passed through the redactor: known identifiers from the patient record, validated patterns, gazetteers with context cues and the NER model; each found span replaced by the profile's operator (typed placeholder such as [PERSON], numbered placeholder [PERSON_1] consistent within the patient, or a surrogate)", Allowed: "UTF-8 text"},
+		{Name: "text", Type: String, FreeText: true, Meaning: "The " + what + " with identifiers redacted", Derivation: "source text passed through the redactor: known identifiers from the patient record, validated patterns, gazetteers with context cues and the NER model; each found span replaced by the profile's operator (typed placeholder such as [PERSON], numbered placeholder [PERSON_1] consistent within the patient, or a surrogate)", Allowed: "UTF-8 text"},
 		{Name: "redactions", Type: Int32, Meaning: "Number of spans redacted from this text", Derivation: "count of merged spans replaced", Allowed: ">= 0"},
 		{Name: "redaction_counts", Type: String, Meaning: "Spans redacted by label", Derivation: "JSON object, label to count, keys sorted, labels of DESIGN §7 (PERSON, LOCATION, POSTCODE, PHONE, EMAIL, URL, IP, NHS_NUMBER, NI_NUMBER, DATE, ORG, ID)", Allowed: `e.g. {"LOCATION":1,"PERSON":2}; {} when none`},
 	}

@@ -2,16 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 
 	"go.uber.org/zap"
 
 	"github.com/nhs-talking-therapies/deid/pipeline"
+	"github.com/nhs-talking-therapies/deid/pipeline/deliver"
 )
 
 func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -19,7 +20,7 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	fs.SetOutput(stderr)
 	profile := fs.String("profile", "", "profile YAML (required)")
 	in := fs.String("in", "", "source snapshot directory (required)")
-	out := fs.String("out", "", "output directory; the extract is written to OUT/<extract-id> (required)")
+	out := fs.String("out", "", "output directory, the extract is written to OUT/<extract-id>; or azblob://container/prefix (required)")
 	id := fs.String("id", "", "extract id (folder name); default the profile name")
 	internal := fs.String("internal", "", "folder for the internal audit, quarantine and timings; default OUT/<extract-id>.internal")
 	maxBad := fs.Int("max-bad", -1, "fail the run when more than N records are quarantined (-1: no limit)")
@@ -51,16 +52,46 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "deid extract:", err)
 		return exitUsage
 	}
+	// A remote destination is written locally first, then published with
+	// the manifest last, so a partial upload never looks complete.
+	localOut, remote := *out, deliver.IsRemote(*out)
+	if remote {
+		if _, err := deliver.ParseDest(*out); err != nil {
+			fmt.Fprintln(stderr, "deid extract: --out:", err)
+			return exitUsage
+		}
+		if os.Getenv(deliver.ConnectionStringEnv) == "" {
+			fmt.Fprintf(stderr, "deid extract: --out %s needs the connection string in %s\n", deliver.Scheme, deliver.ConnectionStringEnv)
+			return exitUsage
+		}
+		tmp, err := os.MkdirTemp("", "deid-extract-")
+		if err != nil {
+			fmt.Fprintln(stderr, "deid extract:", err)
+			return exitRun
+		}
+		defer os.RemoveAll(tmp)
+		localOut = tmp
+		if *internal == "" {
+			extractID := *id
+			if extractID == "" {
+				extractID = prof.Name
+			}
+			*internal = extractID + ".internal" // kept locally, in the working directory
+		}
+	}
 	res, err := pipeline.Extract(ctx, pipeline.Options{
-		Profile: prof, In: *in, Out: *out, ExtractID: *id, InternalDir: *internal,
+		Profile: prof, In: *in, Out: localOut, ExtractID: *id, InternalDir: *internal,
 		MaxBad: *maxBad, Workers: *workers, Version: version, Log: log,
 	})
+	if err == nil && remote {
+		log.Info("publishing", zap.String("destination", *out))
+		if err = deliver.Publish(ctx, res.Dir, *out); err == nil {
+			res.Dir = *out
+		}
+	}
 	if err != nil {
 		log.Error("extract failed", zap.Error(err))
 		fmt.Fprintln(stderr, "deid extract:", err)
-		if errors.Is(err, context.Canceled) {
-			return exitRun
-		}
 		return exitRun
 	}
 	printSummary(stdout, res)

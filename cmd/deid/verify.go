@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/nhs-talking-therapies/deid/pipeline"
+	"github.com/nhs-talking-therapies/deid/pipeline/deliver"
+	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 )
 
 func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -16,6 +19,8 @@ func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	source := fs.String("source", "", "source snapshot: scan every text column for its known identifiers")
 	keyEnv := fs.String("key-env", "", "environment variable holding the extract's pseudonym key (maps research ids to patients; checks opt-outs)")
 	keyFile := fs.String("key-file", "", "file holding the extract's pseudonym key (alternative to --key-env)")
+	decEnv := fs.String("decrypt-key-env", "", "environment variable holding the partner's AES-256 key (opens encrypted files for the schema and leak checks)")
+	decFile := fs.String("decrypt-key-file", "", "file holding the partner's AES-256 key (alternative to --decrypt-key-env)")
 	asJSON := fs.Bool("json", false, "print problems as JSON")
 	// Flags may come after the folder: deid verify DIR --source S.
 	var dir string
@@ -41,25 +46,54 @@ func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 		key = k
 	}
-	probs, err := pipeline.Verify(ctx, pipeline.VerifyOptions{Dir: dir, Source: *source, Key: key})
+	if deliver.IsRemote(dir) {
+		tmp, err := os.MkdirTemp("", "deid-verify-")
+		if err != nil {
+			fmt.Fprintln(stderr, "deid verify:", err)
+			return exitRun
+		}
+		defer os.RemoveAll(tmp)
+		if err := deliver.Download(ctx, dir, tmp); err != nil {
+			fmt.Fprintln(stderr, "deid verify:", err)
+			return exitRun
+		}
+		dir = tmp
+	}
+	opt := pipeline.VerifyOptions{Dir: dir, Source: *source, Key: key}
+	if *decEnv != "" || *decFile != "" {
+		k, err := handover.LoadKey(handover.KeySpec{Env: *decEnv, File: *decFile})
+		if err != nil {
+			fmt.Fprintln(stderr, "deid verify:", err)
+			return exitUsage
+		}
+		opt.DecryptKey = &k
+	}
+	probs, err := pipeline.Verify(ctx, opt)
 	if err != nil {
 		fmt.Fprintln(stderr, "deid verify:", err)
 		return exitRun
 	}
+	failed := pipeline.Failed(probs)
 	if *asJSON {
-		b, _ := json.MarshalIndent(map[string]any{"ok": len(probs) == 0, "problems": probs}, "", "  ")
+		b, _ := json.MarshalIndent(map[string]any{"ok": !failed, "problems": probs}, "", "  ")
 		fmt.Fprintln(stdout, string(b))
 	} else {
+		n := 0
 		for _, p := range probs {
+			if p.Notice {
+				fmt.Fprintln(stdout, "note:", p)
+				continue
+			}
+			n++
 			fmt.Fprintln(stdout, p)
 		}
-		if len(probs) == 0 {
+		if !failed {
 			fmt.Fprintf(stdout, "verify: OK: %s\n", dir)
 		} else {
-			fmt.Fprintf(stdout, "verify: FAILED: %d problems\n", len(probs))
+			fmt.Fprintf(stdout, "verify: FAILED: %d problems\n", n)
 		}
 	}
-	if len(probs) > 0 {
+	if failed {
 		return exitRun
 	}
 	return exitOK

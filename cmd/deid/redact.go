@@ -1,0 +1,382 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/redact/ner"
+)
+
+// maxLine is the longest input line `deid redact` and `deid eval` accept.
+const maxLine = 64 << 20
+
+// cmdRedact reads JSON Lines {"id","text","known"} on stdin and writes
+// {"id","text","spans"} on stdout, one line per input line, in input order.
+// Lines are redacted by a pool of workers; at most a window of lines is in
+// flight, so memory is bounded whatever the input size. A bad line gives
+// an output line with "error" (naming the line and the reason, never the
+// text) and makes the exit code 1 once every line is written.
+func cmdRedact(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("redact", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "number of redaction workers")
+	labels := fs.String("labels", "", "comma-separated labels to redact (default: every label except ORG)")
+	operator := fs.String("operator", "placeholder", "replacement: placeholder, numbered or surrogate")
+	noNER := fs.Bool("no-ner", false, "run without the NER model (known identifiers, patterns, gazetteers only)")
+	keepCountries := fs.Bool("keep-countries", false, "leave country names in the text")
+	keyFile := fs.String("surrogate-key-file", "", "file holding the secret that keys surrogates (default: empty key, surrogates are then guessable)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 || *workers < 1 {
+		fmt.Fprintln(stderr, "deid redact: unexpected arguments or --workers < 1")
+		return exitUsage
+	}
+	op := redact.Operator(*operator)
+	switch op {
+	case redact.Placeholder, redact.Numbered, redact.Surrogate:
+	default:
+		fmt.Fprintf(stderr, "deid redact: --operator must be placeholder, numbered or surrogate\n")
+		return exitUsage
+	}
+	labs, err := parseLabels(*labels)
+	if err != nil {
+		fmt.Fprintln(stderr, "deid redact:", err)
+		return exitUsage
+	}
+	pol := redact.Policy{Default: op}
+	if *keyFile != "" {
+		k, err := os.ReadFile(*keyFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "deid redact: surrogate key file: %v\n", err)
+			return exitUsage
+		}
+		pol.SurrogateKey = bytes.TrimSpace(k)
+	}
+	r, err := newRedactor(labs, *keepCountries, *noNER)
+	if err != nil {
+		fmt.Fprintln(stderr, "deid redact:", err)
+		return exitRun
+	}
+
+	out := bufio.NewWriterSize(stdout, 1<<16)
+	failed := 0
+	type worker struct {
+		knownRaw string
+		subj     *redact.Subject
+		buf      bytes.Buffer
+	}
+	type lineResult struct {
+		out []byte
+		ok  bool
+	}
+	err = ordered(ctx, stdin, *workers,
+		func() *worker { return &worker{} },
+		func(w *worker, lineNo int, line []byte) lineResult {
+			w.buf.Reset()
+			ok := redactLine(&w.buf, r, pol, lineNo, line, &w.knownRaw, &w.subj)
+			return lineResult{bytes.Clone(w.buf.Bytes()), ok}
+		},
+		func(lineNo int) lineResult {
+			var b bytes.Buffer
+			writeJSONLine(&b, redactOut{Error: fmt.Sprintf("line %d: longer than %d bytes", lineNo, maxLine)})
+			return lineResult{b.Bytes(), false}
+		},
+		func(res lineResult) error {
+			if !res.ok {
+				failed++
+			}
+			_, err := out.Write(res.out)
+			return err
+		})
+	if ferr := out.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "deid redact:", err)
+		return exitRun
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "deid redact: %d line(s) failed\n", failed)
+		return exitRun
+	}
+	return exitOK
+}
+
+// parseLabels parses "PERSON,LOCATION"; empty gives nil (the default set).
+func parseLabels(s string) ([]redact.Label, error) {
+	var out []redact.Label
+	for _, f := range strings.Split(s, ",") {
+		f = strings.ToUpper(strings.TrimSpace(f))
+		if f == "" {
+			continue
+		}
+		l := redact.Label(f)
+		known := false
+		for _, k := range redact.Labels {
+			known = known || k == l
+		}
+		if !known {
+			return nil, fmt.Errorf("unknown label %q in --labels", f)
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// newRedactor builds the redactor, with the embedded NER model unless noNER.
+func newRedactor(labels []redact.Label, keepCountries, noNER bool) (*redact.Redactor, error) {
+	cfg := redact.Config{Labels: labels, KeepCountries: keepCountries}
+	if !noNER {
+		m, err := ner.Default()
+		if err != nil {
+			return nil, fmt.Errorf("loading NER model: %w", err)
+		}
+		cfg.NER = m
+	}
+	return redact.New(cfg)
+}
+
+type redactIn struct {
+	ID    json.RawMessage `json:"id"`
+	Text  *string         `json:"text"`
+	Known json.RawMessage `json:"known"`
+}
+
+type redactOutSpan struct {
+	Start  int          `json:"start"`
+	End    int          `json:"end"`
+	Label  redact.Label `json:"label"`
+	Source string       `json:"source"`
+}
+
+type redactOut struct {
+	ID    json.RawMessage `json:"id,omitempty"`
+	Text  *string         `json:"text,omitempty"`
+	Spans []redactOutSpan `json:"spans,omitempty"`
+	Error string          `json:"error,omitempty"`
+}
+
+// redactLine redacts one input line into buf (with its newline) and
+// reports whether it succeeded. The subject of the previous line is reused
+// when its known object is byte-identical (a patient's texts come together).
+func redactLine(buf *bytes.Buffer, r *redact.Redactor, pol redact.Policy, lineNo int, line []byte, knownRaw *string, subj **redact.Subject) bool {
+	var in redactIn
+	var o redactOut
+	fail := func(reason string) bool {
+		o.Error = fmt.Sprintf("line %d: %s", lineNo, reason)
+		o.Text, o.Spans = nil, nil
+		writeJSONLine(buf, o)
+		return false
+	}
+	if err := json.Unmarshal(line, &in); err != nil {
+		// The ID may still be readable when another field is wrong.
+		var idOnly struct {
+			ID json.RawMessage `json:"id"`
+		}
+		if json.Unmarshal(line, &idOnly) == nil && validID(idOnly.ID) {
+			o.ID = idOnly.ID
+		}
+		return fail(jsonReason(err))
+	}
+	if validID(in.ID) {
+		o.ID = in.ID
+	} else if len(in.ID) > 0 && string(in.ID) != "null" {
+		return fail("field id must be a string or number")
+	}
+	if in.Text == nil {
+		return fail("missing field text")
+	}
+	var s *redact.Subject
+	if k := bytes.TrimSpace(in.Known); len(k) > 0 && string(k) != "null" {
+		if *subj != nil && *knownRaw == string(k) {
+			s = *subj
+		} else {
+			var known redact.Known
+			if err := json.Unmarshal(k, &known); err != nil {
+				return fail("field known: " + jsonReason(err))
+			}
+			s = redact.NewSubject(known)
+			*knownRaw, *subj = string(k), s
+		}
+	}
+	text := *in.Text
+	spans := r.Find(text, s)
+	red := r.Apply(text, spans, pol, nil)
+	o.Text = &red
+	o.Spans = make([]redactOutSpan, len(spans))
+	for i, sp := range spans {
+		o.Spans[i] = redactOutSpan{Start: sp.Start, End: sp.End, Label: sp.Label, Source: sp.Source}
+	}
+	writeJSONLine(buf, o)
+	return true
+}
+
+// validID accepts a JSON string or number.
+func validID(id json.RawMessage) bool {
+	id = bytes.TrimSpace(id)
+	if len(id) == 0 {
+		return false
+	}
+	return id[0] == '"' || id[0] == '-' || (id[0] >= '0' && id[0] <= '9')
+}
+
+// jsonReason describes a decoding error without quoting the input.
+func jsonReason(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
+	case errors.As(err, &te):
+		f := te.Field
+		if f == "" {
+			f = "(top level)"
+		}
+		return fmt.Sprintf("field %s must be %s, not JSON %s", f, te.Type, te.Value)
+	}
+	return "invalid JSON"
+}
+
+func writeJSONLine(buf *bytes.Buffer, v any) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only unencodable values fail here, and every field is a plain
+		// string, number or raw JSON already validated.
+		buf.WriteString(`{"error":"internal: output encoding failed"}` + "\n")
+	}
+}
+
+// ordered runs work over the lines of in on n workers and calls emit with
+// the results in input order. At most 6n lines are in flight. Each worker
+// has its own state from newState (scratch buffers, a cached subject).
+// Empty lines are skipped; a line longer than maxLine is skipped and
+// reported through tooLong. ordered stops at the first emit or read error
+// or when ctx is done.
+func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func() S,
+	work func(state S, lineNo int, line []byte) R, tooLong func(lineNo int) R, emit func(R) error) error {
+	type result = R
+	type job struct {
+		lineNo int
+		line   []byte
+		res    chan result
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan job, n)
+	queue := make(chan chan result, 4*n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := newState()
+			for j := range jobs {
+				j.res <- work(st, j.lineNo, j.line)
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(queue)
+		defer close(jobs)
+		br := bufio.NewReaderSize(in, 1<<20)
+		lineNo := 0
+		for {
+			line, err := readLine(br)
+			if len(line) > 0 || err == nil || errors.Is(err, errLineTooLong) {
+				lineNo++
+			}
+			var res chan result
+			switch {
+			case len(bytes.TrimSpace(line)) > 0:
+				// The job goes to the workers before its slot goes on
+				// the queue, so an abandoned slot never blocks the writer.
+				res = make(chan result, 1)
+				select {
+				case jobs <- job{lineNo: lineNo, line: line, res: res}:
+				case <-ctx.Done():
+					readErr <- ctx.Err()
+					return
+				}
+			case errors.Is(err, errLineTooLong):
+				res = make(chan result, 1)
+				res <- tooLong(lineNo)
+				err = nil
+			}
+			if res != nil {
+				select {
+				case queue <- res:
+				case <-ctx.Done():
+					readErr <- ctx.Err()
+					return
+				}
+			}
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					readErr <- fmt.Errorf("reading input after line %d: %w", lineNo, err)
+				}
+				return
+			}
+		}
+	}()
+	var firstErr error
+	for res := range queue {
+		r := <-res
+		if firstErr == nil {
+			if err := emit(r); err != nil {
+				firstErr = fmt.Errorf("writing output: %w", err)
+				cancel()
+			}
+		}
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	select {
+	case err := <-readErr:
+		return err
+	default:
+	}
+	return ctx.Err()
+}
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine returns the next line without its newline. A line longer than
+// maxLine is skipped to its end and reported as errLineTooLong with no
+// bytes.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		frag, err := br.ReadSlice('\n')
+		if len(line)+len(frag) > maxLine {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			if err != nil && !errors.Is(err, io.EOF) {
+				return nil, err
+			}
+			return nil, errLineTooLong
+		}
+		line = append(line, frag...)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		return line, err
+	}
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCmd(t *testing.T, f func(context.Context, []string, *strings.Reader, *bytes.Buffer, *bytes.Buffer) int, args []string, in string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := f(context.Background(), args, strings.NewReader(in), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func redactCmd(ctx context.Context, args []string, in *strings.Reader, out, errb *bytes.Buffer) int {
+	return cmdRedact(ctx, args, in, out, errb)
+}
+
+func evalCmd(ctx context.Context, args []string, in *strings.Reader, out, errb *bytes.Buffer) int {
+	return cmdEval(ctx, args, in, out, errb)
+}
+
+type outLine struct {
+	ID    json.RawMessage `json:"id"`
+	Text  *string         `json:"text"`
+	Spans []struct {
+		Start  int    `json:"start"`
+		End    int    `json:"end"`
+		Label  string `json:"label"`
+		Source string `json:"source"`
+	} `json:"spans"`
+	Error string `json:"error"`
+}
+
+func parseOut(t *testing.T, s string) []outLine {
+	t.Helper()
+	var out []outLine
+	for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		var o outLine
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatalf("output line is not JSON: %v", err)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+func TestCmdRedactOrderAndSpans(t *testing.T) {
+	var in strings.Builder
+	const n = 300
+	for i := range n {
+		fmt.Fprintf(&in, `{"id":"t%d","text":"becky rang 07700 900123 from leeds, line %d","known":{"given_name":"Rebecca","family_name":"Smith"}}`+"\n", i, i)
+	}
+	code, out, errs := runCmd(t, redactCmd, []string{"--workers", "3", "--no-ner"}, in.String())
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := parseOut(t, out)
+	if len(lines) != n {
+		t.Fatalf("%d lines out, want %d", len(lines), n)
+	}
+	for i, o := range lines {
+		if string(o.ID) != fmt.Sprintf(`"t%d"`, i) {
+			t.Fatalf("line %d has id %s: order lost", i, o.ID)
+		}
+		want := fmt.Sprintf("[PERSON] rang [PHONE] from [LOCATION], line %d", i)
+		if o.Text == nil || *o.Text != want {
+			t.Fatalf("line %d text %v, want %q", i, o.Text, want)
+		}
+		input := fmt.Sprintf("becky rang 07700 900123 from leeds, line %d", i)
+		if len(o.Spans) != 3 || input[o.Spans[0].Start:o.Spans[0].End] != "becky" || o.Spans[0].Source != "known" || o.Spans[1].Label != "PHONE" {
+			t.Fatalf("line %d spans %+v", i, o.Spans)
+		}
+	}
+}
+
+func TestCmdRedactBadLines(t *testing.T) {
+	in := strings.Join([]string{
+		`{"id":"ok1","text":"hello dave"}`,
+		`{"id":"bad1","text":12}`,
+		`not json at all: secret name Zebedee`,
+		``,
+		`{"id":7,"text":"numeric id"}`,
+		`{"id":"bad2"}`,
+		`{"id":"bad3","text":"x","known":{"given_name":5}}`,
+	}, "\n")
+	code, out, errs := runCmd(t, redactCmd, []string{"--no-ner", "--operator", "numbered"}, in)
+	if code != exitRun {
+		t.Errorf("exit %d, want %d", code, exitRun)
+	}
+	if !strings.Contains(errs, "4 line(s) failed") {
+		t.Errorf("stderr %q", errs)
+	}
+	if strings.Contains(out+errs, "Zebedee") || strings.Contains(out+errs, "secret") {
+		t.Error("error output quotes the input text")
+	}
+	lines := parseOut(t, out)
+	if len(lines) != 6 {
+		t.Fatalf("%d lines, want 6 (empty lines are skipped)", len(lines))
+	}
+	if *lines[0].Text != "hello [PERSON_1]" || lines[0].Error != "" {
+		t.Errorf("line 1: %+v", lines[0])
+	}
+	for i, want := range map[int]string{1: "line 2: field text", 2: "line 3: invalid JSON", 4: "line 6: missing field text", 5: "line 7: field known"} {
+		if !strings.HasPrefix(lines[i].Error, want) {
+			t.Errorf("output %d error %q, want prefix %q", i, lines[i].Error, want)
+		}
+	}
+	if string(lines[1].ID) != `"bad1"` || string(lines[3].ID) != "7" {
+		t.Errorf("ids %s %s", lines[1].ID, lines[3].ID)
+	}
+}
+
+func TestCmdRedactUsage(t *testing.T) {
+	for _, args := range [][]string{{"--operator", "shred"}, {"--labels", "SHOE"}, {"--workers", "0"}, {"extra"}, {"--nope"}} {
+		if code, _, _ := runCmd(t, redactCmd, args, ""); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	code, out, _ := runCmd(t, redactCmd, []string{"--no-ner", "--labels", "PHONE", "--operator", "surrogate"}, `{"id":"a","text":"dave on 07700 900123"}`)
+	lines := parseOut(t, out)
+	if code != exitOK || len(lines) != 1 || !strings.HasPrefix(*lines[0].Text, "dave on 07700 900") || strings.Contains(*lines[0].Text, "900123") {
+		t.Errorf("labels/surrogate: %d %s", code, out)
+	}
+}
+
+func TestCmdRedactWithNER(t *testing.T) {
+	code, out, errs := runCmd(t, redactCmd, nil, `{"id":"a","text":"i met dave in leeds"}`)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if l := parseOut(t, out); len(l) != 1 || !strings.Contains(*l[0].Text, "[PERSON]") {
+		t.Errorf("output %s", out)
+	}
+}
+
+func TestCmdEval(t *testing.T) {
+	dir := t.TempDir()
+	gold := filepath.Join(dir, "gold.jsonl")
+	lines := `{"id":"a","text":"becky went to Leeds","known":{"given_name":"Rebecca"},"spans":[{"start":0,"end":5,"label":"PERSON","source":"gold"},{"start":14,"end":19,"label":"LOCATION"}]}
+{"id":"b","text":"emma and blorp","spans":[{"start":0,"end":4,"label":"PERSON","char_start":0,"text":"emma"},{"start":9,"end":14,"label":"PERSON"}]}
+`
+	if err := os.WriteFile(gold, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, evalCmd, []string{"--gold", gold, "--no-ner", "--json", "--misses", "5"}, "")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Docs   int `json:"docs"`
+		Labels []struct {
+			Label    string  `json:"label"`
+			Entities int     `json:"gold_entities"`
+			Recall   float64 `json:"entity_leak_recall"`
+		} `json:"labels"`
+		Misses []struct{ ID, Text string } `json:"misses"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Docs != 2 || len(rep.Labels) != 2 || rep.Labels[0].Label != "PERSON" || rep.Labels[0].Entities != 3 {
+		t.Errorf("report %+v", rep)
+	}
+	if len(rep.Misses) != 1 || rep.Misses[0].Text != "blorp" {
+		t.Errorf("misses %+v", rep.Misses)
+	}
+	code, out, _ = runCmd(t, evalCmd, []string{"--gold", gold, "--no-ner", "--labels", "LOCATION"}, "")
+	if code != exitOK || !strings.Contains(out, "LOCATION") || strings.Contains(out, "PERSON") {
+		t.Errorf("table with --labels: %d\n%s", code, out)
+	}
+	if code, _, _ := runCmd(t, evalCmd, nil, ""); code != exitUsage {
+		t.Errorf("no --gold: exit %d", code)
+	}
+	if code, _, _ := runCmd(t, evalCmd, []string{"--gold", filepath.Join(dir, "missing.jsonl")}, ""); code != exitUsage {
+		t.Errorf("missing file: exit %d", code)
+	}
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte("{\"id\":\"a\",\"text\":\"secret Zebedee\"}\n{oops\n"), 0o600)
+	code, _, errs = runCmd(t, evalCmd, []string{"--gold", bad, "--no-ner"}, "")
+	if code != exitRun || !strings.Contains(errs, "line 2") || strings.Contains(errs, "Zebedee") {
+		t.Errorf("bad gold: exit %d, %q", code, errs)
+	}
+}

@@ -1,0 +1,67 @@
+package redact
+
+import "testing"
+
+func TestContextRecognizer(t *testing.T) {
+	runCases(t, NewContextRecognizer(false), nil, []caseT{
+		// Names that are not English words fire on their own, any case.
+		{text: "dave came round with priya", want: []string{"dave", "priya"}, label: Person},
+		{text: "went with tasneem and kellan", want: []string{"tasneem", "kellan"}},
+		{text: "Kylie minogue feel", want: []string{"Kylie minogue"}},
+		{text: "it was Becky Thornbury", want: []string{"Becky Thornbury"}},
+		{text: "saw natlaie and Jessqca", want: []string{"natlaie", "Jessqca"}}, // one-edit typos of frequent names
+		{text: "on Friday, hadnt we, et cetera", not: []string{"Friday", "hadnt", "cetera"}},
+		{text: "i have to flo-floss, the guy had been drinking", not: []string{"flo", "guy"}},
+		// Names that are words need context.
+		{text: "my sister Grace came", want: []string{"Grace"}, label: Person, not: []string{"sister"}},
+		{text: "my cousin lily visited", want: []string{"lily"}},
+		{text: "I told Will about it", want: []string{"Will"}},
+		{text: "Rose said no", want: []string{"Rose"}},
+		{text: "grace's mum is kind", want: []string{"grace"}},
+		{text: "went to sol's on thursday", want: []string{"sol"}},
+		{text: "Dr Hope and dr okonkwo and Mrs Wood", want: []string{"Hope", "okonkwo", "Wood"}, not: []string{"Dr", "dr ", "Mrs"}},
+		{text: "my friend xanthe said", want: []string{"xanthe"}, not: []string{"said"}},
+		{text: "her name is Joy", want: []string{"Joy"}},
+		{text: "Protective factors: Ivy, Emilia.", want: []string{"Emilia"}},
+		// Decoys.
+		{text: "i will try", not: []string{"will"}},
+		{text: "there is a grace period", not: []string{"grace"}},
+		{text: "i like reading a book", not: []string{"reading"}},
+		{text: "it may be fine", not: []string{"may"}},
+		{text: "i hope so and i mark it", not: []string{"hope", "mark"}},
+		{text: "Will you come? May I ask? Hope you're well.", not: []string{"Will", "May", "Hope"}},
+		{text: "my sister will help and my mum said", not: []string{"will", "said"}},
+		{text: "I saw my doctor in March", not: []string{"doctor", "March"}},
+		{text: "the main road and a busy street", not: []string{"main road", "busy street"}},
+		{text: "in the way, on its way, in the bath", not: []string{"way", "its", "bath"}},
+		{text: "I saw my GP, ok lol", not: []string{"GP", "ok", "lol"}},
+		// Places.
+		{text: "i moved to leeds last year", want: []string{"leeds"}, label: Location},
+		{text: "we went to Milton Keynes", want: []string{"Milton Keynes"}, label: Location},
+		{text: "stoke-on-trent is far", want: []string{"stoke-on-trent"}},
+		{text: "she moved to reading", want: []string{"reading"}},
+		{text: "we live in Bath now", want: []string{"Bath"}},
+		{text: "went to derby for the day", want: []string{"derby"}},
+		{text: "near Ystradgynlais", want: []string{"Ystradgynlais"}},
+		{text: "moved to ystradgynlais", want: []string{"ystradgynlais"}},
+		{text: "back from Spain and poland", want: []string{"Spain", "poland"}},
+		{text: "at St James's Hospital", want: []string{"St James's Hospital"}, label: Location},
+		{text: "at leeds general infirmary", want: []string{"leeds general infirmary"}},
+		{text: "at the Royal Free", want: []string{"Royal Free"}},
+		{text: "kids at holy trinity primary", want: []string{"holy trinity primary"}},
+		{text: "at St Joseph's RC Primary", want: []string{"St Joseph's RC Primary"}},
+		{text: "the University of Durham", want: []string{"University of Durham"}},
+		{text: "she lives at 12 church road", want: []string{"12 church road"}},
+		{text: "she lives on sandy lane", want: []string{"sandy lane"}},
+		{text: "Acacia Avenue is quiet", want: []string{"Acacia Avenue"}},
+		{text: "a drink at the red lion", want: []string{"red lion"}},
+		{text: "new address is 71 hillside way, sandford po15 2uq", want: []string{"71 hillside way", "sandford"}},
+		{text: "the local hospital and my old school", not: []string{"local", "hospital", "old", "school"}},
+	})
+}
+
+func TestContextKeepCountries(t *testing.T) {
+	runCases(t, NewContextRecognizer(true), nil, []caseT{
+		{text: "back from Spain and poland, near Leeds", want: []string{"Leeds"}, not: []string{"Spain", "poland"}},
+	})
+}

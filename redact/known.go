@@ -1,0 +1,606 @@
+package redact
+
+import (
+	"bytes"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Refs name the entity a known-identifier span belongs to, so that every
+// variant of one person or address gets one number or surrogate.
+const (
+	refSelf      = "self"
+	refAddress   = "address"
+	refPostcode  = "postcode"
+	refPhone     = "phone"
+	refEmail     = "email"
+	refNHS       = "nhs"
+	refPractice  = "practice"
+	refGP        = "gp"
+	refContact   = "contact"   // + index
+	refTherapist = "therapist" // + index
+)
+
+// Subject is Known compiled once for one patient: every name with its
+// nicknames, short forms and ASCII spellings, address parts, the postcode
+// with and without its space, phone and NHS digits. It is immutable and safe
+// for concurrent use; build it once per patient and reuse it for all that
+// patient's texts.
+type Subject struct {
+	phrases map[string][]kphrase // first lower-case token -> phrases, longest first
+	fuzzy   []fuzzyName          // names of five or more letters, for one-edit misspellings
+	numbers []knum               // phone and NHS digits
+	emails  []kemail             // lower-case addresses
+}
+
+type kphrase struct {
+	rest   []string
+	label  Label
+	ref    string
+	part   uint8 // partGiven, partFamily, partFull for PERSON
+	plural bool  // a single name token that may take a bare s ("the smiths")
+}
+
+const (
+	partOther uint8 = iota
+	partGiven
+	partFamily
+)
+
+type fuzzyName struct {
+	name string
+	ref  string
+	part uint8
+}
+
+type knum struct {
+	digits string // NHS: 10 digits; phone: national significant number (no leading 0 / 44)
+	label  Label
+	ref    string
+	phone  bool
+}
+
+type kemail struct {
+	addr string
+	ref  string
+}
+
+// nameParticles are name parts that identify nobody on their own.
+var nameParticles = words(`de da del della der di du la le van von den ter bin binti bint al el ibn mac mc st saint o d`)
+
+// NewSubject compiles k. A nil-safe empty Subject matches nothing.
+func NewSubject(k Known) *Subject {
+	b := &subjectBuilder{s: &Subject{phrases: map[string][]kphrase{}}, t: getTables(), seen: map[string]bool{}}
+	for _, w := range strings.Fields(stripTitles(k.GivenName)) {
+		b.person(w, refSelf, partGiven, true)
+	}
+	for _, w := range strings.Fields(stripTitles(k.PreferredName)) {
+		b.person(w, refSelf, partGiven, true)
+	}
+	b.add(lowerTokens(stripTitles(k.GivenName+" "+k.FamilyName)), Person, refSelf, partOther)
+	for _, w := range strings.Fields(stripTitles(k.FamilyName)) {
+		b.person(w, refSelf, partFamily, false)
+	}
+	for i, c := range k.Contacts {
+		b.fullName(c.Name, refContact+strconv.Itoa(i+1))
+	}
+	b.fullName(k.GPName, refGP)
+	if k.TherapistName != "" {
+		b.fullName(k.TherapistName, refTherapist+"1")
+	}
+	for i, n := range k.TherapistNames {
+		if strings.EqualFold(strings.TrimSpace(n), strings.TrimSpace(k.TherapistName)) {
+			continue
+		}
+		b.fullName(n, refTherapist+strconv.Itoa(i+2))
+	}
+	for i, l := range k.AddressLines {
+		b.address(l, refAddress+strconv.Itoa(i+1))
+	}
+	b.facility(k.GPPractice, refPractice)
+	if out, in, ok := ParsePostcode(k.Postcode); ok {
+		lo, li := strings.ToLower(out), strings.ToLower(in)
+		if li != "" {
+			b.add([]string{lo, li}, Postcode, refPostcode, partOther)
+			b.add([]string{lo + li}, Postcode, refPostcode, partOther)
+		}
+		b.add([]string{lo}, Postcode, refPostcode, partOther)
+	} else if k.Postcode != "" {
+		b.phrase(k.Postcode, Postcode, refPostcode)
+	}
+	if d := digitsOf(k.Phone); len(d) >= 6 {
+		nsn := d
+		switch {
+		case strings.HasPrefix(nsn, "0044"):
+			nsn = nsn[4:]
+		case strings.HasPrefix(nsn, "44") && len(nsn) >= 12:
+			nsn = nsn[2:]
+		}
+		nsn = strings.TrimLeft(nsn, "0")
+		if len(nsn) >= 6 {
+			b.s.numbers = append(b.s.numbers, knum{digits: nsn, label: Phone, ref: refPhone, phone: true})
+		}
+	}
+	if d := digitsOf(k.NHSNumber); len(d) >= 6 {
+		b.s.numbers = append(b.s.numbers, knum{digits: d, label: NHSNumber, ref: refNHS})
+	}
+	if e := strings.ToLower(strings.TrimSpace(k.Email)); strings.Contains(e, "@") {
+		b.s.emails = append(b.s.emails, kemail{addr: e, ref: refEmail})
+		local := e[:strings.IndexByte(e, '@')]
+		if toks := lowerTokens(local); len(toks) > 0 && len(strings.Join(toks, "")) >= 4 {
+			b.add(toks, Email, refEmail, partOther)
+		}
+	}
+	for k, ps := range b.s.phrases {
+		slices.SortStableFunc(ps, func(a, b kphrase) int { return len(b.rest) - len(a.rest) })
+		b.s.phrases[k] = ps
+	}
+	return b.s
+}
+
+type subjectBuilder struct {
+	s    *Subject
+	t    *tables
+	seen map[string]bool
+}
+
+// add registers one token sequence.
+func (b *subjectBuilder) add(toks []string, l Label, ref string, part uint8) {
+	if len(toks) == 0 {
+		return
+	}
+	key := string(l) + "\x00" + strings.Join(toks, " ")
+	if b.seen[key] {
+		return
+	}
+	b.seen[key] = true
+	p := kphrase{rest: toks[1:], label: l, ref: ref, part: part}
+	if len(toks) == 1 && (l == Person) {
+		p.plural = true
+	}
+	b.s.phrases[toks[0]] = append(b.s.phrases[toks[0]], p)
+	if len(toks) == 1 && l == Person && utf8.RuneCountInString(toks[0]) >= 5 && !b.fuzzySeen(toks[0]) {
+		b.s.fuzzy = append(b.s.fuzzy, fuzzyName{name: toks[0], ref: ref, part: part})
+	}
+	// An accented name is also written without its accents.
+	folded := make([]string, len(toks))
+	changed := false
+	for i, t := range toks {
+		folded[i] = foldASCII(t)
+		changed = changed || folded[i] != t
+	}
+	if changed {
+		b.add(folded, l, ref, part)
+	}
+}
+
+func (b *subjectBuilder) fuzzySeen(n string) bool {
+	for _, f := range b.s.fuzzy {
+		if f.name == n {
+			return true
+		}
+	}
+	return false
+}
+
+// phrase registers a whole string as one token sequence.
+func (b *subjectBuilder) phrase(s string, l Label, ref string) {
+	b.add(lowerTokens(s), l, ref, partOther)
+}
+
+// person registers a given or family name: the whole, each part, hyphen
+// and apostrophe parts joined ("obrien"), and for given names every
+// nickname and short form.
+func (b *subjectBuilder) person(name, ref string, part uint8, nicknames bool) {
+	toks := lowerTokens(stripTitles(name))
+	if len(toks) == 0 {
+		return
+	}
+	b.add(toks, Person, ref, part)
+	if len(toks) > 1 {
+		b.add([]string{strings.Join(toks, "")}, Person, ref, part)
+	}
+	for i, t := range toks {
+		if len(t) < 2 || nameParticles[t] || allDigits(t) {
+			continue
+		}
+		b.add([]string{t}, Person, ref, part)
+		if !nicknames || i != 0 {
+			continue
+		}
+		variants := nameVariants(t)
+		head := isHeadOf(t, t)
+		for _, v := range variants {
+			// From a formal name every short form is added (William:
+			// Will, Bill, Liam), whatever word it also is. From a short
+			// form, its formal names are added, but sibling short forms
+			// only when they are not everyday words: Liam is William, yet
+			// "will" in Liam's texts is the verb.
+			if v == t || (!head && !isHeadOf(v, t) && b.t.words[v] == wCommon) {
+				continue
+			}
+			b.add([]string{v}, Person, ref, part)
+		}
+	}
+}
+
+// isHeadOf reports whether v is the formal name heading a nickname group
+// that contains t (isHeadOf(t, t): t heads a group of its own).
+func isHeadOf(v, t string) bool {
+	nickOnce.Do(loadNicknames)
+	for _, g := range nickIdx[t] {
+		if nickGrp[g][0] == v {
+			return true
+		}
+	}
+	return false
+}
+
+// fullName registers "Given Family" of someone other than the patient:
+// the whole name, and each word as a given (first) or family name.
+func (b *subjectBuilder) fullName(name, ref string) {
+	name = stripTitles(name)
+	toks := lowerTokens(name)
+	if len(toks) == 0 {
+		return
+	}
+	b.add(toks, Person, ref, partOther)
+	for i, w := range strings.Fields(name) {
+		if i == 0 {
+			b.person(w, ref, partGiven, true)
+		} else {
+			b.person(w, ref, partFamily, false)
+		}
+	}
+}
+
+// stripTitles removes leading titles ("Dr", "Mrs") from a name.
+func stripTitles(s string) string {
+	f := strings.Fields(s)
+	for len(f) > 1 && titleWords[strings.ToLower(strings.TrimRight(f[0], "."))] {
+		f = f[1:]
+	}
+	return strings.Join(f, " ")
+}
+
+// address registers one address line: the whole line, the line without its
+// house number, the street with its type abbreviated or expanded, and the
+// distinctive words of the street name on their own.
+func (b *subjectBuilder) address(line, ref string) {
+	toks := lowerTokens(line)
+	if len(toks) == 0 {
+		return
+	}
+	b.add(toks, Location, ref, partOther)
+	body := toks
+	for len(body) > 0 && (hasDigit(body[0]) || body[0] == "flat" || body[0] == "apartment" || body[0] == "unit" || body[0] == "house" || body[0] == "no") {
+		body = body[1:]
+	}
+	if len(body) == 0 {
+		return
+	}
+	b.add(body, Location, ref, partOther)
+	last := body[len(body)-1]
+	if alt, ok := streetAbbrev[last]; ok {
+		b.add(append(slices.Clone(body[:len(body)-1]), alt), Location, ref, partOther)
+	}
+	// Distinctive words: not English, not a street type, not a number. A
+	// single-word line (a town, "Headingley") is added whatever it is: it
+	// is this patient's place.
+	if len(body) == 1 {
+		return
+	}
+	for _, t := range body {
+		if len(t) >= 3 && !hasDigit(t) && !facilityWords[t] && !placeModifiers[t] && b.t.words[t] == wNone {
+			b.add([]string{t}, Location, ref, partOther)
+		}
+	}
+}
+
+// facility registers a GP practice or other named place: the whole name,
+// the name without its generic ending ("Surgery", "Medical Centre") and its
+// distinctive words.
+func (b *subjectBuilder) facility(name, ref string) {
+	toks := lowerTokens(name)
+	if len(toks) == 0 {
+		return
+	}
+	b.add(toks, Location, ref, partOther)
+	body := toks
+	for len(body) > 1 && practiceSuffix[body[len(body)-1]] {
+		body = body[:len(body)-1]
+	}
+	for len(body) > 1 && body[0] == "the" {
+		body = body[1:]
+	}
+	b.add(body, Location, ref, partOther)
+	for _, t := range body {
+		if len(t) >= 4 && !hasDigit(t) && !facilityWords[t] && !placeModifiers[t] && !practiceSuffix[t] && b.t.words[t] == wNone {
+			b.add([]string{t}, Location, ref, partOther)
+		}
+	}
+}
+
+var practiceSuffix = words(`surgery practice medical health centre center clinic group partnership family
+	doctors doctor gp gps and the partners`)
+
+var streetAbbrev = map[string]string{
+	"street": "st", "st": "street", "road": "rd", "rd": "road", "avenue": "ave", "ave": "avenue",
+	"lane": "ln", "ln": "lane", "drive": "dr", "dr": "drive", "crescent": "cres", "cres": "crescent",
+	"place": "pl", "pl": "place", "court": "ct", "ct": "court", "gardens": "gdns", "gdns": "gardens",
+	"square": "sq", "sq": "square", "terrace": "terr", "terr": "terrace", "close": "cl", "cl": "close",
+	"grove": "gr", "gr": "grove",
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// foldASCII removes accents (zoë -> zoe, siân -> sian) from a lower-case
+// token; runes without an ASCII base letter are kept.
+func foldASCII(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r < utf8.RuneSelf {
+			b.WriteRune(r)
+			continue
+		}
+		if base, ok := accentBase[r]; ok {
+			b.WriteByte(base)
+			continue
+		}
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// accentBase maps lower-case accented Latin letters to their base letter.
+var accentBase = func() map[rune]byte {
+	m := map[rune]byte{}
+	for base, rs := range map[byte]string{
+		'a': "àáâãäåāăą", 'c': "çćĉċč", 'd': "ďđ", 'e': "èéêëēĕėęě", 'g': "ĝğġģ", 'h': "ĥħ",
+		'i': "ìíîïĩīĭįı", 'j': "ĵ", 'k': "ķ", 'l': "ĺļľŀł", 'n': "ñńņňŉ", 'o': "òóôõöøōŏő",
+		'r': "ŕŗř", 's': "śŝşšș", 't': "ţťŧț", 'u': "ùúûüũūŭůűų", 'w': "ŵẁẃẅ", 'y': "ýÿŷỳ", 'z': "źżž",
+	} {
+		for _, r := range rs {
+			m[r] = base
+		}
+	}
+	return m
+}()
+
+// knownRecognizer finds the subject's own identifiers.
+type knownRecognizer struct{ t *tables }
+
+// NewKnownRecognizer returns the recognizer of known identifiers ("known").
+// It finds nothing when the subject is nil.
+func NewKnownRecognizer() Recognizer { return &knownRecognizer{t: getTables()} }
+
+func (r *knownRecognizer) Name() string { return srcKnown }
+
+func (r *knownRecognizer) Find(dst []Span, text string, subj *Subject) []Span {
+	if subj == nil {
+		return dst
+	}
+	sc := getScan(text)
+	defer putScan(sc)
+	return r.find(dst, sc, subj)
+}
+
+const scoreKnown = 1.0
+
+func (r *knownRecognizer) find(dst []Span, sc *scan, subj *Subject) []Span {
+	if subj == nil {
+		return dst
+	}
+	if len(subj.phrases) > 0 || len(subj.fuzzy) > 0 {
+		dst = r.findPhrases(dst, sc, subj)
+	}
+	if len(subj.numbers) > 0 && len(sc.chunks()) > 0 {
+		dst = r.findNumbers(dst, sc, subj)
+	}
+	for _, e := range subj.emails {
+		dst = findFold(dst, sc, e.addr, Email, e.ref)
+	}
+	return dst
+}
+
+func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Span {
+	for i := range sc.toks {
+		if sc.contraction(i) {
+			continue
+		}
+		key := sc.lw(i)
+		ps, ok := subj.phrases[string(key)]
+		if !ok && sc.toks[i].f&tASCII == 0 {
+			ps, ok = subj.phrases[foldASCII(string(key))]
+		}
+		matched := false
+		if ok {
+			for _, p := range ps {
+				if end, ok := matchRest(sc, i, p.rest); ok {
+					dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[end].e, Label: p.label, Source: srcKnown, Score: scoreKnown, Ref: p.ref + partSuffix(p.part, len(p.rest))})
+					matched = true
+					break
+				}
+			}
+		}
+		if matched || !sc.alpha(i) {
+			continue
+		}
+		// "the smiths", "daves": a name with a bare plural or possessive s.
+		if n := len(key); n >= 4 && key[n-1] == 's' {
+			if ps, ok := subj.phrases[string(key[:n-1])]; ok {
+				for _, p := range ps {
+					if p.plural {
+						dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: p.label, Source: srcKnown, Score: scoreKnown, Ref: p.ref + partSuffix(p.part, 0)})
+						matched = true
+						break
+					}
+				}
+			}
+		}
+		// One-edit misspellings of names of five letters or more, unless
+		// the token is itself an English word ("hurry" is not Harry).
+		if matched || len(key) < 4 || r.t.words[string(key)] != wNone {
+			continue
+		}
+		for _, f := range subj.fuzzy {
+			if withinOneEdit(key, f.name) {
+				dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Person, Source: srcKnown, Score: 0.9, Ref: f.ref + partSuffix(f.part, 0)})
+				break
+			}
+		}
+	}
+	return dst
+}
+
+func partSuffix(part uint8, rest int) string {
+	if rest > 0 {
+		return ""
+	}
+	switch part {
+	case partGiven:
+		return ".given"
+	case partFamily:
+		return ".family"
+	}
+	return ""
+}
+
+// matchRest checks that tokens after i spell rest, each joined to the one
+// before by a light separator, and returns the index of the last token.
+func matchRest(sc *scan, i int, rest []string) (int, bool) {
+	j := i
+	for _, w := range rest {
+		if !sc.joined(j) {
+			return 0, false
+		}
+		j++
+		lw := sc.lw(j)
+		if string(lw) != w && (sc.toks[j].f&tASCII != 0 || foldASCII(string(lw)) != w) {
+			return 0, false
+		}
+	}
+	return j, true
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or transposition of adjacent letters.
+func withinOneEdit(a []byte, b string) bool {
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	if i == la && i == lb {
+		return true
+	}
+	switch {
+	case la == lb:
+		if string(a[i+1:]) == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && string(a[i+2:]) == b[i+2:]
+	case la > lb:
+		return string(a[i+1:]) == b[i:]
+	default:
+		return string(a[i:]) == b[i+1:]
+	}
+}
+
+// findNumbers finds the subject's phone and NHS numbers however they are
+// spaced or prefixed (+44, 0044, 0, (0)).
+func (r *knownRecognizer) findNumbers(dst []Span, sc *scan, subj *Subject) []Span {
+	chs := sc.chunks()
+	sc.windows(16, func(a, bi int, d []byte) bool {
+		for _, n := range subj.numbers {
+			if len(d) < len(n.digits) {
+				continue
+			}
+			k := bytes.Index(d, []byte(n.digits))
+			if k < 0 || k+len(n.digits) != len(d) {
+				continue
+			}
+			// Only the window that starts at the number (or its prefix) counts.
+			pre := string(d[:k])
+			if pre != "" && !(n.phone && (pre == "0" || pre == "44" || pre == "440" || pre == "0044" || pre == "00440")) {
+				continue
+			}
+			st := chs[a].s
+			if chs[a].plus {
+				st--
+				if st > 0 && sc.text[st-1] == '+' {
+					st--
+				}
+			}
+			start := fixBoundary(sc.text, st)
+			dst = append(dst, Span{Start: start, End: chs[bi].e, Label: n.label, Source: srcKnown, Score: scoreKnown, Ref: n.ref})
+			return false
+		}
+		return true
+	})
+	return dst
+}
+
+// findFold finds every case-insensitive occurrence of an ASCII needle.
+func findFold(dst []Span, sc *scan, needle string, l Label, ref string) []Span {
+	if needle == "" {
+		return dst
+	}
+	hay := sc.low
+	off := 0
+	for {
+		k := bytes.Index(hay[off:], []byte(needle))
+		if k < 0 {
+			return dst
+		}
+		s := off + k
+		e := fixEnd(sc.text, s+len(needle))
+		dst = append(dst, Span{Start: fixBoundary(sc.text, s), End: e, Label: l, Source: srcKnown, Score: scoreKnown, Ref: ref})
+		off = s + 1
+	}
+}

@@ -1,0 +1,189 @@
+package ner
+
+import (
+	_ "embed"
+	"slices"
+	"strings"
+
+	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+)
+
+// Lexicon flags: gazetteer membership of a lower-cased word or phrase. The
+// model stores its own copy of the lexicon, so a model file behaves the same
+// whatever the gazetteer package holds later.
+const (
+	flagFirst1      uint16 = 1 << iota // first name, 300 most frequent
+	flagFirst2                         // first name, next 2,700
+	flagFirst3                         // any other first name
+	flagSurname                        // surname
+	flagTown                           // city or town (OS Open Names), post town
+	flagPlace                          // village, hamlet, suburb, other settlement, named area
+	flagCounty                         // county, unitary or local authority, nation
+	flagCommon                         // frequent non-entity word in the training text
+	flagPhraseStart                    // first token of a multi-token lexicon entry
+	flagInPhrase                       // token covered by a multi-token entry (set at tagging time)
+	flagWorld                          // country, region, US state or large world city (data/world_places.txt)
+	flagDict                           // lower-case dictionary word or conversational filler (data/english_words.txt, data/conversational.txt)
+	flagTitle                          // title that precedes a name and stays when the name goes ("dr", "mrs")
+	numFlags        = 13
+)
+
+// nameFlags are the flags that make a word look like a name.
+const nameFlags = flagFirst1 | flagFirst2 | flagFirst3 | flagSurname | flagTown | flagPlace | flagCounty | flagWorld
+
+// lexEntry is one lexicon line: a lower-cased word or phrase and its flags.
+type lexEntry struct {
+	Text  string
+	Flags uint16
+}
+
+//go:embed data/world_places.txt
+var worldPlaces string
+
+//go:embed data/english_words.txt
+var englishWords string
+
+//go:embed data/conversational.txt
+var conversational string
+
+// titles precede names and are kept (DESIGN.md §7: "Titles stay; the name
+// goes"). Tagged spans never start with one.
+var titles = []string{"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "lady", "lord", "rev", "revd", "reverend", "fr", "father", "sister", "nurse", "auntie", "aunty", "aunt", "uncle", "nan", "nana", "grandma", "grandad", "cllr", "councillor", "sgt", "capt", "captain"}
+
+// lines returns the non-empty, non-comment lines of an embedded list.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// gazetteerEntries turns the gazetteer tables into lexicon entries, sorted
+// by text with flags merged, so the result does not depend on map order.
+func gazetteerEntries(g *gazetteer.Gazetteer) []lexEntry {
+	m := map[string]uint16{}
+	add := func(s string, f uint16) {
+		s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+		if s != "" {
+			m[s] |= f
+		}
+	}
+	rank := 0
+	seen := map[string]bool{}
+	for _, fn := range g.FirstNames { // sorted by descending count
+		k := strings.ToLower(fn.Name)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		switch {
+		case rank < 300:
+			add(k, flagFirst1)
+		case rank < 3000:
+			add(k, flagFirst2)
+		default:
+			add(k, flagFirst3)
+		}
+		rank++
+	}
+	for _, s := range g.Surnames {
+		add(s, flagSurname)
+	}
+	for _, p := range g.Places {
+		switch p.Type {
+		case "City", "Town":
+			add(p.Name, flagTown)
+		default:
+			add(p.Name, flagPlace)
+		}
+	}
+	for _, c := range g.Counties {
+		add(c, flagCounty)
+	}
+	for _, c := range g.AdminAreas {
+		add(c, flagCounty)
+	}
+	for _, t := range g.TownAreas {
+		add(t, flagPlace)
+	}
+	for _, l := range lines(worldPlaces) {
+		add(l, flagWorld)
+	}
+	for _, l := range lines(englishWords) {
+		add(l, flagDict)
+	}
+	for _, l := range lines(conversational) {
+		add(l, flagDict)
+	}
+	for _, l := range titles {
+		add(l, flagTitle)
+	}
+	outs := make([]string, 0, len(g.Districts))
+	for k := range g.Districts {
+		outs = append(outs, k)
+	}
+	slices.Sort(outs)
+	for _, k := range outs {
+		d := g.Districts[k]
+		if d.PostTown != "" {
+			add(d.PostTown, flagTown)
+		}
+		for _, a := range d.Areas {
+			add(a, flagPlace)
+		}
+	}
+	out := make([]lexEntry, 0, len(m))
+	for k, f := range m {
+		out = append(out, lexEntry{k, f})
+	}
+	slices.SortFunc(out, func(a, b lexEntry) int { return strings.Compare(a.Text, b.Text) })
+	return out
+}
+
+// lexicon is the runtime form: word and phrase hashes to flags.
+type lexicon struct {
+	words     map[uint64]uint16 // single-token entries (and phrase-start marks)
+	phrases   map[uint64]uint16 // multi-token entries, keyed by phraseHash
+	maxPhrase int               // longest phrase in tokens
+}
+
+// buildLexicon hashes entries exactly as the tagger hashes text: each entry
+// is tokenized, and single-token entries go to words, longer ones to
+// phrases.
+func buildLexicon(entries []lexEntry) *lexicon {
+	lx := &lexicon{words: make(map[uint64]uint16, len(entries)), phrases: map[uint64]uint16{}}
+	var toks []token
+	var buf []byte
+	for _, e := range entries {
+		toks = tokenize(e.Text, toks[:0])
+		switch {
+		case len(toks) == 0:
+			continue
+		case len(toks) == 1:
+			buf = lowerToken(buf[:0], e.Text[toks[0].start:toks[0].end])
+			lx.words[hashBytes(buf)] |= e.Flags
+		default:
+			if len(toks) > 8 {
+				continue
+			}
+			var ph uint64
+			for j, t := range toks {
+				buf = lowerToken(buf[:0], e.Text[t.start:t.end])
+				h := hashBytes(buf)
+				if j == 0 {
+					lx.words[h] |= flagPhraseStart
+				}
+				ph = phraseStep(ph, h)
+			}
+			lx.phrases[ph] |= e.Flags
+			lx.maxPhrase = max(lx.maxPhrase, len(toks))
+		}
+	}
+	return lx
+}
+
+// phraseStep folds one token hash into a phrase hash.
+func phraseStep(ph, h uint64) uint64 { return mix(ph*0x100000001b3 ^ h) }

@@ -1,0 +1,267 @@
+package ner
+
+import (
+	"math"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// BIO tags.
+const (
+	tagO uint8 = iota
+	tagBPer
+	tagIPer
+	tagBLoc
+	tagILoc
+	nTags = 5
+)
+
+var tagLabel = [nTags]string{"", Person, Person, Location, Location}
+
+// allowed reports whether tag cur may follow tag prev (prev == nTags means
+// the start of the text): an I- tag only continues its own entity.
+func allowed(prev, cur uint8) bool {
+	switch cur {
+	case tagIPer:
+		return prev == tagBPer || prev == tagIPer
+	case tagILoc:
+		return prev == tagBLoc || prev == tagILoc
+	}
+	return true
+}
+
+// taggable reports whether a token of this kind can be part of a name.
+// Punctuation, symbols and URLs are always outside: skipping them keeps
+// spans tight and saves a third of the feature work.
+func taggable(kind uint8) bool {
+	return kind == kindWord || kind == kindNum || kind == kindClitic || kind == kindMention || kind == kindHashtag
+}
+
+const negInf = float32(-1e30)
+
+// Model is a trained tagger. It is immutable once built and safe for
+// concurrent use.
+type Model struct {
+	bits  uint
+	w     []int16 // (1<<bits) buckets × nTags, bucket-major
+	scale float32 // weight = w × scale
+	trans [nTags + 1][nTags]float32
+	// oBias is subtracted from the O score of every taggable token: the
+	// recall/precision operating point, tuned on held-out training data.
+	oBias float32
+	// Platt scaling of the mean per-token margin into a 0..1 score.
+	plattA, plattB float32
+
+	entries []lexEntry // the lexicon as saved
+	lex     *lexicon
+
+	pool sync.Pool // *scratch
+}
+
+func (m *Model) scratch() *scratch {
+	if s, ok := m.pool.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{}
+}
+
+// emissions fills s.emit with the per-token tag scores.
+func (m *Model) emissions(s *scratch, caseMode uint8) {
+	n := len(s.info)
+	s.emit = grow(s.emit, n*nTags)
+	shift := 64 - m.bits
+	w := m.w
+	for i := 0; i < n; i++ {
+		e := s.emit[i*nTags : i*nTags+nTags : i*nTags+nTags]
+		if !taggable(s.info[i].kind) {
+			e[0], e[1], e[2], e[3], e[4] = 0, negInf, negInf, negInf, negInf
+			continue
+		}
+		s.feats = s.features(i, caseMode, s.feats[:0])
+		var a0, a1, a2, a3, a4 int32
+		for _, f := range s.feats {
+			b := int(f>>shift) * nTags
+			ww := w[b : b+nTags : b+nTags]
+			a0 += int32(ww[0])
+			a1 += int32(ww[1])
+			a2 += int32(ww[2])
+			a3 += int32(ww[3])
+			a4 += int32(ww[4])
+		}
+		// The explicit float32 conversion forbids fusing into a
+		// multiply-add, so scores are identical on every architecture.
+		sc := m.scale
+		e[0], e[1], e[2], e[3], e[4] = float32(float32(a0)*sc)-m.oBias, float32(a1)*sc, float32(a2)*sc, float32(a3)*sc, float32(a4)*sc
+	}
+}
+
+// viterbi decodes the best tag sequence from s.emit into s.tags.
+func viterbi(s *scratch, trans *[nTags + 1][nTags]float32) {
+	n := len(s.info)
+	s.back = growU8(s.back, n*nTags)
+	s.tags = growU8(s.tags, n)
+	var cur, next [nTags]float32
+	for t := uint8(0); t < nTags; t++ {
+		cur[t] = negInf
+		if allowed(nTags, t) {
+			cur[t] = trans[nTags][t] + s.emit[t]
+		}
+	}
+	for i := 1; i < n; i++ {
+		e := s.emit[i*nTags : i*nTags+nTags]
+		for t := uint8(0); t < nTags; t++ {
+			best, arg := negInf*2, uint8(0)
+			for p := uint8(0); p < nTags; p++ {
+				if !allowed(p, t) {
+					continue
+				}
+				if v := cur[p] + trans[p][t]; v > best {
+					best, arg = v, p
+				}
+			}
+			next[t] = best + e[t]
+			s.back[i*nTags+int(t)] = arg
+		}
+		cur = next
+	}
+	best, arg := cur[0], uint8(0)
+	for t := uint8(1); t < nTags; t++ {
+		if cur[t] > best {
+			best, arg = cur[t], t
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		s.tags[i] = arg
+		arg = s.back[i*nTags+int(arg)]
+	}
+}
+
+// tag runs the tagger over text, leaving tokens, emissions and tags in s.
+func (m *Model) tag(text string, s *scratch) {
+	caseMode := s.prepare(text, m.lex)
+	if len(s.info) == 0 {
+		s.tags = s.tags[:0]
+		return
+	}
+	m.emissions(s, caseMode)
+	viterbi(s, &m.trans)
+}
+
+// maxChunk bounds the text tagged in one pass, and so the size of the
+// pooled buffers: a longer text is cut at a line break, a sentence end or
+// a space (in that order of preference) in the second half of the chunk.
+const maxChunk = 64 << 10
+
+// Entities appends the PERSON and LOCATION entities found in text to dst,
+// in text order, and returns it. Invalid UTF-8 is tolerated.
+func (m *Model) Entities(text string, dst []Entity) []Entity {
+	if m == nil || m.lex == nil || len(m.w) == 0 || text == "" {
+		return dst // a zero Model knows no names
+	}
+	s := m.scratch()
+	defer m.pool.Put(s)
+	for off := 0; off < len(text); {
+		end := chunkEnd(text, off)
+		m.tag(text[off:end], s)
+		dst = m.appendEntities(s, dst, off)
+		off = end
+	}
+	return dst
+}
+
+// chunkEnd returns where the chunk starting at off ends.
+func chunkEnd(text string, off int) int {
+	if len(text)-off <= maxChunk {
+		return len(text)
+	}
+	lo, hi := off+maxChunk/2, off+maxChunk
+	win := text[lo:hi]
+	if i := strings.LastIndexByte(win, '\n'); i >= 0 {
+		return lo + i + 1
+	}
+	for _, sep := range []string{". ", "! ", "? "} {
+		if i := strings.LastIndex(win, sep); i >= 0 {
+			return lo + i + len(sep)
+		}
+	}
+	if i := strings.LastIndexByte(win, ' '); i >= 0 {
+		return lo + i + 1
+	}
+	for hi > lo && !utf8.RuneStart(text[hi]) {
+		hi--
+	}
+	return hi
+}
+
+// appendEntities turns the BIO tags in s into entities with scores, their
+// offsets shifted by off.
+func (m *Model) appendEntities(s *scratch, dst []Entity, off int) []Entity {
+	n := len(s.tags)
+	for i := 0; i < n; {
+		t := s.tags[i]
+		if t != tagBPer && t != tagBLoc {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < n && s.tags[j] == t+1 {
+			j++
+		}
+		// A title stays when the name goes: "Dr Patel" yields "Patel",
+		// and a title on its own is not a name.
+		k := i
+		for k < j && s.info[k].flags&flagTitle != 0 {
+			k++
+		}
+		if k == j {
+			i = j
+			continue
+		}
+		i = k
+		dst = append(dst, Entity{
+			Start: off + int(s.toks[i].start),
+			End:   off + int(s.toks[j-1].end),
+			Label: tagLabel[t],
+			Score: m.score(s, i, j),
+		})
+		i = j
+	}
+	return dst
+}
+
+// margin is the mean, over the entity's tokens, of how much the chosen tag
+// beats O locally (emission plus incoming transition).
+func (m *Model) margin(s *scratch, i, j int) float32 {
+	var sum float32
+	for k := i; k < j; k++ {
+		prev := uint8(nTags)
+		if k > 0 {
+			prev = s.tags[k-1]
+		}
+		t := s.tags[k]
+		e := s.emit[k*nTags : k*nTags+nTags]
+		sum += e[t] + m.trans[prev][t] - e[tagO] - m.trans[prev][tagO]
+	}
+	return sum / float32(j-i)
+}
+
+func (m *Model) score(s *scratch, i, j int) float64 {
+	z := float64(float32(m.plattA*m.margin(s, i, j)) + m.plattB) // no fused multiply-add
+	p := 1 / (1 + math.Exp(-z))
+	return math.Round(p*1e4) / 1e4 // stable across platforms' last-bit differences
+}
+
+func grow(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n, n+n/4)
+	}
+	return b[:n]
+}
+
+func growU8(b []uint8, n int) []uint8 {
+	if cap(b) < n {
+		return make([]uint8, n, n+n/4)
+	}
+	return b[:n]
+}

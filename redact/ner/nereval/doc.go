@@ -1,0 +1,15 @@
+// Package nereval measures the NER model of package ner and the prose
+// baseline of package prosener. It holds tests only:
+//
+//   - TestWNUTDev: entity-level precision, recall and leak recall on the
+//     WNUT-17 dev split (never used for training), ner against prose;
+//   - TestSynthHeldOut: the same on synthetic therapy dialogue from
+//     evaluation seeds 500..509 (training uses seeds >= 1,000,000);
+//   - TestAnnoMIOverRedaction: the share of word tokens tagged in AnnoMI
+//     counselling dialogue, which has few names;
+//   - BenchmarkEntitiesAnnoMI: throughput on AnnoMI turns.
+//
+// It lives apart from package ner so that ner's own unit tests do not
+// depend on the synthetic generator (and through it the pipeline) or on
+// prose. Tests that need ../shared skip cleanly without it.
+package nereval

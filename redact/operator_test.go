@@ -1,0 +1,141 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestApplyPlaceholder(t *testing.T) {
+	r := mustNew(t, Config{})
+	text := "call Becky on 07700 900123"
+	spans := []Span{{Start: 5, End: 10, Label: Person}, {Start: 14, End: 26, Label: Phone}}
+	if got := r.Apply(text, spans, Policy{}, nil); got != "call [PERSON] on [PHONE]" {
+		t.Errorf("Apply = %q", got)
+	}
+	// Unsorted and overlapping input is normalised.
+	spans = []Span{{Start: 14, End: 26, Label: Phone}, {Start: 5, End: 10, Label: Person}, {Start: 6, End: 8, Label: Person}}
+	if got := r.Apply(text, spans, Policy{}, nil); got != "call [PERSON] on [PHONE]" {
+		t.Errorf("Apply unsorted = %q", got)
+	}
+	if got := r.Apply("a\xffb", []Span{{Start: 2, End: 3, Label: ID}}, Policy{}, nil); !utf8.ValidString(got) || got != "a\uFFFD[ID]" {
+		t.Errorf("invalid UTF-8 input gave %q", got)
+	}
+}
+
+func TestApplyNumberedConsistentPerPatient(t *testing.T) {
+	r := mustNew(t, Config{})
+	subj := NewSubject(Known{GivenName: "Rebecca", PreferredName: "Becky", FamilyName: "Smith",
+		Contacts: []Contact{{Name: "Dave Jones"}}})
+	c := NewConsistency("patient-1")
+	pol := Policy{Default: Numbered}
+	texts := []string{
+		"becky said dave was late",
+		"Rebecca Smith and David met Priya",
+		"smith's mum and priya, then rebeca again",
+	}
+	var outs []string
+	for _, tx := range texts {
+		outs = append(outs, r.Apply(tx, r.Find(tx, subj), pol, c))
+	}
+	want := []string{
+		"[PERSON_1] said [PERSON_2] was late",
+		"[PERSON_1] and [PERSON_2] met [PERSON_3]",
+		"[PERSON_1]'s mum and [PERSON_3], then [PERSON_1] again",
+	}
+	for i := range want {
+		if outs[i] != want[i] {
+			t.Errorf("text %d: %q, want %q", i, outs[i], want[i])
+		}
+	}
+	// Another patient starts again at 1.
+	other := NewConsistency("patient-2")
+	if got := r.Apply("priya", r.Find("priya", nil), pol, other); got != "[PERSON_1]" {
+		t.Errorf("new patient: %q", got)
+	}
+	// Per-label policy.
+	mixed := Policy{Default: Placeholder, ByLabel: map[Label]Operator{Person: Numbered}}
+	if got := r.Apply("priya on 07700 900123", r.Find("priya on 07700 900123", nil), mixed, nil); got != "[PERSON_1] on [PHONE]" {
+		t.Errorf("by label: %q", got)
+	}
+}
+
+func TestApplySurrogate(t *testing.T) {
+	r := mustNew(t, Config{})
+	subj := NewSubject(Known{GivenName: "Rebecca", FamilyName: "Smith", NHSNumber: "943 476 5919"})
+	text := "Rebecca Smith (nhs 943 476 5919) moved to Leeds on 3rd March 2023, email rebecca@gmail.com, call 07700 900123, postcode LS6 2AB, ip 10.0.0.1, NI AB123456C"
+	pol := Policy{Default: Surrogate, SurrogateKey: []byte("secret")}
+	spans := r.Find(text, subj)
+	a := r.Apply(text, spans, pol, NewConsistency("p1"))
+	b := r.Apply(text, spans, pol, NewConsistency("p1"))
+	if a != b {
+		t.Fatalf("surrogates not deterministic:\n%s\n%s", a, b)
+	}
+	for _, leak := range []string{"Rebecca", "Smith", "943 476 5919", "Leeds", "3rd March", "rebecca@gmail.com", "07700 900123", "LS6 2AB", "10.0.0.1", "AB123456C"} {
+		if strings.Contains(a, leak) {
+			t.Errorf("surrogate output leaks %q: %s", leak, a)
+		}
+	}
+	for _, want := range []string{"@example.com", "07700 900", "192.0.2.", "QQ", " 2023"} {
+		if !strings.Contains(a, want) {
+			t.Errorf("surrogate output lacks %q: %s", want, a)
+		}
+	}
+	if other := r.Apply(text, spans, Policy{Default: Surrogate, SurrogateKey: []byte("other")}, NewConsistency("p1")); other == a {
+		t.Error("a different key gave the same surrogates")
+	}
+	// The fake NHS number is valid and in the 999 test range.
+	for _, f := range strings.Fields(a) {
+		_ = f
+	}
+	if i := strings.Index(a, "(nhs "); i >= 0 {
+		num := a[i+5 : i+5+12]
+		if !ValidNHSNumber(num) || !strings.HasPrefix(num, "999") {
+			t.Errorf("fake NHS number %q", num)
+		}
+	}
+	// Consistency: the same person gets the same fake across texts, and
+	// the given name and family name come from one fake person.
+	c := NewConsistency("p1")
+	one := r.Apply("Rebecca", r.Find("Rebecca", subj), pol, c)
+	two := r.Apply("then rebecca smith", r.Find("then rebecca smith", subj), pol, c)
+	if !strings.HasPrefix(strings.ToLower(two), "then "+strings.ToLower(one)+" ") {
+		t.Errorf("inconsistent surrogates %q / %q", one, two)
+	}
+	if two != strings.ToLower(two) {
+		t.Errorf("lower-case surface should get a lower-case surrogate: %q", two)
+	}
+}
+
+func TestDateShiftKeepsFormAndIntervals(t *testing.T) {
+	c := NewConsistency("p")
+	key := []byte("k")
+	shift := c.dateShift(key)
+	if shift == 0 || shift < -180 || shift > 180 {
+		t.Fatalf("shift %d", shift)
+	}
+	for _, in := range []string{"12/03/2023", "2023-03-12", "3rd March 2023", "March 3rd", "the 5th of june", "March 2023", "12.3.23"} {
+		d, ok := parseDate(in)
+		if !ok {
+			t.Errorf("parseDate(%q) failed", in)
+			continue
+		}
+		out := d.shifted(shift).format()
+		if out == in {
+			t.Errorf("%q not shifted", in)
+		}
+		if _, ok := parseDate(out); !ok {
+			t.Errorf("shifted %q -> %q does not parse", in, out)
+		}
+	}
+	a, _ := parseDate("01/03/2023")
+	b, _ := parseDate("08/03/2023")
+	sa, sb := a.shifted(shift), b.shifted(shift)
+	if da, db := dayNumber(sa), dayNumber(sb); db-da != 7 {
+		t.Errorf("interval not kept: %v %v", sa.format(), sb.format())
+	}
+}
+
+func dayNumber(d date) int {
+	return int(dateTime(d).Unix() / 86400)
+}

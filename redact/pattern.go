@@ -1,0 +1,520 @@
+package redact
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Recognizer finds candidate spans in one text. Find appends to dst and
+// returns it; subj (the text's patient, compiled) may be nil. Spans are in
+// no particular order and may overlap: the Redactor merges them.
+type Recognizer interface {
+	Name() string
+	Find(dst []Span, text string, subj *Subject) []Span
+}
+
+// scanRecognizer is implemented by the built-in recognizers so that a
+// Redactor decodes each text once for all of them.
+type scanRecognizer interface {
+	find(dst []Span, sc *scan, subj *Subject) []Span
+}
+
+// Recognizer names, reported as Span.Source.
+const (
+	srcKnown     = "known"
+	srcPattern   = "pattern"
+	srcContext   = "context"
+	srcGazetteer = "gazetteer"
+	srcNER       = "ner"
+)
+
+// patternRecognizer finds identifiers that have a checkable shape: NHS
+// numbers (mod 11), postcodes (format and area), phones, emails, URLs, IP
+// addresses, dates and National Insurance numbers. It uses hand-written
+// scanners, not regular expressions: they run once over bytes or tokens.
+type patternRecognizer struct{}
+
+// NewPatternRecognizer returns the validated-pattern recognizer ("pattern").
+func NewPatternRecognizer() Recognizer { return patternRecognizer{} }
+
+func (patternRecognizer) Name() string { return srcPattern }
+
+func (p patternRecognizer) Find(dst []Span, text string, subj *Subject) []Span {
+	sc := getScan(text)
+	defer putScan(sc)
+	return p.find(dst, sc, subj)
+}
+
+func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
+	t := sc.text
+	if strings.IndexByte(t, '@') >= 0 {
+		dst = findEmails(dst, t)
+	}
+	dst = findURLs(dst, sc)
+	if strings.IndexByte(t, ':') >= 0 {
+		dst = findIPv6(dst, t)
+	}
+	if len(sc.chunks()) > 0 {
+		dst = findNumbers(dst, sc)
+		dst = findIPv4(dst, sc)
+	}
+	dst = findPostcodes(dst, sc)
+	dst = findNINumbers(dst, sc)
+	dst = findDates(dst, sc)
+	return dst
+}
+
+func pat(s, e int, l Label, score float64) Span {
+	return Span{Start: s, End: e, Label: l, Source: srcPattern, Score: score}
+}
+
+func isEmailLocal(c byte) bool {
+	return isASCIILetter(c) || isDigit(c) || strings.IndexByte("._%+-'", c) >= 0
+}
+
+func isDomainByte(c byte) bool { return isASCIILetter(c) || isDigit(c) || c == '.' || c == '-' }
+
+// findEmails expands every '@' to local@domain.tld.
+func findEmails(dst []Span, t string) []Span {
+	last := 0
+	for off := 0; ; {
+		k := strings.IndexByte(t[off:], '@')
+		if k < 0 {
+			return dst
+		}
+		at := off + k
+		off = at + 1
+		s := at
+		for s > last && isEmailLocal(t[s-1]) {
+			s--
+		}
+		for s < at && (t[s] == '.' || t[s] == '\'') {
+			s++
+		}
+		e := at + 1
+		for e < len(t) && isDomainByte(t[e]) {
+			e++
+		}
+		for e > at+1 && (t[e-1] == '.' || t[e-1] == '-') {
+			e--
+		}
+		if s == at || e == at+1 {
+			continue
+		}
+		dom := t[at+1 : e]
+		dot := strings.LastIndexByte(dom, '.')
+		if dot <= 0 || len(dom)-dot-1 < 2 || !allLetters(dom[dot+1:]) {
+			continue
+		}
+		dst = append(dst, pat(s, e, Email, 1))
+		last = e
+		off = e
+	}
+}
+
+func allLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isASCIILetter(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// urlTLDs are the endings that make "word.tld" a web address even without
+// a scheme or www.
+var urlTLDs = words(`com org net uk io co info biz me ly gov edu ac nhs app dev tv eu ie us ca au de fr`)
+
+func isURLByte(c byte) bool {
+	return c > ' ' && c < 0x7f && strings.IndexByte("\"<>`{}|\\^", c) < 0
+}
+
+// findURLs finds http(s):// and www. addresses and bare domains with a
+// known ending (nhs.uk, bbc.co.uk/news).
+func findURLs(dst []Span, sc *scan) []Span {
+	low := sc.low
+	t := sc.text
+	last := 0
+	for i := 0; i < len(sc.toks); i++ {
+		tk := sc.toks[i]
+		if tk.s < last {
+			continue
+		}
+		w := string(low[tk.s:tk.e])
+		start := -1
+		switch {
+		case (w == "http" || w == "https") && strings.HasPrefix(t[tk.e:], "://"):
+			start = tk.s
+		case w == "www" && tk.e < len(t) && t[tk.e] == '.':
+			start = tk.s
+		case i+1 < len(sc.toks) && tk.e < len(t) && t[tk.e] == '.' && sc.toks[i+1].s == tk.e+1 && urlTLDs[string(sc.lw(i+1))] &&
+			sc.toks[i].f&tASCII != 0 && !(tk.s > 0 && t[tk.s-1] == '@'):
+			// word.tld: the TLD must end the run of dotted words and not
+			// start a new sentence ("home.Then" is not a URL).
+			j := i + 1
+			for j+1 < len(sc.toks) && sc.toks[j].e < len(t) && t[sc.toks[j].e] == '.' && sc.toks[j+1].s == sc.toks[j].e+1 && urlTLDs[string(sc.lw(j+1))] {
+				j++
+			}
+			if sc.toks[i+1].f&tCap != 0 && sc.toks[i+1].f&tUpper == 0 && sc.toks[i].f&tCap == 0 {
+				continue
+			}
+			if e := sc.toks[j].e; e < len(t) && (isASCIILetter(t[e]) || isDigit(t[e])) {
+				continue
+			}
+			start = tk.s
+			// include sub-domains written before: "www.mind.org.uk" is handled above
+			for start > 0 && (isDomainByte(t[start-1])) {
+				start--
+			}
+		}
+		if start < 0 {
+			continue
+		}
+		e := tk.e
+		for e < len(t) && isURLByte(t[e]) {
+			e++
+		}
+		for e > tk.e && strings.IndexByte(".,;:!?)]}'", t[e-1]) >= 0 {
+			e--
+		}
+		if start == tk.s && w == "www" && e <= tk.e+1 {
+			continue
+		}
+		dst = append(dst, pat(start, e, URL, 1))
+		last = e
+	}
+	return dst
+}
+
+// findIPv4 finds four dot-joined chunks of at most three digits, each <= 255.
+func findIPv4(dst []Span, sc *scan) []Span {
+	chs := sc.chunks()
+	t := sc.text
+	for a := 0; a+3 < len(chs); a++ {
+		ok := true
+		for b := a; b <= a+3 && ok; b++ {
+			c := chs[b]
+			if c.e-c.s > 3 || atoiBytes(t[c.s:c.e]) > 255 {
+				ok = false
+			}
+			if b > a && !(c.s == chs[b-1].e+1 && t[c.s-1] == '.') {
+				ok = false
+			}
+		}
+		if !ok || chs[a].alphaBefore || chs[a+3].alphaAfter {
+			continue
+		}
+		if chs[a].s > 0 && (t[chs[a].s-1] == '.') {
+			continue
+		}
+		if e := chs[a+3].e; e+1 < len(t) && t[e] == '.' && isDigit(t[e+1]) {
+			continue
+		}
+		dst = append(dst, pat(chs[a].s, chs[a+3].e, IP, 0.9))
+		a += 3
+	}
+	return dst
+}
+
+func isHexColon(c byte) bool {
+	return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') || c == ':' || c == '.'
+}
+
+// findIPv6 parses every run of hex digits and colons with at least two
+// colons; net/netip decides.
+func findIPv6(dst []Span, t string) []Span {
+	for i := 0; i < len(t); {
+		if !isHexColon(t[i]) {
+			i++
+			continue
+		}
+		j := i
+		colons := 0
+		for j < len(t) && isHexColon(t[j]) {
+			if t[j] == ':' {
+				colons++
+			}
+			j++
+		}
+		s, e := i, j
+		for e > s && t[e-1] == '.' {
+			e--
+		}
+		if colons >= 2 && (s == 0 || !isASCIILetter(t[s-1])) && (j == len(t) || !isASCIILetter(t[j])) {
+			if a, err := netip.ParseAddr(t[s:e]); err == nil && a.Is6() && strings.Count(t[s:e], ":") >= 2 && hexDigits(t[s:e]) >= 4 {
+				dst = append(dst, pat(s, e, IP, 0.9))
+			}
+		}
+		i = j
+	}
+	return dst
+}
+
+func hexDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' && s[i] != '.' {
+			n++
+		}
+	}
+	return n
+}
+
+func atoiBytes(s string) int {
+	n := 0
+	for i := 0; i < len(s) && i < 9; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// idCues are the words that make a long number a reference number (ID)
+// when they come shortly before it.
+var idCues = words(`ref reference number no num nr id account acc acct case claim policy membership member
+	order booking customer patient hospital mrn nhs crn chi payroll employee staff passport licence license
+	registration reg invoice ticket tracking`)
+
+// findNumbers classifies windows of digit chunks as NHS numbers (mod 11),
+// UK phone numbers, card-like numbers, or cued reference numbers (ID), and
+// any single run of nine or more digits as an ID.
+func findNumbers(dst []Span, sc *scan) []Span {
+	chs := sc.chunks()
+	t := sc.text
+	for _, c := range chs {
+		if c.e-c.s >= 9 && !c.alphaBefore && !c.alphaAfter {
+			dst = append(dst, pat(c.s, c.e, ID, 0.6))
+		}
+	}
+	sc.windows(19, func(a, b int, d []byte) bool {
+		first, lastc := chs[a], chs[b]
+		if first.alphaBefore {
+			return false
+		}
+		if lastc.alphaAfter {
+			return true
+		}
+		n := len(d)
+		start := first.s
+		if first.plus {
+			start = strings.LastIndexByte(t[:first.s], '+')
+		}
+		// The shortest chunk, not counting the "0" of "+44 (0)".
+		minChunk := 19
+		for c := a; c <= b; c++ {
+			l := chs[c].e - chs[c].s
+			if l == 1 && t[chs[c].s] == '0' && chs[c].s > 0 && t[chs[c].s-1] == '(' {
+				continue
+			}
+			minChunk = min(minChunk, l)
+		}
+		if minChunk < 2 {
+			return true
+		}
+		switch {
+		case n == 10 && d[0] != '0' && b-a <= 3 && nhsCheckBytes(d):
+			dst = append(dst, pat(start, lastc.e, NHSNumber, 0.95))
+			return false
+		case isUKPhone(nationalNumber(d, first.plus)):
+			dst = append(dst, pat(start, lastc.e, Phone, 0.9))
+			return false
+		case n == 10 && minChunk >= 3 && nhsCheckBytes(d):
+			dst = append(dst, pat(start, lastc.e, NHSNumber, 0.85))
+			return false
+		case n >= 12 && b-a >= 2 && minChunk >= 3:
+			dst = append(dst, pat(start, lastc.e, ID, 0.6)) // card or account number
+			return false
+		case n >= 5 && (b+1 >= len(chs) || !chs[b+1].join) && idCued(sc, first.s):
+			dst = append(dst, pat(start, lastc.e, ID, 0.7))
+			return false
+		}
+		return true
+	})
+	return dst
+}
+
+// nationalNumber turns international forms (+44, 0044, 44 with a plus,
+// "+44 (0)") into the national form starting with 0.
+func nationalNumber(d []byte, plus bool) []byte {
+	switch {
+	case len(d) > 4 && string(d[:4]) == "0044":
+		d = d[4:]
+	case len(d) > 2 && string(d[:2]) == "44" && (plus || len(d) >= 12):
+		d = d[2:]
+	default:
+		return d
+	}
+	if len(d) > 0 && d[0] == '0' {
+		return d
+	}
+	out := make([]byte, 0, len(d)+1)
+	out = append(out, '0')
+	return append(out, d...)
+}
+
+// isUKPhone checks a national number: 11 digits starting 01, 02, 03, 05,
+// 07, 08 or 09, or 10 digits starting 01 or 08 (older numbering).
+func isUKPhone(d []byte) bool {
+	if len(d) < 10 || len(d) > 11 || d[0] != '0' {
+		return false
+	}
+	switch d[1] {
+	case '1', '8':
+		return true
+	case '2', '3', '5', '7', '9':
+		return len(d) == 11
+	}
+	return false
+}
+
+// idCued reports whether a reference-number cue word lies within the three
+// tokens before byte offset pos.
+func idCued(sc *scan, pos int) bool {
+	if pos > 0 && (sc.text[pos-1] == '#') {
+		return true
+	}
+	i := tokenBefore(sc, pos)
+	for n := 0; i >= 0 && n < 3; i, n = i-1, n+1 {
+		if idCues[string(sc.lw(i))] {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenBefore returns the index of the last token ending at or before pos.
+func tokenBefore(sc *scan, pos int) int {
+	lo, hi := 0, len(sc.toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if sc.toks[m].e <= pos {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}
+
+// postcodeCues before or after an outward code alone make it a postcode.
+var postcodeCuesBefore = words(`in from near around postcode post code district to at live lives living moved`)
+var postcodeCuesAfter = words(`area postcode district way side`)
+
+// findPostcodes finds full postcodes ("LS6 2AB", "ls62ab") anywhere and
+// outward codes alone ("LS6") after or before a place cue.
+func findPostcodes(dst []Span, sc *scan) []Span {
+	var buf [8]byte
+	for i := 0; i < len(sc.toks); i++ {
+		tk := sc.toks[i]
+		if tk.f&tASCII == 0 || tk.f&tDigit == 0 || tk.e-tk.s > 7 || tk.e-tk.s < 2 || !isASCIILetter(sc.text[tk.s]) {
+			continue
+		}
+		w := sc.text[tk.s:tk.e]
+		u := upperInto(buf[:0], w)
+		// Whole postcode in one token.
+		if len(u) >= 5 && isInward(u[len(u)-3:]) && isOutward(u[:len(u)-3]) {
+			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.95))
+			continue
+		}
+		if !isOutward(u) {
+			continue
+		}
+		// Outward + inward.
+		if i+1 < len(sc.toks) && sc.spaced(i) {
+			nt := sc.toks[i+1]
+			if nt.e-nt.s == 3 && nt.f&tASCII != 0 {
+				v := upperInto(buf[len(u):len(u)], sc.text[nt.s:nt.e])
+				if isInward(v) && (nt.e == len(sc.text) || !isASCIILetter(sc.text[nt.e])) {
+					dst = append(dst, pat(tk.s, nt.e, Postcode, 0.95))
+					i++
+					continue
+				}
+			}
+		}
+		// Outward alone, in context.
+		if !knownDistrict(string(u)) {
+			continue
+		}
+		if p := sc.prevWord(i); (p >= 0 && postcodeCuesBefore[string(sc.lw(p))]) || (sc.nextWord(i) >= 0 && postcodeCuesAfter[string(sc.lw(i+1))]) {
+			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.8))
+		}
+	}
+	return dst
+}
+
+func upperInto(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+var niCues = words(`ni nino insurance`)
+
+// findNINumbers finds National Insurance numbers: two letters with a valid
+// prefix, six digits (spaced in pairs or not), and a suffix letter A-D (the
+// suffix may be missing after "NI" / "national insurance").
+func findNINumbers(dst []Span, sc *scan) []Span {
+	var buf [12]byte
+	for i := 0; i < len(sc.toks); i++ {
+		tk := sc.toks[i]
+		if tk.f&tASCII == 0 || !isASCIILetter(sc.text[tk.s]) || tk.e-tk.s > 9 {
+			continue
+		}
+		// Gather up to 9 characters across space-joined tokens.
+		u := upperInto(buf[:0], sc.text[tk.s:tk.e])
+		j := i
+		for len(u) < 9 && j+1 < len(sc.toks) && sc.spaced(j) && sc.toks[j+1].f&tASCII != 0 && len(u)+sc.toks[j+1].e-sc.toks[j+1].s <= 9 {
+			j++
+			u = upperInto(u, sc.text[sc.toks[j].s:sc.toks[j].e])
+		}
+		for n := len(u); n >= 8; n-- {
+			v := u[:n]
+			if !validNIPrefix(v[0], v[1]) || !allDigitBytes(v[2:8]) {
+				continue
+			}
+			if n == 9 && !(v[8] >= 'A' && v[8] <= 'D') {
+				continue
+			}
+			// Find the token where character n ends.
+			end, k := -1, i
+			cnt := 0
+			for ; k <= j; k++ {
+				cnt += sc.toks[k].e - sc.toks[k].s
+				if cnt == n {
+					end = sc.toks[k].e
+					break
+				}
+				if cnt > n {
+					break
+				}
+			}
+			if end < 0 {
+				continue
+			}
+			if n == 8 {
+				p := sc.prevWord(i)
+				cued := p >= 0 && niCues[string(sc.lw(p))]
+				if !cued && !(p >= 1 && string(sc.lw(p)) == "number" && niCues[string(sc.lw(p-1))]) {
+					continue
+				}
+			}
+			dst = append(dst, pat(tk.s, end, NINumber, 0.9))
+			i = k
+			break
+		}
+	}
+	return dst
+}
+
+func allDigitBytes(b []byte) bool {
+	for _, c := range b {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return len(b) > 0
+}

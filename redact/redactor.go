@@ -1,0 +1,282 @@
+package redact
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/nhs-talking-therapies/deid/redact/ner"
+)
+
+// NER is the named-entity model the NER recognizer wraps; *ner.Model from
+// package redact/ner satisfies it. Entities must be safe for concurrent use.
+type NER interface {
+	Entities(text string, dst []ner.Entity) []ner.Entity
+}
+
+// nerRecognizer adapts an NER model to the Recognizer interface.
+type nerRecognizer struct {
+	m    NER
+	pool sync.Pool
+}
+
+// NewNERRecognizer wraps an NER model ("ner"). Labels other than PERSON and
+// LOCATION are dropped; offsets are clamped to the text and rune
+// boundaries whatever the model returns.
+func NewNERRecognizer(m NER) Recognizer {
+	return &nerRecognizer{m: m, pool: sync.Pool{New: func() any { s := make([]ner.Entity, 0, 16); return &s }}}
+}
+
+func (r *nerRecognizer) Name() string { return srcNER }
+
+func (r *nerRecognizer) Find(dst []Span, text string, _ *Subject) []Span {
+	bp := r.pool.Get().(*[]ner.Entity)
+	ents := r.m.Entities(text, (*bp)[:0])
+	for _, e := range ents {
+		var l Label
+		switch e.Label {
+		case ner.Person:
+			l = Person
+		case ner.Location:
+			l = Location
+		default:
+			continue
+		}
+		s, en := fixBoundary(text, e.Start), fixEnd(text, e.End)
+		if s >= en {
+			continue
+		}
+		dst = append(dst, Span{Start: s, End: en, Label: l, Source: srcNER, Score: e.Score})
+	}
+	*bp = ents[:0]
+	r.pool.Put(bp)
+	return dst
+}
+
+// Config chooses what a Redactor finds.
+type Config struct {
+	Labels        []Label // labels redacted; empty = every label except ORG
+	KeepCountries bool    // keep country names (a profile option); by default they are LOCATION
+	NER           NER     // nil = no NER recognizer
+}
+
+// Redactor runs every recognizer over a text and merges their spans. It is
+// immutable after New and safe for concurrent use.
+type Redactor struct {
+	recs   []Recognizer
+	labels map[Label]bool
+}
+
+// New builds a Redactor. It fails on a label it does not know.
+func New(cfg Config) (*Redactor, error) {
+	r := &Redactor{labels: map[Label]bool{}}
+	if len(cfg.Labels) == 0 {
+		for _, l := range Labels {
+			if l != Org {
+				r.labels[l] = true
+			}
+		}
+	}
+	for _, l := range cfg.Labels {
+		if !slices.Contains(Labels, l) {
+			return nil, fmt.Errorf("redact: unknown label %q", l)
+		}
+		r.labels[l] = true
+	}
+	r.recs = []Recognizer{NewKnownRecognizer(), NewPatternRecognizer(), NewContextRecognizer(cfg.KeepCountries)}
+	if cfg.NER != nil {
+		r.recs = append(r.recs, NewNERRecognizer(cfg.NER))
+	}
+	return r, nil
+}
+
+// Recognizers returns the recognizers in the order they run.
+func (r *Redactor) Recognizers() []Recognizer { return slices.Clone(r.recs) }
+
+// Find returns the merged spans of text: sorted by Start, non-overlapping,
+// on rune boundaries, only of the configured labels. subj may be nil.
+func (r *Redactor) Find(text string, subj *Subject) []Span {
+	if text == "" {
+		return nil
+	}
+	sc := getScan(text)
+	var spans []Span
+	for _, rec := range r.recs {
+		if sr, ok := rec.(scanRecognizer); ok {
+			spans = sr.find(spans, sc, subj)
+		} else {
+			spans = rec.Find(spans, text, subj)
+		}
+	}
+	// Drop labels not redacted before merging, so that an unwanted label
+	// can never swallow a wanted one.
+	k := 0
+	for _, s := range spans {
+		if r.labels[s.Label] {
+			spans[k] = s
+			k++
+		}
+	}
+	spans = spans[:k]
+	spans = extendInitials(sc, spans)
+	putScan(sc)
+	return Merge(text, spans)
+}
+
+// extendInitials widens a PERSON span over a preceding initial: "J. Smith",
+// "R Patel" (the initial belongs to the name).
+func extendInitials(sc *scan, spans []Span) []Span {
+	t := sc.text
+	for i := range spans {
+		s := &spans[i]
+		if s.Label != Person || s.Start < 2 {
+			continue
+		}
+		p := s.Start
+		if t[p-1] != ' ' {
+			continue
+		}
+		q := p - 1
+		dot := false
+		if q > 0 && t[q-1] == '.' {
+			q--
+			dot = true
+		}
+		if q < 1 || t[q-1] < 'A' || t[q-1] > 'Z' || (q >= 2 && (isASCIILetter(t[q-2]) || isDigit(t[q-2]))) {
+			continue
+		}
+		if !dot && (t[q-1] == 'I' || t[q-1] == 'A') {
+			continue // the pronoun and the article
+		}
+		s.Start = q - 1
+	}
+	return spans
+}
+
+// sourceRank breaks score and length ties: known identifiers, then patterns, then cue
+// phrases, then the model, then dictionary hits.
+func sourceRank(src string) int {
+	switch src {
+	case srcKnown:
+		return 5
+	case srcPattern:
+		return 4
+	case srcContext:
+		return 3
+	case srcNER:
+		return 2
+	case srcGazetteer:
+		return 1
+	}
+	return 0
+}
+
+// stronger reports whether a is stronger evidence than b: the higher
+// score, then the longer span (an email address beats the name inside it),
+// then the source rank.
+func stronger(a, b Span) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	if la, lb := a.End-a.Start, b.End-b.Start; la != lb {
+		return la > lb
+	}
+	return sourceRank(a.Source) > sourceRank(b.Source)
+}
+
+// Merge sorts spans and merges overlapping ones, and adjacent ones of one
+// label separated by nothing or by spaces ("Becky" + "Smith"), into their
+// union; the strongest span (see stronger) gives the label, source, score
+// and ref. Spans
+// are first clamped to the text and to rune boundaries; empty ones are
+// dropped. The result is sorted by Start and non-overlapping.
+func Merge(text string, spans []Span) []Span {
+	k := 0
+	for _, s := range spans {
+		if s.Start >= s.End {
+			continue
+		}
+		s.Start, s.End = fixBoundary(text, max(s.Start, 0)), fixEnd(text, min(s.End, len(text)))
+		if s.Start < s.End {
+			spans[k] = s
+			k++
+		}
+	}
+	spans = spans[:k]
+	if len(spans) == 0 {
+		return spans
+	}
+	slices.SortFunc(spans, func(a, b Span) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		if a.End != b.End {
+			return b.End - a.End
+		}
+		if stronger(a, b) {
+			return -1
+		}
+		if stronger(b, a) {
+			return 1
+		}
+		return 0
+	})
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		cur := &out[len(out)-1]
+		if s.Start < cur.End || (s.Label == cur.Label && onlySpaces(text, cur.End, s.Start)) {
+			refs := mergeRefs(*cur, s)
+			if stronger(s, *cur) {
+				cur.Label, cur.Source, cur.Score = s.Label, s.Source, s.Score
+			}
+			cur.Ref = refs
+			cur.End = max(cur.End, s.End)
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// mergeRefs keeps the ref of the known entity a merged span belongs to:
+// "self.given" + "self.family" is "self".
+func mergeRefs(a, b Span) string {
+	switch {
+	case a.Ref == "":
+		return b.Ref
+	case b.Ref == "" || a.Ref == b.Ref:
+		return a.Ref
+	}
+	ea, eb := refEntity(a.Ref), refEntity(b.Ref)
+	if ea == eb {
+		return ea
+	}
+	if stronger(b, a) {
+		return b.Ref
+	}
+	return a.Ref
+}
+
+// refEntity strips the part suffix: "self.given" -> "self".
+func refEntity(ref string) string {
+	for i := 0; i < len(ref); i++ {
+		if ref[i] == '.' {
+			return ref[:i]
+		}
+	}
+	return ref
+}
+
+// onlySpaces reports whether text[a:b] is one to three spaces or tabs
+// (or empty).
+func onlySpaces(text string, a, b int) bool {
+	if b < a || b-a > 3 {
+		return false
+	}
+	for i := a; i < b; i++ {
+		if text[i] != ' ' && text[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}

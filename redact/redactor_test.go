@@ -1,0 +1,156 @@
+package redact
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/nhs-talking-therapies/deid/redact/ner"
+)
+
+func TestMerge(t *testing.T) {
+	text := "Becky Smith lives in Leeds LS6 2AB"
+	for _, c := range []struct {
+		name string
+		in   []Span
+		want []Span
+	}{
+		{"empty", nil, []Span{}},
+		{"sorted and kept", []Span{{Start: 21, End: 26, Label: Location}, {Start: 0, End: 5, Label: Person}},
+			[]Span{{Start: 0, End: 5, Label: Person}, {Start: 21, End: 26, Label: Location}}},
+		{"adjacent same label merge over a space", []Span{{Start: 0, End: 5, Label: Person, Source: srcKnown, Score: 1}, {Start: 6, End: 11, Label: Person, Source: srcGazetteer, Score: 0.5}},
+			[]Span{{Start: 0, End: 11, Label: Person, Source: srcKnown, Score: 1}}},
+		{"adjacent different labels stay apart", []Span{{Start: 21, End: 26, Label: Location}, {Start: 27, End: 34, Label: Postcode}},
+			[]Span{{Start: 21, End: 26, Label: Location}, {Start: 27, End: 34, Label: Postcode}}},
+		{"overlap: higher score wins the label", []Span{{Start: 21, End: 26, Label: Person, Source: srcGazetteer, Score: 0.5}, {Start: 21, End: 30, Label: Location, Source: srcContext, Score: 0.7}},
+			[]Span{{Start: 21, End: 30, Label: Location, Source: srcContext, Score: 0.7}}},
+		{"overlap: equal score, source rank breaks the tie", []Span{{Start: 0, End: 5, Label: Location, Source: srcNER, Score: 0.7}, {Start: 0, End: 5, Label: Person, Source: srcContext, Score: 0.7}},
+			[]Span{{Start: 0, End: 5, Label: Person, Source: srcContext, Score: 0.7}}},
+		{"longer span wins a score tie", []Span{{Start: 0, End: 5, Label: Date, Source: srcPattern, Score: 1}, {Start: 2, End: 8, Label: Person, Source: srcKnown, Score: 1}},
+			[]Span{{Start: 0, End: 8, Label: Person, Source: srcKnown, Score: 1}}},
+		{"clamped and empty dropped", []Span{{Start: -3, End: 2, Label: Person}, {Start: 30, End: 99, Label: Postcode}, {Start: 5, End: 5, Label: ID}},
+			[]Span{{Start: 0, End: 2, Label: Person}, {Start: 30, End: 34, Label: Postcode}}},
+		{"refs of one entity combine", []Span{{Start: 0, End: 5, Label: Person, Source: srcKnown, Score: 1, Ref: "self.given"}, {Start: 6, End: 11, Label: Person, Source: srcKnown, Score: 1, Ref: "self.family"}},
+			[]Span{{Start: 0, End: 11, Label: Person, Source: srcKnown, Score: 1, Ref: "self"}}},
+	} {
+		got := Merge(text, slices.Clone(c.in))
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: Merge = %+v, want %+v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestMergeRuneBoundaries(t *testing.T) {
+	text := "zoë\xffé"
+	got := Merge(text, []Span{{Start: 3, End: 4, Label: Person}, {Start: 6, End: 6, Label: ID}})
+	for _, s := range got {
+		if !validBoundary(text, s.Start) || !validBoundary(text, s.End) {
+			t.Errorf("span %+v not on rune boundaries", s)
+		}
+	}
+	if len(got) != 1 || got[0].Start != 2 || got[0].End != 4 {
+		t.Errorf("Merge = %+v, want [2,4)", got)
+	}
+}
+
+// validBoundary reports whether decoding from the start reaches i.
+func validBoundary(s string, i int) bool {
+	p := 0
+	for p < i {
+		_, n := utf8.DecodeRuneInString(s[p:])
+		p += n
+	}
+	return p == i
+}
+
+func TestRedactorFindLabelsAndInvariants(t *testing.T) {
+	text := "Becky Smith, 07700 900123, moved to Leeds on 3rd March 2023 (nhs 943 476 5919)."
+	subj := NewSubject(Known{GivenName: "Rebecca", PreferredName: "Becky", FamilyName: "Smith"})
+	all := mustNew(t, Config{})
+	spans := all.Find(text, subj)
+	for _, w := range []string{"Becky Smith", "07700 900123", "Leeds", "3rd March 2023", "943 476 5919"} {
+		if !covered(text, spans, w) {
+			t.Errorf("%q not covered: %s", w, describe(text, spans))
+		}
+	}
+	for i, s := range spans {
+		if s.Start >= s.End || (i > 0 && spans[i-1].End > s.Start) {
+			t.Errorf("spans not sorted and disjoint: %s", describe(text, spans))
+		}
+	}
+	only := mustNew(t, Config{Labels: []Label{Phone, NHSNumber}})
+	for _, s := range only.Find(text, subj) {
+		if s.Label != Phone && s.Label != NHSNumber {
+			t.Errorf("label %s returned, not configured", s.Label)
+		}
+	}
+	if _, err := New(Config{Labels: []Label{"SHOE_SIZE"}}); err == nil {
+		t.Error("unknown label accepted")
+	}
+	if got := all.Find("", subj); len(got) != 0 {
+		t.Errorf("empty text gave %v", got)
+	}
+}
+
+func TestInitials(t *testing.T) {
+	r := mustNew(t, Config{})
+	subj := NewSubject(Known{GivenName: "Rebecca", FamilyName: "Smith"})
+	for _, c := range []struct{ text, want string }{
+		{"signed R. Smith", "R. Smith"}, {"from R Smith today", "R Smith"},
+	} {
+		if sp := r.Find(c.text, subj); !covered(c.text, sp, c.want) {
+			t.Errorf("%q: %q not covered: %s", c.text, c.want, describe(c.text, sp))
+		}
+	}
+	text := "I Smith and A Smith"
+	sp := r.Find(text, subj)
+	if touched(text, sp, "I ") {
+		t.Errorf("pronoun I taken as an initial: %s", describe(text, sp))
+	}
+}
+
+// fakeNER returns fixed entities, some misaligned or out of range.
+type fakeNER struct{ ents []ner.Entity }
+
+func (f fakeNER) Entities(text string, dst []ner.Entity) []ner.Entity { return append(dst, f.ents...) }
+
+func TestNERAdapter(t *testing.T) {
+	text := "we met zoë in bristol"
+	f := fakeNER{ents: []ner.Entity{
+		{Start: 7, End: 10, Label: ner.Person, Score: 0.9},    // ends inside ë: widened
+		{Start: 15, End: 99, Label: ner.Location, Score: 0.8}, // past the end: clamped
+		{Start: 0, End: 2, Label: "ORG", Score: 0.9},          // not ours: dropped
+	}}
+	rec := NewNERRecognizer(f)
+	got := rec.Find(nil, text, nil)
+	if len(got) != 2 {
+		t.Fatalf("got %+v", got)
+	}
+	if text[got[0].Start:got[0].End] != "zoë" || got[0].Label != Person || got[0].Source != srcNER {
+		t.Errorf("person span %+v", got[0])
+	}
+	if got[1].End != len(text) || got[1].Label != Location {
+		t.Errorf("location span %+v", got[1])
+	}
+	r := mustNew(t, Config{NER: f})
+	if sp := r.Find(text, nil); !covered(text, sp, "zoë") {
+		t.Errorf("redactor with NER missed: %s", describe(text, sp))
+	}
+}
+
+func TestRedactorConcurrent(t *testing.T) {
+	r := mustNew(t, Config{})
+	subj := NewSubject(Known{GivenName: "Rebecca", FamilyName: "Smith"})
+	text := strings.Repeat("rebecca smith moved to leeds on 3rd march, call 07700 900123. ", 20)
+	want := r.Find(text, subj)
+	done := make(chan []Span)
+	for range 4 {
+		go func() { done <- r.Find(text, subj) }()
+	}
+	for range 4 {
+		if got := <-done; !slices.Equal(got, want) {
+			t.Fatal("concurrent Find differs")
+		}
+	}
+}

@@ -1,0 +1,853 @@
+package redact
+
+import (
+	_ "embed"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+)
+
+//go:embed data/english_common.txt
+var englishCommon string
+
+//go:embed data/english_extra.txt
+var englishExtra string
+
+// Word classes of a lower-case token.
+const (
+	wNone   uint8 = iota // not an English word (a name, typo, slang)
+	wCommon              // everyday English word (SCOWL size 35)
+	wRare                // less common English word (SCOWL 50 only)
+)
+
+// Name flags.
+const (
+	nFirst     uint8 = 1 << iota // ONS first name above the frequency floor
+	nFirstHigh                   // first name common enough to fire in lower case
+	nSurname                     // surname list
+	nNameFirst                   // a dictionary word that in chat is mostly a name (peter, harry)
+	nAmbiguous                   // not common English, but too ambiguous to fire alone (max, chad)
+	nFirstLow                    // rare since 1996 (older generations' names: Glenda, Trish): needs a capital or cue
+	nFirstTop                    // very frequent: an everyday word that is this name is a name when capitalised mid-sentence
+)
+
+// Place kinds, strongest first.
+const (
+	pkNone uint8 = iota
+	pkCountry
+	pkCity     // city, town, county, post town, world city
+	pkArea     // village, suburb, local area
+	pkFacility // named hospital, shopping centre, park, landmark
+	pkPub      // pub name: a place after "the"
+)
+
+// placePhrase is a multi-token place name keyed by its first token.
+type placePhrase struct {
+	rest []string // lower-case tokens after the first
+	kind uint8
+}
+
+// Lexicon bits: which cue and word sets a lower-case token belongs to. One
+// hash probe per token fills a lexEntry; every rule then tests bits.
+const (
+	bNotName uint64 = 1 << iota
+	bChat
+	bKin
+	bTitle
+	bNameCue
+	bFunction
+	bPlaceStrong
+	bPlaceVerb
+	bPlaceWeak
+	bFacility
+	bStreet
+	bGeneric
+	bPlaceMod
+	bFacilityOf
+	bFacilityMod
+	bFacilityAnchor
+	bVerbObject
+	bStreetCue
+	bPersonNoun
+	bNameVerb
+	bPronoun
+	bWeekday
+	bDateCue
+	bIDCue
+	bPCBefore
+	bPCAfter
+	bNICue
+	bMonth
+	bPhrase // first token of a multi-token place
+)
+
+// lexEntry is everything the tables know about one lower-case token.
+type lexEntry struct {
+	bits  uint64
+	wc    uint8 // word class
+	nf    uint8 // name flags
+	place uint8 // kind as a single-token place
+}
+
+func (e *lexEntry) is(b uint64) bool { return e.bits&b != 0 }
+
+// tables are the read-only lookup tables shared by every Redactor.
+type tables struct {
+	lex       map[string]lexEntry
+	nameDel   map[string]bool // frequent first names and every one-letter deletion of them, for typos
+	words     map[string]uint8
+	names     map[string]uint8
+	firstCnt  map[string]int32
+	place1    map[string]uint8                    // single-token places
+	placeN    map[string][]placePhrase            // multi-token places by first token
+	placeN2   map[string]map[string][]placePhrase // the same by first and second token
+	countries map[string]bool                     // lower-case country names (single and multi-token first tokens resolved via placeN/place1)
+	surrFirst []string                            // surrogate first names (frequent, not English words)
+	surrLast  []string                            // surrogate surnames
+	surrTown  []string                            // surrogate towns
+}
+
+var (
+	tabOnce sync.Once
+	tab     *tables
+)
+
+func getTables() *tables {
+	tabOnce.Do(func() { tab = buildTables(gazetteer.Default()) })
+	return tab
+}
+
+// firstNameFloor is the minimum number of registrations (England and Wales,
+// 1996-2024) for a first name to be in the dictionary: below it the ONS
+// table is mostly one-off spellings and words. Historic top-100 names are
+// always in. firstNameHigh is the count above which a first name that is
+// not an English word is redacted even in lower case without context.
+const (
+	firstNameFloor = 20
+	firstNameHigh  = 200
+	firstNameTop   = 1500
+)
+
+// nameFirstWords are dictionary words that, in conversation, are far more
+// often a person's name than the word.
+var nameFirstWords = words(`peter martin maria harry jack victor dean warren lee matt mike sally glen derrick
+	john tom tony terry jimmy billy bobby sonny bonnie jasper josh phoebe jasmine roger mickey`)
+
+// ambiguousNames are non-dictionary first names that collide with chat,
+// abbreviations or brands often enough that they need context.
+var ambiguousNames = words(`max pip chad dale beck drake sol zen onyx md cj aj tj jj om yu yi zi bo ty
+	al ed di jo nan gran ash mo ko lo la le de da del van von
+	ok okay lol omg yeah yep yea ya hmm mm um erm ha haha idk tbh btw nhs gp cbt
+	sky tesco asda aldi lidl boots argos costa greggs primark google apple amazon netflix uber
+	will may june april august summer autumn winter spring
+	christian christmas easter english british scottish irish welsh tai chi`)
+
+// notNames are words that are never taken as names on capitalisation alone
+// (months, days, kin terms used as address, religious and civic words).
+var notNames = words(`january february march april may june july august september october november december
+	monday tuesday wednesday thursday friday saturday sunday
+	mum mom mam mummy mommy dad daddy nan nana nanna gran granny grandma grandad granddad grandpa auntie aunty uncle
+	god jesus christ lord allah christmas easter ramadan eid diwali bible
+	doctor doc nurse sir madam miss mister mrs mr ms dr prof professor king queen prince princess
+	english british welsh scottish irish american european asian african
+	i im ive id ill guy lad kid man girl boy`)
+
+// chatWords are non-dictionary tokens of chat and clinical shorthand that
+// a cue phrase must not turn into a name or place.
+var chatWords = words(`ok okay lol omg yeah yep yea ya yah nah nope hmm hm mm mmm um umm erm er uh ah aw aww
+	haha hahaha lmao tbh idk btw imo fyi asap tho thx ty np pls plz ur u im ive dont cant wont didnt doesnt isnt
+	wasnt arent havent hasnt couldnt wouldnt shouldnt thats whats theres youre theyre hes shes lets
+	gonna wanna gotta kinda sorta dunno innit ain aint cos coz cuz tv telly uni covid zoom online
+	facebook whatsapp instagram insta tiktok snapchat youtube google netflix amazon tesco asda aldi lidl
+	nhs gp cbt ptsd ocd adhd phq gad iapt ae ssri mg ml etc ie eg vs cetera
+	hadnt wouldve couldve shouldve mightve youve weve theyve youll theyll itll thatll hed shed theyd youd
+	wouldnt shouldnt mustnt neednt werent aint whos wheres hows whens yall gotten tryna`)
+
+// kinWords are relation nouns that precede a name: "my sister Becky".
+var kinWords = words(`mum mom mam mother dad father sister brother sis bro son daughter husband wife partner
+	boyfriend girlfriend bf gf friend mate pal bestie cousin aunt auntie aunty uncle nan nana nanna gran granny
+	grandma grandmother grandad granddad grandpa grandfather niece nephew fiance fiancee ex stepdad stepmum
+	stepmom stepson stepdaughter stepbrother stepsister colleague boss manager supervisor neighbour neighbor
+	flatmate housemate roommate therapist counsellor counselor worker teacher coach tutor baby twin kid child
+	carer nurse midwife vicar landlord landlady hubby missus lad lass sibling cousins bestfriend mentor law`)
+
+// titleWords precede a name and stay in the text: "Dr [PERSON]".
+var titleWords = words(`dr doctor mr mrs ms miss mx prof professor sir dame lord lady rev reverend cllr
+	nurse sister father`)
+
+// nameCueWords introduce a name: "called Becky", "named Tom", "name's Sam".
+var nameCueWords = words(`called named name`)
+
+// placeCueStrong are the words before a place that make even a lower-case
+// common-word place a place: "moved to reading", "lives in bath".
+var placeCueStrong = words(`near nearby around outside towards`)
+
+// placeCueVerbs precede "in" / "to" / "from" in strong place cues.
+var placeCueVerbs = words(`moved move moving live lives living lived born raised grew based settled relocated
+	emigrated commute commutes commuting`)
+
+// verbObject after an everyday-word place shows it is a verb or noun:
+// "reading a book", "bath the baby", "bath time".
+var verbObject = words(`a an the my your his her our their this that these those it them him me us some
+	about up out into with time water tub towel`)
+
+// streetCues before "X Road" make it a street even in lower case: "lives
+// on sandy lane".
+var streetCues = words(`on off along down up at in live lives to from onto into`)
+
+// placeCueWeak are prepositions before a capitalised place: "in Leeds".
+var placeCueWeak = words(`in from to at near around outside towards via into visit visiting visited leave
+	leaving left reach reached`)
+
+// facilityWords follow a place or name to make a named facility or street:
+// "St James's Hospital", "Acacia Avenue", "Oakwood school".
+var facilityWords = words(`hospital hospitals surgery infirmary clinic school academy college university uni
+	practice centre center station church chapel mosque temple synagogue gurdwara cathedral abbey crematorium
+	cemetery prison estate primary general royal district common heath moor dene seafront beach pier stadium
+	arena museum library theatre leisure
+	street st road rd lane ln avenue ave close drive way crescent cres place pl court ct gardens gdns grove
+	terrace square sq row walk mews view rise hill park parade green boulevard wharf quay`)
+
+// facilityOf are facility words that may take "of X" after them:
+// "University of Durham", "Royal Infirmary of Edinburgh".
+var facilityOf = words(`university college infirmary hospital school academy`)
+
+// facilityMods may stand inside a facility name between its anchor and its
+// head: "Leeds General Infirmary", "St Joseph's RC Primary", "Bishop's
+// Stortford Sixth Form College".
+var facilityMods = words(`general royal district community county university children childrens women womens
+	c of e rc catholic primary junior infant infants high secondary sixth form grammar metropolitan
+	teaching medical health city memorial methodist baptist parish central and national`)
+
+// facilityAnchors make a facility name specific on their own: "Holy
+// Trinity Primary", "Our Lady's", "Christ Church".
+var facilityAnchors = words(`st saint holy trinity christ lady sacred heart queen queens king kings prince princess
+	bishop bishops`)
+
+// streetWords are the facilityWords that make a street name: a lower-case
+// common word before them is still a street when a house number precedes.
+var streetWords = words(`street st road rd lane ln avenue ave close drive way crescent cres place court
+	gardens grove terrace square mews rise parade boulevard`)
+
+// genericModifiers before a facility word describe rather than name it.
+var genericModifiers = words(`the a an my our your his her their this that these those same other main
+	local new old big small little long short busy quiet next nearest last first second third high low
+	back side front open private public dirt country dual slip ring bypass wrong right left different
+	whole entire every each any some no one two three primary secondary junior infant nursery special
+	its what which either neither another such wrong memory
+	general mental private state catholic village town city council walk in on at to`)
+
+// placeModifiers may sit inside a facility name: "Leeds General Infirmary".
+var placeModifiers = words(`general royal st saint county district city memorial community primary secondary
+	junior infant grammar high medical health university teaching childrens women's womens north south east west
+	upper lower great little new old of the and`)
+
+// countryNames are every country and nation (lower case, multi-word allowed).
+var countryNames = lines(`afghanistan
+albania
+algeria
+andorra
+angola
+antigua
+argentina
+armenia
+australia
+austria
+azerbaijan
+bahamas
+bahrain
+bangladesh
+barbados
+belarus
+belgium
+belize
+benin
+bhutan
+bolivia
+bosnia
+botswana
+brazil
+brunei
+bulgaria
+burkina faso
+burundi
+cambodia
+cameroon
+canada
+cape verde
+chad
+chile
+china
+colombia
+comoros
+congo
+costa rica
+croatia
+cuba
+cyprus
+czech republic
+czechia
+denmark
+djibouti
+dominica
+dominican republic
+ecuador
+egypt
+el salvador
+eritrea
+estonia
+eswatini
+ethiopia
+fiji
+finland
+france
+gabon
+gambia
+georgia
+germany
+ghana
+greece
+grenada
+guatemala
+guinea
+guyana
+haiti
+honduras
+hungary
+iceland
+india
+indonesia
+iran
+iraq
+ireland
+israel
+italy
+ivory coast
+jamaica
+japan
+jordan
+kazakhstan
+kenya
+kiribati
+kosovo
+kuwait
+kyrgyzstan
+laos
+latvia
+lebanon
+lesotho
+liberia
+libya
+liechtenstein
+lithuania
+luxembourg
+madagascar
+malawi
+malaysia
+maldives
+mali
+malta
+mauritania
+mauritius
+mexico
+moldova
+monaco
+mongolia
+montenegro
+morocco
+mozambique
+myanmar
+burma
+namibia
+nauru
+nepal
+netherlands
+holland
+new zealand
+nicaragua
+niger
+nigeria
+north korea
+north macedonia
+macedonia
+norway
+oman
+pakistan
+palau
+palestine
+panama
+papua new guinea
+paraguay
+peru
+philippines
+poland
+portugal
+qatar
+romania
+russia
+rwanda
+samoa
+san marino
+saudi arabia
+senegal
+serbia
+seychelles
+sierra leone
+singapore
+slovakia
+slovenia
+somalia
+south africa
+south korea
+korea
+south sudan
+spain
+sri lanka
+sudan
+suriname
+sweden
+switzerland
+syria
+taiwan
+tajikistan
+tanzania
+thailand
+togo
+tonga
+trinidad
+tobago
+tunisia
+turkey
+turkmenistan
+tuvalu
+uganda
+ukraine
+united arab emirates
+uae
+united kingdom
+uk
+great britain
+britain
+united states
+usa
+america
+uruguay
+uzbekistan
+vanuatu
+vatican
+venezuela
+vietnam
+yemen
+zambia
+zimbabwe
+england
+scotland
+wales
+northern ireland
+hong kong
+puerto rico
+greenland
+jersey
+guernsey
+isle of man
+gibraltar
+`)
+
+// worldCities are large or often-mentioned places outside the UK gazetteer.
+var worldCities = lines(`new york
+los angeles
+chicago
+boston
+san francisco
+las vegas
+miami
+florida
+california
+texas
+toronto
+vancouver
+sydney
+melbourne
+auckland
+dublin
+belfast
+cork
+galway
+paris
+berlin
+madrid
+barcelona
+lisbon
+rome
+milan
+venice
+amsterdam
+brussels
+vienna
+prague
+warsaw
+krakow
+budapest
+bucharest
+athens
+istanbul
+moscow
+stockholm
+oslo
+copenhagen
+helsinki
+zurich
+geneva
+benidorm
+magaluf
+ibiza
+majorca
+mallorca
+tenerife
+lanzarote
+malaga
+alicante
+marbella
+dubai
+delhi
+mumbai
+karachi
+lahore
+islamabad
+dhaka
+lagos
+nairobi
+cairo
+beijing
+shanghai
+tokyo
+bangkok
+hong kong
+singapore
+kabul
+tehran
+baghdad
+riyadh
+mecca
+jerusalem
+tel aviv
+`)
+
+func words(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// lowerTokens splits s into lower-case tokens exactly as the scanner does.
+func lowerTokens(s string) []string {
+	sc := getScan(s)
+	defer putScan(sc)
+	out := make([]string, 0, len(sc.toks))
+	for i := range sc.toks {
+		out = append(out, string(sc.lw(i)))
+	}
+	return out
+}
+
+func buildTables(g *gazetteer.Gazetteer) *tables {
+	t := &tables{
+		words:     make(map[string]uint8, 64000),
+		names:     map[string]uint8{},
+		firstCnt:  map[string]int32{},
+		place1:    map[string]uint8{},
+		placeN:    map[string][]placePhrase{},
+		countries: map[string]bool{},
+	}
+	for _, w := range strings.Split(englishCommon, "\n") {
+		if w != "" {
+			t.words[w] = wCommon
+		}
+	}
+	for _, w := range strings.Split(englishExtra, "\n") {
+		if w != "" && t.words[w] == 0 {
+			t.words[w] = wRare
+		}
+	}
+
+	// First names: registrations summed over sexes.
+	historic := map[string]bool{}
+	for _, f := range g.FirstNames {
+		k := strings.ToLower(f.Name)
+		t.firstCnt[k] += int32(f.Count)
+		if f.HistoricTop {
+			historic[k] = true
+		}
+	}
+	for k, c := range t.firstCnt {
+		if (c < firstNameFloor && !historic[k]) || len(k) < 2 {
+			delete(t.firstCnt, k)
+			continue
+		}
+		fl := nFirst
+		switch {
+		case c >= firstNameHigh || historic[k]:
+			fl |= nFirstHigh
+		default:
+			fl |= nFirstLow
+		}
+		if c >= firstNameTop || historic[k] {
+			fl |= nFirstTop
+		}
+		t.names[k] |= fl
+	}
+	for _, s := range g.Surnames {
+		for _, tok := range lowerTokens(s) {
+			if len(tok) > 1 {
+				t.names[tok] |= nSurname
+			}
+		}
+	}
+	for w := range nameFirstWords {
+		t.names[w] |= nNameFirst | nFirst | nFirstHigh | nFirstTop
+	}
+	// Short forms from the nickname table (Soph, Babs, Dom) are first names
+	// even where the ONS lists never registered them.
+	nickOnce.Do(loadNicknames)
+	for _, g := range nickGrp {
+		for _, n := range g {
+			if len(n) >= 2 && t.names[n]&nFirst == 0 {
+				t.names[n] |= nFirst | nFirstHigh
+				t.names[n] &^= nFirstLow
+			}
+		}
+	}
+	for w := range ambiguousNames {
+		if t.names[w] != 0 {
+			t.names[w] |= nAmbiguous
+		}
+	}
+
+	addPlace := func(name string, kind uint8) {
+		toks := lowerTokens(name)
+		if len(toks) == 0 || len(toks) > 6 {
+			return
+		}
+		if len(toks) == 1 {
+			if len(toks[0]) < 3 {
+				return
+			}
+			if k := t.place1[toks[0]]; k == pkNone || kind < k {
+				t.place1[toks[0]] = kind
+			}
+			return
+		}
+		for i, p := range t.placeN[toks[0]] {
+			if strings.Join(p.rest, " ") == strings.Join(toks[1:], " ") {
+				if kind < p.kind {
+					t.placeN[toks[0]][i].kind = kind
+				}
+				return
+			}
+		}
+		t.placeN[toks[0]] = append(t.placeN[toks[0]], placePhrase{rest: toks[1:], kind: kind})
+	}
+	for _, p := range g.Places {
+		switch p.Type {
+		case "City", "Town":
+			addPlace(p.Name, pkCity)
+		case "Village", "Suburban Area":
+			addPlace(p.Name, pkArea)
+		}
+	}
+	for _, c := range g.Counties {
+		addPlace(c, pkCity)
+	}
+	for _, c := range g.AdminAreas {
+		addPlace(c, pkCity)
+	}
+	for _, c := range g.TownAreas {
+		addPlace(c, pkArea)
+	}
+	for _, d := range g.Districts {
+		if d.PostTown != "" {
+			addPlace(d.PostTown, pkCity)
+		}
+	}
+	for _, c := range worldCities {
+		addPlace(c, pkCity)
+	}
+	for _, c := range countryNames {
+		addPlace(c, pkCountry)
+		t.countries[c] = true
+	}
+	for _, c := range landmarkNames {
+		addPlace(strings.TrimPrefix(c, "the "), pkFacility)
+	}
+	for _, c := range pubNames {
+		addPlace(c, pkPub)
+	}
+	// Longest phrases first, so the first match is the longest.
+	t.placeN2 = map[string]map[string][]placePhrase{}
+	for k, ps := range t.placeN {
+		sortPhrases(ps)
+		t.placeN[k] = ps
+		m := map[string][]placePhrase{}
+		for _, p := range ps {
+			m[p.rest[0]] = append(m[p.rest[0]], p)
+		}
+		t.placeN2[k] = m
+	}
+
+	t.buildLexicon()
+	t.buildNameDeletions()
+
+	// Surrogate pools: frequent names and towns that are not English words,
+	// in the gazetteer's fixed order so a key always picks the same one.
+	seen := map[string]bool{}
+	for _, f := range g.FirstNames {
+		k := strings.ToLower(f.Name)
+		if seen[k] || t.words[k] != wNone || len(k) < 3 || f.Count < 5000 {
+			continue
+		}
+		seen[k] = true
+		t.surrFirst = append(t.surrFirst, f.Name)
+		if len(t.surrFirst) == 400 {
+			break
+		}
+	}
+	for _, s := range g.Surnames {
+		k := strings.ToLower(s)
+		if t.words[k] == wNone && len(t.surrLast) < 400 {
+			t.surrLast = append(t.surrLast, s)
+		}
+	}
+	for _, p := range g.Places {
+		if p.Type == "Town" && t.words[strings.ToLower(p.Name)] == wNone && isPlainWord(p.Name) && len(t.surrTown) < 600 {
+			t.surrTown = append(t.surrTown, p.Name)
+		}
+	}
+	return t
+}
+
+func sortPhrases(ps []placePhrase) {
+	slices.SortStableFunc(ps, func(a, b placePhrase) int {
+		if len(a.rest) != len(b.rest) {
+			return len(b.rest) - len(a.rest)
+		}
+		return slices.Compare(a.rest, b.rest)
+	})
+}
+
+// isPlainWord reports whether s is one ASCII word of letters.
+func isPlainWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isASCIILetter(s[i]) {
+			return false
+		}
+	}
+	return len(s) >= 3
+}
+
+// buildLexicon merges every word set and table into one map.
+func (t *tables) buildLexicon() {
+	t.lex = make(map[string]lexEntry, len(t.words)+len(t.names)+len(t.place1))
+	get := func(w string) lexEntry { return t.lex[w] }
+	for w, c := range t.words {
+		e := get(w)
+		e.wc = c
+		t.lex[w] = e
+	}
+	for w, f := range t.names {
+		e := get(w)
+		e.nf = f
+		t.lex[w] = e
+	}
+	for w, k := range t.place1 {
+		e := get(w)
+		e.place = k
+		t.lex[w] = e
+	}
+	for w := range t.placeN {
+		e := get(w)
+		e.bits |= bPhrase
+		t.lex[w] = e
+	}
+	for w := range monthNum {
+		e := get(w)
+		e.bits |= bMonth
+		t.lex[w] = e
+	}
+	for _, set := range []struct {
+		b uint64
+		m map[string]bool
+	}{
+		{bNotName, notNames}, {bChat, chatWords}, {bKin, kinWords}, {bTitle, titleWords}, {bNameCue, nameCueWords},
+		{bFunction, functionWords}, {bPlaceStrong, placeCueStrong}, {bPlaceVerb, placeCueVerbs}, {bPlaceWeak, placeCueWeak},
+		{bFacility, facilityWords}, {bStreet, streetWords}, {bGeneric, genericModifiers}, {bPlaceMod, placeModifiers},
+		{bFacilityOf, facilityOf}, {bFacilityMod, facilityMods}, {bFacilityAnchor, facilityAnchors}, {bVerbObject, verbObject},
+		{bStreetCue, streetCues}, {bPersonNoun, personNouns}, {bNameVerb, nameVerbs}, {bPronoun, pronouns},
+		{bWeekday, weekdays}, {bDateCue, dateCues}, {bIDCue, idCues}, {bPCBefore, postcodeCuesBefore},
+		{bPCAfter, postcodeCuesAfter}, {bNICue, niCues},
+	} {
+		for w := range set.m {
+			e := get(w)
+			e.bits |= set.b
+			t.lex[w] = e
+		}
+	}
+}
+
+// buildNameDeletions indexes frequent first names of five letters or more
+// that are not English words, with each of their one-letter deletions, so
+// that a one-edit typo of a name ("natlaie", "jessqca") is found with a few
+// probes instead of a scan of the name list.
+func (t *tables) buildNameDeletions() {
+	t.nameDel = map[string]bool{}
+	for w, f := range t.names {
+		if f&nFirstHigh == 0 || f&nAmbiguous != 0 || len(w) < 5 || t.words[w] != wNone || !isPlainWord(w) {
+			continue
+		}
+		t.nameDel[w] = true
+		for i := range len(w) {
+			t.nameDel[w[:i]+w[i+1:]] = true
+		}
+	}
+}
+
+// nameTypo reports whether the lower-case ASCII token w is one edit away
+// from a frequent first name: a letter dropped, added, changed or two
+// swapped. buf is scratch space.
+func (t *tables) nameTypo(w []byte, buf []byte) bool {
+	if len(w) < 5 || len(w) > 20 {
+		return false
+	}
+	if t.nameDel[string(w)] {
+		return true // w is a name with a letter dropped
+	}
+	for i := range w {
+		buf = append(append(buf[:0], w[:i]...), w[i+1:]...)
+		if t.nameDel[string(buf)] {
+			return true // a letter added, changed or swapped
+		}
+	}
+	return false
+}
+
+// phrasesAt returns the multi-token places whose first two tokens are
+// tokens i and i+1, longest first.
+func (t *tables) phrasesAt(sc *scan, i int) []placePhrase {
+	if !sc.has(i, bPhrase) || !sc.joined(i) {
+		return nil
+	}
+	return t.placeN2[string(sc.lw(i))][string(sc.lw(i+1))]
+}
