@@ -70,7 +70,7 @@ func BenchmarkReadJSONL(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		n := 0
-		if err := readJSONL(context.Background(), path, func(r rawRecord) error {
+		if err := readJSONL(context.Background(), path, false, func(r rawRecord) error {
 			if r.Err != nil {
 				return r.Err
 			}

@@ -228,6 +228,7 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		{"opt_outs", x.readOptOuts},
 		{"patients", x.readPatients},
 		{"sessions", x.readSessions},
+		{"subjects", x.compileSubjects},
 		{"transcripts", x.readTranscripts},
 		{"messages", x.readMessages},
 		{"notes", x.readNotes},
@@ -569,15 +570,21 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// subjectOf compiles the patient's known identifiers once, on first use
-// (after sessions are read, so therapist names are included).
-func (x *extractor) subjectOf(p *patientState) *redact.Subject {
-	if p.subject == nil {
-		k := p.in.Known()
-		k.TherapistNames = p.therapists
-		p.subject = redact.NewSubject(k)
+// compileSubjects compiles every included patient's known identifiers
+// once, after the sessions are read (so therapist names are included) and
+// before the text phase, whose workers then only read them.
+func (x *extractor) compileSubjects(context.Context) error {
+	for _, name := range []string{"transcripts", "messages", "notes"} {
+		if _, ok := x.prof.Datasets[name]; ok {
+			for _, p := range x.order {
+				k := p.in.Known()
+				k.TherapistNames = p.therapists
+				p.subject = redact.NewSubject(k)
+			}
+			return nil
+		}
 	}
-	return p.subject
+	return nil
 }
 
 // textKind is one free-text record type's shape in the output.
@@ -596,107 +603,89 @@ func textKindOf(name string) textKind {
 	panic("schemas: free-text dataset without a text column: " + name)
 }
 
+// The three free-text record types. decode runs in a worker: it decodes
+// the record and resolves its parents with read-only lookups (the session
+// and patient maps do not change during the text phase). admit-time checks
+// that change state (duplicates) run in order in the collector.
+
 func (x *extractor) readTranscripts(ctx context.Context) error {
-	kind := textKindOf("transcripts")
-	c := x.report.Records[kind.name]
-	return x.redactStream(ctx, kind, func(rec rawRecord, d *decoder, emit func(*textItem)) error {
-		t := decodeTranscript(d)
-		if d.err != nil {
-			return x.quarantine(kind.name, rec, d.err.Field, d.err.Reason)
-		}
-		if x.excludedSs[t.SessionID] {
-			c.exclude(ExcludedOptedOutParent)
-			return nil
-		}
-		ss := x.sessions[t.SessionID]
-		if ss == nil {
-			return x.quarantine(kind.name, rec, "session_id", "orphan: no valid session with this session_id")
-		}
-		if ss.seenTurn(t.Turn) {
-			return x.quarantine(kind.name, rec, "turn", "duplicate turn in session")
-		}
-		c.UnknownFields += d.unknown()
-		if _, ok := x.prof.Datasets[kind.name]; !ok {
-			c.exclude(ExcludedNotRequested)
-			return nil
-		}
-		p := ss.patient
-		emit(&textItem{rec: rec, patient: p, subject: x.subjectOf(p), text: t.Text,
-			row: Row{p.researchID, ss.researchID, ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.in.referral, t.sent), nil, nil, nil}})
-		return nil
+	return x.redactStream(ctx, textSpec{
+		kind: textKindOf("transcripts"),
+		decode: func(d *decoder, it *textItem) {
+			t := decodeTranscript(d)
+			if d.err != nil {
+				return
+			}
+			it.text, it.turn = t.Text, t.Turn
+			if x.excludedSs[t.SessionID] {
+				it.excluded = true
+				return
+			}
+			if it.session = x.sessions[t.SessionID]; it.session == nil {
+				it.orphan = "session_id"
+				return
+			}
+			ss := it.session
+			p := ss.patient
+			it.patient = p
+			it.row = Row{p.researchID, ss.researchID, ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.in.referral, t.sent), nil, nil, nil}
+		},
+		duplicate: func(it *textItem) (string, bool) {
+			return "turn", it.session.seenTurn(it.turn)
+		},
 	})
 }
 
-func (s *sessionState) seenTurn(turn int) bool {
-	if turn > 1<<20 {
-		return false // absurd turn numbers are not tracked (bounded memory)
-	}
-	w := turn / 64
-	for len(s.turns) <= w {
-		s.turns = append(s.turns, 0)
-	}
-	bit := uint64(1) << (turn % 64)
-	seen := s.turns[w]&bit != 0
-	s.turns[w] |= bit
-	return seen
-}
-
 func (x *extractor) readMessages(ctx context.Context) error {
-	kind := textKindOf("messages")
-	c := x.report.Records[kind.name]
-	return x.redactStream(ctx, kind, func(rec rawRecord, d *decoder, emit func(*textItem)) error {
-		m := decodeMessage(d)
-		if d.err != nil {
-			return x.quarantine(kind.name, rec, d.err.Field, d.err.Reason)
-		}
-		if x.seenMsg[m.MessageID] {
-			return x.quarantine(kind.name, rec, "message_id", "duplicate message_id")
-		}
-		x.seenMsg[m.MessageID] = true
-		if x.excludedPt[m.PatientID] {
-			c.exclude(ExcludedOptedOutParent)
-			return nil
-		}
-		p := x.patients[m.PatientID]
-		if p == nil {
-			return x.quarantine(kind.name, rec, "patient_id", "orphan: no valid patient with this patient_id")
-		}
-		c.UnknownFields += d.unknown()
-		if _, ok := x.prof.Datasets[kind.name]; !ok {
-			c.exclude(ExcludedNotRequested)
-			return nil
-		}
-		emit(&textItem{rec: rec, patient: p, subject: x.subjectOf(p), text: m.Text,
-			row: Row{p.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.in.referral, m.sent), monthOf(m.sent), nil, nil, nil}})
-		return nil
+	return x.redactStream(ctx, textSpec{
+		kind: textKindOf("messages"),
+		decode: func(d *decoder, it *textItem) {
+			m := decodeMessage(d)
+			if d.err != nil {
+				return
+			}
+			it.text, it.id = m.Text, m.MessageID
+			if x.excludedPt[m.PatientID] {
+				it.excluded = true
+				return
+			}
+			if it.patient = x.patients[m.PatientID]; it.patient == nil {
+				it.orphan = "patient_id"
+				return
+			}
+			p := it.patient
+			it.row = Row{p.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.in.referral, m.sent), monthOf(m.sent), nil, nil, nil}
+		},
+		duplicate: func(it *textItem) (string, bool) {
+			dup := x.seenMsg[it.id]
+			x.seenMsg[it.id] = true
+			return "message_id", dup
+		},
 	})
 }
 
 func (x *extractor) readNotes(ctx context.Context) error {
-	kind := textKindOf("notes")
-	c := x.report.Records[kind.name]
-	return x.redactStream(ctx, kind, func(rec rawRecord, d *decoder, emit func(*textItem)) error {
-		n := decodeNote(d)
-		if d.err != nil {
-			return x.quarantine(kind.name, rec, d.err.Field, d.err.Reason)
-		}
-		if x.excludedSs[n.SessionID] {
-			c.exclude(ExcludedOptedOutParent)
-			return nil
-		}
-		ss := x.sessions[n.SessionID]
-		if ss == nil {
-			return x.quarantine(kind.name, rec, "session_id", "orphan: no valid session with this session_id")
-		}
-		c.UnknownFields += d.unknown()
-		if _, ok := x.prof.Datasets[kind.name]; !ok {
-			c.exclude(ExcludedNotRequested)
-			return nil
-		}
-		p := ss.patient
-		emit(&textItem{rec: rec, patient: p, subject: x.subjectOf(p), text: n.Text,
-			row: Row{p.researchID, ss.researchID, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.in.referral, n.written), nil, nil, nil}})
-		return nil
+	return x.redactStream(ctx, textSpec{
+		kind: textKindOf("notes"),
+		decode: func(d *decoder, it *textItem) {
+			n := decodeNote(d)
+			if d.err != nil {
+				return
+			}
+			it.text = n.Text
+			if x.excludedSs[n.SessionID] {
+				it.excluded = true
+				return
+			}
+			if it.session = x.sessions[n.SessionID]; it.session == nil {
+				it.orphan = "session_id"
+				return
+			}
+			ss := it.session
+			p := ss.patient
+			it.patient = p
+			it.row = Row{p.researchID, ss.researchID, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.in.referral, n.written), nil, nil, nil}
+		},
 	})
 }
 
@@ -724,4 +713,20 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	}
 	x.report.Records[kind.name].Written++
 	return x.write(kind.name, it.row)
+}
+
+// seenTurn records a turn number and reports whether the session already
+// had it. A bitmap per session keeps this to a few bytes per session.
+func (s *sessionState) seenTurn(turn int) bool {
+	if turn > 1<<20 {
+		return false // absurd turn numbers are not tracked (bounded memory)
+	}
+	w := turn / 64
+	for len(s.turns) <= w {
+		s.turns = append(s.turns, 0)
+	}
+	bit := uint64(1) << (turn % 64)
+	seen := s.turns[w]&bit != 0
+	s.turns[w] |= bit
+	return seen
 }

@@ -130,7 +130,7 @@ func FuzzReadJSONL(f *testing.F) {
 		data = fzPlant(data, at)
 		path := fzWrite(t, dir, ".jsonl", data)
 		var recs []rawRecord
-		if err := readJSONL(context.Background(), path, func(r rawRecord) error {
+		if err := readJSONL(context.Background(), path, false, func(r rawRecord) error {
 			recs = append(recs, r)
 			return nil
 		}); err != nil {

@@ -46,6 +46,16 @@ type rawRecord struct {
 	Bytes  int // size on disk, for throughput
 	Err    error
 	Field  string
+	raw    []byte // a JSON line not yet split (lazy reading); see split
+}
+
+// split parses a JSON line whose parsing the reader left to the caller, so
+// that the costly part of reading runs in parallel workers.
+func (r *rawRecord) split() {
+	if r.raw != nil && r.Fields == nil && r.Err == nil {
+		r.Fields, r.Err = splitJSON(r.raw)
+	}
+	r.raw = nil
 }
 
 // errReason is a quarantine reason with no input value in it.
@@ -115,11 +125,21 @@ func formatOf(path string) string {
 // readSource streams every raw record of the files to fn, in file order.
 // fn's error stops the read and is returned as is.
 func readSource(ctx context.Context, files []string, fn func(rawRecord) error) error {
+	return readFiles(ctx, files, false, fn)
+}
+
+// readSourceLazy is readSource leaving JSON lines unsplit: the caller calls
+// rawRecord.split, typically in a worker goroutine.
+func readSourceLazy(ctx context.Context, files []string, fn func(rawRecord) error) error {
+	return readFiles(ctx, files, true, fn)
+}
+
+func readFiles(ctx context.Context, files []string, lazy bool, fn func(rawRecord) error) error {
 	for _, f := range files {
 		var err error
 		switch formatOf(f) {
 		case "jsonl":
-			err = readJSONL(ctx, f, fn)
+			err = readJSONL(ctx, f, lazy, fn)
 		case "csv":
 			err = readCSV(ctx, f, fn)
 		case "parquet":
@@ -132,7 +152,7 @@ func readSource(ctx context.Context, files []string, fn func(rawRecord) error) e
 	return nil
 }
 
-func readJSONL(ctx context.Context, path string, fn func(rawRecord) error) error {
+func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", path, err)
@@ -160,6 +180,8 @@ func readJSONL(ctx context.Context, path string, fn func(rawRecord) error) error
 			rec.Err = reasonLineTooLong
 		case len(bytes.TrimSpace(b)) == 0:
 			continue // blank lines are not records
+		case lazy:
+			rec.raw = append([]byte(nil), b...) // b is only valid until the next read
 		default:
 			rec.Fields, rec.Err = splitJSON(b)
 		}

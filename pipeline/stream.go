@@ -7,19 +7,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 
-// Free text is redacted in parallel but written in input order: the reader
-// goroutine decodes and resolves records into batches, workers find spans
-// (the expensive part), and the calling goroutine applies operators and
-// writes rows strictly in batch order. Operators run sequentially because
-// numbered placeholders depend on the order a patient's names first appear;
-// doing it in input order keeps outputs byte-identical across runs and
-// worker counts. At most 2×workers batches are in flight, so memory is
-// bounded by the batch size, never by the input.
+// Free text is read, decoded and redacted in parallel but admitted and
+// written in input order. The reader goroutine only cuts lines into
+// batches; workers split the JSON, decode and resolve each record (pure
+// work and read-only lookups) and find its spans, the expensive part; the
+// calling goroutine then takes batches strictly in order and does
+// everything that changes state: counting, quarantine, duplicate checks,
+// operators and writing. Operators run there because numbered placeholders
+// depend on the order a patient's names first appear, so outputs are
+// byte-identical across runs and worker counts. At most 2×workers batches
+// are in flight, so memory is bounded by the batch size, never by the
+// input.
 
 // batchSize is the number of records per unit of parallel work: large
 // enough to amortise channel traffic, small enough to keep memory low.
@@ -27,12 +31,26 @@ const batchSize = 128
 
 // textItem is one free-text record on its way through redaction.
 type textItem struct {
-	rec     rawRecord
-	patient *patientState
-	subject *redact.Subject
-	text    string
-	row     Row
-	spans   []redact.Span
+	rec      rawRecord
+	ferr     *FieldError // decode error: quarantined
+	unknown  int         // unknown fields
+	excluded bool        // its patient opted out
+	orphan   string      // field naming an unknown parent
+	patient  *patientState
+	session  *sessionState
+	id       string // message id, for duplicates
+	turn     int    // transcript turn, for duplicates
+	text     string
+	row      Row
+	spans    []redact.Span
+}
+
+// textSpec is one free-text record type: how a worker decodes it and, for
+// types with identities, how the collector detects duplicates.
+type textSpec struct {
+	kind      textKind
+	decode    func(d *decoder, it *textItem) // runs in workers: read-only lookups only
+	duplicate func(it *textItem) (field string, dup bool)
 }
 
 type textBatch struct {
@@ -40,11 +58,12 @@ type textBatch struct {
 	items []*textItem
 }
 
-// redactStream reads kind's files; decode turns each good record into zero
-// or one item (quarantining or excluding the others) and runs in the reader
-// goroutine, so the extractor's maps are only touched from one goroutine at
-// a time: the reader during the read, the writer after each batch.
-func (x *extractor) redactStream(ctx context.Context, kind textKind, decode func(rawRecord, *decoder, func(*textItem)) error) error {
+func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
+	files, err := sourceFiles(x.opt.In, spec.kind.name)
+	if err != nil {
+		return err
+	}
+	_, requested := x.prof.Datasets[spec.kind.name]
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := x.opt.Workers
@@ -53,11 +72,10 @@ func (x *extractor) redactStream(ctx context.Context, kind textKind, decode func
 	slots := make(chan struct{}, 2*workers) // batches in flight
 
 	var readErr error
-	var mu sync.Mutex // guards the extractor's maps between reader and writer
 	go func() {
 		defer close(todo)
 		seq := 0
-		cur := &textBatch{seq: seq}
+		cur := &textBatch{}
 		flush := func() bool {
 			if len(cur.items) == 0 {
 				return true
@@ -67,42 +85,23 @@ func (x *extractor) redactStream(ctx context.Context, kind textKind, decode func
 			case <-ctx.Done():
 				return false
 			}
+			cur.seq = seq
 			todo <- cur
 			seq++
-			cur = &textBatch{seq: seq}
+			cur = &textBatch{items: make([]*textItem, 0, batchSize)}
 			return true
 		}
-		emit := func(it *textItem) { cur.items = append(cur.items, it) }
-		files, err := sourceFiles(x.opt.In, kind.name)
-		if err != nil {
-			readErr = err
-			return
-		}
-		c := x.report.Records[kind.name]
-		err = readSource(ctx, files, func(rec rawRecord) error {
-			mu.Lock()
-			c.In++
-			x.recsRead.Add(1)
+		readErr = readSourceLazy(ctx, files, func(rec rawRecord) error {
 			x.bytesRead.Add(int64(rec.Bytes))
-			var err error
-			if rec.Err != nil {
-				err = x.quarantine(kind.name, rec, rec.Field, rec.Err.Error())
-			} else {
-				err = decode(rec, &decoder{raw: rec.Fields, clock: x.clock}, emit)
-			}
-			mu.Unlock()
-			if err != nil {
-				return err
-			}
+			cur.items = append(cur.items, &textItem{rec: rec})
 			if len(cur.items) >= batchSize && !flush() {
 				return ctx.Err()
 			}
 			return nil
 		})
-		if err == nil && !flush() {
-			err = ctx.Err()
+		if readErr == nil && !flush() {
+			readErr = ctx.Err()
 		}
-		readErr = err
 	}()
 
 	var wg sync.WaitGroup
@@ -112,7 +111,7 @@ func (x *extractor) redactStream(ctx context.Context, kind textKind, decode func
 			defer wg.Done()
 			for b := range todo {
 				for _, it := range b.items {
-					it.spans = x.red.Find(it.text, it.subject)
+					x.prepareText(spec, it, requested)
 				}
 				done <- b
 			}
@@ -129,34 +128,78 @@ func (x *extractor) redactStream(ctx context.Context, kind textKind, decode func
 			continue // drain so the workers and reader can finish
 		}
 		pending[b.seq] = b
-		for {
-			nb, ok := pending[next]
-			if !ok {
-				break
-			}
+		for nb, ok := pending[next]; ok && writeErr == nil; nb, ok = pending[next] {
 			delete(pending, next)
 			next++
-			mu.Lock()
 			for _, it := range nb.items {
-				if writeErr = x.finishText(kind, it); writeErr != nil {
+				if writeErr = x.admitText(spec, it, requested); writeErr != nil {
 					cancel()
 					break
 				}
 			}
-			mu.Unlock()
 			<-slots
-			if writeErr != nil {
-				break
-			}
 		}
 	}
 	if writeErr != nil {
 		return writeErr
 	}
-	if readErr != nil {
-		return readErr
+	return readErr
+}
+
+// prepareText is a worker's share: split, decode, resolve, find spans.
+func (x *extractor) prepareText(spec textSpec, it *textItem, requested bool) {
+	it.rec.split()
+	if it.rec.Err != nil {
+		return
 	}
-	return nil
+	d := &decoder{raw: it.rec.Fields, clock: x.clock}
+	spec.decode(d, it)
+	it.ferr, it.unknown = d.err, d.unknown()
+	it.rec.Fields = nil // decoded; free the raw values early
+	if it.ferr == nil && it.patient != nil && requested {
+		it.spans = x.red.Find(it.text, it.patient.subject)
+	}
+}
+
+// admitText is the collector's share, in input order: every record ends
+// exactly one way (quarantined, excluded or written).
+func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error {
+	name := spec.kind.name
+	c := x.report.Records[name]
+	c.In++
+	x.recsRead.Add(1)
+	switch {
+	case it.rec.Err != nil:
+		return x.quarantine(name, it.rec, it.rec.Field, it.rec.Err.Error())
+	case it.ferr != nil:
+		return x.quarantine(name, it.rec, it.ferr.Field, it.ferr.Reason)
+	case it.excluded:
+		c.exclude(ExcludedOptedOutParent)
+		return nil
+	case it.orphan != "":
+		what := strings.TrimSuffix(it.orphan, "_id")
+		return x.quarantine(name, it.rec, it.orphan, "orphan: no valid "+what+" with this "+it.orphan)
+	}
+	if spec.duplicate != nil {
+		if field, dup := spec.duplicate(it); dup {
+			return x.quarantine(name, it.rec, field, "duplicate "+field+dupSuffix(name))
+		}
+	}
+	c.UnknownFields += it.unknown
+	if !requested {
+		c.exclude(ExcludedNotRequested)
+		return nil
+	}
+	return x.finishText(spec.kind, it)
+}
+
+// dupSuffix keeps the quarantine reasons readable: a repeated turn is a
+// duplicate within its session.
+func dupSuffix(kind string) string {
+	if kind == "transcripts" {
+		return " in session"
+	}
+	return ""
 }
 
 // auditLog writes every redacted span (label, recognizer, score, offsets)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 
 	"go.uber.org/zap"
@@ -25,6 +26,7 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	internal := fs.String("internal", "", "folder for the internal audit, quarantine and timings; default OUT/<extract-id>.internal")
 	maxBad := fs.Int("max-bad", -1, "fail the run when more than N records are quarantined (-1: no limit)")
 	workers := fs.Int("workers", 0, "redaction workers (default: all cores)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	var lf logFlags
 	lf.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -51,6 +53,19 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if _, err := pipeline.LoadSecret(prof.Keys.PseudonymEnv, prof.Keys.PseudonymFile); err != nil {
 		fmt.Fprintln(stderr, "deid extract:", err)
 		return exitUsage
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "deid extract: --cpuprofile:", err)
+			return exitUsage
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(stderr, "deid extract: --cpuprofile:", err)
+			return exitRun
+		}
+		defer pprof.StopCPUProfile()
 	}
 	// A remote destination is written locally first, then published with
 	// the manifest last, so a partial upload never looks complete.

@@ -35,7 +35,7 @@ func cmdTrain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	out := fs.String("out", "redact/ner/model.bin", "model file to write")
 	epochs := fs.Int("epochs", 10, "training epochs")
 	seed := fs.Int64("seed", 1, "shuffling seed")
-	bits := fs.Int("bits", 20, "log2 of the feature hash buckets")
+	bits := fs.Int("bits", 18, "log2 of the feature hash buckets")
 	beta := fs.Float64("beta", 2, "recall weight (F-beta) when tuning the decision threshold")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
