@@ -80,13 +80,13 @@ type extractor struct {
 	bytesRead atomic.Int64
 	recsRead  atomic.Int64
 	textBytes int64 // free text redacted, for throughput figures
+	subjects  *subjectCache
 }
 
 type patientState struct {
 	in          patientIn
 	researchID  string
 	therapists  []string
-	subject     *redact.Subject
 	consistency *redact.Consistency
 	sessions    int
 	scores      []measures.SessionScore // PHQ-9/GAD-7 totals by session, for outcomes
@@ -141,6 +141,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		excludedSs: map[string]bool{},
 		seenMsg:    map[string]bool{},
 		writers:    map[string]*datasetWriter{},
+		subjects:   newSubjectCache(subjectCacheSize),
 		rows:       map[string]int64{},
 	}
 	if e := opt.Profile.Output.Encryption; e != nil {
@@ -228,7 +229,6 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		{"opt_outs", x.readOptOuts},
 		{"patients", x.readPatients},
 		{"sessions", x.readSessions},
-		{"subjects", x.compileSubjects},
 		{"transcripts", x.readTranscripts},
 		{"messages", x.readMessages},
 		{"notes", x.readNotes},
@@ -568,23 +568,6 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// compileSubjects compiles every included patient's known identifiers
-// once, after the sessions are read (so therapist names are included) and
-// before the text phase, whose workers then only read them.
-func (x *extractor) compileSubjects(context.Context) error {
-	for _, name := range []string{"transcripts", "messages", "notes"} {
-		if _, ok := x.prof.Datasets[name]; ok {
-			for _, p := range x.order {
-				k := p.in.Known()
-				k.TherapistNames = p.therapists
-				p.subject = redact.NewSubject(k)
-			}
-			return nil
-		}
-	}
-	return nil
 }
 
 // textKind is one free-text record type's shape in the output.

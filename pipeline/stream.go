@@ -157,7 +157,7 @@ func (x *extractor) prepareText(spec textSpec, it *textItem, requested bool) {
 	it.ferr, it.unknown = d.err, d.unknown()
 	it.rec.Fields = nil // decoded; free the raw values early
 	if it.ferr == nil && it.patient != nil && requested {
-		it.spans = x.red.Find(it.text, it.patient.subject)
+		it.spans = x.red.Find(it.text, x.subjects.get(it.patient))
 	}
 }
 
@@ -200,6 +200,50 @@ func dupSuffix(kind string) string {
 		return " in session"
 	}
 	return ""
+}
+
+// subjectCacheSize bounds the compiled known-identifier sets kept at once.
+// A patient's texts usually come together (turns by session, sessions by
+// patient), so a few thousand cover the workers' window many times over,
+// while memory stays independent of how many patients the snapshot holds.
+const subjectCacheSize = 4096
+
+// subjectCache compiles a patient's known identifiers on first use and
+// keeps the most recently compiled ones (first in, first out). A miss only
+// costs a recompile: a Subject is a pure function of the patient record,
+// so caching never changes a result.
+type subjectCache struct {
+	mu   sync.Mutex
+	m    map[*patientState]*redact.Subject
+	ring []*patientState
+	next int
+}
+
+func newSubjectCache(size int) *subjectCache {
+	return &subjectCache{m: make(map[*patientState]*redact.Subject, size), ring: make([]*patientState, size)}
+}
+
+func (c *subjectCache) get(p *patientState) *redact.Subject {
+	c.mu.Lock()
+	s, ok := c.m[p]
+	c.mu.Unlock()
+	if ok {
+		return s
+	}
+	k := p.in.Known()
+	k.TherapistNames = p.therapists
+	s = redact.NewSubject(k)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[p]; !ok {
+		if old := c.ring[c.next]; old != nil {
+			delete(c.m, old)
+		}
+		c.ring[c.next] = p
+		c.next = (c.next + 1) % len(c.ring)
+		c.m[p] = s
+	}
+	return s
 }
 
 // auditLog writes every redacted span (label, recognizer, score, offsets)

@@ -63,7 +63,9 @@ type Consistency struct {
 // identifier of the patient (it keys surrogates, so use the pseudonym, not
 // the NHS number, if it may be logged).
 func NewConsistency(subject string) *Consistency {
-	return &Consistency{subject: subject, nums: map[string]int{}, next: map[Label]int{}, surr: map[string]string{}, taken: map[string]bool{}}
+	// Maps are made on first use: an extract holds one Consistency per
+	// patient, most of which never need surrogates.
+	return &Consistency{subject: subject}
 }
 
 // Apply replaces spans in text according to pol. Spans are clamped, sorted
@@ -106,6 +108,9 @@ func (c *Consistency) number(l Label, key string) int {
 	k := string(l) + "\x00" + key
 	if n, ok := c.nums[k]; ok {
 		return n
+	}
+	if c.nums == nil {
+		c.nums, c.next = map[string]int{}, map[Label]int{}
 	}
 	c.next[l]++
 	c.nums[k] = c.next[l]
@@ -168,6 +173,9 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string) string {
 	memo := string(s.Label) + "\x00" + k + "\x00" + part + "\x00" + shapeOf(surface)
 	if v, ok := c.surr[memo]; ok {
 		return v
+	}
+	if c.surr == nil {
+		c.surr, c.taken = map[string]string{}, map[string]bool{}
 	}
 	var v string
 	for try := 0; try < 64; try++ {

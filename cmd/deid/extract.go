@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 
@@ -27,6 +28,8 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	maxBad := fs.Int("max-bad", -1, "fail the run when more than N records are quarantined (-1: no limit)")
 	workers := fs.Int("workers", 0, "redaction workers (default: all cores)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile (pprof) at the end of the run to this file")
+	memLimit := fs.Int("memory-limit", 400, "soft memory limit in MiB for the Go heap (0: none); the GC works harder near it")
 	var lf logFlags
 	lf.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -54,6 +57,12 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "deid extract:", err)
 		return exitUsage
 	}
+	if *memLimit > 0 {
+		// Free text streams in bounded batches, so live memory is small; the
+		// limit stops the garbage collector from letting the heap double
+		// past it between cycles.
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -66,6 +75,14 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 			return exitRun
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *memProfile != "" {
+		defer func() {
+			if f, err := os.Create(*memProfile); err == nil {
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}()
 	}
 	// A remote destination is written locally first, then published with
 	// the manifest last, so a partial upload never looks complete.

@@ -245,6 +245,34 @@ func TestKillMidRun(t *testing.T) {
 	if d := sameTree(want, treeFiles(t, filepath.Join(out, hID))); d != "" {
 		t.Fatalf("the re-run after kills differs from an uninterrupted run: %s", d)
 	}
+
+	// SIGTERM (an operator's Ctrl-C, a scheduler's stop) is handled: the
+	// run stops, cleans its staging folder and exits 1.
+	termOut := filepath.Join(t.TempDir(), "terminated")
+	cmd := exec.Command(deidBinary(t), extractArgs(snap, termOut)...)
+	cmd.Env = hKeys()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(full / 2)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Logf("SIGTERM at half-way came after the run finished (%v)", err)
+		return
+	}
+	if ee.ExitCode() != exitRun {
+		t.Errorf("SIGTERM: exit %d (%v), want %d\n%s", ee.ExitCode(), err, exitRun, stderr.String())
+	}
+	noManifest(t, termOut)
+	for _, leftover := range []string{hID, "." + hID + ".partial"} {
+		if _, err := os.Stat(filepath.Join(termOut, leftover)); err == nil {
+			t.Errorf("SIGTERM left %s behind", leftover)
+		}
+	}
 }
 
 // TestUnwritableOutput: an output that cannot be written, or fills up
@@ -323,6 +351,69 @@ func TestUnwritableOutput(t *testing.T) {
 	})
 }
 
+// TestHugeLine: a 100 MB line (a runaway export, a hostile file) is
+// quarantined as over-long without being held in memory, and the rest of
+// the run completes.
+func TestHugeLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 100 MB file")
+	}
+	snap := synthSnapshot(t, "--patients", "30", "--seed", "8", "--no-gold")
+	peakRSS := func(out string) (int64, hRun) {
+		cmd := exec.Command(deidBinary(t), extractArgs(snap, out)...)
+		cmd.Env = hKeys()
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("extract: %v\n%s", err, stderr.String())
+		}
+		ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+		if !ok {
+			t.Skip("no rusage on this platform")
+		}
+		return ru.Maxrss * 1024, hRun{stderr: stderr.String()} // Linux: kilobytes
+	}
+	base, _ := peakRSS(filepath.Join(t.TempDir(), "base"))
+
+	f, err := os.OpenFile(filepath.Join(snap, "transcripts.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString(`{"session_id":"S00000001","turn":100000,"speaker":"patient","sent_at":"2024-01-17T10:00:00Z","text":"`)
+	chunk := bytes.Repeat([]byte("all work and no play "), 1<<16)
+	for n := 0; n < 100<<20; n += len(chunk) {
+		w.Write(chunk)
+	}
+	w.WriteString("\"}\n")
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "long")
+	withLine, _ := peakRSS(out)
+	var q []map[string]any
+	eachJSON(t, filepath.Join(out, hID+".internal", "quarantine.jsonl"), func(b []byte) {
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		q = append(q, m)
+	})
+	if len(q) != 1 || q[0]["reason"] != "line exceeds the maximum record size" || q[0]["file"] != "transcripts.jsonl" {
+		t.Fatalf("quarantine = %v, want the one over-long line", q)
+	}
+	if _, err := os.Stat(filepath.Join(out, hID, "manifest.json")); err != nil {
+		t.Fatal("the run did not complete")
+	}
+	if grew := withLine - base; grew > 80<<20 {
+		t.Errorf("a 100 MB line raised peak RSS by %d MB (from %d MB): it was held in memory", grew>>20, base>>20)
+	}
+	t.Logf("peak RSS %d MB without the line, %d MB with it", base>>20, withLine>>20)
+}
+
 // identifiers returns every identifier planted in a snapshot: the text of
 // every gold span and every identifying field of every patient, with
 // digit-only forms of phone and NHS numbers. Very short strings (initials)
@@ -365,8 +456,8 @@ func patientIdentifiers(t *testing.T, path string, add func(string)) {
 	eachJSON(t, path, func(b []byte) {
 		var p struct {
 			GivenName, FamilyName, PreferredName, Email, Phone, NHSNumber, Postcode, GPPractice, GPName string
-			AddressLines                                                                                 []string
-			Contacts                                                                                     []struct{ Name string }
+			AddressLines                                                                                []string
+			Contacts                                                                                    []struct{ Name string }
 		}
 		m := map[string]json.RawMessage{}
 		if json.Unmarshal(b, &m) != nil {
@@ -425,13 +516,19 @@ func eachJSON(t *testing.T, path string, fn func([]byte)) {
 	}
 }
 
-// leaks returns the identifiers that occur in printed as a whole word
-// (case-insensitively: a lower-cased name is still a name).
-func leaks(printed string, ids map[string]bool) []string {
-	low := strings.ToLower(printed)
+// leaks returns the identifiers that occur in printed as a whole word,
+// case-insensitively unless exact (a lower-cased name is still a name).
+func leaks(printed string, ids map[string]bool, exact bool) []string {
+	low := printed
+	if !exact {
+		low = strings.ToLower(printed)
+	}
 	var found []string
 	for id := range ids {
-		needle := strings.ToLower(id)
+		needle := id
+		if !exact {
+			needle = strings.ToLower(id)
+		}
 		for from := 0; ; {
 			i := strings.Index(low[from:], needle)
 			if i < 0 {
@@ -451,23 +548,27 @@ func leaks(printed string, ids map[string]bool) []string {
 }
 
 func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c >= 0x80
 }
 
 func TestLeaksHelper(t *testing.T) {
 	ids := map[string]bool{"Jen": true, "Leeds": true, "07700 900123": true}
 	cases := []struct {
 		printed string
+		exact   bool
 		want    string
 	}{
-		{"record quarantined file=transcripts.jsonl line=3", ""},
-		{"moved to leeds", "Leeds"},
-		{"Jennifer", ""}, // a longer word is not the identifier
-		{`{"phone":"07700 900123"}`, "07700 900123"},
+		{"record quarantined file=transcripts.jsonl line=3", false, ""},
+		{"moved to leeds", false, "Leeds"},
+		{"moved to leeds", true, ""},
+		{"moved to Leeds.", true, "Leeds"},
+		{"Jennifer", false, ""}, // a longer word is not the identifier
+		{"JenLeeds", false, ""},
+		{`{"phone":"07700 900123"}`, false, "07700 900123"},
 	}
 	for _, c := range cases {
-		if got := strings.Join(leaks(c.printed, ids), ","); got != c.want {
-			t.Errorf("leaks(%q) = %q, want %q", c.printed, got, c.want)
+		if got := strings.Join(leaks(c.printed, ids, c.exact), ","); got != c.want {
+			t.Errorf("leaks(%q, exact %v) = %q, want %q", c.printed, c.exact, got, c.want)
 		}
 	}
 }
@@ -482,6 +583,7 @@ func TestNoIdentifierInLogs(t *testing.T) {
 	if len(ids) < 200 {
 		t.Fatalf("only %d identifiers planted: the scan would prove little", len(ids))
 	}
+	nBad := plantBadRecords(t, snap)
 	var printed strings.Builder
 	keep := func(r hRun) {
 		printed.WriteString(r.stdout)
@@ -489,7 +591,19 @@ func TestNoIdentifierInLogs(t *testing.T) {
 	}
 	out := filepath.Join(t.TempDir(), "out")
 	for _, format := range []string{"console", "json"} {
-		keep(mustDeid(t, hKeys(), extractArgs(snap, out, "--log-level", "debug", "--log-format", format)...))
+		r := mustDeid(t, hKeys(), extractArgs(snap, out, "--log-level", "debug", "--log-format", format)...)
+		if got := strings.Count(r.stderr, "record quarantined"); got != nBad {
+			t.Fatalf("%s log: %d records quarantined, want the %d planted bad ones", format, got, nBad)
+		}
+		keep(r)
+	}
+	// The files that describe the run say where, never what.
+	for _, f := range []string{filepath.Join(out, hID+".internal", "quarantine.jsonl"), filepath.Join(out, hID, "report.json"), filepath.Join(out, hID, "manifest.json")} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		printed.Write(b)
 	}
 	// verify may find what the redactor missed; whatever it says about it
 	// must not repeat the identifier.
@@ -503,22 +617,20 @@ func TestNoIdentifierInLogs(t *testing.T) {
 		t.Fatalf("the malformed run logged no quarantined record at debug level:\n%s", r.stderr)
 	}
 	keep(r)
+	// Its records' identifying fields, the identifiers in its texts, and
+	// the hostile values that fail validation (a reason must not quote
+	// them). Matched case-sensitively: the fixture's joke names ("Bad",
+	// "Opted", "Research") are words the log legitimately uses in lower
+	// case.
 	badIDs := map[string]bool{}
 	patientIdentifiers(t, filepath.Join(bad, "patients.jsonl"), func(s string) {
 		if len(s) >= 3 {
 			badIDs[s] = true
 		}
 	})
-	for _, f := range []string{"transcripts.jsonl", "notes.jsonl"} {
-		eachJSON(t, filepath.Join(bad, f), func(b []byte) {
-			var rec struct{ Text string }
-			if json.Unmarshal(b, &rec) == nil && len(rec.Text) >= 8 {
-				badIDs[rec.Text] = true
-			}
-		})
-	}
-	for id := range badIDs {
-		ids[id] = true
+	for _, s := range []string{"jen", "leeds", "Jennifer", "Amara Osei", "dragon", "hologram", "ghost", "carrier", "four",
+		"BDI", "not a time", "not an array", "1880-01-01", "2999-01-10", "1234567890"} {
+		badIDs[s] = true
 	}
 
 	all := printed.String()
@@ -527,10 +639,75 @@ func TestNoIdentifierInLogs(t *testing.T) {
 			t.Error("a key was printed")
 		}
 	}
-	if found := leaks(all, ids); len(found) > 0 {
+	if found := leaks(all, ids, false); len(found) > 0 {
 		t.Errorf("%d planted identifiers appear in what deid printed: %q", len(found), found)
 	}
-	t.Logf("scanned %d bytes of output for %d identifiers", len(all), len(ids))
+	if found := leaks(all, badIDs, true); len(found) > 0 {
+		t.Errorf("%d values of the malformed snapshot appear in what deid printed: %q", len(found), found)
+	}
+	t.Logf("scanned %d bytes of output for %d identifiers", len(all), len(ids)+len(badIDs))
+}
+
+// plantBadRecords appends records that fail validation to a synthetic
+// snapshot, each carrying a real patient's identifier in the field that
+// fails (or in a line that cannot be parsed at all), so that every
+// quarantine path is handed an identifier it must not repeat. It returns
+// how many records it added.
+func plantBadRecords(t *testing.T, snap string) int {
+	t.Helper()
+	var p struct {
+		PatientID  string `json:"patient_id"`
+		GivenName  string `json:"given_name"`
+		FamilyName string `json:"family_name"`
+		Email      string `json:"email"`
+		Phone      string `json:"phone"`
+		NHSNumber  string `json:"nhs_number"`
+		Postcode   string `json:"postcode"`
+	}
+	var first []byte
+	eachJSON(t, filepath.Join(snap, "patients.jsonl"), func(b []byte) {
+		if first == nil {
+			first = bytes.Clone(b)
+		}
+	})
+	if err := json.Unmarshal(first, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.GivenName == "" || p.Email == "" || p.Phone == "" || p.Postcode == "" {
+		t.Fatal("the first synthetic patient lacks an identifier the test plants")
+	}
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	turn := func(session, turn, speaker, sent string) string {
+		return `{"session_id":` + session + `,"turn":` + turn + `,"speaker":` + speaker + `,"sent_at":` + sent + `,"text":"x"}`
+	}
+	ok := q("2024-01-17T10:00:00Z")
+	transcripts := []string{
+		turn(q(p.NHSNumber), "1", q("patient"), ok),                             // orphan, the id is an NHS number
+		turn(q("S00000001"), q(p.Email), q("patient"), ok),                      // turn is not an integer
+		turn(q("S00000001"), "7001", q(p.GivenName), ok),                        // speaker not allowed
+		turn(q("S00000001"), "7002", q("patient"), q(p.Phone)),                  // not a timestamp
+		`{"session_id":"S00000001","text":` + q(p.FamilyName+" at "+p.Postcode), // broken JSON
+		"{\"text\":\"" + p.GivenName + " \xff\"}",                               // invalid UTF-8
+		`[` + q(p.Email) + `]`,                                                  // not an object
+	}
+	patients := []string{
+		string(first), // duplicate patient_id
+		`{"patient_id":` + q(p.Email) + `,"nhs_number":` + q(digitsOnly(p.Phone)) + `,"date_of_birth":"1980-01-01","referral_date":"2024-01-01"}`, // check digit
+		`{"patient_id":"PBAD1","nhs_number":` + q(p.NHSNumber) + `,"date_of_birth":` + q(p.Postcode) + `,"referral_date":"2024-01-01"}`,           // not a date
+	}
+	for file, lines := range map[string][]string{"transcripts.jsonl": transcripts, "patients.jsonl": patients} {
+		f, err := os.OpenFile(filepath.Join(snap, file), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WriteString(strings.Join(lines, "\n") + "\n"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return len(transcripts) + len(patients)
 }
 
 // TestExitCodes: 2 for bad usage or profile (before any data is read), 1
