@@ -1,6 +1,9 @@
 package ner
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 // FuzzEntities checks that tagging never panics and always returns valid
 // spans, whatever the input bytes.
@@ -15,5 +18,20 @@ func FuzzEntities(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		checkTokens(t, s, tokenize(s, nil))
 		checkEntities(t, s, m.Entities(s, nil))
+	})
+}
+
+// FuzzLoad checks that a corrupt or hostile model file is an error, never a
+// panic, and that whatever loads can tag text.
+func FuzzLoad(f *testing.F) {
+	f.Add(embedded)
+	f.Add(embedded[:len(embedded)/3])
+	f.Add([]byte(magic))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Load(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		checkEntities(t, "my sister jen moved to leeds", m.Entities("my sister jen moved to leeds", nil))
 	})
 }

@@ -168,7 +168,7 @@ func decode(br *bufio.Reader) (*Model, error) {
 	if err != nil || ne > 1<<22 {
 		return nil, bad("lexicon size", err)
 	}
-	m.entries = make([]lexEntry, 0, ne)
+	m.entries = make([]lexEntry, 0, min(ne, 1<<17)) // a corrupt count must not allocate much
 	buf := make([]byte, maxEntryLen)
 	for range ne {
 		l, err := binary.ReadUvarint(br)

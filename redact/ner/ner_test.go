@@ -319,12 +319,14 @@ func TestPhraseLexicon(t *testing.T) {
 }
 
 // TestDialogueSample scores the embedded model on the hand-annotated
-// dialogue sample: every gold name's letters must be covered by an entity
-// (leak recall), with at most the listed misses.
+// dialogue sample: at least 90% of gold names must have all their letters
+// covered by entities (leak recall), and at least 80% of the entities
+// scored 0.5 or more must overlap a gold name (precision; low-scored
+// entities are the recall-biased candidates, see TestQuality).
 func TestDialogueSample(t *testing.T) {
 	m := defaultModel(t)
 	gold := dialogueGold(t)
-	var total, caught, pred, right int
+	var total, caught, pred, right, confPred, confRight int
 	for _, g := range gold {
 		es := m.Entities(g.Text, nil)
 		checkEntities(t, g.Text, es)
@@ -344,6 +346,12 @@ func TestDialogueSample(t *testing.T) {
 					ok = true
 				}
 			}
+			if e.Score >= 0.5 {
+				confPred++
+				if ok {
+					confRight++
+				}
+			}
 			if ok {
 				right++
 			} else {
@@ -351,15 +359,15 @@ func TestDialogueSample(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("dialogue sample: %d/%d gold names caught, %d/%d entities overlap gold", caught, total, right, pred)
+	t.Logf("dialogue sample: %d/%d gold names caught; %d/%d entities (%d/%d scored >= 0.5) overlap gold", caught, total, right, pred, confRight, confPred)
 	if total < 40 {
 		t.Fatalf("sample has %d gold names; the markup parser is broken", total)
 	}
 	if float64(caught) < 0.9*float64(total) {
 		t.Errorf("leak recall %d/%d below 0.9", caught, total)
 	}
-	if float64(right) < 0.8*float64(pred) {
-		t.Errorf("precision %d/%d below 0.8", right, pred)
+	if float64(confRight) < 0.8*float64(confPred) {
+		t.Errorf("precision %d/%d below 0.8", confRight, confPred)
 	}
 }
 
