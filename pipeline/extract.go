@@ -123,7 +123,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	if opt.Progress <= 0 {
 		opt.Progress = 5 * time.Second
 	}
-	key, err := LoadSecret(opt.Profile.Keys.PseudonymEnv, opt.Profile.Keys.PseudonymFile)
+	key, encKey, err := opt.Profile.LoadKeys()
 	if err != nil {
 		return nil, err
 	}
@@ -144,16 +144,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		subjects:   newSubjectCache(subjectCacheSize),
 		rows:       map[string]int64{},
 	}
-	if e := opt.Profile.Output.Encryption; e != nil {
-		k, err := handover.LoadKey(handover.KeySpec{ID: e.KeyID, Env: e.KeyEnv, File: e.KeyFile})
-		if err != nil {
-			return nil, fmt.Errorf("output encryption %w", err)
-		}
-		if len(k.Bytes) != handover.AESKeyBytes {
-			return nil, fmt.Errorf("output encryption key: %d bytes, AES-256 needs exactly %d", len(k.Bytes), handover.AESKeyBytes)
-		}
-		x.encKey = &k
-	}
+	x.encKey = encKey
 	x.red = opt.Redactor
 	if x.red == nil {
 		if x.red, err = NewRedactor(opt.Profile); err != nil {
@@ -167,6 +158,28 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// LoadKeys loads the profile's secrets: the pseudonym key and, when the
+// profile encrypts its output, the partner's AES-256 key. Callers check
+// them before reading any data; errors name where a key should be, never
+// its value.
+func (p *Profile) LoadKeys() (pseudonym []byte, output *handover.Key, err error) {
+	pseudonym, err = LoadSecret(p.Keys.PseudonymEnv, p.Keys.PseudonymFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	if e := p.Output.Encryption; e != nil {
+		k, err := handover.LoadKey(handover.KeySpec{ID: e.KeyID, Env: e.KeyEnv, File: e.KeyFile})
+		if err != nil {
+			return nil, nil, fmt.Errorf("output encryption %w", err)
+		}
+		if len(k.Bytes) != handover.AESKeyBytes {
+			return nil, nil, fmt.Errorf("output encryption key: %d bytes, AES-256 needs exactly %d", len(k.Bytes), handover.AESKeyBytes)
+		}
+		output = &k
+	}
+	return pseudonym, output, nil
 }
 
 // redactionPolicy turns the profile's operator choices into a policy. The

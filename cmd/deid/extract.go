@@ -51,9 +51,9 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "deid extract:", err)
 		return exitUsage
 	}
-	// The key is checked before any data is read; a missing or short key is
-	// a usage problem, not a failed run.
-	if _, err := pipeline.LoadSecret(prof.Keys.PseudonymEnv, prof.Keys.PseudonymFile); err != nil {
+	// Keys are checked before any data is read; a missing or short key is a
+	// usage problem, not a failed run.
+	if _, _, err := prof.LoadKeys(); err != nil {
 		fmt.Fprintln(stderr, "deid extract:", err)
 		return exitUsage
 	}
