@@ -47,12 +47,15 @@ fuzz:
 	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
 		for f in $$(grep -h '^func Fuzz' $$t/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
 			echo "fuzz $$t $$f"; \
-			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$t || exit 1; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$t || exit 1; \
 		done; \
 	done
 
+BENCH_SIZES ?= 100,1000
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./redact/... ./pipeline/...
+	$(GO) build -o bin/deid-bench ./cmd/deid-bench
+	bin/deid-bench --deid $(BIN) --sizes $(BENCH_SIZES) --dir build/bench --cpuprofile build/bench/cpu.pprof
 
 model:
 	$(GO) run ./cmd/deid train --wnut $(SHARED)/eval/wnut17_train.jsonl --out redact/ner/model.bin

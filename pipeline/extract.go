@@ -302,6 +302,11 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if err := writeJSON(filepath.Join(x.stage, "manifest.json"), m); err != nil {
 		return nil, fmt.Errorf("manifest.json: %w", err)
 	}
+	// The old manifest goes first: RemoveAll deletes in directory order, and
+	// a crash part-way must not leave an old manifest beside missing files.
+	if err := os.Remove(filepath.Join(final, "manifest.json")); err != nil && !os.IsNotExist(err) {
+		return nil, fmt.Errorf("output %s: removing the previous manifest: %w", final, err)
+	}
 	if err := os.RemoveAll(final); err != nil {
 		return nil, fmt.Errorf("output %s: removing the previous extract: %w", final, err)
 	}

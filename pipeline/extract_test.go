@@ -271,6 +271,23 @@ func outputTexts(t *testing.T, data map[string][]map[string]any, ps pipeline.Pse
 	return out
 }
 
+// wordOutsideGold reports whether surface also occurs in d's text outside
+// every gold span, as an everyday word: an organisation named Next or
+// Boots.
+func wordOutsideGold(d redact.Document, surface string) bool {
+	re := regexp.MustCompile(`(?i)(^|[^\pL\pN])` + regexp.QuoteMeta(surface) + `($|[^\pL\pN])`)
+	for _, m := range re.FindAllStringIndex(d.Text, -1) {
+		in := false
+		for _, g := range d.Spans {
+			in = in || (g.Start < m[1] && m[0] < g.End)
+		}
+		if !in {
+			return true
+		}
+	}
+	return false
+}
+
 func checkNoGoldLeaks(t *testing.T, gold []redact.Document, texts map[string]string) {
 	t.Helper()
 	checked, leaks := 0, map[redact.Label]int{}
@@ -282,8 +299,8 @@ func checkNoGoldLeaks(t *testing.T, gold []redact.Document, texts map[string]str
 		}
 		for _, s := range d.Spans {
 			surface := d.Text[s.Start:s.End]
-			if s.Label == redact.Org {
-				continue // ORG is not redacted by the university profile
+			if s.Label == redact.Org && wordOutsideGold(d, surface) {
+				continue // "Next" the shop and "Next session" in one text: a surface check cannot tell them apart
 			}
 			total[s.Label]++
 			checked++

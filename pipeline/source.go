@@ -26,7 +26,7 @@ import (
 
 // MaxLineBytes bounds one input line (or CSV record). A longer line is
 // quarantined, not buffered: memory stays bounded whatever the input holds.
-const MaxLineBytes = 16 << 20
+const MaxLineBytes = 1 << 20
 
 // rawValue is one field's undecoded value: JSON text (JSON Lines, Parquet
 // converted to JSON) or a CSV cell.

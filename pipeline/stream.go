@@ -29,6 +29,11 @@ import (
 // enough to amortise channel traffic, small enough to keep memory low.
 const batchSize = 128
 
+// batchBytes also bounds a batch by its text, so a run of very long
+// records cannot multiply memory (the redactor needs several times a
+// text's size while it works).
+const batchBytes = 1 << 20
+
 // textItem is one free-text record on its way through redaction.
 type textItem struct {
 	rec      rawRecord
@@ -74,7 +79,7 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	var readErr error
 	go func() {
 		defer close(todo)
-		seq := 0
+		seq, curBytes := 0, 0
 		cur := &textBatch{}
 		flush := func() bool {
 			if len(cur.items) == 0 {
@@ -86,6 +91,7 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 				return false
 			}
 			cur.seq = seq
+			curBytes = 0
 			todo <- cur
 			seq++
 			cur = &textBatch{items: make([]*textItem, 0, batchSize)}
@@ -94,7 +100,8 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 		readErr = readSourceLazy(ctx, files, func(rec rawRecord) error {
 			x.bytesRead.Add(int64(rec.Bytes))
 			cur.items = append(cur.items, &textItem{rec: rec})
-			if len(cur.items) >= batchSize && !flush() {
+			curBytes += rec.Bytes
+			if (len(cur.items) >= batchSize || curBytes >= batchBytes) && !flush() {
 				return ctx.Err()
 			}
 			return nil

@@ -84,6 +84,10 @@ func New(cfg Config) (*Redactor, error) {
 		r.labels[l] = true
 	}
 	r.recs = []Recognizer{NewKnownRecognizer(), NewPatternRecognizer(), NewContextRecognizer(cfg.KeepCountries)}
+	if r.labels[Org] {
+		// Only a profile that redacts ORG pays for it.
+		r.recs = append(r.recs, NewOrgRecognizer())
+	}
 	if cfg.NER != nil {
 		r.recs = append(r.recs, NewNERRecognizer(cfg.NER))
 	}
@@ -161,7 +165,7 @@ func sourceRank(src string) int {
 		return 5
 	case srcPattern:
 		return 4
-	case srcContext:
+	case srcContext, srcOrg:
 		return 3
 	case srcNER:
 		return 2

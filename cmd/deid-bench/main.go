@@ -43,6 +43,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strconv"
@@ -232,11 +233,11 @@ func ensureSnapshot(ctx context.Context, o options, size float64) (string, error
 	fmt.Fprintf(os.Stderr, "deid-bench: generating a %g MB snapshot in %s\n", size, dir)
 	cmd := exec.CommandContext(ctx, o.deid, "synth", "--text-mb", fmt.Sprint(size), "--seed", fmt.Sprint(o.seed), "--out", dir, "--no-gold")
 	cmd.Stderr = os.Stderr
-	if out, err := cmd.Output(); err != nil {
+	out, err := cmd.Output()
+	if err != nil {
 		return "", fmt.Errorf("deid synth: %w", err)
-	} else {
-		fmt.Fprint(os.Stderr, "deid-bench: ", string(out))
 	}
+	fmt.Fprint(os.Stderr, "deid-bench: ", string(out))
 	return dir, os.WriteFile(stampFile, []byte(stamp), 0o644)
 }
 
@@ -356,6 +357,7 @@ func childExtract(ctx context.Context, args []string, stdout io.Writer) error {
 	which := fs.String("redactor", "profile", "profile or none")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the extract here")
 	memprofile := fs.String("memprofile", "", "write a heap profile here, taken when the live heap peaks")
+	memLimit := fs.Int("memory-limit", 400, "soft Go memory limit in MiB, as deid extract --memory-limit (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -373,6 +375,9 @@ func childExtract(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	if err := os.RemoveAll(*out); err != nil {
 		return err
+	}
+	if *memLimit > 0 {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -518,11 +523,23 @@ func childRedact(ctx context.Context, args []string, stdout io.Writer) error {
 	var chunkBytes int
 	var res childResult
 	var timed time.Duration
+	// Compiled subjects are kept for the most recent patients only, as the
+	// pipeline does, so that a large heap of them does not slow this side
+	// of the comparison with garbage collection the extract does not pay.
+	const keepSubjects = 4096
+	var recent []*patient
 	redactChunk := func() {
 		t0 := time.Now()
 		for _, it := range chunk {
 			if it.p.subject == nil {
 				it.p.subject = redact.NewSubject(it.p.known)
+				if len(recent) == keepSubjects {
+					recent[0].subject = nil
+					recent = recent[1:]
+				}
+				recent = append(recent, it.p)
+			}
+			if it.p.cons == nil {
 				it.p.cons = redact.NewConsistency("bench")
 			}
 			spans := red.Find(it.text, it.p.subject)

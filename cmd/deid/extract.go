@@ -29,7 +29,7 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	workers := fs.Int("workers", 0, "redaction workers (default: all cores)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile (pprof) at the end of the run to this file")
-	memLimit := fs.Int("memory-limit", 400, "soft memory limit in MiB for the Go heap (0: none); the GC works harder near it")
+	memLimit := fs.Int("memory-limit", 0, "soft memory limit in MiB for the Go heap (0: none); the GC works harder near it")
 	var lf logFlags
 	lf.register(fs)
 	if err := fs.Parse(args); err != nil {

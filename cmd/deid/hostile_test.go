@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -65,7 +64,8 @@ func deidBinary(t *testing.T) string {
 	hBinOnce.Do(func() {
 		goTool, err := exec.LookPath("go")
 		if err != nil {
-			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+			hBinErr = fmt.Errorf("building deid for the end-to-end tests: %w", err)
+			return
 		}
 		hBin = filepath.Join(hBinDir, "deid")
 		out, err := exec.Command(goTool, "build", "-o", hBin, ".").CombinedOutput()
