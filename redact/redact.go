@@ -18,6 +18,9 @@
 //     UK places and landmarks, decided by one lexicon probe per token and cue
 //     phrases; names that are also English words (the SCOWL lists in data/)
 //     need context.
+//   - org ("org"): only when a profile asks for ORG: a hand-written list of
+//     UK employers, shops, banks and public bodies (data/org_names.txt) and
+//     workplace cues ("work at X", "shifts at X", "X head office").
 //   - ner ("ner"): any NER model, usually redact/ner.
 //
 // A 10-digit number failing the NHS check digit is never NHS_NUMBER; any run
