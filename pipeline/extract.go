@@ -467,17 +467,6 @@ func (x *extractor) each(ctx context.Context, kind string, fn func(rec rawRecord
 	})
 }
 
-// normNHS strips spacing from an NHS number.
-func normNHS(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 func (x *extractor) readOptOuts(ctx context.Context) error {
 	files, err := sourceFiles(x.opt.In, "opt_outs")
 	if err != nil {
@@ -495,7 +484,7 @@ func (x *extractor) readOptOuts(ctx context.Context) error {
 			return x.quarantine("opt_outs", rec, d.err.Field, d.err.Reason)
 		}
 		c.UnknownFields += d.unknown()
-		x.optOuts[normNHS(o.NHSNumber)] = true
+		x.optOuts[digitsOf(o.NHSNumber)] = true
 		x.report.OptOuts.ListEntries++
 		// Opt-out records are applied, not written: they count as
 		// excluded from output by design.
@@ -518,7 +507,7 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		}
 		x.seenPt[p.PatientID] = true
 		c.UnknownFields += d.unknown()
-		onList := x.optOuts[normNHS(p.NHSNumber)]
+		onList := x.optOuts[digitsOf(p.NHSNumber)]
 		switch {
 		case ndoo && !cleared && onList:
 			c.exclude(ExcludedNationalOptOut)
@@ -631,8 +620,8 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 			it.patient = p
 			it.row = Row{p.researchID, ss.researchID, ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.in.referral, t.sent), nil, nil, nil}
 		},
-		duplicate: func(it *textItem) (string, bool) {
-			return "turn", it.session.seenTurn(it.turn)
+		duplicate: func(it *textItem) (string, string, bool) {
+			return "turn", "duplicate turn in session", it.session.seenTurn(it.turn)
 		},
 	})
 }
@@ -657,10 +646,10 @@ func (x *extractor) readMessages(ctx context.Context) error {
 			p := it.patient
 			it.row = Row{p.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.in.referral, m.sent), monthOf(m.sent), nil, nil, nil}
 		},
-		duplicate: func(it *textItem) (string, bool) {
+		duplicate: func(it *textItem) (string, string, bool) {
 			dup := x.seenMsg[it.id]
 			x.seenMsg[it.id] = true
-			return "message_id", dup
+			return "message_id", "duplicate message_id", dup
 		},
 	})
 }

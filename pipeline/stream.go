@@ -55,7 +55,7 @@ type textItem struct {
 type textSpec struct {
 	kind      textKind
 	decode    func(d *decoder, it *textItem) // runs in workers: read-only lookups only
-	duplicate func(it *textItem) (field string, dup bool)
+	duplicate func(it *textItem) (field, reason string, dup bool)
 }
 
 type textBatch struct {
@@ -188,8 +188,8 @@ func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error
 		return x.quarantine(name, it.rec, it.orphan, "orphan: no valid "+what+" with this "+it.orphan)
 	}
 	if spec.duplicate != nil {
-		if field, dup := spec.duplicate(it); dup {
-			return x.quarantine(name, it.rec, field, "duplicate "+field+dupSuffix(name))
+		if field, reason, dup := spec.duplicate(it); dup {
+			return x.quarantine(name, it.rec, field, reason)
 		}
 	}
 	c.UnknownFields += it.unknown
@@ -198,15 +198,6 @@ func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error
 		return nil
 	}
 	return x.finishText(spec.kind, it)
-}
-
-// dupSuffix keeps the quarantine reasons readable: a repeated turn is a
-// duplicate within its session.
-func dupSuffix(kind string) string {
-	if kind == "transcripts" {
-		return " in session"
-	}
-	return ""
 }
 
 // subjectCacheSize bounds the compiled known-identifier sets kept at once.

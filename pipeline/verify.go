@@ -306,7 +306,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	if err := readSource(ctx, files, func(r rawRecord) error {
 		if r.Err == nil {
 			d := &decoder{raw: r.Fields, clock: clock}
-			optList[normNHS(d.str("nhs_number", false))] = true
+			optList[digitsOf(d.str("nhs_number", false))] = true
 		}
 		return nil
 	}); err != nil {
@@ -390,7 +390,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		for _, t := range therapists[p.PatientID] {
 			add(t, "therapist_name")
 		}
-		onList := optList[normNHS(p.NHSNumber)]
+		onList := optList[digitsOf(p.NHSNumber)]
 		if applied.NationalDataOptOut && (applied.ListKind == "cleared") != onList ||
 			applied.ResearchOptOut && p.ResearchOptOut {
 			ix.optedOut[rid] = true
@@ -425,6 +425,8 @@ func words(s string) []string {
 	return out
 }
 
+// digitsOf keeps only the digits of s: NHS and phone numbers are compared
+// without their spacing.
 func digitsOf(s string) string {
 	var b strings.Builder
 	for _, r := range s {
