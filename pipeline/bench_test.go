@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
 	"time"
 
 	"github.com/nhs-talking-therapies/deid/redact"
@@ -126,11 +127,15 @@ func BenchmarkParquetSink(b *testing.B) {
 	}
 	const rows = 50_000
 	row := make(Row, len(ds.Columns))
+	codec, err := newZstdCodec()
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.SetBytes(int64(rows * len(benchTurnText)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		dir := b.TempDir()
-		w, err := newDatasetWriter(dir, ds, cols, 65536, "bench", nil)
+		w, err := newDatasetWriter(dir, ds, cols, 65536, "bench", nil, codec)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -22,7 +22,7 @@ func (e *FieldError) Error() string { return "field " + e.Field + ": " + e.Reaso
 // counting which fields were read, so that unknown fields can be counted
 // without a second list of names.
 type decoder struct {
-	raw   map[string]rawValue
+	raw   fields
 	used  int
 	err   *FieldError
 	clock dateRange
@@ -44,7 +44,7 @@ func (d *decoder) unknown() int { return len(d.raw) - d.used }
 
 // get returns the raw value of a field; null and absent are both missing.
 func (d *decoder) get(name string) (rawValue, bool) {
-	v, ok := d.raw[name]
+	v, ok := d.raw.get(name)
 	if !ok {
 		return v, false
 	}
@@ -66,8 +66,8 @@ func (d *decoder) str(name string, required bool) string {
 	if v.isCSV {
 		return v.cell
 	}
-	var s string
-	if err := json.Unmarshal(v.json, &s); err != nil {
+	s, ok := jsonString(v.json)
+	if !ok {
 		d.fail(name, "want a string")
 		return ""
 	}

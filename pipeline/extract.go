@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -15,7 +14,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
@@ -65,15 +63,19 @@ type extractor struct {
 	clock   dateRange
 	optOuts map[string]bool // normalised NHS numbers on the list
 
-	patients   map[string]*patientState
-	order      []*patientState // included patients, input order
-	excludedPt map[string]bool // patient ids excluded by an opt-out
-	seenPt     map[string]bool
-	sessions   map[string]*sessionState
-	excludedSs map[string]bool
-	seenMsg    map[string]bool
+	// Lookup tables by source id. A nil value marks an id that was read
+	// but excluded by an opt-out, so that its children are excluded too and
+	// a second record with the id is a duplicate.
+	ids       idHasher
+	patients  map[idKey]*patientState
+	order     []*patientState // included patients, input order
+	sessions  map[idKey]*sessionState
+	slab      sessionSlab
+	moreTurns map[*sessionState][]uint64 // turn bitmaps past turn 127
+	seenMsg   map[idKey]struct{}
 
 	writers map[string]*datasetWriter
+	codec   *zstdCodec       // shared by the writers
 	rows    map[string]int64 // rows per written file, by relative path
 
 	encKey    *handover.Key // handover encryption; nil for plain output
@@ -81,23 +83,7 @@ type extractor struct {
 	recsRead  atomic.Int64
 	textBytes int64 // free text redacted, for throughput figures
 	subjects  *subjectCache
-}
-
-type patientState struct {
-	in          patientIn
-	researchID  string
-	therapists  []string
-	consistency *redact.Consistency
-	sessions    int
-	scores      []measures.SessionScore // PHQ-9/GAD-7 totals by session, for outcomes
-}
-
-type sessionState struct {
-	patient    *patientState
-	researchID string
-	seq        int32
-	started    time.Time
-	turns      []uint64 // bitmap of turn numbers seen, for duplicates
+	scratch   []byte // the collector's encoding buffer
 }
 
 // Extract runs one profile over one snapshot.
@@ -132,19 +118,21 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	}
 	x := &extractor{
 		opt: opt, prof: opt.Profile, log: opt.Log, pseudo: NewPseudonymiser(key),
-		report:     newReport(),
-		clock:      dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
-		patients:   map[string]*patientState{},
-		excludedPt: map[string]bool{},
-		seenPt:     map[string]bool{},
-		sessions:   map[string]*sessionState{},
-		excludedSs: map[string]bool{},
-		seenMsg:    map[string]bool{},
-		writers:    map[string]*datasetWriter{},
-		subjects:   newSubjectCache(subjectCacheSize),
-		rows:       map[string]int64{},
+		report:    newReport(),
+		clock:     dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
+		ids:       newIDHasher(),
+		patients:  map[idKey]*patientState{},
+		sessions:  map[idKey]*sessionState{},
+		moreTurns: map[*sessionState][]uint64{},
+		seenMsg:   map[idKey]struct{}{},
+		writers:   map[string]*datasetWriter{},
+		subjects:  newSubjectCache(subjectCacheSize),
+		rows:      map[string]int64{},
 	}
 	x.encKey = encKey
+	if x.codec, err = newZstdCodec(); err != nil {
+		return nil, err
+	}
 	x.red = opt.Redactor
 	if x.red == nil {
 		if x.red, err = NewRedactor(opt.Profile); err != nil {
@@ -392,7 +380,7 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 		return nil, nil
 	}
 	ds, _ := schemas.Lookup(name)
-	w, err := newDatasetWriter(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version, x.encKey)
+	w, err := newDatasetWriter(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version, x.encKey, x.codec)
 	if err != nil {
 		return nil, err
 	}
@@ -502,10 +490,10 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		if d.err != nil {
 			return x.quarantine("patients", rec, d.err.Field, d.err.Reason)
 		}
-		if x.seenPt[p.PatientID] {
+		pk := x.ids.key(p.PatientID)
+		if _, seen := x.patients[pk]; seen {
 			return x.quarantine("patients", rec, "patient_id", "duplicate patient_id")
 		}
-		x.seenPt[p.PatientID] = true
 		c.UnknownFields += d.unknown()
 		onList := x.optOuts[digitsOf(p.NHSNumber)]
 		switch {
@@ -516,12 +504,12 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		case *x.prof.OptOuts.ResearchOptOut && p.ResearchOptOut:
 			c.exclude(ExcludedResearchOptOut)
 		default:
-			ps := &patientState{in: p, researchID: x.pseudo.ID("patient", p.PatientID)}
-			x.patients[p.PatientID] = ps
+			ps := newPatientState(&p, x.pseudo.ID("patient", p.PatientID))
+			x.patients[pk] = ps
 			x.order = append(x.order, ps)
 			return nil
 		}
-		x.excludedPt[p.PatientID] = true
+		x.patients[pk] = nil
 		x.report.OptOuts.PatientsExcluded++
 		return nil
 	})
@@ -534,21 +522,23 @@ func (x *extractor) readSessions(ctx context.Context) error {
 		if d.err != nil {
 			return x.quarantine("sessions", rec, d.err.Field, d.err.Reason)
 		}
-		if x.sessions[s.SessionID] != nil || x.excludedSs[s.SessionID] {
+		sk := x.ids.key(s.SessionID)
+		if _, seen := x.sessions[sk]; seen {
 			return x.quarantine("sessions", rec, "session_id", "duplicate session_id")
 		}
 		c.UnknownFields += d.unknown()
-		if x.excludedPt[s.PatientID] {
-			x.excludedSs[s.SessionID] = true
+		p, known := x.patients[x.ids.key(s.PatientID)]
+		if known && p == nil {
+			x.sessions[sk] = nil
 			c.exclude(ExcludedOptedOutParent)
 			return nil
 		}
-		p := x.patients[s.PatientID]
 		if p == nil {
 			return x.quarantine("sessions", rec, "patient_id", "orphan: no valid patient with this patient_id")
 		}
-		ss := &sessionState{patient: p, researchID: x.pseudo.ID("session", s.SessionID), seq: int32(s.SessionNumber), started: s.started}
-		x.sessions[s.SessionID] = ss
+		ss := x.slab.alloc()
+		*ss = sessionState{patient: p, rid: x.pseudo.raw("session", s.SessionID), seq: int32(s.SessionNumber)}
+		x.sessions[sk] = ss
 		p.sessions++
 		if s.TherapistName != "" && !containsFold(p.therapists, s.TherapistName) {
 			p.therapists = append(p.therapists, s.TherapistName)
@@ -557,8 +547,8 @@ func (x *extractor) readSessions(ctx context.Context) error {
 		if s.hasEnded {
 			dur = int32(s.ended.Sub(s.started).Minutes())
 		}
-		row := Row{p.researchID, ss.researchID, ss.seq, x.pseudo.ID("therapist", s.TherapistID),
-			dayOffset(p.in.referral, s.started), monthOf(s.started), s.Modality, dur}
+		row := Row{p.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", s.TherapistID),
+			dayOffset(p.referral, s.started), monthOf(s.started), s.Modality, dur}
 		if _, ok := x.prof.Datasets["sessions"]; !ok {
 			c.exclude(ExcludedNotRequested)
 			return nil
@@ -607,21 +597,14 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 				return
 			}
 			it.text, it.turn = t.Text, t.Turn
-			if x.excludedSs[t.SessionID] {
-				it.excluded = true
+			if !x.session(t.SessionID, it) {
 				return
 			}
-			if it.session = x.sessions[t.SessionID]; it.session == nil {
-				it.orphan = "session_id"
-				return
-			}
-			ss := it.session
-			p := ss.patient
-			it.patient = p
-			it.row = Row{p.researchID, ss.researchID, ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.in.referral, t.sent), nil, nil, nil}
+			ss, p := it.session, it.patient
+			it.row = Row{p.researchID, ss.researchID(), ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referral, t.sent), nil, nil, nil}
 		},
 		duplicate: func(it *textItem) (string, string, bool) {
-			return "turn", "duplicate turn in session", it.session.seenTurn(it.turn)
+			return "turn", "duplicate turn in session", x.seenTurn(it.session, it.turn)
 		},
 	})
 }
@@ -634,21 +617,22 @@ func (x *extractor) readMessages(ctx context.Context) error {
 			if d.err != nil {
 				return
 			}
-			it.text, it.id = m.Text, m.MessageID
-			if x.excludedPt[m.PatientID] {
+			it.text, it.id = m.Text, x.ids.key(m.MessageID)
+			p, known := x.patients[x.ids.key(m.PatientID)]
+			switch {
+			case known && p == nil:
 				it.excluded = true
 				return
-			}
-			if it.patient = x.patients[m.PatientID]; it.patient == nil {
+			case p == nil:
 				it.orphan = "patient_id"
 				return
 			}
-			p := it.patient
-			it.row = Row{p.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.in.referral, m.sent), monthOf(m.sent), nil, nil, nil}
+			it.patient = p
+			it.row = Row{p.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.referral, m.sent), monthOf(m.sent), nil, nil, nil}
 		},
 		duplicate: func(it *textItem) (string, string, bool) {
-			dup := x.seenMsg[it.id]
-			x.seenMsg[it.id] = true
+			_, dup := x.seenMsg[it.id]
+			x.seenMsg[it.id] = struct{}{}
 			return "message_id", "duplicate message_id", dup
 		},
 	})
@@ -663,18 +647,11 @@ func (x *extractor) readNotes(ctx context.Context) error {
 				return
 			}
 			it.text = n.Text
-			if x.excludedSs[n.SessionID] {
-				it.excluded = true
+			if !x.session(n.SessionID, it) {
 				return
 			}
-			if it.session = x.sessions[n.SessionID]; it.session == nil {
-				it.orphan = "session_id"
-				return
-			}
-			ss := it.session
-			p := ss.patient
-			it.patient = p
-			it.row = Row{p.researchID, ss.researchID, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.in.referral, n.written), nil, nil, nil}
+			ss, p := it.session, it.patient
+			it.row = Row{p.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referral, n.written), nil, nil, nil}
 		},
 	})
 }
@@ -686,15 +663,13 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 		p.consistency = redact.NewConsistency(p.researchID)
 	}
 	out := x.red.Apply(it.text, it.spans, x.policy, p.consistency)
-	counts := map[string]int{}
 	for _, s := range it.spans {
-		counts[string(s.Label)]++
 		x.report.Redactions[string(s.Label)]++
 	}
-	cj, _ := json.Marshal(counts) // map keys are sorted by encoding/json
+	x.scratch = appendCounts(x.scratch[:0], it.spans)
 	it.row[kind.textCol] = out
 	it.row[kind.textCol+1] = int32(len(it.spans))
-	it.row[kind.textCol+2] = string(cj)
+	it.row[kind.textCol+2] = string(x.scratch)
 	x.textBytes += int64(len(it.text))
 	if x.audit != nil {
 		if err := x.audit.add(kind.name, it, x.opt.In); err != nil {
@@ -705,18 +680,18 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	return x.write(kind.name, it.row)
 }
 
-// seenTurn records a turn number and reports whether the session already
-// had it. A bitmap per session keeps this to a few bytes per session.
-func (s *sessionState) seenTurn(turn int) bool {
-	if turn > 1<<20 {
-		return false // absurd turn numbers are not tracked (bounded memory)
+// session resolves a text item's session and patient; false when the item
+// is excluded (its session was opted out) or an orphan.
+func (x *extractor) session(id string, it *textItem) bool {
+	ss, known := x.sessions[x.ids.key(id)]
+	switch {
+	case known && ss == nil:
+		it.excluded = true
+		return false
+	case ss == nil:
+		it.orphan = "session_id"
+		return false
 	}
-	w := turn / 64
-	for len(s.turns) <= w {
-		s.turns = append(s.turns, 0)
-	}
-	bit := uint64(1) << (turn % 64)
-	seen := s.turns[w]&bit != 0
-	s.turns[w] |= bit
-	return seen
+	it.session, it.patient = ss, ss.patient
+	return true
 }

@@ -33,6 +33,7 @@ const fzMarker = "Zq7xMarkerQ"
 var fzReasons = map[error]bool{
 	reasonBadJSON: true, reasonNotObject: true, reasonBadUTF8: true,
 	reasonLineTooLong: true, reasonBadCSV: true, reasonBadParquet: true,
+	reasonDupField: true,
 }
 
 // fzSeedLines returns every line of the malformed fixture snapshot's JSON
@@ -215,9 +216,9 @@ func FuzzReadCSV(f *testing.F) {
 			}
 			prevLine = r.Line
 			total += r.Bytes
-			for name, v := range r.Fields {
-				if v.cell == "" || !v.isCSV {
-					t.Fatalf("line %d field %q: empty or non-CSV value kept", r.Line, name)
+			for _, f := range r.Fields {
+				if f.val.cell == "" || !f.val.isCSV {
+					t.Fatalf("line %d field %q: empty or non-CSV value kept", r.Line, f.name)
 				}
 			}
 		}
@@ -270,11 +271,10 @@ func fzFieldNames(t reflect.Type) map[string]bool {
 // fzVariants returns the record as read, every string value prefixed with
 // the marker, and every value replaced by the marker: the failure paths
 // of each decoder all see a value they must not repeat.
-func fzVariants(raw map[string]rawValue, asCSV bool) []map[string]rawValue {
-	plain := map[string]rawValue{}
-	prefixed := map[string]rawValue{}
-	replaced := map[string]rawValue{}
-	for k, v := range raw {
+func fzVariants(raw fields, asCSV bool) []fields {
+	var plain, prefixed, replaced fields
+	for _, f := range raw {
+		k, v := f.name, f.val
 		text := string(v.json)
 		var s string
 		isString := json.Unmarshal(v.json, &s) == nil
@@ -285,22 +285,22 @@ func fzVariants(raw map[string]rawValue, asCSV bool) []map[string]rawValue {
 			if isString {
 				cell = s
 			}
-			plain[k] = rawValue{cell: cell, isCSV: true}
-			prefixed[k] = rawValue{cell: fzMarker + cell, isCSV: true}
-			replaced[k] = rawValue{cell: fzMarker, isCSV: true}
+			plain = append(plain, field{k, rawValue{cell: cell, isCSV: true}})
+			prefixed = append(prefixed, field{k, rawValue{cell: fzMarker + cell, isCSV: true}})
+			replaced = append(replaced, field{k, rawValue{cell: fzMarker, isCSV: true}})
 			continue
 		}
-		plain[k] = v
+		plain = append(plain, f)
 		if isString {
 			b, _ := json.Marshal(fzMarker + s)
-			prefixed[k] = rawValue{json: b}
+			prefixed = append(prefixed, field{k, rawValue{json: b}})
 		} else {
-			prefixed[k] = v
+			prefixed = append(prefixed, f)
 		}
 		b, _ := json.Marshal(fzMarker)
-		replaced[k] = rawValue{json: b}
+		replaced = append(replaced, field{k, rawValue{json: b}})
 	}
-	return []map[string]rawValue{plain, prefixed, replaced}
+	return []fields{plain, prefixed, replaced}
 }
 
 func FuzzDecodeRecords(f *testing.F) {
@@ -479,7 +479,7 @@ func TestCSVReaderWriterRoundTrip(t *testing.T) {
 		t.Fatalf("%d records, want 3", len(got))
 	}
 	for i, r := range got {
-		if r.Err != nil || r.Fields["text"].cell != rows[i+1][1] {
+		if r.Err != nil || fieldCell(r.Fields, "text") != rows[i+1][1] {
 			t.Errorf("record %d: err %v, text round trip failed", i, r.Err)
 		}
 	}

@@ -33,10 +33,16 @@ func NewPseudonymiser(key []byte) Pseudonymiser { return Pseudonymiser{key: key}
 // ID returns the pseudonym of id of the given kind ("patient", "session",
 // "message", "therapist"): 16 bytes as 32 hex characters.
 func (p Pseudonymiser) ID(kind, id string) string {
+	r := p.raw(kind, id)
+	return hex.EncodeToString(r[:])
+}
+
+// raw is ID's 16 bytes before hex encoding, for state kept per session.
+func (p Pseudonymiser) raw(kind, id string) [16]byte {
 	m := hmac.New(sha256.New, p.key)
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
 	m.Write([]byte(id))
 	var buf [sha256.Size]byte
-	return hex.EncodeToString(m.Sum(buf[:0])[:16])
+	return [16]byte(m.Sum(buf[:0])[:16])
 }

@@ -25,17 +25,21 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		if d.err != nil {
 			return x.quarantine(kind, rec, d.err.Field, d.err.Reason)
 		}
-		if x.excludedPt[q.PatientID] || q.SessionID != "" && x.excludedSs[q.SessionID] {
+		p, knownPt := x.patients[x.ids.key(q.PatientID)]
+		var ss *sessionState
+		knownSs := false
+		if q.SessionID != "" {
+			ss, knownSs = x.sessions[x.ids.key(q.SessionID)]
+		}
+		if knownPt && p == nil || knownSs && ss == nil {
 			c.exclude(ExcludedOptedOutParent)
 			return nil
 		}
-		p := x.patients[q.PatientID]
 		if p == nil {
 			return x.quarantine(kind, rec, "patient_id", "orphan: no valid patient with this patient_id")
 		}
-		var ss *sessionState
 		if q.SessionID != "" {
-			if ss = x.sessions[q.SessionID]; ss == nil {
+			if ss == nil {
 				return x.quarantine(kind, rec, "session_id", "orphan: no valid session with this session_id")
 			}
 			if ss.patient != p {
@@ -58,8 +62,8 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		c.UnknownFields += d.unknown()
 		var sessID, seq any
 		if ss != nil {
-			sessID, seq = ss.researchID, ss.seq
-			p.scores = append(p.scores, measures.SessionScore{Session: int(ss.seq), Instrument: sc.Instrument, Total: sc.Total})
+			sessID, seq = ss.researchID(), ss.seq
+			p.scores.Add(int(ss.seq), sc.Instrument, sc.Total)
 		}
 		if !requested {
 			c.exclude(ExcludedNotRequested)
@@ -77,7 +81,7 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 			caseness = sc.Case
 		}
 		c.Written++
-		return x.write(kind, Row{p.researchID, sessID, seq, sc.Instrument, dayOffset(p.in.referral, q.completed),
+		return x.write(kind, Row{p.researchID, sessID, seq, sc.Instrument, dayOffset(p.referral, q.completed),
 			items, int32(sc.Total), sc.Band, caseness, sc.Prorated})
 	})
 }
@@ -88,7 +92,7 @@ func (x *extractor) writeOutcomes(context.Context) error {
 		return nil
 	}
 	for _, p := range x.order {
-		o, ok := measures.Outcome(measures.Pair(p.scores), p.sessions)
+		o, ok := measures.Outcome(p.scores.Measures(), int(p.sessions))
 		if !ok {
 			x.report.Outcomes[ExcludedNoPairedScores]++
 			continue
@@ -128,15 +132,14 @@ func (x *extractor) writePatients(context.Context) error {
 	gen := x.postcodeGeneraliser()
 	rows := make([]patientRow, 0, len(x.order))
 	for _, p := range x.order {
-		age := ageAt(p.in.dob, p.in.referral)
-		pc, lvl, reason := gen.Generalise(p.in.Postcode)
+		pc, lvl, reason := gen.Generalise(p.postcode)
 		if reason != "" {
 			x.report.Postcodes[reason]++
 		} else {
 			x.report.Postcodes[lvl.String()]++
 		}
-		rows = append(rows, patientRow{p: p, ageBand: disclosure.AgeBand(age, x.prof.Generalise.AgeBandYears),
-			gender: p.in.Gender, ethnicity: p.in.Ethnicity, postcode: pc, pcLevel: lvl})
+		rows = append(rows, patientRow{p: p, ageBand: disclosure.AgeBand(p.age, x.prof.Generalise.AgeBandYears),
+			gender: p.gender, ethnicity: p.ethnicity, postcode: pc, pcLevel: lvl})
 	}
 	if err := x.disclosureControl(rows); err != nil {
 		return err
@@ -149,14 +152,14 @@ func (x *extractor) writePatients(context.Context) error {
 		}
 		p := r.p
 		var diag, disch, provider, pcLevel any
-		if d, ok := diagnosisCode(p.in.Diagnosis, x.prof.Generalise.Diagnosis == "full"); ok {
+		if d, ok := diagnosisCode(p.diagnosis, x.prof.Generalise.Diagnosis == "full"); ok {
 			diag = d
 		}
-		if p.in.hasDischarge {
-			disch = dayOffset(p.in.referral, p.in.discharge)
+		if p.hasDisch {
+			disch = dayOffset(p.referral, p.discharge)
 		}
-		if p.in.Provider != "" {
-			provider = p.in.Provider
+		if p.provider != "" {
+			provider = p.provider
 		}
 		if r.pcLevel != geo.LevelUnset {
 			pcLevel = r.pcLevel.String()

@@ -42,7 +42,7 @@ type rawValue struct {
 type rawRecord struct {
 	File   string
 	Line   int // 1-based line (JSON Lines, CSV) or row (Parquet)
-	Fields map[string]rawValue
+	Fields fields
 	Bytes  int // size on disk, for throughput
 	Err    error
 	Field  string
@@ -70,6 +70,7 @@ const (
 	reasonLineTooLong errReason = "line exceeds the maximum record size"
 	reasonBadCSV      errReason = "malformed CSV record"
 	reasonBadParquet  errReason = "unreadable Parquet row"
+	reasonDupField    errReason = "duplicate field name"
 )
 
 // sourceFiles finds the files of one record type in a snapshot directory:
@@ -180,10 +181,12 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 			rec.Err = reasonLineTooLong
 		case len(bytes.TrimSpace(b)) == 0:
 			continue // blank lines are not records
-		case lazy:
-			rec.raw = append([]byte(nil), b...) // b is only valid until the next read
 		default:
-			rec.Fields, rec.Err = splitJSON(b)
+			// b is only valid until the next read, and fields alias it.
+			rec.raw = append([]byte(nil), b...)
+			if !lazy {
+				rec.split()
+			}
 		}
 		if ferr := fn(rec); ferr != nil {
 			return ferr
@@ -222,28 +225,6 @@ func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, n int, err 
 	}
 }
 
-func splitJSON(b []byte) (map[string]rawValue, error) {
-	if !utf8.Valid(b) {
-		return nil, reasonBadUTF8
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, reasonNotObject
-		}
-		return nil, reasonBadJSON
-	}
-	if m == nil {
-		return nil, reasonNotObject
-	}
-	out := make(map[string]rawValue, len(m))
-	for k, v := range m {
-		out[k] = rawValue{json: v}
-	}
-	return out, nil
-}
-
 func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -263,6 +244,15 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 	header = append([]string(nil), header...)
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	seen := map[string]bool{}
+	for _, h := range header {
+		if seen[h] {
+			// Which column a field would be read from is ambiguous: fail
+			// closed. (The name is input, so it is not quoted.)
+			return fmt.Errorf("source %s line 1: %w", path, errReason("duplicate column name in CSV header"))
+		}
+		seen[h] = true
 	}
 	var prevOffset int64
 	for rec := 0; ; rec++ {
@@ -295,7 +285,7 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 		case len(cells) != len(header):
 			r.Err = errReason(fmt.Sprintf("CSV record has %d cells, header has %d", len(cells), len(header)))
 		default:
-			r.Fields = make(map[string]rawValue, len(cells))
+			r.Fields = make(fields, 0, len(cells))
 			for i, c := range cells {
 				if !utf8.ValidString(c) {
 					// The header is input too: name the column by position.
@@ -305,7 +295,7 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 				if c == "" {
 					continue // an empty cell is a missing value
 				}
-				r.Fields[header[i]] = rawValue{cell: c, isCSV: true}
+				r.Fields = append(r.Fields, field{name: header[i], val: rawValue{cell: c, isCSV: true}})
 			}
 		}
 		if ferr := fn(r); ferr != nil {
@@ -364,8 +354,9 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (er
 			// unreliable: the file is abandoned with its row named.
 			return fmt.Errorf("source %s row %d: %w", path, row, reasonBadParquet)
 		}
-		rec.Fields = make(map[string]rawValue, len(m))
-		for k, v := range m {
+		rec.Fields = make(fields, 0, len(m))
+		for _, k := range sortedKeys(m) {
+			v := m[k]
 			if v == nil {
 				continue
 			}
@@ -374,7 +365,7 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (er
 				rec.Err, rec.Field = reasonBadParquet, k
 				break
 			}
-			rec.Fields[k] = rawValue{json: b}
+			rec.Fields = append(rec.Fields, field{name: k, val: rawValue{json: b}})
 			rec.Bytes += len(b)
 		}
 		inFn = true

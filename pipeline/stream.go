@@ -3,7 +3,6 @@ package pipeline
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,8 +42,8 @@ type textItem struct {
 	orphan   string      // field naming an unknown parent
 	patient  *patientState
 	session  *sessionState
-	id       string // message id, for duplicates
-	turn     int    // transcript turn, for duplicates
+	id       idKey // message id, for duplicates
+	turn     int   // transcript turn, for duplicates
 	text     string
 	row      Row
 	spans    []redact.Span
@@ -202,9 +201,9 @@ func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error
 
 // subjectCacheSize bounds the compiled known-identifier sets kept at once.
 // A patient's texts usually come together (turns by session, sessions by
-// patient), so a few thousand cover the workers' window many times over,
+// patient), so a thousand cover the workers' window many times over,
 // while memory stays independent of how many patients the snapshot holds.
-const subjectCacheSize = 4096
+const subjectCacheSize = 1024
 
 // subjectCache compiles a patient's known identifiers on first use and
 // keeps the most recently compiled ones (first in, first out). A miss only
@@ -228,9 +227,7 @@ func (c *subjectCache) get(p *patientState) *redact.Subject {
 	if ok {
 		return s
 	}
-	k := p.in.Known()
-	k.TherapistNames = p.therapists
-	s = redact.NewSubject(k)
+	s = redact.NewSubject(p.subjectKnown())
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[p]; !ok {
@@ -248,8 +245,9 @@ func (c *subjectCache) get(p *patientState) *redact.Subject {
 // to an internal JSON Lines file. It stays inside the organisation and holds
 // no text.
 type auditLog struct {
-	f *os.File
-	w *bufio.Writer
+	f   *os.File
+	w   *bufio.Writer
+	buf []byte
 }
 
 type auditLine struct {
@@ -276,8 +274,8 @@ func (a *auditLog) add(dataset string, it *textItem, inDir string) error {
 	if err != nil {
 		rel = filepath.Base(it.rec.File)
 	}
-	b, _ := json.Marshal(auditLine{Dataset: dataset, File: filepath.ToSlash(rel), Line: it.rec.Line, ResearchID: it.patient.researchID, Spans: it.spans})
-	if _, err := a.w.Write(append(b, '\n')); err != nil {
+	a.buf = appendAuditLine(a.buf[:0], auditLine{Dataset: dataset, File: filepath.ToSlash(rel), Line: it.rec.Line, ResearchID: it.patient.researchID, Spans: it.spans})
+	if _, err := a.w.Write(append(a.buf, '\n')); err != nil {
 		return fmt.Errorf("audit file: %w", err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -138,4 +139,33 @@ func TestDateShiftKeepsFormAndIntervals(t *testing.T) {
 
 func dayNumber(d date) int {
 	return int(dateTime(d).Unix() / 86400)
+}
+
+// TestNumberingManyKeys holds the compact numbering to its contract over
+// many identifiers: numbers count up per label in order of first
+// appearance, and an identifier keeps its number however many follow.
+func TestNumberingManyKeys(t *testing.T) {
+	c := NewConsistency("p")
+	const n = 3000
+	for round := 0; round < 2; round++ {
+		for i := 0; i < n; i++ {
+			for _, l := range []Label{Person, Location} {
+				if got := c.number(l, "w:name"+strconv.Itoa(i)); got != i+1 {
+					t.Fatalf("round %d %s key %d: number %d, want %d", round, l, i, got, i+1)
+				}
+			}
+		}
+	}
+	if got := c.number(Org, "w:name0"); got != 1 {
+		t.Errorf("a new label starts at 1, got %d", got)
+	}
+}
+
+func TestLabelIndexCoversLabels(t *testing.T) {
+	if len(Labels) >= numLabels {
+		t.Fatalf("%d labels need more than %d counters", len(Labels), numLabels-1)
+	}
+	if labelIndex("CUSTOM") != numLabels-1 || labelIndex(Person) == labelIndex(Location) {
+		t.Error("label indices are not distinct")
+	}
 }

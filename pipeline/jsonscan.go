@@ -1,0 +1,356 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A single-pass reader for the flat JSON objects of a JSON Lines snapshot.
+// encoding/json spent most of a plain copy's time validating each line,
+// building a map of raw values and then validating each value again as it
+// was unmarshalled (measured: 41% of a copy's CPU). This scanner validates
+// the line once, against the full JSON grammar, and records where each
+// top-level value lies; scalar values are then read straight from the line
+// and only nested values (arrays, objects) go through encoding/json. It is
+// fuzzed against encoding/json (FuzzSplitJSON): the two must agree on which
+// lines are valid and on every value read.
+
+// maxJSONDepth bounds nesting; deeper input is malformed for every record
+// type here, and the bound keeps the recursion's stack small.
+const maxJSONDepth = 64
+
+// field is one top-level member of a record: its name and raw value.
+type field struct {
+	name string
+	val  rawValue
+}
+
+// fields are a record's members in input order. A record has a dozen
+// fields at most, so a linear search beats a map and allocates nothing.
+type fields []field
+
+func (fs fields) get(name string) (rawValue, bool) {
+	for i := range fs {
+		if fs[i].name == name {
+			return fs[i].val, true
+		}
+	}
+	return rawValue{}, false
+}
+
+// splitJSON splits one JSON Lines record into its top-level fields. The
+// values alias b. A duplicated name is an error: which of two values a
+// consumer would pick is ambiguous, and deid fails closed.
+func splitJSON(b []byte) (fields, error) {
+	if !utf8.Valid(b) {
+		return nil, reasonBadUTF8
+	}
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		if json.Valid(b) {
+			return nil, reasonNotObject
+		}
+		return nil, reasonBadJSON
+	}
+	out := make(fields, 0, 12)
+	dup := false
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(b) || b[i] != '"' {
+				return nil, reasonBadJSON
+			}
+			end, escaped, ok := scanString(b, i)
+			if !ok {
+				return nil, reasonBadJSON
+			}
+			var name string
+			if escaped {
+				name = unquote(b[i:end])
+			} else {
+				name = string(b[i+1 : end-1])
+			}
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return nil, reasonBadJSON
+			}
+			i = skipSpace(b, i+1)
+			vend, ok := scanValue(b, i, 1)
+			if !ok {
+				return nil, reasonBadJSON
+			}
+			if _, seen := out.get(name); seen {
+				dup = true // reported once the whole line is known to be JSON
+			}
+			out = append(out, field{name: name, val: rawValue{json: b[i:vend]}})
+			i = skipSpace(b, vend)
+			if i < len(b) && b[i] == ',' {
+				i = skipSpace(b, i+1)
+				continue
+			}
+			if i < len(b) && b[i] == '}' {
+				i++
+				break
+			}
+			return nil, reasonBadJSON
+		}
+	}
+	if skipSpace(b, i) != len(b) {
+		return nil, reasonBadJSON
+	}
+	if dup {
+		return nil, reasonDupField
+	}
+	return out, nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) {
+		switch b[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// scanValue returns the end of the JSON value starting at b[i].
+func scanValue(b []byte, i, depth int) (int, bool) {
+	if i >= len(b) {
+		return i, false
+	}
+	switch c := b[i]; {
+	case c == '"':
+		end, _, ok := scanString(b, i)
+		return end, ok
+	case c == '{' || c == '[':
+		if depth >= maxJSONDepth {
+			return i, false
+		}
+		return scanComposite(b, i, depth+1)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return scanNumber(b, i)
+	case c == 't':
+		return literal(b, i, "true")
+	case c == 'f':
+		return literal(b, i, "false")
+	case c == 'n':
+		return literal(b, i, "null")
+	}
+	return i, false
+}
+
+func literal(b []byte, i int, lit string) (int, bool) {
+	if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
+		return i + len(lit), true
+	}
+	return i, false
+}
+
+// scanComposite scans an object or array starting at b[i].
+func scanComposite(b []byte, i, depth int) (int, bool) {
+	obj := b[i] == '{'
+	closer := byte(']')
+	if obj {
+		closer = '}'
+	}
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == closer {
+		return i + 1, true
+	}
+	for {
+		if obj {
+			if i >= len(b) || b[i] != '"' {
+				return i, false
+			}
+			end, _, ok := scanString(b, i)
+			if !ok {
+				return i, false
+			}
+			i = skipSpace(b, end)
+			if i >= len(b) || b[i] != ':' {
+				return i, false
+			}
+			i = skipSpace(b, i+1)
+		}
+		end, ok := scanValue(b, i, depth)
+		if !ok {
+			return i, false
+		}
+		i = skipSpace(b, end)
+		if i >= len(b) {
+			return i, false
+		}
+		switch b[i] {
+		case ',':
+			i = skipSpace(b, i+1)
+		case closer:
+			return i + 1, true
+		default:
+			return i, false
+		}
+	}
+}
+
+// scanString scans the string starting at the quote b[i] and returns the
+// index after its closing quote and whether it holds escapes. Control
+// characters must be escaped; escapes must be well formed. (UTF-8 validity
+// is checked once for the whole line.)
+func scanString(b []byte, i int) (end int, escaped, ok bool) {
+	for i++; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			return i + 1, escaped, true
+		case c < 0x20:
+			return i, escaped, false
+		case c == '\\':
+			escaped = true
+			i++
+			if i >= len(b) {
+				return i, escaped, false
+			}
+			switch b[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if len(b)-i < 5 {
+					return i, escaped, false
+				}
+				for _, h := range b[i+1 : i+5] {
+					if hexVal(h) < 0 {
+						return i, escaped, false
+					}
+				}
+				i += 4
+			default:
+				return i, escaped, false
+			}
+		}
+	}
+	return i, escaped, false
+}
+
+// scanNumber scans a number by the JSON grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func scanNumber(b []byte, i int) (int, bool) {
+	if b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i = digitsEnd(b, i)
+	default:
+		return i, false
+	}
+	if i < len(b) && b[i] == '.' {
+		j := digitsEnd(b, i+1)
+		if j == i+1 {
+			return i, false
+		}
+		i = j
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := digitsEnd(b, i)
+		if j == i {
+			return i, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+func digitsEnd(b []byte, i int) int {
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// jsonString returns the string a scanned JSON string literal (quotes
+// included) denotes, or false if raw is not a string.
+func jsonString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	for _, c := range raw[1 : len(raw)-1] {
+		if c == '\\' {
+			return unquote(raw), true
+		}
+	}
+	return string(raw[1 : len(raw)-1]), true
+}
+
+// unquote decodes a scanned (so well-formed) JSON string literal, escapes
+// included, as encoding/json does: a lone surrogate becomes U+FFFD.
+func unquote(raw []byte) string {
+	s := raw[1 : len(raw)-1]
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := hex4(s[i+1:])
+			i += 4
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if i+6 < len(s) && s[i+1] == '\\' && s[i+2] == 'u' {
+					r2 = hex4(s[i+3:])
+				}
+				if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+					out = utf8.AppendRune(out, dec)
+					i += 6
+					continue
+				}
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+		default: // '"', '\\', '/'
+			out = append(out, s[i])
+		}
+	}
+	return string(out)
+}
+
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		r = r<<4 | rune(hexVal(c))
+	}
+	return r
+}

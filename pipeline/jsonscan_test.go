@@ -1,0 +1,154 @@
+package pipeline
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSplitJSON(t *testing.T) {
+	tests := []struct {
+		line string
+		want map[string]string // field → raw JSON value
+		err  error
+	}{
+		{`{}`, map[string]string{}, nil},
+		{` { "a" : 1 , "b":"x\"y" ,"c":[1,{"d":null}], "e":true} `, map[string]string{"a": `1`, "b": `"x\"y"`, "c": `[1,{"d":null}]`, "e": `true`}, nil},
+		{`{"\u0061":-0.5e+3}`, map[string]string{"a": `-0.5e+3`}, nil},
+		{`{"a":1,"a":2}`, nil, reasonDupField},
+		{`{"a":1,"\u0061":2}`, nil, reasonDupField},
+		{`null`, nil, reasonNotObject},
+		{`[1]`, nil, reasonNotObject},
+		{`"x"`, nil, reasonNotObject},
+		{`{"a":1}x`, nil, reasonBadJSON},
+		{`{"a":1,}`, nil, reasonBadJSON},
+		{`{"a":01}`, nil, reasonBadJSON},
+		{`{"a":1.}`, nil, reasonBadJSON},
+		{`{"a":"tab	inside"}`, nil, reasonBadJSON},
+		{`{"a":"\x"}`, nil, reasonBadJSON},
+		{`{"a":"\u12"}`, nil, reasonBadJSON},
+		{`{"a":tru}`, nil, reasonBadJSON},
+		{`{a:1}`, nil, reasonBadJSON},
+		{`{"a":[1,]}`, nil, reasonBadJSON},
+		{`{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, nil, reasonBadJSON},
+		{"{\"a\":\"caf\xe9\"}", nil, reasonBadUTF8},
+		{`{"a"`, nil, reasonBadJSON},
+	}
+	for _, tt := range tests {
+		got, err := splitJSON([]byte(tt.line))
+		if err != tt.err {
+			t.Errorf("%s: err %v, want %v", tt.line, err, tt.err)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if len(got) != len(tt.want) {
+			t.Errorf("%s: %d fields, want %d", tt.line, len(got), len(tt.want))
+		}
+		for name, raw := range tt.want {
+			if v, ok := got.get(name); !ok || string(v.json) != raw {
+				t.Errorf("%s: field %s = %q, want %q", tt.line, name, v.json, raw)
+			}
+		}
+	}
+}
+
+func TestJSONStringEscapes(t *testing.T) {
+	for _, lit := range []string{
+		`"plain"`, `""`, `"a\"b\\c\/d\b\f\n\r\t"`, `"\u00e9\u20ac"`, `"\ud83d\ude00"`,
+		`"\ud800"`, `"\udc00x"`, `"\ud800\u0041"`, `"\ud800\\u0041"`, `"\ud83d\ud83d\ude00"`, `"é😀"`,
+	} {
+		var want string
+		if err := json.Unmarshal([]byte(lit), &want); err != nil {
+			t.Fatalf("%s: %v", lit, err)
+		}
+		if got, ok := jsonString([]byte(lit)); !ok || got != want {
+			t.Errorf("%s: got %q, want %q", lit, got, want)
+		}
+	}
+}
+
+// FuzzSplitJSON holds the scanner to encoding/json: the same lines are
+// valid, the same members are found, and every string reads the same.
+func FuzzSplitJSON(f *testing.F) {
+	for _, l := range fzSeedLines(f) {
+		f.Add(l)
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		got, err := splitJSON(line)
+		if !utf8.Valid(line) {
+			if err != reasonBadUTF8 {
+				t.Fatalf("invalid UTF-8: err %v", err)
+			}
+			return
+		}
+		valid := json.Valid(line)
+		var m map[string]json.RawMessage
+		isObject := valid && json.Unmarshal(line, &m) == nil && m != nil
+		switch {
+		case err == reasonBadJSON:
+			// Only nesting deeper than maxJSONDepth may be refused where
+			// encoding/json accepts.
+			if valid && bytes.Count(line, []byte("["))+bytes.Count(line, []byte("{")) < maxJSONDepth {
+				t.Fatalf("valid JSON refused")
+			}
+			return
+		case err == reasonNotObject:
+			if !valid || isObject {
+				t.Fatalf("not-object verdict wrong: valid %v object %v", valid, isObject)
+			}
+			return
+		case err == reasonDupField:
+			if !isObject || len(m) >= countMembers(line) {
+				t.Fatalf("duplicate verdict wrong")
+			}
+			return
+		case err != nil:
+			t.Fatalf("unexpected error %v", err)
+		}
+		if !isObject {
+			t.Fatalf("accepted what encoding/json refuses as an object")
+		}
+		if len(got) != len(m) {
+			t.Fatalf("%d fields, encoding/json found %d", len(got), len(m))
+		}
+		for _, fl := range got {
+			raw, ok := m[fl.name]
+			if !ok {
+				t.Fatalf("field %q not found by encoding/json", fl.name)
+			}
+			if !bytes.Equal(bytes.TrimSpace(raw), fl.val.json) {
+				t.Fatalf("field %q: raw values differ", fl.name)
+			}
+			var want string
+			if json.Unmarshal(raw, &want) == nil {
+				if s, ok := jsonString(fl.val.json); !ok || s != want {
+					t.Fatalf("field %q: string %q, encoding/json %q", fl.name, s, want)
+				}
+			}
+		}
+	})
+}
+
+// countMembers counts top-level members with encoding/json's tokenizer.
+func countMembers(line []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	if _, err := dec.Token(); err != nil {
+		return 0
+	}
+	n := 0
+	for dec.More() {
+		if _, err := dec.Token(); err != nil {
+			return n
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return n
+		}
+		n++
+	}
+	return n
+}
