@@ -55,7 +55,16 @@ func (d *decoder) get(name string) (rawValue, bool) {
 	return v, true
 }
 
-func (d *decoder) str(name string, required bool) string {
+// str returns a string field as a string of its own.
+func (d *decoder) str(name string, required bool) string { return d.text(name, required, false) }
+
+// view returns a string field that may alias the record's line: no copy,
+// so it is for values used while the record is handled (ids to look up,
+// text to redact, values to parse) and never for values the run keeps.
+// Lines are never reused, so a kept view would only keep its line alive.
+func (d *decoder) view(name string, required bool) string { return d.text(name, required, true) }
+
+func (d *decoder) text(name string, required, alias bool) string {
 	v, ok := d.get(name)
 	if !ok {
 		if required {
@@ -66,7 +75,7 @@ func (d *decoder) str(name string, required bool) string {
 	if v.isCSV {
 		return v.cell
 	}
-	s, ok := jsonString(v.json)
+	s, ok := jsonString(v.json, alias)
 	if !ok {
 		d.fail(name, "want a string")
 		return ""
@@ -155,13 +164,13 @@ func (d *decoder) items(name string) []*int {
 }
 
 func (d *decoder) enum(name string, required bool, allowed ...string) string {
-	s := strings.ToLower(strings.TrimSpace(d.str(name, required)))
+	s := strings.ToLower(strings.TrimSpace(d.view(name, required)))
 	if s == "" {
 		return ""
 	}
 	for _, a := range allowed {
 		if s == a {
-			return s
+			return a // the constant: nothing of the record is kept
 		}
 	}
 	d.fail(name, "unknown value (allowed: "+strings.Join(allowed, ", ")+")")
@@ -169,7 +178,7 @@ func (d *decoder) enum(name string, required bool, allowed ...string) string {
 }
 
 func (d *decoder) date(name string, required bool) (time.Time, bool) {
-	s := d.str(name, required)
+	s := d.view(name, required)
 	if s == "" {
 		return time.Time{}, false
 	}
@@ -182,7 +191,7 @@ func (d *decoder) date(name string, required bool) (time.Time, bool) {
 }
 
 func (d *decoder) timestamp(name string, required bool) (time.Time, bool) {
-	s := d.str(name, required)
+	s := d.view(name, required)
 	if s == "" {
 		return time.Time{}, false
 	}
@@ -298,9 +307,9 @@ func decodeOptOut(d *decoder) OptOut {
 
 func decodeSession(d *decoder) sessionIn {
 	var s sessionIn
-	s.SessionID = d.str("session_id", true)
-	s.PatientID = d.str("patient_id", true)
-	s.TherapistID = d.str("therapist_id", true)
+	s.SessionID = d.view("session_id", true)
+	s.PatientID = d.view("patient_id", true)
+	s.TherapistID = d.view("therapist_id", true)
 	s.TherapistName = d.str("therapist_name", false)
 	s.started, _ = d.timestamp("started_at", true)
 	s.ended, s.hasEnded = d.timestamp("ended_at", false)
@@ -317,11 +326,11 @@ func decodeSession(d *decoder) sessionIn {
 
 func decodeTranscript(d *decoder) transcriptIn {
 	var t transcriptIn
-	t.SessionID = d.str("session_id", true)
+	t.SessionID = d.view("session_id", true)
 	t.Turn = d.integer("turn", true)
 	t.Speaker = d.enum("speaker", true, speakers...)
 	t.sent, _ = d.timestamp("sent_at", true)
-	t.Text = d.str("text", false)
+	t.Text = d.view("text", false)
 	if d.err == nil && t.Turn < 0 {
 		d.fail("turn", "negative")
 	}
@@ -330,28 +339,28 @@ func decodeTranscript(d *decoder) transcriptIn {
 
 func decodeMessage(d *decoder) messageIn {
 	var m messageIn
-	m.MessageID = d.str("message_id", true)
-	m.PatientID = d.str("patient_id", true)
+	m.MessageID = d.view("message_id", true)
+	m.PatientID = d.view("patient_id", true)
 	m.Sender = d.enum("sender", true, senders...)
 	m.sent, _ = d.timestamp("sent_at", true)
-	m.Text = d.str("text", false)
+	m.Text = d.view("text", false)
 	return m
 }
 
 func decodeNote(d *decoder) noteIn {
 	var n noteIn
-	n.SessionID = d.str("session_id", true)
-	n.AuthorID = d.str("author_id", true)
+	n.SessionID = d.view("session_id", true)
+	n.AuthorID = d.view("author_id", true)
 	n.written, _ = d.timestamp("written_at", true)
-	n.Text = d.str("text", false)
+	n.Text = d.view("text", false)
 	return n
 }
 
 func decodeQuestionnaire(d *decoder) questionnaireIn {
 	var q questionnaireIn
-	q.PatientID = d.str("patient_id", true)
-	q.SessionID = d.str("session_id", false)
-	q.Instrument = d.str("instrument", true)
+	q.PatientID = d.view("patient_id", true)
+	q.SessionID = d.view("session_id", false)
+	q.Instrument = d.view("instrument", true)
 	q.completed, _ = d.timestamp("completed_at", true)
 	q.Items = d.items("items")
 	return q

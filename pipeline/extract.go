@@ -32,6 +32,8 @@ type Options struct {
 	Log         *zap.Logger
 	Redactor    *redact.Redactor // default: built from the profile
 	Progress    time.Duration    // progress line interval; default 5s
+
+	stateCache int // per-patient state kept in memory; default stateCacheSize (tests make it tiny)
 }
 
 // ErrTooManyBad is returned when quarantined records pass Options.MaxBad.
@@ -81,8 +83,10 @@ type extractor struct {
 	encKey    *handover.Key // handover encryption; nil for plain output
 	bytesRead atomic.Int64
 	recsRead  atomic.Int64
-	textBytes int64 // free text redacted, for throughput figures
+	textBytes int64       // free text redacted, for throughput figures
+	spill     *spillStore // per-patient state set aside (identifiers, numbering)
 	subjects  *subjectCache
+	cons      *consistencyCache
 	scratch   []byte // the collector's encoding buffer
 }
 
@@ -126,7 +130,6 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		moreTurns: map[*sessionState][]uint64{},
 		seenMsg:   map[idKey]struct{}{},
 		writers:   map[string]*datasetWriter{},
-		subjects:  newSubjectCache(subjectCacheSize),
 		rows:      map[string]int64{},
 	}
 	x.encKey = encKey
@@ -201,6 +204,16 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if x.quar, err = openQuarantine(x.opt.InternalDir); err != nil {
 		return nil, err
 	}
+	if x.spill, err = openSpill(x.opt.InternalDir); err != nil {
+		return nil, err
+	}
+	defer x.spill.Close()
+	size := x.opt.stateCache
+	if size <= 0 {
+		size = stateCacheSize
+	}
+	x.subjects = newSubjectCache(size, x.spill)
+	x.cons = newConsistencyCache(size, x.spill)
 	if *x.prof.Redaction.Audit {
 		if x.audit, err = openAudit(x.opt.InternalDir); err != nil {
 			return nil, err
@@ -504,7 +517,10 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		case *x.prof.OptOuts.ResearchOptOut && p.ResearchOptOut:
 			c.exclude(ExcludedResearchOptOut)
 		default:
-			ps := newPatientState(&p, x.pseudo.ID("patient", p.PatientID))
+			ps, err := newPatientState(&p, x.pseudo.ID("patient", p.PatientID), x.spill)
+			if err != nil {
+				return err
+			}
 			x.patients[pk] = ps
 			x.order = append(x.order, ps)
 			return nil
@@ -658,11 +674,11 @@ func (x *extractor) readNotes(ctx context.Context) error {
 
 // finishText fills a text item's redacted text and counts into its row.
 func (x *extractor) finishText(kind textKind, it *textItem) error {
-	p := it.patient
-	if p.consistency == nil {
-		p.consistency = redact.NewConsistency(p.researchID)
+	cons, err := x.cons.get(it.patient)
+	if err != nil {
+		return err
 	}
-	out := x.red.Apply(it.text, it.spans, x.policy, p.consistency)
+	out := x.red.Apply(it.text, it.spans, x.policy, cons)
 	for _, s := range it.spans {
 		x.report.Redactions[string(s.Label)]++
 	}

@@ -36,7 +36,7 @@ const (
 // byte-identical.
 var testNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-func runExtract(t *testing.T, profile, in, key string, workers int) *pipeline.Result {
+func runExtract(t *testing.T, profile, in, key string, workers int, mods ...func(*pipeline.Options)) *pipeline.Result {
 	t.Helper()
 	t.Setenv("DEID_KEY", key)
 	t.Setenv("DEID_OUTPUT_KEY", outKey)
@@ -45,9 +45,11 @@ func runExtract(t *testing.T, profile, in, key string, workers int) *pipeline.Re
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := pipeline.Extract(context.Background(), pipeline.Options{
-		Profile: p, In: in, Out: out, MaxBad: -1, Workers: workers, Now: testNow, Version: "test",
-	})
+	opt := pipeline.Options{Profile: p, In: in, Out: out, MaxBad: -1, Workers: workers, Now: testNow, Version: "test"}
+	for _, m := range mods {
+		m(&opt)
+	}
+	res, err := pipeline.Extract(context.Background(), opt)
 	if err != nil {
 		t.Fatalf("extract: %v", err)
 	}
@@ -440,5 +442,22 @@ func TestDictionaryDocumentsEveryColumn(t *testing.T) {
 				t.Errorf("%s.%s written but not in the dictionary", f.Dataset, c)
 			}
 		}
+	}
+}
+
+// TestStateCacheSizeDoesNotChangeOutput runs the extract keeping one
+// patient's state in memory at a time, so every patient's identifiers and
+// numbering are set aside and restored over and over: the extract and its
+// audit must be byte-identical to a run that keeps them all.
+func TestStateCacheSizeDoesNotChangeOutput(t *testing.T) {
+	full := runExtract(t, university, snapshot, keyA, 2)
+	tiny := runExtract(t, university, snapshot, keyA, 2, func(o *pipeline.Options) { pipeline.WithStateCache(o, 1) })
+	if d := diffDirs(t, full.Dir, tiny.Dir); d != "" {
+		t.Errorf("outputs differ with a state cache of 1: %s", d)
+	}
+	a, _ := os.ReadFile(filepath.Join(full.InternalDir, "audit.jsonl"))
+	b, _ := os.ReadFile(filepath.Join(tiny.InternalDir, "audit.jsonl"))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("audit differs with a state cache of 1 (%d vs %d bytes)", len(a), len(b))
 	}
 }

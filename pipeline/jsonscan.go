@@ -1,9 +1,11 @@
 package pipeline
 
 import (
+	"bytes"
 	"encoding/json"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // A single-pass reader for the flat JSON objects of a JSON Lines snapshot.
@@ -288,17 +290,20 @@ func hexVal(c byte) int {
 }
 
 // jsonString returns the string a scanned JSON string literal (quotes
-// included) denotes, or false if raw is not a string.
-func jsonString(raw []byte) (string, bool) {
+// included) denotes, or false if raw is not a string. With alias, a
+// literal without escapes is returned as a view of raw, not a copy.
+func jsonString(raw []byte, alias bool) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "", false
 	}
-	for _, c := range raw[1 : len(raw)-1] {
-		if c == '\\' {
-			return unquote(raw), true
-		}
+	body := raw[1 : len(raw)-1]
+	if bytes.IndexByte(body, '\\') >= 0 {
+		return unquote(raw), true
 	}
-	return string(raw[1 : len(raw)-1]), true
+	if alias && len(body) > 0 {
+		return unsafe.String(&body[0], len(body)), true
+	}
+	return string(body), true
 }
 
 // unquote decodes a scanned (so well-formed) JSON string literal, escapes

@@ -65,7 +65,10 @@ func TestJSONStringEscapes(t *testing.T) {
 		if err := json.Unmarshal([]byte(lit), &want); err != nil {
 			t.Fatalf("%s: %v", lit, err)
 		}
-		if got, ok := jsonString([]byte(lit)); !ok || got != want {
+		if got, ok := jsonString([]byte(lit), false); !ok || got != want {
+			t.Errorf("%s: got %q, want %q", lit, got, want)
+		}
+		if got, ok := jsonString([]byte(lit), true); !ok || got != want {
 			t.Errorf("%s: got %q, want %q", lit, got, want)
 		}
 	}
@@ -125,7 +128,7 @@ func FuzzSplitJSON(f *testing.F) {
 			}
 			var want string
 			if json.Unmarshal(raw, &want) == nil {
-				if s, ok := jsonString(fl.val.json); !ok || s != want {
+				if s, ok := jsonString(fl.val.json, true); !ok || s != want {
 					t.Fatalf("field %q: string %q, encoding/json %q", fl.name, s, want)
 				}
 			}

@@ -36,9 +36,9 @@ func (h idHasher) key(id string) idKey {
 // patientState is what the run keeps of an included patient.
 type patientState struct {
 	researchID  string
-	known       []byte   // identifiers, packed by packKnown; compiled on demand by the subject cache
-	therapists  []string // names of the patient's therapists, also known identifiers
-	consistency *redact.Consistency
+	known       spillRef         // identifiers, packed by packKnown, in the spill store
+	therapists  []string         // names of the patient's therapists, also known identifiers
+	consistency spillRef         // numbering set aside by the consistency cache; zero: none yet
 	scores      measures.Tracker // PHQ-9/GAD-7 totals by session, for outcomes
 	referral    time.Time
 	discharge   time.Time
@@ -52,20 +52,75 @@ type patientState struct {
 	provider    string
 }
 
-func newPatientState(p *patientIn, researchID string) *patientState {
+func newPatientState(p *patientIn, researchID string, spill *spillStore) (*patientState, error) {
+	known, err := spill.put(packKnown(p.Known()))
+	if err != nil {
+		return nil, err
+	}
 	return &patientState{
-		researchID: researchID, known: packKnown(p.Known()),
+		researchID: researchID, known: known,
 		referral: p.referral, discharge: p.discharge, hasDisch: p.hasDischarge, age: ageAt(p.dob, p.referral),
 		gender: p.Gender, ethnicity: p.Ethnicity, postcode: p.Postcode, diagnosis: p.Diagnosis, provider: p.Provider,
-	}
+	}, nil
 }
 
-// subjectKnown returns the identifiers the redactor looks for in this
+// subject compiles the identifiers the redactor looks for in this
 // patient's texts.
-func (p *patientState) subjectKnown() redact.Known {
-	k := unpackKnown(p.known)
+func (p *patientState) subject(spill *spillStore) (*redact.Subject, error) {
+	b, err := spill.get(p.known)
+	if err != nil {
+		return nil, err
+	}
+	k := unpackKnown(b)
 	k.TherapistNames = p.therapists
-	return k
+	return redact.NewSubject(k), nil
+}
+
+// consistencyCache keeps the numbering of the patients the collector is
+// working on and sets the others aside in the spill store (first in, first
+// out). A restored Consistency continues exactly where it stopped, so the
+// cache's size never changes an output (TestStateCacheSizeDoesNotChangeOutput).
+type consistencyCache struct {
+	m     map[*patientState]*redact.Consistency
+	ring  []*patientState
+	next  int
+	spill *spillStore
+	buf   []byte
+}
+
+func newConsistencyCache(size int, spill *spillStore) *consistencyCache {
+	return &consistencyCache{m: make(map[*patientState]*redact.Consistency, size), ring: make([]*patientState, size), spill: spill}
+}
+
+func (c *consistencyCache) get(p *patientState) (*redact.Consistency, error) {
+	if cs, ok := c.m[p]; ok {
+		return cs, nil
+	}
+	if old := c.ring[c.next]; old != nil {
+		if cs := c.m[old]; !cs.Empty() {
+			c.buf = cs.AppendBinary(c.buf[:0])
+			ref, err := c.spill.put(c.buf)
+			if err != nil {
+				return nil, err
+			}
+			old.consistency = ref
+		}
+		delete(c.m, old)
+	}
+	cs := redact.NewConsistency(p.researchID)
+	if p.consistency != (spillRef{}) {
+		b, err := c.spill.get(p.consistency)
+		if err != nil {
+			return nil, err
+		}
+		if cs, err = redact.ParseConsistency(p.researchID, b); err != nil {
+			return nil, err
+		}
+	}
+	c.ring[c.next] = p
+	c.next = (c.next + 1) % len(c.ring)
+	c.m[p] = cs
+	return cs, nil
 }
 
 // sessionState is what the run keeps of an included session: 48 bytes.

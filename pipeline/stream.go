@@ -47,6 +47,7 @@ type textItem struct {
 	text     string
 	row      Row
 	spans    []redact.Span
+	err      error // a failure of the run, not of the record: it stops the extract
 }
 
 // textSpec is one free-text record type: how a worker decodes it and, for
@@ -163,13 +164,21 @@ func (x *extractor) prepareText(spec textSpec, it *textItem, requested bool) {
 	it.ferr, it.unknown = d.err, d.unknown()
 	it.rec.Fields = nil // decoded; free the raw values early
 	if it.ferr == nil && it.patient != nil && requested {
-		it.spans = x.red.Find(it.text, x.subjects.get(it.patient))
+		subj, err := x.subjects.get(it.patient)
+		if err != nil {
+			it.err = err
+			return
+		}
+		it.spans = x.red.Find(it.text, subj)
 	}
 }
 
 // admitText is the collector's share, in input order: every record ends
 // exactly one way (quarantined, excluded or written).
 func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error {
+	if it.err != nil {
+		return it.err
+	}
 	name := spec.kind.name
 	c := x.report.Records[name]
 	c.In++
@@ -199,35 +208,40 @@ func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error
 	return x.finishText(spec.kind, it)
 }
 
-// subjectCacheSize bounds the compiled known-identifier sets kept at once.
-// A patient's texts usually come together (turns by session, sessions by
-// patient), so a thousand cover the workers' window many times over,
-// while memory stays independent of how many patients the snapshot holds.
-const subjectCacheSize = 1024
+// stateCacheSize bounds the compiled known-identifier sets, and the
+// numberings, kept in memory at once. A patient's texts usually come
+// together (turns by session, sessions by patient), so a thousand cover
+// the workers' window many times over, while memory stays independent of
+// how many patients the snapshot holds.
+const stateCacheSize = 1024
 
 // subjectCache compiles a patient's known identifiers on first use and
 // keeps the most recently compiled ones (first in, first out). A miss only
 // costs a recompile: a Subject is a pure function of the patient record,
 // so caching never changes a result.
 type subjectCache struct {
-	mu   sync.Mutex
-	m    map[*patientState]*redact.Subject
-	ring []*patientState
-	next int
+	mu    sync.Mutex
+	m     map[*patientState]*redact.Subject
+	ring  []*patientState
+	next  int
+	spill *spillStore
 }
 
-func newSubjectCache(size int) *subjectCache {
-	return &subjectCache{m: make(map[*patientState]*redact.Subject, size), ring: make([]*patientState, size)}
+func newSubjectCache(size int, spill *spillStore) *subjectCache {
+	return &subjectCache{m: make(map[*patientState]*redact.Subject, size), ring: make([]*patientState, size), spill: spill}
 }
 
-func (c *subjectCache) get(p *patientState) *redact.Subject {
+func (c *subjectCache) get(p *patientState) (*redact.Subject, error) {
 	c.mu.Lock()
 	s, ok := c.m[p]
 	c.mu.Unlock()
 	if ok {
-		return s
+		return s, nil
 	}
-	s = redact.NewSubject(p.subjectKnown())
+	s, err := p.subject(c.spill)
+	if err != nil {
+		return nil, err
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[p]; !ok {
@@ -238,7 +252,7 @@ func (c *subjectCache) get(p *patientState) *redact.Subject {
 		c.next = (c.next + 1) % len(c.ring)
 		c.m[p] = s
 	}
-	return s
+	return s, nil
 }
 
 // auditLog writes every redacted span (label, recognizer, score, offsets)

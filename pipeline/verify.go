@@ -322,7 +322,8 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 			d := &decoder{raw: r.Fields, clock: clock}
 			s := decodeSession(d)
 			if s.TherapistName != "" {
-				therapists[s.PatientID] = append(therapists[s.PatientID], s.TherapistName)
+				pid := strings.Clone(s.PatientID) // a view of the line: kept as a key
+				therapists[pid] = append(therapists[pid], s.TherapistName)
 				ix.addPhrase(s.TherapistName, "therapist_name")
 			}
 		}
