@@ -1,5 +1,8 @@
 package pipeline
 
-// WithStateCache sets how many patients' state an extract keeps in memory;
-// tests make it tiny so that every set-aside and restore path runs.
-func WithStateCache(o *Options, n int) { o.stateCache = n }
+// WithStateCache sets how many patients' state, and how many state file
+// pages, an extract keeps in memory; tests make both tiny so that every
+// set-aside, eviction and restore path runs.
+func WithStateCache(o *Options, patients, pages int) {
+	o.stateCache, o.stateFrames = patients, pages
+}

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
+	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
@@ -33,7 +34,8 @@ type Options struct {
 	Redactor    *redact.Redactor // default: built from the profile
 	Progress    time.Duration    // progress line interval; default 5s
 
-	stateCache int // per-patient state kept in memory; default stateCacheSize (tests make it tiny)
+	stateCache  int // per-patient state kept in memory; default stateCacheSize (tests make it tiny)
+	stateFrames int // state file pages kept in memory; default pageFrames (tests make it tiny)
 }
 
 // ErrTooManyBad is returned when quarantined records pass Options.MaxBad.
@@ -48,9 +50,10 @@ type Result struct {
 	Timings     map[string]float64
 }
 
-// extractor is the state of one run. Its maps grow with the number of
-// patients and sessions (identifiers and a few numbers each), never with
-// the amount of text: free text streams through in bounded batches.
+// extractor is the state of one run. Free text streams through in bounded
+// batches; what the run keeps per patient, session and message lives in
+// the state file (stateDB, spillStore) behind fixed-size caches, so memory
+// grows with neither the text nor the number of patients.
 type extractor struct {
 	opt     Options
 	prof    *Profile
@@ -65,29 +68,26 @@ type extractor struct {
 	clock   dateRange
 	optOuts map[string]bool // normalised NHS numbers on the list
 
-	// Lookup tables by source id. A nil value marks an id that was read
-	// but excluded by an opt-out, so that its children are excluded too and
-	// a second record with the id is a duplicate.
+	// Lookup tables by source id, and patient records, in the state file.
 	ids       idHasher
-	patients  map[idKey]*patientState
-	order     []*patientState // included patients, input order
-	sessions  map[idKey]*sessionState
-	slab      sessionSlab
-	moreTurns map[*sessionState][]uint64 // turn bitmaps past turn 127
-	seenMsg   map[idKey]struct{}
+	db        *stateDB
+	moreTurns map[idKey][]uint64 // turn bitmaps past turn 127
+	turns     turnMemo
 
 	writers map[string]*datasetWriter
 	codec   *zstdCodec       // shared by the writers
 	rows    map[string]int64 // rows per written file, by relative path
 
-	encKey    *handover.Key // handover encryption; nil for plain output
-	bytesRead atomic.Int64
-	recsRead  atomic.Int64
-	textBytes int64       // free text redacted, for throughput figures
-	spill     *spillStore // per-patient state set aside (identifiers, numbering)
-	subjects  *subjectCache
-	cons      *consistencyCache
-	scratch   []byte // the collector's encoding buffer
+	encKey     *handover.Key // handover encryption; nil for plain output
+	bytesRead  atomic.Int64
+	recsRead   atomic.Int64
+	textBytes  int64       // free text redacted, for throughput figures
+	spill      *spillStore // per-patient state of variable length (identifiers, numbering, scores)
+	subjects   *subjectCache
+	cons       *stateCache[*redact.Consistency]
+	therapists *stateCache[*[]string]
+	scores     *stateCache[*measures.Tracker]
+	scratch    []byte // the collector's encoding buffer
 }
 
 // Extract runs one profile over one snapshot.
@@ -125,10 +125,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		report:    newReport(),
 		clock:     dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
 		ids:       newIDHasher(),
-		patients:  map[idKey]*patientState{},
-		sessions:  map[idKey]*sessionState{},
-		moreTurns: map[*sessionState][]uint64{},
-		seenMsg:   map[idKey]struct{}{},
+		moreTurns: map[idKey][]uint64{},
 		writers:   map[string]*datasetWriter{},
 		rows:      map[string]int64{},
 	}
@@ -208,12 +205,20 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		return nil, err
 	}
 	defer x.spill.Close()
+	frames := x.opt.stateFrames
+	if frames <= 0 {
+		frames = pageFrames
+	}
+	if x.db, err = openStateDB(x.opt.InternalDir, frames); err != nil {
+		return nil, err
+	}
+	defer x.db.Close()
 	size := x.opt.stateCache
 	if size <= 0 {
 		size = stateCacheSize
 	}
 	x.subjects = newSubjectCache(size, x.spill)
-	x.cons = newConsistencyCache(size, x.spill)
+	x.openStateCaches(size)
 	if *x.prof.Redaction.Audit {
 		if x.audit, err = openAudit(x.opt.InternalDir); err != nil {
 			return nil, err
@@ -504,7 +509,9 @@ func (x *extractor) readPatients(ctx context.Context) error {
 			return x.quarantine("patients", rec, d.err.Field, d.err.Reason)
 		}
 		pk := x.ids.key(p.PatientID)
-		if _, seen := x.patients[pk]; seen {
+		if _, seen, err := x.db.patient(pk); err != nil {
+			return err
+		} else if seen != absent {
 			return x.quarantine("patients", rec, "patient_id", "duplicate patient_id")
 		}
 		c.UnknownFields += d.unknown()
@@ -517,54 +524,66 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		case *x.prof.OptOuts.ResearchOptOut && p.ResearchOptOut:
 			c.exclude(ExcludedResearchOptOut)
 		default:
-			ps, err := newPatientState(&p, x.pseudo.ID("patient", p.PatientID), x.spill)
+			pr, err := newPatientRec(&p, x.pseudo.raw("patient", p.PatientID), x.spill)
 			if err != nil {
 				return err
 			}
-			x.patients[pk] = ps
-			x.order = append(x.order, ps)
-			return nil
+			_, err = x.db.addPatient(pk, &pr)
+			return err
 		}
-		x.patients[pk] = nil
 		x.report.OptOuts.PatientsExcluded++
-		return nil
+		_, err := x.db.addPatient(pk, nil)
+		return err
 	})
 }
 
 func (x *extractor) readSessions(ctx context.Context) error {
 	c := x.report.Records["sessions"]
-	return x.each(ctx, "sessions", func(rec rawRecord, d *decoder) error {
+	err := x.each(ctx, "sessions", func(rec rawRecord, d *decoder) error {
 		s := decodeSession(d)
 		if d.err != nil {
 			return x.quarantine("sessions", rec, d.err.Field, d.err.Reason)
 		}
 		sk := x.ids.key(s.SessionID)
-		if _, seen := x.sessions[sk]; seen {
+		if _, seen, err := x.db.session(sk); err != nil {
+			return err
+		} else if seen != absent {
 			return x.quarantine("sessions", rec, "session_id", "duplicate session_id")
 		}
 		c.UnknownFields += d.unknown()
-		p, known := x.patients[x.ids.key(s.PatientID)]
-		if known && p == nil {
-			x.sessions[sk] = nil
+		num, pst, err := x.db.patient(x.ids.key(s.PatientID))
+		switch {
+		case err != nil:
+			return err
+		case pst == excluded:
 			c.exclude(ExcludedOptedOutParent)
-			return nil
-		}
-		if p == nil {
+			return x.db.putSession(sk, &sessionRec{patient: -1})
+		case pst == absent:
 			return x.quarantine("sessions", rec, "patient_id", "orphan: no valid patient with this patient_id")
 		}
-		ss := x.slab.alloc()
-		*ss = sessionState{patient: p, rid: x.pseudo.raw("session", s.SessionID), seq: int32(s.SessionNumber)}
-		x.sessions[sk] = ss
-		p.sessions++
-		if s.TherapistName != "" && !containsFold(p.therapists, s.TherapistName) {
-			p.therapists = append(p.therapists, s.TherapistName)
+		ss := sessionRec{patient: int32(num), rid: x.pseudo.raw("session", s.SessionID), seq: int32(s.SessionNumber)}
+		if err := x.db.putSession(sk, &ss); err != nil {
+			return err
+		}
+		var p patientRec
+		if err := x.db.updateRecord(num, func(r *patientRec) { r.sessions++; p = *r }); err != nil {
+			return err
+		}
+		if s.TherapistName != "" {
+			names, err := x.therapists.get(num)
+			if err != nil {
+				return err
+			}
+			if !containsFold(*names, s.TherapistName) {
+				*names = append(*names, s.TherapistName)
+			}
 		}
 		var dur any
 		if s.hasEnded {
 			dur = int32(s.ended.Sub(s.started).Minutes())
 		}
-		row := Row{p.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", s.TherapistID),
-			dayOffset(p.referral, s.started), monthOf(s.started), s.Modality, dur}
+		row := Row{p.researchID(), ss.researchID(), ss.seq, x.pseudo.ID("therapist", s.TherapistID),
+			dayOffset(p.referralTime(), s.started), monthOf(s.started), s.Modality, dur}
 		if _, ok := x.prof.Datasets["sessions"]; !ok {
 			c.exclude(ExcludedNotRequested)
 			return nil
@@ -572,6 +591,11 @@ func (x *extractor) readSessions(ctx context.Context) error {
 		c.Written++
 		return x.write("sessions", row)
 	})
+	if err != nil {
+		return err
+	}
+	// Subjects are compiled from the records from here on.
+	return x.therapists.flush()
 }
 
 func containsFold(list []string, s string) bool {
@@ -600,12 +624,13 @@ func textKindOf(name string) textKind {
 }
 
 // The three free-text record types. decode runs in a worker: it decodes
-// the record and resolves its parents with read-only lookups (the session
-// and patient maps do not change during the text phase). admit-time checks
-// that change state (duplicates) run in order in the collector.
+// the record and resolves its parents with lookups that only read (the
+// fields a worker reads of a session or patient do not change during the
+// text phase). Checks that change state (duplicates) run in order in the
+// collector.
 
 func (x *extractor) readTranscripts(ctx context.Context) error {
-	return x.redactStream(ctx, textSpec{
+	err := x.redactStream(ctx, textSpec{
 		kind: textKindOf("transcripts"),
 		decode: func(d *decoder, it *textItem) {
 			t := decodeTranscript(d)
@@ -616,13 +641,47 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 			if !x.session(t.SessionID, it) {
 				return
 			}
-			ss, p := it.session, it.patient
-			it.row = Row{p.researchID, ss.researchID(), ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referral, t.sent), nil, nil, nil}
+			ss, p := &it.session, &it.patient
+			it.row = Row{it.researchID, ss.researchID(), ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referralTime(), t.sent), nil, nil, nil}
 		},
-		duplicate: func(it *textItem) (string, string, bool) {
-			return "turn", "duplicate turn in session", x.seenTurn(it.session, it.turn)
+		duplicate: func(it *textItem) (string, string, bool, error) {
+			t := &x.turns
+			if !t.ok || t.key != it.id {
+				if err := x.flushTurns(); err != nil {
+					return "", "", false, err
+				}
+				// Read the session again: the worker's copy predates the
+				// turns admitted since.
+				ss, _, err := x.db.session(it.id)
+				if err != nil {
+					return "", "", false, err
+				}
+				*t = turnMemo{key: it.id, rec: ss, ok: true}
+			}
+			return "turn", "duplicate turn in session", x.seenTurn(it.id, &t.rec, it.turn), nil
 		},
 	})
+	if err != nil {
+		return err
+	}
+	return x.flushTurns()
+}
+
+// turnMemo holds the session whose turns the collector is admitting, so
+// that a session's turn numbers are read and stored once per run of its
+// turns rather than once per turn.
+type turnMemo struct {
+	key idKey
+	rec sessionRec
+	ok  bool
+}
+
+func (x *extractor) flushTurns() error {
+	if !x.turns.ok {
+		return nil
+	}
+	x.turns.ok = false
+	return x.db.putSession(x.turns.key, &x.turns.rec)
 }
 
 func (x *extractor) readMessages(ctx context.Context) error {
@@ -634,22 +693,27 @@ func (x *extractor) readMessages(ctx context.Context) error {
 				return
 			}
 			it.text, it.id = m.Text, x.ids.key(m.MessageID)
-			p, known := x.patients[x.ids.key(m.PatientID)]
+			num, st, err := x.db.patient(x.ids.key(m.PatientID))
 			switch {
-			case known && p == nil:
+			case err != nil:
+				it.err = err
+				return
+			case st == excluded:
 				it.excluded = true
 				return
-			case p == nil:
+			case st == absent:
 				it.orphan = "patient_id"
 				return
 			}
-			it.patient = p
-			it.row = Row{p.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.referral, m.sent), monthOf(m.sent), nil, nil, nil}
+			if !x.resolvePatient(num, it) {
+				return
+			}
+			p := &it.patient
+			it.row = Row{it.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil}
 		},
-		duplicate: func(it *textItem) (string, string, bool) {
-			_, dup := x.seenMsg[it.id]
-			x.seenMsg[it.id] = struct{}{}
-			return "message_id", "duplicate message_id", dup
+		duplicate: func(it *textItem) (string, string, bool, error) {
+			dup, err := x.db.seenMessage(it.id)
+			return "message_id", "duplicate message_id", dup, err
 		},
 	})
 }
@@ -666,15 +730,15 @@ func (x *extractor) readNotes(ctx context.Context) error {
 			if !x.session(n.SessionID, it) {
 				return
 			}
-			ss, p := it.session, it.patient
-			it.row = Row{p.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referral, n.written), nil, nil, nil}
+			ss, p := &it.session, &it.patient
+			it.row = Row{it.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil}
 		},
 	})
 }
 
 // finishText fills a text item's redacted text and counts into its row.
 func (x *extractor) finishText(kind textKind, it *textItem) error {
-	cons, err := x.cons.get(it.patient)
+	cons, err := x.cons.get(it.pnum)
 	if err != nil {
 		return err
 	}
@@ -697,17 +761,101 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 }
 
 // session resolves a text item's session and patient; false when the item
-// is excluded (its session was opted out) or an orphan.
+// is excluded (its session was opted out) or an orphan, or the state file
+// failed (it.err).
 func (x *extractor) session(id string, it *textItem) bool {
-	ss, known := x.sessions[x.ids.key(id)]
+	it.id = x.ids.key(id)
+	ss, st, err := x.db.session(it.id)
 	switch {
-	case known && ss == nil:
+	case err != nil:
+		it.err = err
+		return false
+	case st == excluded:
 		it.excluded = true
 		return false
-	case ss == nil:
+	case st == absent:
 		it.orphan = "session_id"
 		return false
 	}
-	it.session, it.patient = ss, ss.patient
+	it.session = ss
+	return x.resolvePatient(int(ss.patient), it)
+}
+
+// resolvePatient fills a text item's patient.
+func (x *extractor) resolvePatient(num int, it *textItem) bool {
+	p, err := x.db.record(num)
+	if err != nil {
+		it.err = err
+		return false
+	}
+	it.pnum, it.patient, it.researchID, it.resolved = num, p, p.researchID(), true
 	return true
+}
+
+// openStateCaches sets up the collector's per-patient state caches, each
+// setting its values aside in the spill store and recording where in the
+// patient's record.
+func (x *extractor) openStateCaches(size int) {
+	record := func(num int) (patientRec, error) { return x.db.record(num) }
+	setAside := func(num int, b []byte, field func(*patientRec) *spillRef) error {
+		ref, err := x.spill.put(b)
+		if err != nil {
+			return err
+		}
+		return x.db.updateRecord(num, func(r *patientRec) { *field(r) = ref })
+	}
+	x.cons = newStateCache(size, func(num int) (*redact.Consistency, error) {
+		p, err := record(num)
+		if err != nil {
+			return nil, err
+		}
+		if p.consistency == (spillRef{}) {
+			return redact.NewConsistency(p.researchID()), nil
+		}
+		b, err := x.spill.get(p.consistency)
+		if err != nil {
+			return nil, err
+		}
+		return redact.ParseConsistency(p.researchID(), b)
+	}, func(num int, cs *redact.Consistency) error {
+		if cs.Empty() {
+			return nil
+		}
+		x.scratch = cs.AppendBinary(x.scratch[:0])
+		return setAside(num, x.scratch, func(r *patientRec) *spillRef { return &r.consistency })
+	})
+	x.therapists = newStateCache(size, func(num int) (*[]string, error) {
+		p, err := record(num)
+		if err != nil || p.therapists == (spillRef{}) {
+			return new([]string), err
+		}
+		b, err := x.spill.get(p.therapists)
+		if err != nil {
+			return nil, err
+		}
+		names := unpackStrings(b)
+		return &names, nil
+	}, func(num int, names *[]string) error {
+		if len(*names) == 0 {
+			return nil
+		}
+		return setAside(num, packStrings(*names), func(r *patientRec) *spillRef { return &r.therapists })
+	})
+	x.scores = newStateCache(size, func(num int) (*measures.Tracker, error) {
+		p, err := record(num)
+		if err != nil || p.scores == (spillRef{}) {
+			return new(measures.Tracker), err
+		}
+		b, err := x.spill.get(p.scores)
+		if err != nil {
+			return nil, err
+		}
+		return measures.ParseTracker(b)
+	}, func(num int, t *measures.Tracker) error {
+		if t.Len() == 0 {
+			return nil
+		}
+		x.scratch = t.AppendBinary(x.scratch[:0])
+		return setAside(num, x.scratch, func(r *patientRec) *spillRef { return &r.scores })
+	})
 }

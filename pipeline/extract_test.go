@@ -451,7 +451,7 @@ func TestDictionaryDocumentsEveryColumn(t *testing.T) {
 // audit must be byte-identical to a run that keeps them all.
 func TestStateCacheSizeDoesNotChangeOutput(t *testing.T) {
 	full := runExtract(t, university, snapshot, keyA, 2)
-	tiny := runExtract(t, university, snapshot, keyA, 2, func(o *pipeline.Options) { pipeline.WithStateCache(o, 1) })
+	tiny := runExtract(t, university, snapshot, keyA, 2, func(o *pipeline.Options) { pipeline.WithStateCache(o, 1, 1) })
 	if d := diffDirs(t, full.Dir, tiny.Dir); d != "" {
 		t.Errorf("outputs differ with a state cache of 1: %s", d)
 	}

@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
@@ -20,29 +22,34 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		x.report.Questionnair = map[string]int{}
 	}
 	_, requested := x.prof.Datasets[kind]
-	return x.each(ctx, kind, func(rec rawRecord, d *decoder) error {
+	err := x.each(ctx, kind, func(rec rawRecord, d *decoder) error {
 		q := decodeQuestionnaire(d)
 		if d.err != nil {
 			return x.quarantine(kind, rec, d.err.Field, d.err.Reason)
 		}
-		p, knownPt := x.patients[x.ids.key(q.PatientID)]
-		var ss *sessionState
-		knownSs := false
-		if q.SessionID != "" {
-			ss, knownSs = x.sessions[x.ids.key(q.SessionID)]
+		num, pst, err := x.db.patient(x.ids.key(q.PatientID))
+		if err != nil {
+			return err
 		}
-		if knownPt && p == nil || knownSs && ss == nil {
+		var ss sessionRec
+		sst := absent
+		if q.SessionID != "" {
+			if ss, sst, err = x.db.session(x.ids.key(q.SessionID)); err != nil {
+				return err
+			}
+		}
+		if pst == excluded || sst == excluded {
 			c.exclude(ExcludedOptedOutParent)
 			return nil
 		}
-		if p == nil {
+		if pst == absent {
 			return x.quarantine(kind, rec, "patient_id", "orphan: no valid patient with this patient_id")
 		}
 		if q.SessionID != "" {
-			if ss == nil {
+			if sst == absent {
 				return x.quarantine(kind, rec, "session_id", "orphan: no valid session with this session_id")
 			}
-			if ss.patient != p {
+			if int(ss.patient) != num {
 				return x.quarantine(kind, rec, "session_id", "session belongs to another patient")
 			}
 		}
@@ -61,9 +68,13 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		}
 		c.UnknownFields += d.unknown()
 		var sessID, seq any
-		if ss != nil {
+		if sst == found {
 			sessID, seq = ss.researchID(), ss.seq
-			p.scores.Add(int(ss.seq), sc.Instrument, sc.Total)
+			t, err := x.scores.get(num)
+			if err != nil {
+				return err
+			}
+			t.Add(int(ss.seq), sc.Instrument, sc.Total)
 		}
 		if !requested {
 			c.exclude(ExcludedNotRequested)
@@ -80,10 +91,19 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		if sc.HasCaseness {
 			caseness = sc.Case
 		}
+		p, err := x.db.record(num)
+		if err != nil {
+			return err
+		}
 		c.Written++
-		return x.write(kind, Row{p.researchID, sessID, seq, sc.Instrument, dayOffset(p.referral, q.completed),
+		return x.write(kind, Row{p.researchID(), sessID, seq, sc.Instrument, dayOffset(p.referralTime(), q.completed),
 			items, int32(sc.Total), sc.Band, caseness, sc.Prorated})
 	})
+	if err != nil {
+		return err
+	}
+	// Outcomes are computed from the records.
+	return x.scores.flush()
 }
 
 func (x *extractor) writeOutcomes(context.Context) error {
@@ -91,14 +111,30 @@ func (x *extractor) writeOutcomes(context.Context) error {
 	if _, ok := x.prof.Datasets[kind]; !ok {
 		return nil
 	}
-	for _, p := range x.order {
-		o, ok := measures.Outcome(p.scores.Measures(), int(p.sessions))
+	for num := range x.db.numPatients() {
+		p, err := x.db.record(num)
+		if err != nil {
+			return err
+		}
+		var t *measures.Tracker
+		if p.scores != (spillRef{}) {
+			b, err := x.spill.get(p.scores)
+			if err != nil {
+				return err
+			}
+			if t, err = measures.ParseTracker(b); err != nil {
+				return err
+			}
+		} else {
+			t = new(measures.Tracker)
+		}
+		o, ok := measures.Outcome(t.Measures(), int(p.sessions))
 		if !ok {
 			x.report.Outcomes[ExcludedNoPairedScores]++
 			continue
 		}
 		x.report.Outcomes["rows"]++
-		if err := x.write(kind, Row{p.researchID, int32(o.PHQ9First), int32(o.PHQ9Last), int32(o.GAD7First), int32(o.GAD7Last),
+		if err := x.write(kind, Row{p.researchID(), int32(o.PHQ9First), int32(o.PHQ9Last), int32(o.GAD7First), int32(o.GAD7Last),
 			o.CaseAtStart, o.FinishedTreatment, o.Recovered, o.ReliableImprovement, o.ReliableDeterioration, o.ReliableRecovery}); err != nil {
 			return err
 		}
@@ -106,11 +142,11 @@ func (x *extractor) writeOutcomes(context.Context) error {
 	return nil
 }
 
-// patientRow is one patients-table row before disclosure control: the
-// quasi-identifiers are kept separately so disclosure control can widen
-// them.
+// patientRow is one combination of the patients table's quasi-identifiers
+// and how many patients have it, before and after disclosure control
+// widens it.
 type patientRow struct {
-	p         *patientState
+	count     int // patients with these values
 	ageBand   string
 	gender    string
 	ethnicity string
@@ -126,51 +162,88 @@ func (x *extractor) postcodeGeneraliser() geo.Generaliser {
 	return geo.Generaliser{MinPopulation: x.prof.Generalise.MinDistrictPopulation, Level: lvl, SmallDistrict: x.prof.Generalise.SmallDistrict}
 }
 
+// writePatients writes the patients table in two passes over the
+// records: the first counts each combination of quasi-identifiers and runs
+// disclosure control over the combinations, the second writes every
+// patient with their combination's recoding. Memory grows with the
+// distinct combinations, never with the patients.
 func (x *extractor) writePatients(context.Context) error {
 	const kind = "patients"
 	c := x.report.Records[kind]
 	gen := x.postcodeGeneraliser()
-	rows := make([]patientRow, 0, len(x.order))
-	for _, p := range x.order {
-		pc, lvl, reason := gen.Generalise(p.postcode)
+	var combos []patientRow // distinct, first-seen order
+	index := map[string]int{}
+	var kb []byte
+	for num := range x.db.numPatients() {
+		_, _, r, reason, err := x.patientRow(num, gen)
+		if err != nil {
+			return err
+		}
 		if reason != "" {
 			x.report.Postcodes[reason]++
 		} else {
-			x.report.Postcodes[lvl.String()]++
+			x.report.Postcodes[r.pcLevel.String()]++
 		}
-		rows = append(rows, patientRow{p: p, ageBand: disclosure.AgeBand(p.age, x.prof.Generalise.AgeBandYears),
-			gender: p.gender, ethnicity: p.ethnicity, postcode: pc, pcLevel: lvl})
+		kb = r.key(kb[:0])
+		i, ok := index[string(kb)]
+		if !ok {
+			i = len(combos)
+			index[string(kb)] = i
+			combos = append(combos, r)
+		}
+		combos[i].count++
 	}
-	if err := x.disclosureControl(rows); err != nil {
+	recoded := slices.Clone(combos)
+	if err := x.disclosureControl(recoded); err != nil {
 		return err
 	}
 	_, requested := x.prof.Datasets[kind]
-	for _, r := range rows {
+	for num := range x.db.numPatients() {
 		if !requested {
 			c.exclude(ExcludedNotRequested)
 			continue
 		}
-		p := r.p
+		p, a, r, _, err := x.patientRow(num, gen)
+		if err != nil {
+			return err
+		}
+		r = recoded[index[string(r.key(kb[:0]))]]
 		var diag, disch, provider, pcLevel any
-		if d, ok := diagnosisCode(p.diagnosis, x.prof.Generalise.Diagnosis == "full"); ok {
+		if d, ok := diagnosisCode(a.diagnosis, x.prof.Generalise.Diagnosis == "full"); ok {
 			diag = d
 		}
 		if p.hasDisch {
-			disch = dayOffset(p.referral, p.discharge)
+			disch = dayOffset(p.referralTime(), p.dischargeTime())
 		}
-		if p.provider != "" {
-			provider = p.provider
+		if a.provider != "" {
+			provider = a.provider
 		}
 		if r.pcLevel != geo.LevelUnset {
 			pcLevel = r.pcLevel.String()
 		}
 		c.Written++
-		if err := x.write(kind, Row{p.researchID, nullable(r.ageBand), nullable(r.gender), nullable(r.ethnicity),
+		if err := x.write(kind, Row{p.researchID(), nullable(r.ageBand), nullable(r.gender), nullable(r.ethnicity),
 			nullable(r.postcode), pcLevel, diag, int32(p.sessions), disch, provider}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// patientRow reads patient num back and generalises its quasi-identifiers;
+// reason says why the postcode could not be generalised, if it could not.
+func (x *extractor) patientRow(num int, gen geo.Generaliser) (patientRec, patientAttrs, patientRow, string, error) {
+	p, err := x.db.record(num)
+	if err != nil {
+		return p, patientAttrs{}, patientRow{}, "", err
+	}
+	_, a, err := p.unpack(x.spill)
+	if err != nil {
+		return p, a, patientRow{}, "", err
+	}
+	pc, lvl, reason := gen.Generalise(a.postcode)
+	return p, a, patientRow{ageBand: disclosure.AgeBand(int(p.age), x.prof.Generalise.AgeBandYears),
+		gender: a.gender, ethnicity: a.ethnicity, postcode: pc, pcLevel: lvl}, reason, nil
 }
 
 // nullable maps "" (unknown or suppressed) to a null.
@@ -193,7 +266,7 @@ func (x *extractor) disclosureControl(rows []patientRow) error {
 		for j, c := range cols {
 			vals[j] = *r.field(c)
 		}
-		in[i] = disclosure.Row{ID: r.p.researchID, Values: vals}
+		in[i] = disclosure.Row{ID: strconv.Itoa(i), Values: vals, Count: r.count}
 	}
 	res, err := disclosure.Apply(in, disclosure.Config{K: x.prof.Disclosure.K, Columns: cols})
 	if err != nil {
@@ -212,6 +285,14 @@ func (x *extractor) disclosureControl(rows []patientRow) error {
 	}
 	x.report.Disclosure = res.Report
 	return nil
+}
+
+// key identifies the row's values (count aside) for grouping.
+func (r *patientRow) key(b []byte) []byte {
+	for _, v := range [...]string{r.ageBand, r.gender, r.ethnicity, r.postcode} {
+		b = appendPacked(b, v)
+	}
+	return append(b, byte(r.pcLevel))
 }
 
 // field addresses a quasi-identifier of the row by its column name.

@@ -1,9 +1,7 @@
 package pipeline
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
-	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -44,17 +42,7 @@ func openSpill(dir string) (*spillStore, error) {
 		f.Close()
 		return nil, fmt.Errorf("state file: %w", err)
 	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		f.Close()
-		return nil, err
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := newRunAEAD()
 	if err != nil {
 		f.Close()
 		return nil, err

@@ -4,18 +4,18 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/maphash"
+	"sync"
 	"time"
 
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 
-// The extract's per-patient and per-session state lives for the whole run,
-// so its size is what makes memory grow with the input: it is kept compact.
-// Measured at 88,000 patients before compaction: 5.9 KB a patient (maps
-// keyed by id strings, whole patient records, numbering maps, every
-// questionnaire score); see the bench notes in the README for the figure
-// after.
+// The extract's per-patient and per-session state lives for the whole run.
+// Held in memory it made memory grow with the input: 5.9 KB a patient in
+// maps of whole records, then 1.1 KB once compacted. It now lives in the
+// state file as fixed-size records (patientRec, sessionRec) in a paged
+// index (stateDB) and variable-length entries (spillStore), behind caches
+// of fixed size; the README's bench section has the figures.
 
 // idKey stands for a source identifier (patient, session or message id) in
 // the extract's lookup tables: 128 bits of two independently seeded hashes
@@ -33,121 +33,175 @@ func (h idHasher) key(id string) idKey {
 	return idKey{maphash.String(h.a, id), maphash.String(h.b, id)}
 }
 
-// patientState is what the run keeps of an included patient.
-type patientState struct {
-	researchID  string
-	known       spillRef         // identifiers, packed by packKnown, in the spill store
-	therapists  []string         // names of the patient's therapists, also known identifiers
-	consistency spillRef         // numbering set aside by the consistency cache; zero: none yet
-	scores      measures.Tracker // PHQ-9/GAD-7 totals by session, for outcomes
-	referral    time.Time
-	discharge   time.Time
-	age         int // at referral
-	hasDisch    bool
+// patientRec is what the run keeps of an included patient: a fixed-size
+// record in the state file, by patient number (input order). Its
+// variable-length parts are entries in the spill store.
+type patientRec struct {
+	rid         [16]byte // research id, raw; researchID formats it
+	packed      spillRef // identifiers and attributes, by packPatient
+	therapists  spillRef // names of the patient's therapists, also known identifiers; zero: none
+	consistency spillRef // numbering set aside by its cache; zero: none yet
+	scores      spillRef // PHQ-9/GAD-7 totals by session, for outcomes; zero: none
+	referral    int64    // Unix seconds, UTC
+	discharge   int64
+	age         int32 // at referral
 	sessions    int32
-	gender      string
-	ethnicity   string
-	postcode    string
-	diagnosis   string
-	provider    string
+	hasDisch    bool
 }
 
-func newPatientState(p *patientIn, researchID string, spill *spillStore) (*patientState, error) {
-	known, err := spill.put(packKnown(p.Known()))
-	if err != nil {
-		return nil, err
+const patientRecSize = 16 + 4*12 + 8 + 8 + 4 + 4 + 1
+
+func putRef(b []byte, r spillRef) []byte {
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.off))
+	return binary.LittleEndian.AppendUint32(b, r.n)
+}
+
+func refAt(b []byte) spillRef {
+	return spillRef{off: int64(binary.LittleEndian.Uint64(b)), n: binary.LittleEndian.Uint32(b[8:])}
+}
+
+func (p *patientRec) marshal(b []byte) {
+	out := append(b[:0], p.rid[:]...)
+	for _, r := range [...]spillRef{p.packed, p.therapists, p.consistency, p.scores} {
+		out = putRef(out, r)
 	}
-	return &patientState{
-		researchID: researchID, known: known,
-		referral: p.referral, discharge: p.discharge, hasDisch: p.hasDischarge, age: ageAt(p.dob, p.referral),
-		gender: p.Gender, ethnicity: p.Ethnicity, postcode: p.Postcode, diagnosis: p.Diagnosis, provider: p.Provider,
-	}, nil
+	out = binary.LittleEndian.AppendUint64(out, uint64(p.referral))
+	out = binary.LittleEndian.AppendUint64(out, uint64(p.discharge))
+	out = binary.LittleEndian.AppendUint32(out, uint32(p.age))
+	out = binary.LittleEndian.AppendUint32(out, uint32(p.sessions))
+	flag := byte(0)
+	if p.hasDisch {
+		flag = 1
+	}
+	_ = append(out, flag)
+}
+
+func (p *patientRec) unmarshal(b []byte) {
+	copy(p.rid[:], b)
+	b = b[16:]
+	for _, r := range [...]*spillRef{&p.packed, &p.therapists, &p.consistency, &p.scores} {
+		*r = refAt(b)
+		b = b[12:]
+	}
+	p.referral = int64(binary.LittleEndian.Uint64(b))
+	p.discharge = int64(binary.LittleEndian.Uint64(b[8:]))
+	p.age = int32(binary.LittleEndian.Uint32(b[16:]))
+	p.sessions = int32(binary.LittleEndian.Uint32(b[20:]))
+	p.hasDisch = b[24] == 1
+}
+
+func (p *patientRec) researchID() string { return hex.EncodeToString(p.rid[:]) }
+
+func (p *patientRec) referralTime() time.Time  { return time.Unix(p.referral, 0).UTC() }
+func (p *patientRec) dischargeTime() time.Time { return time.Unix(p.discharge, 0).UTC() }
+
+// patientAttrs are the patient's own columns, read back once, for the
+// patients table.
+type patientAttrs struct {
+	gender, ethnicity, postcode, diagnosis, provider string
+}
+
+func (a *patientAttrs) fields() [5]*string {
+	return [5]*string{&a.gender, &a.ethnicity, &a.postcode, &a.diagnosis, &a.provider}
+}
+
+func newPatientRec(p *patientIn, rid [16]byte, spill *spillStore) (patientRec, error) {
+	a := patientAttrs{gender: p.Gender, ethnicity: p.Ethnicity, postcode: p.Postcode, diagnosis: p.Diagnosis, provider: p.Provider}
+	b := packKnown(p.Known())
+	for _, s := range a.fields() {
+		b = appendPacked(b, *s)
+	}
+	ref, err := spill.put(b)
+	if err != nil {
+		return patientRec{}, err
+	}
+	rec := patientRec{rid: rid, packed: ref, referral: p.referral.Unix(), age: int32(ageAt(p.dob, p.referral))}
+	if p.hasDischarge {
+		rec.discharge, rec.hasDisch = p.discharge.Unix(), true
+	}
+	return rec, nil
+}
+
+// unpack reads back what newPatientRec set aside.
+func (p *patientRec) unpack(spill *spillStore) (redact.Known, patientAttrs, error) {
+	b, err := spill.get(p.packed)
+	if err != nil {
+		return redact.Known{}, patientAttrs{}, err
+	}
+	k, rest := unpackKnown(b)
+	var a patientAttrs
+	for _, s := range a.fields() {
+		*s, rest = readPacked(rest)
+	}
+	return k, a, nil
 }
 
 // subject compiles the identifiers the redactor looks for in this
 // patient's texts.
-func (p *patientState) subject(spill *spillStore) (*redact.Subject, error) {
-	b, err := spill.get(p.known)
+func (p *patientRec) subject(spill *spillStore) (*redact.Subject, error) {
+	k, _, err := p.unpack(spill)
 	if err != nil {
 		return nil, err
 	}
-	k := unpackKnown(b)
-	k.TherapistNames = p.therapists
-	return redact.NewSubject(k), nil
-}
-
-// consistencyCache keeps the numbering of the patients the collector is
-// working on and sets the others aside in the spill store (first in, first
-// out). A restored Consistency continues exactly where it stopped, so the
-// cache's size never changes an output (TestStateCacheSizeDoesNotChangeOutput).
-type consistencyCache struct {
-	m     map[*patientState]*redact.Consistency
-	ring  []*patientState
-	next  int
-	spill *spillStore
-	buf   []byte
-}
-
-func newConsistencyCache(size int, spill *spillStore) *consistencyCache {
-	return &consistencyCache{m: make(map[*patientState]*redact.Consistency, size), ring: make([]*patientState, size), spill: spill}
-}
-
-func (c *consistencyCache) get(p *patientState) (*redact.Consistency, error) {
-	if cs, ok := c.m[p]; ok {
-		return cs, nil
-	}
-	if old := c.ring[c.next]; old != nil {
-		if cs := c.m[old]; !cs.Empty() {
-			c.buf = cs.AppendBinary(c.buf[:0])
-			ref, err := c.spill.put(c.buf)
-			if err != nil {
-				return nil, err
-			}
-			old.consistency = ref
-		}
-		delete(c.m, old)
-	}
-	cs := redact.NewConsistency(p.researchID)
-	if p.consistency != (spillRef{}) {
-		b, err := c.spill.get(p.consistency)
+	if p.therapists != (spillRef{}) {
+		b, err := spill.get(p.therapists)
 		if err != nil {
 			return nil, err
 		}
-		if cs, err = redact.ParseConsistency(p.researchID, b); err != nil {
-			return nil, err
-		}
+		k.TherapistNames = unpackStrings(b)
 	}
-	c.ring[c.next] = p
-	c.next = (c.next + 1) % len(c.ring)
-	c.m[p] = cs
-	return cs, nil
+	return redact.NewSubject(k), nil
 }
 
-// sessionState is what the run keeps of an included session: 48 bytes.
-type sessionState struct {
-	patient *patientState
+func packStrings(list []string) []byte {
+	var b []byte
+	for _, s := range list {
+		b = appendPacked(b, s)
+	}
+	return b
+}
+
+func unpackStrings(b []byte) []string {
+	var out []string
+	for len(b) > 0 {
+		var s string
+		s, b = readPacked(b)
+		out = append(out, s)
+	}
+	return out
+}
+
+// sessionRec is what the run keeps of a session, as the value of the
+// sessions index: 40 bytes.
+type sessionRec struct {
+	patient int32     // patient number; -1: excluded by its patient's opt-out
 	rid     [16]byte  // research id, raw; researchID formats it
 	seq     int32     // session number
 	turns   [2]uint64 // turn numbers 0..127 seen, for duplicates; higher ones in extractor.moreTurns
 }
 
-func (s *sessionState) researchID() string { return hex.EncodeToString(s.rid[:]) }
+const sessionRecSize = 40
 
-// sessionSlab hands out sessionStates from large blocks, so a session
-// costs its 48 bytes and not a heap object's header and rounding.
-type sessionSlab struct{ block []sessionState }
-
-func (s *sessionSlab) alloc() *sessionState {
-	if len(s.block) == cap(s.block) {
-		s.block = make([]sessionState, 0, 4096)
-	}
-	s.block = s.block[:len(s.block)+1]
-	return &s.block[len(s.block)-1]
+func (s *sessionRec) marshal(b []byte) {
+	binary.LittleEndian.PutUint32(b, uint32(s.patient))
+	copy(b[4:20], s.rid[:])
+	binary.LittleEndian.PutUint32(b[20:], uint32(s.seq))
+	binary.LittleEndian.PutUint64(b[24:], s.turns[0])
+	binary.LittleEndian.PutUint64(b[32:], s.turns[1])
 }
 
-// seenTurn records a turn number and reports whether the session already
-// had it.
-func (x *extractor) seenTurn(s *sessionState, turn int) bool {
+func (s *sessionRec) unmarshal(b []byte) {
+	s.patient = int32(binary.LittleEndian.Uint32(b))
+	copy(s.rid[:], b[4:20])
+	s.seq = int32(binary.LittleEndian.Uint32(b[20:]))
+	s.turns = [2]uint64{binary.LittleEndian.Uint64(b[24:]), binary.LittleEndian.Uint64(b[32:])}
+}
+
+func (s *sessionRec) researchID() string { return hex.EncodeToString(s.rid[:]) }
+
+// seenTurn records a turn number in the session and reports whether the
+// session already had it. The caller stores the session back.
+func (x *extractor) seenTurn(key idKey, s *sessionRec, turn int) bool {
 	if turn > 1<<20 {
 		return false // absurd turn numbers are not tracked (bounded memory)
 	}
@@ -155,18 +209,72 @@ func (x *extractor) seenTurn(s *sessionState, turn int) bool {
 	if turn < 128 {
 		word = &s.turns[turn/64]
 	} else {
-		more := x.moreTurns[s]
+		more := x.moreTurns[key]
 		w := turn/64 - 2
 		for len(more) <= w {
 			more = append(more, 0)
 		}
-		x.moreTurns[s] = more
+		x.moreTurns[key] = more
 		word = &more[w]
 	}
 	bit := uint64(1) << (turn % 64)
 	seen := *word&bit != 0
 	*word |= bit
 	return seen
+}
+
+// stateCache keeps a piece of mutable per-patient state (numbering,
+// therapists, scores) for the patients in recent use and sets the others
+// aside through store (first in, first out). A value restored by load
+// continues exactly where it stopped, so the cache's size never changes an
+// output (TestStateCacheSizeDoesNotChangeOutput). Collector only.
+type stateCache[T any] struct {
+	m     map[int]T
+	ring  []int // patient numbers + 1; 0: free
+	next  int
+	load  func(num int) (T, error)
+	store func(num int, v T) error
+}
+
+func newStateCache[T any](size int, load func(int) (T, error), store func(int, T) error) *stateCache[T] {
+	return &stateCache[T]{m: make(map[int]T, size), ring: make([]int, size), load: load, store: store}
+}
+
+func (c *stateCache[T]) get(num int) (T, error) {
+	if v, ok := c.m[num]; ok {
+		return v, nil
+	}
+	if old := c.ring[c.next] - 1; old >= 0 {
+		if err := c.store(old, c.m[old]); err != nil {
+			var zero T
+			return zero, err
+		}
+		delete(c.m, old)
+	}
+	v, err := c.load(num)
+	if err != nil {
+		return v, err
+	}
+	c.ring[c.next] = num + 1
+	c.next = (c.next + 1) % len(c.ring)
+	c.m[num] = v
+	return v, nil
+}
+
+// flush sets every cached value aside, in cache order, and empties the
+// cache.
+func (c *stateCache[T]) flush() error {
+	for i := range c.ring {
+		j := (c.next + i) % len(c.ring)
+		if num := c.ring[j] - 1; num >= 0 {
+			if err := c.store(num, c.m[num]); err != nil {
+				return err
+			}
+			delete(c.m, num)
+			c.ring[j] = 0
+		}
+	}
+	return nil
 }
 
 // packKnown packs a patient's identifiers into one byte slice (uvarint
@@ -199,7 +307,7 @@ func packKnown(k redact.Known) []byte {
 	return b
 }
 
-func unpackKnown(b []byte) redact.Known {
+func unpackKnown(b []byte) (redact.Known, []byte) {
 	var k redact.Known
 	for _, s := range knownScalars(&k) {
 		*s, b = readPacked(b)
@@ -219,7 +327,7 @@ func unpackKnown(b []byte) redact.Known {
 		c.Relationship, b = readPacked(b)
 		k.Contacts = append(k.Contacts, c)
 	}
-	return k
+	return k, b
 }
 
 // knownScalars lists the string fields packKnown stores, in its order.
@@ -235,4 +343,145 @@ func appendPacked(b []byte, s string) []byte {
 func readPacked(b []byte) (string, []byte) {
 	n, w := binary.Uvarint(b)
 	return string(b[w : w+int(n)]), b[w+int(n):]
+}
+
+// stateDB is the run's lookup tables, in one pageStore: patients and
+// sessions by id, the message ids seen, and patient records by number.
+// Workers look up; the collector and the record phases write; one mutex
+// serialises them, held for a page walk at most.
+type stateDB struct {
+	mu       sync.Mutex
+	ps       *pageStore
+	patients *diskIndex // id → patient number + 1; 0: excluded by an opt-out
+	sessions *diskIndex // id → sessionRec
+	messages *diskIndex // message ids seen
+	records  *recordArray
+	buf      [max(patientRecSize, sessionRecSize)]byte
+}
+
+// lookup is what a table knows of an id.
+type lookup int8
+
+const (
+	absent   lookup = iota // never seen: a child pointing here is an orphan
+	excluded               // seen and excluded by an opt-out
+	found
+)
+
+func openStateDB(dir string, frames int) (*stateDB, error) {
+	ps, err := openPageStore(dir, frames)
+	if err != nil {
+		return nil, err
+	}
+	db := &stateDB{ps: ps, records: newRecordArray(ps, patientRecSize)}
+	for _, t := range []struct {
+		idx   **diskIndex
+		vsize int
+	}{{&db.patients, 4}, {&db.sessions, sessionRecSize}, {&db.messages, 0}} {
+		if *t.idx, err = newDiskIndex(ps, t.vsize); err != nil {
+			ps.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+func (db *stateDB) Close() error { return db.ps.Close() }
+
+// patient returns the number of the patient with key k.
+func (db *stateDB) patient(k idKey) (int, lookup, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	ok, err := db.patients.get(k, db.buf[:4])
+	if err != nil || !ok {
+		return 0, absent, err
+	}
+	if n := binary.LittleEndian.Uint32(db.buf[:]); n > 0 {
+		return int(n - 1), found, nil
+	}
+	return 0, excluded, nil
+}
+
+// addPatient records a patient: its record, or, with rec nil, its
+// exclusion. It returns the patient's number.
+func (db *stateDB) addPatient(k idKey, rec *patientRec) (int, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	num := -1
+	if rec != nil {
+		rec.marshal(db.buf[:])
+		n, err := db.records.add(db.buf[:patientRecSize])
+		if err != nil {
+			return 0, err
+		}
+		num = n
+	}
+	binary.LittleEndian.PutUint32(db.buf[:], uint32(num+1))
+	return num, db.patients.put(k, db.buf[:4])
+}
+
+func (db *stateDB) numPatients() int {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.records.n
+}
+
+func (db *stateDB) record(num int) (patientRec, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var rec patientRec
+	err := db.records.get(num, db.buf[:patientRecSize])
+	if err == nil {
+		rec.unmarshal(db.buf[:])
+	}
+	return rec, err
+}
+
+// updateRecord applies fn to patient num's record.
+func (db *stateDB) updateRecord(num int, fn func(*patientRec)) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if err := db.records.get(num, db.buf[:patientRecSize]); err != nil {
+		return err
+	}
+	var rec patientRec
+	rec.unmarshal(db.buf[:])
+	fn(&rec)
+	rec.marshal(db.buf[:])
+	return db.records.set(num, db.buf[:patientRecSize])
+}
+
+func (db *stateDB) session(k idKey) (sessionRec, lookup, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var s sessionRec
+	ok, err := db.sessions.get(k, db.buf[:sessionRecSize])
+	if err != nil || !ok {
+		return s, absent, err
+	}
+	s.unmarshal(db.buf[:])
+	if s.patient < 0 {
+		return s, excluded, nil
+	}
+	return s, found, nil
+}
+
+// putSession adds or updates a session; patient -1 records its exclusion.
+func (db *stateDB) putSession(k idKey, s *sessionRec) error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	s.marshal(db.buf[:])
+	return db.sessions.put(k, db.buf[:sessionRecSize])
+}
+
+// seenMessage records a message id and reports whether it was already
+// recorded.
+func (db *stateDB) seenMessage(k idKey) (bool, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	ok, err := db.messages.get(k, nil)
+	if err != nil || ok {
+		return ok, err
+	}
+	return false, db.messages.put(k, nil)
 }

@@ -17,21 +17,80 @@ func TestPackKnownRoundTrip(t *testing.T) {
 			Contacts:     []redact.Contact{{Name: "Maria Poole", Relationship: "mother"}, {Name: "Sam"}}},
 		{FamilyName: strings.Repeat("é", 300), AddressLines: []string{strings.Repeat("x", 1000)}},
 	} {
-		if got := unpackKnown(packKnown(k)); !reflect.DeepEqual(got, k) {
+		if got, rest := unpackKnown(packKnown(k)); !reflect.DeepEqual(got, k) || len(rest) != 0 {
 			t.Errorf("round trip:\n got %+v\nwant %+v", got, k)
 		}
 	}
 }
 
 func TestSeenTurn(t *testing.T) {
-	x := &extractor{moreTurns: map[*sessionState][]uint64{}}
-	s := &sessionState{}
+	x := &extractor{moreTurns: map[idKey][]uint64{}}
+	s := &sessionRec{}
 	for _, tc := range []struct {
 		turn int
 		seen bool
 	}{{0, false}, {1, false}, {1, true}, {63, false}, {64, false}, {127, false}, {127, true}, {128, false}, {5000, false}, {5000, true}, {64, true}, {1<<20 + 1, false}, {1<<20 + 1, false}} {
-		if got := x.seenTurn(s, tc.turn); got != tc.seen {
+		if got := x.seenTurn(idKey{1, 2}, s, tc.turn); got != tc.seen {
 			t.Errorf("turn %d: seen %v, want %v", tc.turn, got, tc.seen)
+		}
+	}
+}
+
+func TestRecordCodecs(t *testing.T) {
+	p := patientRec{rid: [16]byte{1, 2, 3, 15: 9}, packed: spillRef{off: 1 << 40, n: 7}, therapists: spillRef{off: 3, n: 1<<32 - 1},
+		consistency: spillRef{off: 99, n: 12}, scores: spillRef{off: 5, n: 6}, referral: -2208988800, discharge: 1764115200,
+		age: 103, sessions: 1 << 30, hasDisch: true}
+	var b [patientRecSize]byte
+	p.marshal(b[:])
+	var got patientRec
+	got.unmarshal(b[:])
+	if got != p {
+		t.Errorf("patient record:\n got %+v\nwant %+v", got, p)
+	}
+	s := sessionRec{patient: -1, rid: [16]byte{7, 15: 1}, seq: 1<<31 - 1, turns: [2]uint64{1<<63 | 5, 3}}
+	var sb [sessionRecSize]byte
+	s.marshal(sb[:])
+	var gs sessionRec
+	gs.unmarshal(sb[:])
+	if gs != s {
+		t.Errorf("session record:\n got %+v\nwant %+v", gs, s)
+	}
+	for _, list := range [][]string{nil, {"Georgia Hale"}, {"", "Dr Ó Briain", strings.Repeat("x", 300)}} {
+		if got := unpackStrings(packStrings(list)); !reflect.DeepEqual(got, list) {
+			t.Errorf("strings %q: got %q", list, got)
+		}
+	}
+}
+
+// TestStateCache checks that values set aside come back, in any order,
+// however small the cache.
+func TestStateCache(t *testing.T) {
+	for _, size := range []int{1, 2, 7} {
+		stored := map[int]int{}
+		loads := 0
+		c := newStateCache(size, func(num int) (*int, error) {
+			loads++
+			v := stored[num]
+			return &v, nil
+		}, func(num int, v *int) error { stored[num] = *v; return nil })
+		want := map[int]int{}
+		for i := 0; i < 200; i++ {
+			num := (i * 7919) % 13
+			v, err := c.get(num)
+			if err != nil {
+				t.Fatal(err)
+			}
+			*v += i
+			want[num] += i
+		}
+		if err := c.flush(); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(stored, want) {
+			t.Errorf("size %d: stored %v, want %v", size, stored, want)
+		}
+		if len(c.m) != 0 {
+			t.Errorf("size %d: %d values left after flush", size, len(c.m))
 		}
 	}
 }

@@ -35,19 +35,22 @@ const batchBytes = 1 << 20
 
 // textItem is one free-text record on its way through redaction.
 type textItem struct {
-	rec      rawRecord
-	ferr     *FieldError // decode error: quarantined
-	unknown  int         // unknown fields
-	excluded bool        // its patient opted out
-	orphan   string      // field naming an unknown parent
-	patient  *patientState
-	session  *sessionState
-	id       idKey // message id, for duplicates
-	turn     int   // transcript turn, for duplicates
-	text     string
-	row      Row
-	spans    []redact.Span
-	err      error // a failure of the run, not of the record: it stops the extract
+	rec        rawRecord
+	ferr       *FieldError // decode error: quarantined
+	unknown    int         // unknown fields
+	excluded   bool        // its patient opted out
+	orphan     string      // field naming an unknown parent
+	resolved   bool        // patient (and session) found
+	pnum       int         // patient number
+	patient    patientRec  // as the worker read it
+	session    sessionRec
+	researchID string
+	id         idKey // session key (transcripts, notes) or message id, for duplicates
+	turn       int   // transcript turn, for duplicates
+	text       string
+	row        Row
+	spans      []redact.Span
+	err        error // a failure of the run, not of the record: it stops the extract
 }
 
 // textSpec is one free-text record type: how a worker decodes it and, for
@@ -55,7 +58,7 @@ type textItem struct {
 type textSpec struct {
 	kind      textKind
 	decode    func(d *decoder, it *textItem) // runs in workers: read-only lookups only
-	duplicate func(it *textItem) (field, reason string, dup bool)
+	duplicate func(it *textItem) (field, reason string, dup bool, err error)
 }
 
 type textBatch struct {
@@ -163,8 +166,8 @@ func (x *extractor) prepareText(spec textSpec, it *textItem, requested bool) {
 	spec.decode(d, it)
 	it.ferr, it.unknown = d.err, d.unknown()
 	it.rec.Fields = nil // decoded; free the raw values early
-	if it.ferr == nil && it.patient != nil && requested {
-		subj, err := x.subjects.get(it.patient)
+	if it.err == nil && it.ferr == nil && it.resolved && requested {
+		subj, err := x.subjects.get(it.pnum, &it.patient)
 		if err != nil {
 			it.err = err
 			return
@@ -196,7 +199,11 @@ func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error
 		return x.quarantine(name, it.rec, it.orphan, "orphan: no valid "+what+" with this "+it.orphan)
 	}
 	if spec.duplicate != nil {
-		if field, reason, dup := spec.duplicate(it); dup {
+		field, reason, dup, err := spec.duplicate(it)
+		if err != nil {
+			return err
+		}
+		if dup {
 			return x.quarantine(name, it.rec, field, reason)
 		}
 	}
@@ -221,19 +228,19 @@ const stateCacheSize = 1024
 // so caching never changes a result.
 type subjectCache struct {
 	mu    sync.Mutex
-	m     map[*patientState]*redact.Subject
-	ring  []*patientState
+	m     map[int]*redact.Subject // by patient number
+	ring  []int                   // patient numbers + 1; 0: free
 	next  int
 	spill *spillStore
 }
 
 func newSubjectCache(size int, spill *spillStore) *subjectCache {
-	return &subjectCache{m: make(map[*patientState]*redact.Subject, size), ring: make([]*patientState, size), spill: spill}
+	return &subjectCache{m: make(map[int]*redact.Subject, size), ring: make([]int, size), spill: spill}
 }
 
-func (c *subjectCache) get(p *patientState) (*redact.Subject, error) {
+func (c *subjectCache) get(num int, p *patientRec) (*redact.Subject, error) {
 	c.mu.Lock()
-	s, ok := c.m[p]
+	s, ok := c.m[num]
 	c.mu.Unlock()
 	if ok {
 		return s, nil
@@ -244,13 +251,13 @@ func (c *subjectCache) get(p *patientState) (*redact.Subject, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.m[p]; !ok {
-		if old := c.ring[c.next]; old != nil {
+	if _, ok := c.m[num]; !ok {
+		if old := c.ring[c.next] - 1; old >= 0 {
 			delete(c.m, old)
 		}
-		c.ring[c.next] = p
+		c.ring[c.next] = num + 1
 		c.next = (c.next + 1) % len(c.ring)
-		c.m[p] = s
+		c.m[num] = s
 	}
 	return s, nil
 }
@@ -288,7 +295,7 @@ func (a *auditLog) add(dataset string, it *textItem, inDir string) error {
 	if err != nil {
 		rel = filepath.Base(it.rec.File)
 	}
-	a.buf = appendAuditLine(a.buf[:0], auditLine{Dataset: dataset, File: filepath.ToSlash(rel), Line: it.rec.Line, ResearchID: it.patient.researchID, Spans: it.spans})
+	a.buf = appendAuditLine(a.buf[:0], auditLine{Dataset: dataset, File: filepath.ToSlash(rel), Line: it.rec.Line, ResearchID: it.researchID, Spans: it.spans})
 	if _, err := a.w.Write(append(a.buf, '\n')); err != nil {
 		return fmt.Errorf("audit file: %w", err)
 	}

@@ -33,10 +33,17 @@ const StepSuppressRow = "suppress_row"
 
 // Row is one patient's quasi-identifiers: Values[i] is the value of
 // Config.Columns[i]; "" is null. ID is the key the pipeline uses to apply
-// the result to other datasets (the research id).
+// the result to other datasets.
+//
+// Count, when above 1, makes the row stand for that many patients with the
+// same values. Rows with equal values are always recoded alike, so a
+// caller may pass one row per distinct combination with its count and get
+// the result, and the report, of passing every patient: memory then grows
+// with the combinations rather than the patients.
 type Row struct {
 	ID     string
 	Values []string
+	Count  int // patients the row stands for; 0 means 1
 }
 
 // Config sets the threshold, the columns and the order of steps.
@@ -54,6 +61,7 @@ type Recoded struct {
 	ID         string
 	Values     []string // aligned with Result.Columns; all "" when Suppressed
 	Suppressed bool
+	count      int
 }
 
 // StepReport says what one step did. Small-class counts are taken just
@@ -158,7 +166,7 @@ func Apply(rows []Row, cfg Config) (*Result, error) {
 		stepCol[i] = c
 	}
 
-	n := len(rows)
+	n, patients := len(rows), 0
 	res := &Result{Columns: slices.Clone(cols), Rows: make([]Recoded, n), byID: make(map[string]int, n)}
 	for i, r := range rows {
 		if r.ID == "" {
@@ -170,20 +178,24 @@ func Apply(rows []Row, cfg Config) (*Result, error) {
 		if len(r.Values) != len(cols) {
 			return nil, fmt.Errorf("disclosure: row %d: %d values, want %d", i, len(r.Values), len(cols))
 		}
+		if r.Count < 0 {
+			return nil, fmt.Errorf("disclosure: row %d: negative count", i)
+		}
 		res.byID[r.ID] = i
-		res.Rows[i] = Recoded{ID: r.ID, Values: slices.Clone(r.Values)}
+		res.Rows[i] = Recoded{ID: r.ID, Values: slices.Clone(r.Values), count: max(r.Count, 1)}
+		patients += max(r.Count, 1)
 	}
 	if err := validate(res.Rows, cols, steps, stepCol); err != nil {
 		return nil, err
 	}
 
-	rep := Report{K: k, Rows: n}
+	rep := Report{K: k, Rows: patients}
 	for si, s := range steps {
 		small, classes := smallRows(res.Rows, k)
 		if len(small) == 0 {
 			break
 		}
-		sr := StepReport{Step: s.Name, Column: s.Column, SmallClasses: classes, RowsInSmallClasses: len(small)}
+		sr := StepReport{Step: s.Name, Column: s.Column, SmallClasses: classes, RowsInSmallClasses: countOf(res.Rows, small)}
 		c := stepCol[si]
 		for _, i := range small {
 			old := res.Rows[i].Values[c]
@@ -193,7 +205,7 @@ func Apply(rows []Row, cfg Config) (*Result, error) {
 			}
 			if v != old {
 				res.Rows[i].Values[c] = v
-				sr.RowsChanged++
+				sr.RowsChanged += res.Rows[i].count
 			}
 		}
 		rep.Steps = append(rep.Steps, sr)
@@ -206,10 +218,11 @@ func Apply(rows []Row, cfg Config) (*Result, error) {
 				r.Values[c] = ""
 			}
 		}
+		sup := countOf(res.Rows, small)
 		rep.Steps = append(rep.Steps, StepReport{
-			Step: StepSuppressRow, SmallClasses: classes, RowsInSmallClasses: len(small), RowsSuppressed: len(small),
+			Step: StepSuppressRow, SmallClasses: classes, RowsInSmallClasses: sup, RowsSuppressed: sup,
 		})
-		rep.Suppressed = len(small)
+		rep.Suppressed = sup
 	}
 	sizes := classSizes(res.Rows)
 	rep.Classes = len(sizes)
@@ -267,9 +280,18 @@ func classSizes(rows []Recoded) map[string]int {
 			continue
 		}
 		buf = key(buf, r.Values)
-		sizes[string(buf)]++
+		sizes[string(buf)] += r.count
 	}
 	return sizes
+}
+
+// countOf is the number of patients the rows at idx stand for.
+func countOf(rows []Recoded, idx []int) int {
+	n := 0
+	for _, i := range idx {
+		n += rows[i].count
+	}
+	return n
 }
 
 // smallRows returns the indices, ascending, of non-suppressed rows in

@@ -434,3 +434,47 @@ func BenchmarkApply100k(b *testing.B) {
 		}
 	}
 }
+
+// TestApplyCountedRowsMatchExpanded checks that one counted row per
+// distinct combination gives every patient the recoding, and the report
+// the figures, of passing each patient on their own row.
+func TestApplyCountedRowsMatchExpanded(t *testing.T) {
+	for _, k := range []int{1, 3, 10} {
+		rows := append(rareSnapshot(), randomRows(rand.New(rand.NewPCG(uint64(k), 11)), 2000)...)
+		want, err := Apply(rows, Config{K: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var counted []Row
+		index := map[string]int{}
+		for _, r := range rows {
+			kb := string(key(nil, r.Values))
+			i, ok := index[kb]
+			if !ok {
+				i = len(counted)
+				index[kb] = i
+				counted = append(counted, Row{ID: fmt.Sprint(i), Values: r.Values})
+			}
+			counted[i].Count++
+		}
+		if len(counted) >= len(rows) {
+			t.Fatal("no combination repeats: the test proves nothing")
+		}
+		got, err := Apply(counted, Config{K: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Report, want.Report) {
+			t.Errorf("k=%d: report\n got %+v\nwant %+v", k, got.Report, want.Report)
+		}
+		for i, r := range rows {
+			c := got.Rows[index[string(key(nil, r.Values))]]
+			if w := want.Rows[i]; !reflect.DeepEqual(c.Values, w.Values) || c.Suppressed != w.Suppressed {
+				t.Fatalf("k=%d row %d: %+v, want %+v", k, i, c, w)
+			}
+		}
+	}
+	if _, err := Apply([]Row{{ID: "a", Values: []string{"", "", "", ""}, Count: -1}}, Config{}); err == nil {
+		t.Error("a negative count was accepted")
+	}
+}

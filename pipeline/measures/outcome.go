@@ -2,6 +2,8 @@ package measures
 
 import (
 	"cmp"
+	"encoding/binary"
+	"errors"
 	"slices"
 )
 
@@ -143,4 +145,31 @@ func Outcome(measures []SessionMeasures, treatmentSessions int) (Outcomes, bool)
 	o.ReliableDeterioration = deteriorated && !improved
 	o.ReliableRecovery = o.Recovered && o.ReliableImprovement
 	return o, true
+}
+
+// Len is the number of sessions recorded.
+func (t *Tracker) Len() int { return len(t.s) }
+
+// AppendBinary appends t's encoding (8 bytes a session) to b, for a
+// tracker set aside until the outcomes are computed.
+func (t *Tracker) AppendBinary(b []byte) []byte {
+	for _, e := range t.s {
+		b = binary.LittleEndian.AppendUint32(b, uint32(e.session))
+		b = binary.LittleEndian.AppendUint16(b, uint16(e.phq9))
+		b = binary.LittleEndian.AppendUint16(b, uint16(e.gad))
+	}
+	return b
+}
+
+// ParseTracker reads what AppendBinary wrote.
+func ParseTracker(b []byte) (*Tracker, error) {
+	if len(b)%8 != 0 {
+		return nil, errors.New("measures: tracker encoding has a partial entry")
+	}
+	t := &Tracker{s: make([]tracked, len(b)/8)}
+	for i := range t.s {
+		e := b[i*8:]
+		t.s[i] = tracked{session: int32(binary.LittleEndian.Uint32(e)), phq9: int16(binary.LittleEndian.Uint16(e[4:])), gad: int16(binary.LittleEndian.Uint16(e[6:]))}
+	}
+	return t, nil
 }

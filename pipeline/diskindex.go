@@ -1,0 +1,261 @@
+package pipeline
+
+import (
+	"encoding/binary"
+	"errors"
+)
+
+// diskIndex maps idKeys to fixed-size values in a pageStore, by linear
+// hashing: buckets are chains of pages, and when the table passes its load
+// factor one bucket splits, so the table grows a page at a time and never
+// rehashes as a whole. Only the bucket directory (four bytes a bucket of
+// about sixty entries) is held in memory.
+//
+// A page holds a header (entry count, next page of the chain plus one)
+// and then entries of key and value. Nothing about the layout reaches an
+// output: iteration order is never used, and keys are compared whole.
+type diskIndex struct {
+	ps      *pageStore
+	vsize   int
+	slot    int
+	perPage int
+	buckets []uint32 // first page of each bucket's chain
+	level   uint     // buckets before the split point: 1 << level
+	split   int
+	n       int // entries
+	tmp     []byte
+}
+
+const (
+	indexHeader = 8
+	// A bucket splits when the table is three quarters full on average.
+	loadNum, loadDen = 3, 4
+)
+
+func newDiskIndex(ps *pageStore, vsize int) (*diskIndex, error) {
+	x := &diskIndex{ps: ps, vsize: vsize, slot: 16 + vsize}
+	x.perPage = (pageSize - indexHeader) / x.slot
+	pn, _, err := ps.alloc()
+	if err != nil {
+		return nil, err
+	}
+	x.buckets = []uint32{pn}
+	return x, nil
+}
+
+func (x *diskIndex) bucket(k idKey) int {
+	n := uint64(1) << x.level
+	b := k[0] % n
+	if b < uint64(x.split) {
+		b = k[0] % (2 * n)
+	}
+	return int(b)
+}
+
+func putKey(b []byte, k idKey) {
+	binary.LittleEndian.PutUint64(b, k[0])
+	binary.LittleEndian.PutUint64(b[8:], k[1])
+}
+
+func keyAt(b []byte) idKey {
+	return idKey{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
+}
+
+// find walks k's chain. It returns the page holding k and the entry's
+// offset in it, or, when k is absent, the chain's last page and -1.
+func (x *diskIndex) find(k idKey) (pn uint32, p []byte, off int, err error) {
+	pn = x.buckets[x.bucket(k)]
+	for {
+		if p, err = x.ps.page(pn, false); err != nil {
+			return 0, nil, -1, err
+		}
+		n := int(binary.LittleEndian.Uint16(p))
+		for i := 0; i < n; i++ {
+			o := indexHeader + i*x.slot
+			if binary.LittleEndian.Uint64(p[o:]) == k[0] && binary.LittleEndian.Uint64(p[o+8:]) == k[1] {
+				return pn, p, o, nil
+			}
+		}
+		next := binary.LittleEndian.Uint32(p[4:])
+		if next == 0 {
+			return pn, p, -1, nil
+		}
+		pn = next - 1
+	}
+}
+
+// get copies k's value into val and reports whether k is present.
+func (x *diskIndex) get(k idKey, val []byte) (bool, error) {
+	_, p, off, err := x.find(k)
+	if err != nil || off < 0 {
+		return false, err
+	}
+	copy(val, p[off+16:off+x.slot])
+	return true, nil
+}
+
+// put sets k's value, adding k if absent.
+func (x *diskIndex) put(k idKey, val []byte) error {
+	pn, _, off, err := x.find(k)
+	if err != nil {
+		return err
+	}
+	if off >= 0 {
+		p, err := x.ps.page(pn, true)
+		if err == nil {
+			copy(p[off+16:off+x.slot], val)
+		}
+		return err
+	}
+	if err := x.append(k, val); err != nil {
+		return err
+	}
+	x.n++
+	if x.n*loadDen > len(x.buckets)*x.perPage*loadNum {
+		return x.splitOne()
+	}
+	return nil
+}
+
+// append adds an entry known to be absent to the end of its chain.
+func (x *diskIndex) append(k idKey, val []byte) error {
+	pn := x.buckets[x.bucket(k)]
+	for {
+		p, err := x.ps.page(pn, true)
+		if err != nil {
+			return err
+		}
+		n := int(binary.LittleEndian.Uint16(p))
+		if n < x.perPage {
+			o := indexHeader + n*x.slot
+			putKey(p[o:], k)
+			copy(p[o+16:o+x.slot], val)
+			binary.LittleEndian.PutUint16(p, uint16(n+1))
+			return nil
+		}
+		next := binary.LittleEndian.Uint32(p[4:])
+		if next != 0 {
+			pn = next - 1
+			continue
+		}
+		npn, np, err := x.ps.alloc()
+		if err != nil {
+			return err
+		}
+		o := indexHeader
+		putKey(np[o:], k)
+		copy(np[o+16:o+x.slot], val)
+		binary.LittleEndian.PutUint16(np, 1)
+		// The new page may have evicted the old one: fetch it again.
+		if p, err = x.ps.page(pn, true); err != nil {
+			return err
+		}
+		binary.LittleEndian.PutUint32(p[4:], npn+1)
+		return nil
+	}
+}
+
+// splitOne splits the bucket at the split point between itself and a new
+// bucket at the end of the directory.
+func (x *diskIndex) splitOne() error {
+	if len(x.buckets) == 1<<31 {
+		return errors.New("state file: index too large")
+	}
+	s := x.split
+	x.tmp = x.tmp[:0]
+	first := x.buckets[s]
+	pn := first
+	for {
+		p, err := x.ps.page(pn, pn == first)
+		if err != nil {
+			return err
+		}
+		n := int(binary.LittleEndian.Uint16(p))
+		x.tmp = append(x.tmp, p[indexHeader:indexHeader+n*x.slot]...)
+		next := binary.LittleEndian.Uint32(p[4:])
+		if pn == first {
+			clear(p[:indexHeader])
+		} else {
+			x.ps.release(pn)
+		}
+		if next == 0 {
+			break
+		}
+		pn = next - 1
+	}
+	npn, _, err := x.ps.alloc()
+	if err != nil {
+		return err
+	}
+	x.buckets = append(x.buckets, npn)
+	if x.split++; x.split == 1<<x.level {
+		x.level++
+		x.split = 0
+	}
+	for o := 0; o < len(x.tmp); o += x.slot {
+		e := x.tmp[o : o+x.slot]
+		if err := x.append(keyAt(e), e[16:]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordArray holds fixed-size records by number, in pages of a
+// pageStore; the page directory (four bytes a page) is all it keeps in
+// memory.
+type recordArray struct {
+	ps      *pageStore
+	size    int
+	perPage int
+	pages   []uint32
+	n       int
+}
+
+func newRecordArray(ps *pageStore, size int) *recordArray {
+	return &recordArray{ps: ps, size: size, perPage: pageSize / size}
+}
+
+func (a *recordArray) locate(i int, write bool) ([]byte, error) {
+	p, err := a.ps.page(a.pages[i/a.perPage], write)
+	if err != nil {
+		return nil, err
+	}
+	o := (i % a.perPage) * a.size
+	return p[o : o+a.size], nil
+}
+
+// add appends a record and returns its number.
+func (a *recordArray) add(rec []byte) (int, error) {
+	i := a.n
+	if i%a.perPage == 0 {
+		pn, _, err := a.ps.alloc()
+		if err != nil {
+			return 0, err
+		}
+		a.pages = append(a.pages, pn)
+	}
+	b, err := a.locate(i, true)
+	if err != nil {
+		return 0, err
+	}
+	copy(b, rec)
+	a.n++
+	return i, nil
+}
+
+func (a *recordArray) get(i int, rec []byte) error {
+	b, err := a.locate(i, false)
+	if err == nil {
+		copy(rec, b)
+	}
+	return err
+}
+
+func (a *recordArray) set(i int, rec []byte) error {
+	b, err := a.locate(i, true)
+	if err == nil {
+		copy(b, rec)
+	}
+	return err
+}
