@@ -642,7 +642,7 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 				return
 			}
 			ss, p := &it.session, &it.patient
-			it.row = Row{it.researchID, ss.researchID(), ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referralTime(), t.sent), nil, nil, nil}
+			it.row = append(it.row[:0], it.researchID, ss.researchID(), ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referralTime(), t.sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			t := &x.turns
@@ -709,7 +709,7 @@ func (x *extractor) readMessages(ctx context.Context) error {
 				return
 			}
 			p := &it.patient
-			it.row = Row{it.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil}
+			it.row = append(it.row[:0], it.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			dup, err := x.db.seenMessage(it.id)
@@ -731,7 +731,7 @@ func (x *extractor) readNotes(ctx context.Context) error {
 				return
 			}
 			ss, p := &it.session, &it.patient
-			it.row = Row{it.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil}
+			it.row = append(it.row[:0], it.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
 		},
 	})
 }

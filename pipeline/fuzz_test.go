@@ -310,7 +310,7 @@ func FuzzDecodeRecords(f *testing.F) {
 	}
 	clock := dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}
 	f.Fuzz(func(t *testing.T, line []byte, asCSV bool) {
-		raw, err := splitJSON(line)
+		raw, err := splitJSON(line, nil)
 		if err != nil {
 			if _, fixed := fzReasons[err]; !fixed {
 				t.Fatalf("split: reason %q is not one of the fixed reasons", err)

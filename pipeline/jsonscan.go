@@ -41,10 +41,12 @@ func (fs fields) get(name string) (rawValue, bool) {
 	return rawValue{}, false
 }
 
-// splitJSON splits one JSON Lines record into its top-level fields. The
-// values alias b. A duplicated name is an error: which of two values a
-// consumer would pick is ambiguous, and deid fails closed.
-func splitJSON(b []byte) (fields, error) {
+// splitJSON splits one JSON Lines record into its top-level fields,
+// appended to out[:0] so that a caller can reuse one slice. Values and
+// unescaped names alias b: names are only compared, never kept. A
+// duplicated name is an error: which of two values a consumer would pick
+// is ambiguous, and deid fails closed.
+func splitJSON(b []byte, out fields) (fields, error) {
 	if !utf8.Valid(b) {
 		return nil, reasonBadUTF8
 	}
@@ -55,7 +57,10 @@ func splitJSON(b []byte) (fields, error) {
 		}
 		return nil, reasonBadJSON
 	}
-	out := make(fields, 0, 12)
+	if out == nil {
+		out = make(fields, 0, 12) // non-nil even for {}: nil means "not split"
+	}
+	out = out[:0]
 	dup := false
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
@@ -72,8 +77,8 @@ func splitJSON(b []byte) (fields, error) {
 			var name string
 			if escaped {
 				name = unquote(b[i:end])
-			} else {
-				name = string(b[i+1 : end-1])
+			} else if end-i > 2 {
+				name = unsafe.String(&b[i+1], end-i-2)
 			}
 			i = skipSpace(b, end)
 			if i >= len(b) || b[i] != ':' {

@@ -37,7 +37,7 @@ func TestSplitJSON(t *testing.T) {
 		{`{"a"`, nil, reasonBadJSON},
 	}
 	for _, tt := range tests {
-		got, err := splitJSON([]byte(tt.line))
+		got, err := splitJSON([]byte(tt.line), nil)
 		if err != tt.err {
 			t.Errorf("%s: err %v, want %v", tt.line, err, tt.err)
 			continue
@@ -81,7 +81,7 @@ func FuzzSplitJSON(f *testing.F) {
 		f.Add(l)
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		got, err := splitJSON(line)
+		got, err := splitJSON(line, nil)
 		if !utf8.Valid(line) {
 			if err != reasonBadUTF8 {
 				t.Fatalf("invalid UTF-8: err %v", err)

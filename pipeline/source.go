@@ -51,9 +51,10 @@ type rawRecord struct {
 
 // split parses a JSON line whose parsing the reader left to the caller, so
 // that the costly part of reading runs in parallel workers.
-func (r *rawRecord) split() {
+// split splits a JSON Lines record, into buf's storage when it has room.
+func (r *rawRecord) split(buf fields) {
 	if r.raw != nil && r.Fields == nil && r.Err == nil {
-		r.Fields, r.Err = splitJSON(r.raw)
+		r.Fields, r.Err = splitJSON(r.raw, buf)
 	}
 	r.raw = nil
 }
@@ -161,6 +162,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<20)
 	line := 0
+	var buf fields // reused: fn does not keep a record's fields
 	for {
 		if line%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -185,7 +187,10 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 			// b is only valid until the next read, and fields alias it.
 			rec.raw = append([]byte(nil), b...)
 			if !lazy {
-				rec.split()
+				rec.split(buf)
+				if rec.Fields != nil {
+					buf = rec.Fields
+				}
 			}
 		}
 		if ferr := fn(rec); ferr != nil {

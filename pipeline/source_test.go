@@ -110,7 +110,7 @@ func TestDecodeFieldErrors(t *testing.T) {
 	clock := dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fields, err := splitJSON([]byte(tt.line))
+			fields, err := splitJSON([]byte(tt.line), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +133,7 @@ func TestDecodeFieldErrors(t *testing.T) {
 }
 
 func TestUnknownFieldsCounted(t *testing.T) {
-	fields, _ := splitJSON([]byte(`{"message_id":"M1","patient_id":"P1","sender":"patient","sent_at":"2024-01-01T00:00:00Z","text":"hi","mood":"ok","x":1}`))
+	fields, _ := splitJSON([]byte(`{"message_id":"M1","patient_id":"P1","sender":"patient","sent_at":"2024-01-01T00:00:00Z","text":"hi","mood":"ok","x":1}`), nil)
 	d := &decoder{raw: fields, clock: dateRange{max: time.Now()}}
 	decodeMessage(d)
 	if d.err != nil || d.unknown() != 2 {

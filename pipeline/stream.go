@@ -48,6 +48,7 @@ type textItem struct {
 	id         idKey // session key (transcripts, notes) or message id, for duplicates
 	turn       int   // transcript turn, for duplicates
 	text       string
+	fields     fields // storage for rec.Fields, kept across reuse
 	row        Row
 	spans      []redact.Span
 	err        error // a failure of the run, not of the record: it stops the extract
@@ -61,9 +62,25 @@ type textSpec struct {
 	duplicate func(it *textItem) (field, reason string, dup bool, err error)
 }
 
+// textBatch is a unit of parallel work. Batches, their items and the
+// items' buffers are recycled once admitted: per record, the pipeline's
+// own allocations were a third of a plain copy's time (GC included).
 type textBatch struct {
 	seq   int
-	items []*textItem
+	items []*textItem // items beyond len, up to cap, are spares for reuse
+}
+
+// add appends rec as a new item, reusing a spare item and its buffers.
+func (b *textBatch) add(rec rawRecord) {
+	n := len(b.items)
+	if n < cap(b.items) {
+		if it := b.items[:n+1][n]; it != nil {
+			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0]}
+			b.items = b.items[:n+1]
+			return
+		}
+	}
+	b.items = append(b.items, &textItem{rec: rec})
 }
 
 func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
@@ -78,6 +95,7 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	todo := make(chan *textBatch, workers)
 	done := make(chan *textBatch, workers)
 	slots := make(chan struct{}, 2*workers) // batches in flight
+	free := make(chan *textBatch, 2*workers+1)
 
 	var readErr error
 	go func() {
@@ -97,12 +115,16 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 			curBytes = 0
 			todo <- cur
 			seq++
-			cur = &textBatch{items: make([]*textItem, 0, batchSize)}
+			select {
+			case cur = <-free:
+			default:
+				cur = &textBatch{items: make([]*textItem, 0, batchSize)}
+			}
 			return true
 		}
 		readErr = readSourceLazy(ctx, files, func(rec rawRecord) error {
 			x.bytesRead.Add(int64(rec.Bytes))
-			cur.items = append(cur.items, &textItem{rec: rec})
+			cur.add(rec)
 			curBytes += rec.Bytes
 			if (len(cur.items) >= batchSize || curBytes >= batchBytes) && !flush() {
 				return ctx.Err()
@@ -148,6 +170,13 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 				}
 			}
 			<-slots
+			// Nothing admitted keeps an item: rows are copied into the
+			// writer and the audit line is written out.
+			nb.items = nb.items[:0]
+			select {
+			case free <- nb:
+			default:
+			}
 		}
 	}
 	if writeErr != nil {
@@ -158,10 +187,11 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 
 // prepareText is a worker's share: split, decode, resolve, find spans.
 func (x *extractor) prepareText(spec textSpec, it *textItem, requested bool) {
-	it.rec.split()
+	it.rec.split(it.fields)
 	if it.rec.Err != nil {
 		return
 	}
+	it.fields = it.rec.Fields
 	d := &decoder{raw: it.rec.Fields, clock: x.clock}
 	spec.decode(d, it)
 	it.ferr, it.unknown = d.err, d.unknown()
