@@ -154,6 +154,12 @@ func (d *decoder) contacts(name string) []redact.Contact {
 }
 
 func (d *decoder) items(name string) []*int {
+	if v, ok := d.raw.get(name); ok && !v.isCSV {
+		if out, ok := intArray(v.json); ok {
+			d.used++
+			return out
+		}
+	}
 	var out []*int
 	if !d.structured(name, &out, "an array of integers") {
 		if d.err == nil {
@@ -364,4 +370,67 @@ func decodeQuestionnaire(d *decoder) questionnaireIn {
 	q.completed, _ = d.timestamp("completed_at", true)
 	q.Items = d.items("items")
 	return q
+}
+
+// intArray reads the common shape of questionnaire items, a flat JSON
+// array of small integers and nulls, without encoding/json. It accepts a
+// strict subset of what json.Unmarshal accepts into []*int, with the same
+// result; anything else (a fraction, an exponent, a string, a huge number,
+// nesting, null for the whole array) returns false and the caller falls
+// back to encoding/json, which decides and words the error.
+func intArray(b []byte) ([]*int, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return nil, false
+	}
+	vals := make([]int, 0, 16)
+	nulls := make([]bool, 0, 16)
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return []*int{}, skipSpace(b, i+1) == len(b)
+	}
+	for {
+		switch {
+		case i+4 <= len(b) && string(b[i:i+4]) == "null":
+			vals, nulls = append(vals, 0), append(nulls, true)
+			i += 4
+		default:
+			j, neg := i, false
+			if j < len(b) && b[j] == '-' {
+				neg, j = true, j+1
+			}
+			start := j
+			for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+				j++
+			}
+			if n := j - start; n == 0 || n > 9 || n > 1 && b[start] == '0' {
+				return nil, false
+			}
+			v := 0
+			for _, c := range b[start:j] {
+				v = v*10 + int(c-'0')
+			}
+			if neg {
+				v = -v
+			}
+			vals, nulls = append(vals, v), append(nulls, false)
+			i = j
+		}
+		i = skipSpace(b, i)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+			continue
+		}
+		if i < len(b) && b[i] == ']' && skipSpace(b, i+1) == len(b) {
+			break
+		}
+		return nil, false
+	}
+	out := make([]*int, len(vals))
+	for k := range vals {
+		if !nulls[k] {
+			out[k] = &vals[k]
+		}
+	}
+	return out, true
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -154,4 +155,29 @@ func countMembers(line []byte) int {
 		n++
 	}
 	return n
+}
+
+// FuzzIntArray holds intArray to json.Unmarshal: wherever it answers, it
+// answers the same.
+func FuzzIntArray(f *testing.F) {
+	for _, s := range []string{`[1,2,3]`, `[ 0 , null, -3 ]`, `[]`, ` [ ] `, `[01]`, `[1.0]`, `[1e2]`, `[-0]`, `[-]`, `[1,]`, `[,1]`,
+		`null`, `[null]`, `[nul]`, `[1] x`, `["1"]`, `[[1]]`, `[123456789]`, `[1234567890123456789012]`, "[1,\n2]", `[true]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := intArray(b)
+		if !ok {
+			return
+		}
+		var want []*int
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatalf("%q: intArray accepted what encoding/json refuses (%v)", b, err)
+		}
+		if want == nil {
+			want = []*int{}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: intArray %v, encoding/json %v", b, got, want)
+		}
+	})
 }
