@@ -263,6 +263,10 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		lap(s.name, t0)
 		x.log.Debug("step done", zap.String("step", s.name), zap.Duration("took", time.Since(t0)))
 	}
+	// What the state file grew to: the per-patient state that memory no
+	// longer holds.
+	timings["state_file_mb"] = float64(x.spill.off+int64(x.db.ps.pages)*diskPage) / 1e6
+	x.log.Debug("state file", zap.Int64("spill_bytes", x.spill.off), zap.Uint32("index_pages", x.db.ps.pages))
 	if err := x.closeWriters(ctx); err != nil {
 		return nil, err
 	}
