@@ -74,9 +74,10 @@ type extractor struct {
 	moreTurns map[idKey][]uint64 // turn bitmaps past turn 127
 	turns     turnMemo
 
-	writers map[string]*datasetWriter
-	codec   *zstdCodec       // shared by the writers
-	rows    map[string]int64 // rows per written file, by relative path
+	writers  map[string]*datasetWriter
+	finished map[string]bool  // datasets whose file is complete
+	codec    *zstdCodec       // shared by the writers
+	rows     map[string]int64 // rows per written file, by relative path
 
 	encKey     *handover.Key // handover encryption; nil for plain output
 	bytesRead  atomic.Int64
@@ -127,6 +128,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		ids:       newIDHasher(),
 		moreTurns: map[idKey][]uint64{},
 		writers:   map[string]*datasetWriter{},
+		finished:  map[string]bool{},
 		rows:      map[string]int64{},
 	}
 	x.encKey = encKey
@@ -258,6 +260,11 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	for _, s := range steps {
 		t0 := time.Now()
 		if err := s.fn(ctx); err != nil {
+			return nil, err
+		}
+		// Each dataset is written by one step: finishing its file now frees
+		// its row-group buffers for the steps that follow.
+		if err := x.finishWriters(ctx); err != nil {
 			return nil, err
 		}
 		lap(s.name, t0)
@@ -397,6 +404,10 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 	if w, ok := x.writers[name]; ok {
 		return w, nil
 	}
+	if x.finished[name] {
+		// A bug, not bad input: reopening would truncate the file.
+		return nil, fmt.Errorf("dataset %s: written after its file was finished", name)
+	}
 	sel, ok := x.prof.Datasets[name]
 	if !ok {
 		return nil, nil
@@ -419,14 +430,8 @@ func (x *extractor) write(name string, row Row) error {
 	return w.Write(row)
 }
 
-func (x *extractor) closeWriters(ctx context.Context) error {
-	// Every requested dataset gets a file, even an empty one, so a partner
-	// never has to guess whether a dataset is missing or empty.
-	for _, name := range sortedKeys(x.prof.Datasets) {
-		if _, err := x.writer(name); err != nil {
-			return err
-		}
-	}
+// finishWriters closes the datasets written so far.
+func (x *extractor) finishWriters(ctx context.Context) error {
 	for _, name := range sortedKeys(x.writers) {
 		w := x.writers[name]
 		if err := w.Close(ctx); err != nil {
@@ -434,9 +439,24 @@ func (x *extractor) closeWriters(ctx context.Context) error {
 		}
 		rel, _ := filepath.Rel(x.stage, w.path)
 		x.rows[filepath.ToSlash(rel)] = w.rows
+		delete(x.writers, name)
+		x.finished[name] = true
 	}
-	x.writers = map[string]*datasetWriter{}
 	return nil
+}
+
+func (x *extractor) closeWriters(ctx context.Context) error {
+	// Every requested dataset gets a file, even an empty one, so a partner
+	// never has to guess whether a dataset is missing or empty.
+	for _, name := range sortedKeys(x.prof.Datasets) {
+		if x.finished[name] {
+			continue
+		}
+		if _, err := x.writer(name); err != nil {
+			return err
+		}
+	}
+	return x.finishWriters(ctx)
 }
 
 // quarantine records a bad record and enforces --max-bad.

@@ -22,88 +22,134 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		x.report.Questionnair = map[string]int{}
 	}
 	_, requested := x.prof.Datasets[kind]
-	err := x.each(ctx, kind, func(rec rawRecord, d *decoder) error {
-		q := decodeQuestionnaire(d)
-		if d.err != nil {
-			return x.quarantine(kind, rec, d.err.Field, d.err.Reason)
-		}
-		num, pst, err := x.db.patient(x.ids.key(q.PatientID))
-		if err != nil {
-			return err
-		}
-		var ss sessionRec
-		sst := absent
-		if q.SessionID != "" {
-			if ss, sst, err = x.db.session(x.ids.key(q.SessionID)); err != nil {
-				return err
+	files, err := sourceFiles(x.opt.In, kind)
+	if err != nil {
+		return err
+	}
+	// Decoding and scoring run in workers; everything else in order.
+	err = ordered[questItem]{
+		workers: x.opt.Workers,
+		reset:   func(it *questItem, rec rawRecord) { *it = questItem{rec: rec, fields: it.fields[:0]} },
+		prepare: func(it *questItem) {
+			if it.rec.split(it.fields); it.rec.Err != nil {
+				return
 			}
-		}
-		if pst == excluded || sst == excluded {
-			c.exclude(ExcludedOptedOutParent)
-			return nil
-		}
-		if pst == absent {
-			return x.quarantine(kind, rec, "patient_id", "orphan: no valid patient with this patient_id")
-		}
-		if q.SessionID != "" {
-			if sst == absent {
-				return x.quarantine(kind, rec, "session_id", "orphan: no valid session with this session_id")
+			it.fields = it.rec.Fields
+			d := &decoder{raw: it.rec.Fields, clock: x.clock}
+			it.q = decodeQuestionnaire(d)
+			it.ferr, it.unknown = d.err, d.unknown()
+			if d.err == nil {
+				it.sc, it.scErr = measures.Score(it.q.Instrument, it.q.Items)
 			}
-			if int(ss.patient) != num {
-				return x.quarantine(kind, rec, "session_id", "session belongs to another patient")
+			it.rec.Fields = nil
+		},
+		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
+		admit: func(it *questItem) error {
+			c.In++
+			x.recsRead.Add(1)
+			switch {
+			case it.rec.Err != nil:
+				return x.quarantine(kind, it.rec, it.rec.Field, it.rec.Err.Error())
+			case it.ferr != nil:
+				return x.quarantine(kind, it.rec, it.ferr.Field, it.ferr.Reason)
 			}
-		}
-		sc, err := measures.Score(q.Instrument, q.Items)
-		if err != nil {
-			se, _ := err.(*measures.ScoreError)
-			field, reason := "items", "invalid questionnaire"
-			if se != nil {
-				field, reason = se.Field, se.Reason
-			}
-			x.report.Questionnair[reason]++
-			return x.quarantine(kind, rec, field, reason)
-		}
-		if sc.Prorated {
-			x.report.Questionnair["prorated"]++
-		}
-		c.UnknownFields += d.unknown()
-		var sessID, seq any
-		if sst == found {
-			sessID, seq = ss.researchID(), ss.seq
-			t, err := x.scores.get(num)
-			if err != nil {
-				return err
-			}
-			t.Add(int(ss.seq), sc.Instrument, sc.Total)
-		}
-		if !requested {
-			c.exclude(ExcludedNotRequested)
-			return nil
-		}
-		items := make([]*int32, len(q.Items))
-		for i, it := range q.Items {
-			if it != nil {
-				v := int32(*it)
-				items[i] = &v
-			}
-		}
-		var caseness any
-		if sc.HasCaseness {
-			caseness = sc.Case
-		}
-		p, err := x.db.record(num)
-		if err != nil {
-			return err
-		}
-		c.Written++
-		return x.write(kind, Row{p.researchID(), sessID, seq, sc.Instrument, dayOffset(p.referralTime(), q.completed),
-			items, int32(sc.Total), sc.Band, caseness, sc.Prorated})
-	})
+			return x.admitQuestionnaire(it, requested)
+		},
+	}.run(ctx, files)
 	if err != nil {
 		return err
 	}
 	// Outcomes are computed from the records.
 	return x.scores.flush()
+}
+
+// questItem is one questionnaire on its way through ordered.
+type questItem struct {
+	rec     rawRecord
+	fields  fields
+	q       questionnaireIn
+	ferr    *FieldError
+	unknown int
+	sc      measures.Scored
+	scErr   error
+}
+
+// admitQuestionnaire is the collector's share of a decoded, scored
+// questionnaire: parents, opt-outs, scores for outcomes, the row.
+func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
+	const kind = "questionnaires"
+	c := x.report.Records[kind]
+	rec, q, sc := it.rec, &it.q, it.sc
+	num, pst, err := x.db.patient(x.ids.key(q.PatientID))
+	if err != nil {
+		return err
+	}
+	var ss sessionRec
+	sst := absent
+	if q.SessionID != "" {
+		if ss, sst, err = x.db.session(x.ids.key(q.SessionID)); err != nil {
+			return err
+		}
+	}
+	if pst == excluded || sst == excluded {
+		c.exclude(ExcludedOptedOutParent)
+		return nil
+	}
+	if pst == absent {
+		return x.quarantine(kind, rec, "patient_id", "orphan: no valid patient with this patient_id")
+	}
+	if q.SessionID != "" {
+		if sst == absent {
+			return x.quarantine(kind, rec, "session_id", "orphan: no valid session with this session_id")
+		}
+		if int(ss.patient) != num {
+			return x.quarantine(kind, rec, "session_id", "session belongs to another patient")
+		}
+	}
+	if err := it.scErr; err != nil {
+		se, _ := err.(*measures.ScoreError)
+		field, reason := "items", "invalid questionnaire"
+		if se != nil {
+			field, reason = se.Field, se.Reason
+		}
+		x.report.Questionnair[reason]++
+		return x.quarantine(kind, rec, field, reason)
+	}
+	if sc.Prorated {
+		x.report.Questionnair["prorated"]++
+	}
+	c.UnknownFields += it.unknown
+	var sessID, seq any
+	if sst == found {
+		sessID, seq = ss.researchID(), ss.seq
+		t, err := x.scores.get(num)
+		if err != nil {
+			return err
+		}
+		t.Add(int(ss.seq), sc.Instrument, sc.Total)
+	}
+	if !requested {
+		c.exclude(ExcludedNotRequested)
+		return nil
+	}
+	items := make([]*int32, len(q.Items))
+	for i, it := range q.Items {
+		if it != nil {
+			v := int32(*it)
+			items[i] = &v
+		}
+	}
+	var caseness any
+	if sc.HasCaseness {
+		caseness = sc.Case
+	}
+	p, err := x.db.record(num)
+	if err != nil {
+		return err
+	}
+	c.Written++
+	return x.write(kind, Row{p.researchID(), sessID, seq, sc.Instrument, dayOffset(p.referralTime(), q.completed),
+		items, int32(sc.Total), sc.Band, caseness, sc.Prorated})
 }
 
 func (x *extractor) writeOutcomes(context.Context) error {

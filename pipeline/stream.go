@@ -12,17 +12,14 @@ import (
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 
-// Free text is read, decoded and redacted in parallel but admitted and
-// written in input order. The reader goroutine only cuts lines into
-// batches; workers split the JSON, decode and resolve each record (pure
-// work and read-only lookups) and find its spans, the expensive part; the
-// calling goroutine then takes batches strictly in order and does
-// everything that changes state: counting, quarantine, duplicate checks,
-// operators and writing. Operators run there because numbered placeholders
-// depend on the order a patient's names first appear, so outputs are
-// byte-identical across runs and worker counts. At most 2×workers batches
-// are in flight, so memory is bounded by the batch size, never by the
-// input.
+// Free text is read, decoded and redacted in parallel (ordered) but
+// admitted and written in input order. Workers split the JSON, decode and
+// resolve each record and find its spans, the expensive part; the calling
+// goroutine then does everything that changes state: counting,
+// quarantine, duplicate checks, operators and writing. Operators run there
+// because numbered placeholders depend on the order a patient's names
+// first appear, so outputs are byte-identical across runs and worker
+// counts. Memory is bounded by the batch size, never by the input.
 
 // batchSize is the number of records per unit of parallel work: large
 // enough to amortise channel traffic, small enough to keep memory low.
@@ -62,46 +59,42 @@ type textSpec struct {
 	duplicate func(it *textItem) (field, reason string, dup bool, err error)
 }
 
-// textBatch is a unit of parallel work. Batches, their items and the
-// items' buffers are recycled once admitted: per record, the pipeline's
-// own allocations were a third of a plain copy's time (GC included).
-type textBatch struct {
+// ordered runs records through a pool of workers and back into input
+// order: the reader goroutine only cuts lines into batches, workers run
+// prepare (pure work, and lookups that only read), and the calling
+// goroutine runs admit, strictly in input order, for everything that
+// changes state. At most 2×workers batches are in flight. Free text and
+// questionnaires take this path; the small record types are read in one
+// goroutine by each.
+type ordered[T any] struct {
+	workers int
+	reset   func(it *T, rec rawRecord) // readies a new or recycled item for rec, keeping its buffers
+	prepare func(it *T)
+	admit   func(it *T) error
+	read    func(rec rawRecord) // in the reader, for progress figures
+}
+
+// batch is a unit of parallel work. Batches, their items and the items'
+// buffers are recycled once admitted: per record, the pipeline's own
+// allocations were a third of a plain copy's time (GC included).
+type batch[T any] struct {
 	seq   int
-	items []*textItem // items beyond len, up to cap, are spares for reuse
+	items []*T // items beyond len, up to cap, are spares for reuse
 }
 
-// add appends rec as a new item, reusing a spare item and its buffers.
-func (b *textBatch) add(rec rawRecord) {
-	n := len(b.items)
-	if n < cap(b.items) {
-		if it := b.items[:n+1][n]; it != nil {
-			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0]}
-			b.items = b.items[:n+1]
-			return
-		}
-	}
-	b.items = append(b.items, &textItem{rec: rec})
-}
-
-func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
-	files, err := sourceFiles(x.opt.In, spec.kind.name)
-	if err != nil {
-		return err
-	}
-	_, requested := x.prof.Datasets[spec.kind.name]
+func (o ordered[T]) run(ctx context.Context, files []string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	workers := x.opt.Workers
-	todo := make(chan *textBatch, workers)
-	done := make(chan *textBatch, workers)
-	slots := make(chan struct{}, 2*workers) // batches in flight
-	free := make(chan *textBatch, 2*workers+1)
+	todo := make(chan *batch[T], o.workers)
+	done := make(chan *batch[T], o.workers)
+	slots := make(chan struct{}, 2*o.workers) // batches in flight
+	free := make(chan *batch[T], 2*o.workers+1)
 
 	var readErr error
 	go func() {
 		defer close(todo)
 		seq, curBytes := 0, 0
-		cur := &textBatch{}
+		cur := &batch[T]{}
 		flush := func() bool {
 			if len(cur.items) == 0 {
 				return true
@@ -118,13 +111,22 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 			select {
 			case cur = <-free:
 			default:
-				cur = &textBatch{items: make([]*textItem, 0, batchSize)}
+				cur = &batch[T]{items: make([]*T, 0, batchSize)}
 			}
 			return true
 		}
 		readErr = readSourceLazy(ctx, files, func(rec rawRecord) error {
-			x.bytesRead.Add(int64(rec.Bytes))
-			cur.add(rec)
+			o.read(rec)
+			n := len(cur.items)
+			var it *T
+			if n < cap(cur.items) {
+				it = cur.items[:n+1][n]
+			}
+			if it == nil {
+				it = new(T)
+			}
+			o.reset(it, rec)
+			cur.items = append(cur.items, it)
 			curBytes += rec.Bytes
 			if (len(cur.items) >= batchSize || curBytes >= batchBytes) && !flush() {
 				return ctx.Err()
@@ -137,13 +139,13 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	}()
 
 	var wg sync.WaitGroup
-	for i := 0; i < workers; i++ {
+	for i := 0; i < o.workers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for b := range todo {
 				for _, it := range b.items {
-					x.prepareText(spec, it, requested)
+					o.prepare(it)
 				}
 				done <- b
 			}
@@ -151,27 +153,27 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	}
 	go func() { wg.Wait(); close(done) }()
 
-	pending := map[int]*textBatch{}
+	pending := map[int]*batch[T]{}
 	next := 0
-	var writeErr error
+	var admitErr error
 	for b := range done {
-		if writeErr != nil {
+		if admitErr != nil {
 			<-slots
 			continue // drain so the workers and reader can finish
 		}
 		pending[b.seq] = b
-		for nb, ok := pending[next]; ok && writeErr == nil; nb, ok = pending[next] {
+		for nb, ok := pending[next]; ok && admitErr == nil; nb, ok = pending[next] {
 			delete(pending, next)
 			next++
 			for _, it := range nb.items {
-				if writeErr = x.admitText(spec, it, requested); writeErr != nil {
+				if admitErr = o.admit(it); admitErr != nil {
 					cancel()
 					break
 				}
 			}
 			<-slots
-			// Nothing admitted keeps an item: rows are copied into the
-			// writer and the audit line is written out.
+			// admit keeps nothing of an item: rows are copied into the
+			// writer and audit lines written out.
 			nb.items = nb.items[:0]
 			select {
 			case free <- nb:
@@ -179,10 +181,27 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 			}
 		}
 	}
-	if writeErr != nil {
-		return writeErr
+	if admitErr != nil {
+		return admitErr
 	}
 	return readErr
+}
+
+func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
+	files, err := sourceFiles(x.opt.In, spec.kind.name)
+	if err != nil {
+		return err
+	}
+	_, requested := x.prof.Datasets[spec.kind.name]
+	return ordered[textItem]{
+		workers: x.opt.Workers,
+		reset: func(it *textItem, rec rawRecord) {
+			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0]}
+		},
+		prepare: func(it *textItem) { x.prepareText(spec, it, requested) },
+		admit:   func(it *textItem) error { return x.admitText(spec, it, requested) },
+		read:    func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
+	}.run(ctx, files)
 }
 
 // prepareText is a worker's share: split, decode, resolve, find spans.
