@@ -73,6 +73,7 @@ type extractor struct {
 	db        *stateDB
 	moreTurns map[idKey][]uint64 // turn bitmaps past turn 127
 	turns     turnMemo
+	turnTab   *turnTable
 
 	writers  map[string]*datasetWriter
 	finished map[string]bool  // datasets whose file is complete
@@ -215,6 +216,10 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		return nil, err
 	}
 	defer x.db.Close()
+	if x.turnTab, err = openTurnTable(x.opt.InternalDir, max(frames/4, 1)); err != nil {
+		return nil, err
+	}
+	defer x.turnTab.Close()
 	size := x.opt.stateCache
 	if size <= 0 {
 		size = stateCacheSize
@@ -273,7 +278,8 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	// What the state file grew to: the per-patient state that memory no
 	// longer holds.
 	timings["state_file_mb"] = float64(x.spill.off+int64(x.db.ps.pages)*diskPage) / 1e6
-	x.log.Debug("state file", zap.Int64("spill_bytes", x.spill.off), zap.Uint32("index_pages", x.db.ps.pages))
+	x.log.Debug("state file", zap.Int64("spill_bytes", x.spill.off), zap.Uint32("index_pages", x.db.ps.pages),
+		zap.Int64("page_reads", x.db.ps.reads), zap.Int64("page_writes", x.db.ps.writes))
 	if err := x.closeWriters(ctx); err != nil {
 		return nil, err
 	}
@@ -674,15 +680,13 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 				if err := x.flushTurns(); err != nil {
 					return "", "", false, err
 				}
-				// Read the session again: the worker's copy predates the
-				// turns admitted since.
-				ss, _, err := x.db.session(it.id)
+				low, err := x.turnTab.get(it.id)
 				if err != nil {
 					return "", "", false, err
 				}
-				*t = turnMemo{key: it.id, rec: ss, ok: true}
+				*t = turnMemo{key: it.id, low: low, ok: true}
 			}
-			return "turn", "duplicate turn in session", x.seenTurn(it.id, &t.rec, it.turn), nil
+			return "turn", "duplicate turn in session", x.seenTurn(it.id, &t.low, it.turn), nil
 		},
 	})
 	if err != nil {
@@ -696,7 +700,7 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 // turns rather than once per turn.
 type turnMemo struct {
 	key idKey
-	rec sessionRec
+	low [2]uint64
 	ok  bool
 }
 
@@ -705,7 +709,7 @@ func (x *extractor) flushTurns() error {
 		return nil
 	}
 	x.turns.ok = false
-	return x.db.putSession(x.turns.key, &x.turns.rec)
+	return x.turnTab.put(x.turns.key, x.turns.low)
 }
 
 func (x *extractor) readMessages(ctx context.Context) error {
@@ -716,20 +720,10 @@ func (x *extractor) readMessages(ctx context.Context) error {
 			if d.err != nil {
 				return
 			}
-			it.text, it.id = m.Text, x.ids.key(m.MessageID)
-			num, st, err := x.db.patient(x.ids.key(m.PatientID))
-			switch {
-			case err != nil:
-				it.err = err
-				return
-			case st == excluded:
-				it.excluded = true
-				return
-			case st == absent:
-				it.orphan = "patient_id"
-				return
-			}
-			if !x.resolvePatient(num, it) {
+			it.text, it.id, it.pkey = m.Text, x.ids.key(m.MessageID), x.ids.key(m.PatientID)
+			if p := it.prev; p != nil && p.pkey == it.pkey {
+				it.pnum, it.patient, it.researchID, it.resolved = p.pnum, p.patient, p.researchID, true
+			} else if !x.messagePatient(it) {
 				return
 			}
 			p := &it.patient
@@ -740,6 +734,24 @@ func (x *extractor) readMessages(ctx context.Context) error {
 			return "message_id", "duplicate message_id", dup, err
 		},
 	})
+}
+
+// messagePatient resolves a message's patient; false when the message is
+// excluded, an orphan, or the state file failed (it.err).
+func (x *extractor) messagePatient(it *textItem) bool {
+	num, st, err := x.db.patient(it.pkey)
+	switch {
+	case err != nil:
+		it.err = err
+		return false
+	case st == excluded:
+		it.excluded = true
+		return false
+	case st == absent:
+		it.orphan = "patient_id"
+		return false
+	}
+	return x.resolvePatient(num, it)
 }
 
 func (x *extractor) readNotes(ctx context.Context) error {
@@ -789,6 +801,10 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 // failed (it.err).
 func (x *extractor) session(id string, it *textItem) bool {
 	it.id = x.ids.key(id)
+	if p := it.prev; p != nil && p.id == it.id {
+		it.session, it.pnum, it.patient, it.researchID, it.resolved = p.session, p.pnum, p.patient, p.researchID, true
+		return true
+	}
 	ss, st, err := x.db.session(it.id)
 	switch {
 	case err != nil:

@@ -51,6 +51,8 @@ type pageStore struct {
 	pages  uint32 // pages ever allocated
 	free   []uint32
 	nonce  uint64
+	reads  int64  // pages read back from the file
+	writes int64  // pages written to the file
 	io     []byte // one on-disk page
 }
 
@@ -114,6 +116,7 @@ func (s *pageStore) page(pn uint32, write bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.reads++
 	if _, err := s.f.ReadAt(s.io, int64(pn)*diskPage); err != nil {
 		return nil, fmt.Errorf("state file: %w", err)
 	}
@@ -192,6 +195,7 @@ func (s *pageStore) writeBack(i int) error {
 	var aad [4]byte
 	binary.LittleEndian.PutUint32(aad[:], pn)
 	s.aead.Seal(s.io[:pageNonce], s.io[:pageNonce], s.frame(i), aad[:])
+	s.writes++
 	if _, err := s.f.WriteAt(s.io, int64(pn)*diskPage); err != nil {
 		return fmt.Errorf("state file: %w", err)
 	}

@@ -30,7 +30,7 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 	err = ordered[questItem]{
 		workers: x.opt.Workers,
 		reset:   func(it *questItem, rec rawRecord) { *it = questItem{rec: rec, fields: it.fields[:0]} },
-		prepare: func(it *questItem) {
+		prepare: func(it, _ *questItem) {
 			if it.rec.split(it.fields); it.rec.Err != nil {
 				return
 			}

@@ -172,42 +172,41 @@ func unpackStrings(b []byte) []string {
 }
 
 // sessionRec is what the run keeps of a session, as the value of the
-// sessions index: 40 bytes.
+// sessions index: 24 bytes. It does not change after the sessions step, so
+// the shared index is only read while text is redacted; the turns seen
+// live in the collector's own table (turnTable).
 type sessionRec struct {
-	patient int32     // patient number; -1: excluded by its patient's opt-out
-	rid     [16]byte  // research id, raw; researchID formats it
-	seq     int32     // session number
-	turns   [2]uint64 // turn numbers 0..127 seen, for duplicates; higher ones in extractor.moreTurns
+	patient int32    // patient number; -1: excluded by its patient's opt-out
+	rid     [16]byte // research id, raw; researchID formats it
+	seq     int32    // session number
 }
 
-const sessionRecSize = 40
+const sessionRecSize = 24
 
 func (s *sessionRec) marshal(b []byte) {
 	binary.LittleEndian.PutUint32(b, uint32(s.patient))
 	copy(b[4:20], s.rid[:])
 	binary.LittleEndian.PutUint32(b[20:], uint32(s.seq))
-	binary.LittleEndian.PutUint64(b[24:], s.turns[0])
-	binary.LittleEndian.PutUint64(b[32:], s.turns[1])
 }
 
 func (s *sessionRec) unmarshal(b []byte) {
 	s.patient = int32(binary.LittleEndian.Uint32(b))
 	copy(s.rid[:], b[4:20])
 	s.seq = int32(binary.LittleEndian.Uint32(b[20:]))
-	s.turns = [2]uint64{binary.LittleEndian.Uint64(b[24:]), binary.LittleEndian.Uint64(b[32:])}
 }
 
 func (s *sessionRec) researchID() string { return hex.EncodeToString(s.rid[:]) }
 
-// seenTurn records a turn number in the session and reports whether the
-// session already had it. The caller stores the session back.
-func (x *extractor) seenTurn(key idKey, s *sessionRec, turn int) bool {
+// seenTurn records a turn number of session key, whose turns 0..127 are
+// the bits of low, and reports whether the session already had it. The
+// caller stores low back.
+func (x *extractor) seenTurn(key idKey, low *[2]uint64, turn int) bool {
 	if turn > 1<<20 {
 		return false // absurd turn numbers are not tracked (bounded memory)
 	}
 	var word *uint64
 	if turn < 128 {
-		word = &s.turns[turn/64]
+		word = &low[turn/64]
 	} else {
 		more := x.moreTurns[key]
 		w := turn/64 - 2
@@ -485,3 +484,43 @@ func (db *stateDB) seenMessage(k idKey) (bool, error) {
 	}
 	return false, db.messages.put(k, nil)
 }
+
+// turnTable holds the turn numbers seen per session (0..127 as two bit
+// words), for duplicate turns. It is the collector's alone, in a state
+// file of its own: the turns change with every session admitted, and
+// keeping those writes out of the shared pages means the workers' lookups
+// never wait on a page being written back.
+type turnTable struct {
+	ps  *pageStore
+	idx *diskIndex
+	buf [16]byte
+}
+
+func openTurnTable(dir string, frames int) (*turnTable, error) {
+	ps, err := openPageStore(dir, frames)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := newDiskIndex(ps, 16)
+	if err != nil {
+		ps.Close()
+		return nil, err
+	}
+	return &turnTable{ps: ps, idx: idx}, nil
+}
+
+func (t *turnTable) get(k idKey) ([2]uint64, error) {
+	ok, err := t.idx.get(k, t.buf[:])
+	if err != nil || !ok {
+		return [2]uint64{}, err
+	}
+	return [2]uint64{binary.LittleEndian.Uint64(t.buf[:]), binary.LittleEndian.Uint64(t.buf[8:])}, nil
+}
+
+func (t *turnTable) put(k idKey, low [2]uint64) error {
+	binary.LittleEndian.PutUint64(t.buf[:], low[0])
+	binary.LittleEndian.PutUint64(t.buf[8:], low[1])
+	return t.idx.put(k, t.buf[:])
+}
+
+func (t *turnTable) Close() error { return t.ps.Close() }

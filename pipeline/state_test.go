@@ -25,7 +25,7 @@ func TestPackKnownRoundTrip(t *testing.T) {
 
 func TestSeenTurn(t *testing.T) {
 	x := &extractor{moreTurns: map[idKey][]uint64{}}
-	s := &sessionRec{}
+	s := &[2]uint64{}
 	for _, tc := range []struct {
 		turn int
 		seen bool
@@ -47,7 +47,7 @@ func TestRecordCodecs(t *testing.T) {
 	if got != p {
 		t.Errorf("patient record:\n got %+v\nwant %+v", got, p)
 	}
-	s := sessionRec{patient: -1, rid: [16]byte{7, 15: 1}, seq: 1<<31 - 1, turns: [2]uint64{1<<63 | 5, 3}}
+	s := sessionRec{patient: -1, rid: [16]byte{7, 15: 1}, seq: 1<<31 - 1}
 	var sb [sessionRecSize]byte
 	s.marshal(sb[:])
 	var gs sessionRec

@@ -38,8 +38,11 @@ type textItem struct {
 	excluded   bool        // its patient opted out
 	orphan     string      // field naming an unknown parent
 	resolved   bool        // patient (and session) found
-	pnum       int         // patient number
-	patient    patientRec  // as the worker read it
+	prev       *textItem   // while decoding: the batch's previous item, resolved
+	pkey       idKey       // patient key (messages)
+	subj       *redact.Subject
+	pnum       int        // patient number
+	patient    patientRec // as the worker read it
 	session    sessionRec
 	researchID string
 	id         idKey // session key (transcripts, notes) or message id, for duplicates
@@ -69,7 +72,7 @@ type textSpec struct {
 type ordered[T any] struct {
 	workers int
 	reset   func(it *T, rec rawRecord) // readies a new or recycled item for rec, keeping its buffers
-	prepare func(it *T)
+	prepare func(it, prev *T)          // prev: the batch's item before it, or nil
 	admit   func(it *T) error
 	read    func(rec rawRecord) // in the reader, for progress figures
 }
@@ -144,8 +147,10 @@ func (o ordered[T]) run(ctx context.Context, files []string) error {
 		go func() {
 			defer wg.Done()
 			for b := range todo {
+				var prev *T
 				for _, it := range b.items {
-					o.prepare(it)
+					o.prepare(it, prev)
+					prev = it
 				}
 				done <- b
 			}
@@ -198,30 +203,45 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 		reset: func(it *textItem, rec rawRecord) {
 			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0]}
 		},
-		prepare: func(it *textItem) { x.prepareText(spec, it, requested) },
+		prepare: func(it, prev *textItem) { x.prepareText(spec, it, prev, requested) },
 		admit:   func(it *textItem) error { return x.admitText(spec, it, requested) },
 		read:    func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
 	}.run(ctx, files)
 }
 
 // prepareText is a worker's share: split, decode, resolve, find spans.
-func (x *extractor) prepareText(spec textSpec, it *textItem, requested bool) {
+//
+// A batch's records mostly share a session or patient with the one before
+// (turns by session): decode reuses what prev resolved, so that workers
+// take the shared state's lock about once per session, not once per
+// record (measured at 1 GB on 2 cores: lookups and lock hand-offs for
+// every record cost 10% of the wall time).
+func (x *extractor) prepareText(spec textSpec, it, prev *textItem, requested bool) {
 	it.rec.split(it.fields)
 	if it.rec.Err != nil {
 		return
 	}
 	it.fields = it.rec.Fields
 	d := &decoder{raw: it.rec.Fields, clock: x.clock}
+	if prev != nil && prev.resolved {
+		it.prev = prev
+	}
 	spec.decode(d, it)
+	it.prev = nil
 	it.ferr, it.unknown = d.err, d.unknown()
 	it.rec.Fields = nil // decoded; free the raw values early
 	if it.err == nil && it.ferr == nil && it.resolved && requested {
-		subj, err := x.subjects.get(it.pnum, &it.patient)
-		if err != nil {
-			it.err = err
-			return
+		if prev != nil && prev.subj != nil && prev.pnum == it.pnum {
+			it.subj = prev.subj
+		} else {
+			subj, err := x.subjects.get(it.pnum, &it.patient)
+			if err != nil {
+				it.err = err
+				return
+			}
+			it.subj = subj
 		}
-		it.spans = x.red.Find(it.text, subj)
+		it.spans = x.red.Find(it.text, it.subj)
 	}
 }
 
