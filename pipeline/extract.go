@@ -74,6 +74,7 @@ type extractor struct {
 	moreTurns map[idKey][]uint64 // turn bitmaps past turn 127
 	turns     turnMemo
 	turnTab   *turnTable
+	qmemo     questMemo
 
 	writers  map[string]*datasetWriter
 	finished map[string]bool  // datasets whose file is complete
@@ -567,65 +568,112 @@ func (x *extractor) readPatients(ctx context.Context) error {
 	})
 }
 
+// readSessions decodes sessions and derives their pseudonyms in workers;
+// the index, the patient's counts and the row are done in order.
 func (x *extractor) readSessions(ctx context.Context) error {
-	c := x.report.Records["sessions"]
-	err := x.each(ctx, "sessions", func(rec rawRecord, d *decoder) error {
-		s := decodeSession(d)
-		if d.err != nil {
-			return x.quarantine("sessions", rec, d.err.Field, d.err.Reason)
-		}
-		sk := x.ids.key(s.SessionID)
-		if _, seen, err := x.db.session(sk); err != nil {
-			return err
-		} else if seen != absent {
-			return x.quarantine("sessions", rec, "session_id", "duplicate session_id")
-		}
-		c.UnknownFields += d.unknown()
-		num, pst, err := x.db.patient(x.ids.key(s.PatientID))
-		switch {
-		case err != nil:
-			return err
-		case pst == excluded:
-			c.exclude(ExcludedOptedOutParent)
-			return x.db.putSession(sk, &sessionRec{patient: -1})
-		case pst == absent:
-			return x.quarantine("sessions", rec, "patient_id", "orphan: no valid patient with this patient_id")
-		}
-		ss := sessionRec{patient: int32(num), rid: x.pseudo.raw("session", s.SessionID), seq: int32(s.SessionNumber)}
-		if err := x.db.putSession(sk, &ss); err != nil {
-			return err
-		}
-		var p patientRec
-		if err := x.db.updateRecord(num, func(r *patientRec) { r.sessions++; p = *r }); err != nil {
-			return err
-		}
-		if s.TherapistName != "" {
-			names, err := x.therapists.get(num)
-			if err != nil {
-				return err
+	const kind = "sessions"
+	c := x.report.Records[kind]
+	files, err := sourceFiles(x.opt.In, kind)
+	if err != nil {
+		return err
+	}
+	err = ordered[sessItem]{
+		workers: x.opt.Workers,
+		reset:   func(it *sessItem, rec rawRecord) { *it = sessItem{rec: rec, fields: it.fields[:0]} },
+		prepare: func(it, _ *sessItem) {
+			if it.rec.split(it.fields); it.rec.Err != nil {
+				return
 			}
-			if !containsFold(*names, s.TherapistName) {
-				*names = append(*names, s.TherapistName)
+			it.fields = it.rec.Fields
+			d := &decoder{raw: it.rec.Fields, clock: x.clock}
+			it.s = decodeSession(d)
+			it.ferr, it.unknown = d.err, d.unknown()
+			it.rec.Fields = nil
+			if d.err == nil {
+				it.key, it.pkey = x.ids.key(it.s.SessionID), x.ids.key(it.s.PatientID)
+				it.rid, it.therapist = x.pseudo.raw("session", it.s.SessionID), x.pseudo.ID("therapist", it.s.TherapistID)
 			}
-		}
-		var dur any
-		if s.hasEnded {
-			dur = int32(s.ended.Sub(s.started).Minutes())
-		}
-		row := Row{p.researchID(), ss.researchID(), ss.seq, x.pseudo.ID("therapist", s.TherapistID),
-			dayOffset(p.referralTime(), s.started), monthOf(s.started), s.Modality, dur}
-		if _, ok := x.prof.Datasets["sessions"]; !ok {
-			c.exclude(ExcludedNotRequested)
-			return nil
-		}
-		c.Written++
-		return x.write("sessions", row)
-	})
+		},
+		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
+		admit: func(it *sessItem) error {
+			c.In++
+			x.recsRead.Add(1)
+			switch {
+			case it.rec.Err != nil:
+				return x.quarantine(kind, it.rec, it.rec.Field, it.rec.Err.Error())
+			case it.ferr != nil:
+				return x.quarantine(kind, it.rec, it.ferr.Field, it.ferr.Reason)
+			}
+			return x.admitSession(it)
+		},
+	}.run(ctx, files)
 	if err != nil {
 		return err
 	}
 	// Subjects are compiled from the records from here on.
 	return x.therapists.flush()
+}
+
+// sessItem is one session on its way through ordered.
+type sessItem struct {
+	rec       rawRecord
+	fields    fields
+	s         sessionIn
+	ferr      *FieldError
+	unknown   int
+	key, pkey idKey
+	rid       [16]byte
+	therapist string // pseudonym
+}
+
+func (x *extractor) admitSession(it *sessItem) error {
+	const kind = "sessions"
+	c := x.report.Records[kind]
+	s, rec := &it.s, it.rec
+	if _, seen, err := x.db.session(it.key); err != nil {
+		return err
+	} else if seen != absent {
+		return x.quarantine(kind, rec, "session_id", "duplicate session_id")
+	}
+	c.UnknownFields += it.unknown
+	num, pst, err := x.db.patient(it.pkey)
+	switch {
+	case err != nil:
+		return err
+	case pst == excluded:
+		c.exclude(ExcludedOptedOutParent)
+		return x.db.putSession(it.key, &sessionRec{patient: -1})
+	case pst == absent:
+		return x.quarantine(kind, rec, "patient_id", "orphan: no valid patient with this patient_id")
+	}
+	ss := sessionRec{patient: int32(num), rid: it.rid, seq: int32(s.SessionNumber)}
+	if err := x.db.putSession(it.key, &ss); err != nil {
+		return err
+	}
+	var p patientRec
+	if err := x.db.updateRecord(num, func(r *patientRec) { r.sessions++; p = *r }); err != nil {
+		return err
+	}
+	if s.TherapistName != "" {
+		names, err := x.therapists.get(num)
+		if err != nil {
+			return err
+		}
+		if !containsFold(*names, s.TherapistName) {
+			*names = append(*names, s.TherapistName)
+		}
+	}
+	var dur any
+	if s.hasEnded {
+		dur = int32(s.ended.Sub(s.started).Minutes())
+	}
+	if _, ok := x.prof.Datasets[kind]; !ok {
+		c.exclude(ExcludedNotRequested)
+		return nil
+	}
+	c.Written++
+	return x.write(kind, Row{p.researchID(), ss.researchID(), ss.seq, it.therapist,
+		dayOffset(p.referralTime(), s.started), monthOf(s.started), s.Modality, dur})
 }
 
 func containsFold(list []string, s string) bool {

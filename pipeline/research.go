@@ -74,20 +74,67 @@ type questItem struct {
 	scErr   error
 }
 
+// questMemo remembers the last patient and session the questionnaires
+// looked up: a patient's questionnaires come together, so most need no
+// lookup in the shared state. Only the record's research id and referral
+// date are read from the copy, and neither changes during the step.
+type questMemo struct {
+	pkey, skey    idKey
+	num           int
+	pst, sst      lookup
+	ss            sessionRec
+	rec           patientRec
+	pok, sok, rok bool
+	recNum        int
+}
+
+func (m *questMemo) patient(x *extractor, k idKey) (int, lookup, error) {
+	if !m.pok || m.pkey != k {
+		num, st, err := x.db.patient(k)
+		if err != nil {
+			return 0, absent, err
+		}
+		m.pkey, m.num, m.pst, m.pok = k, num, st, true
+	}
+	return m.num, m.pst, nil
+}
+
+func (m *questMemo) session(x *extractor, k idKey) (sessionRec, lookup, error) {
+	if !m.sok || m.skey != k {
+		ss, st, err := x.db.session(k)
+		if err != nil {
+			return ss, absent, err
+		}
+		m.skey, m.ss, m.sst, m.sok = k, ss, st, true
+	}
+	return m.ss, m.sst, nil
+}
+
+func (m *questMemo) record(x *extractor, num int) (patientRec, error) {
+	if !m.rok || m.recNum != num {
+		rec, err := x.db.record(num)
+		if err != nil {
+			return rec, err
+		}
+		m.rec, m.recNum, m.rok = rec, num, true
+	}
+	return m.rec, nil
+}
+
 // admitQuestionnaire is the collector's share of a decoded, scored
 // questionnaire: parents, opt-outs, scores for outcomes, the row.
 func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	const kind = "questionnaires"
 	c := x.report.Records[kind]
 	rec, q, sc := it.rec, &it.q, it.sc
-	num, pst, err := x.db.patient(x.ids.key(q.PatientID))
+	num, pst, err := x.qmemo.patient(x, x.ids.key(q.PatientID))
 	if err != nil {
 		return err
 	}
 	var ss sessionRec
 	sst := absent
 	if q.SessionID != "" {
-		if ss, sst, err = x.db.session(x.ids.key(q.SessionID)); err != nil {
+		if ss, sst, err = x.qmemo.session(x, x.ids.key(q.SessionID)); err != nil {
 			return err
 		}
 	}
@@ -143,7 +190,7 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	if sc.HasCaseness {
 		caseness = sc.Case
 	}
-	p, err := x.db.record(num)
+	p, err := x.qmemo.record(x, num)
 	if err != nil {
 		return err
 	}
