@@ -720,7 +720,7 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 				return
 			}
 			ss, p := &it.session, &it.patient
-			it.row = append(it.row[:0], it.researchID, ss.researchID(), ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referralTime(), t.sent), nil, nil, nil)
+			it.row = append(it.row[:0], it.researchID, it.sessionRID, ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referralTime(), t.sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			t := &x.turns
@@ -815,7 +815,7 @@ func (x *extractor) readNotes(ctx context.Context) error {
 				return
 			}
 			ss, p := &it.session, &it.patient
-			it.row = append(it.row[:0], it.researchID, ss.researchID(), ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
+			it.row = append(it.row[:0], it.researchID, it.sessionRID, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
 		},
 	})
 }
@@ -850,7 +850,7 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 func (x *extractor) session(id string, it *textItem) bool {
 	it.id = x.ids.key(id)
 	if p := it.prev; p != nil && p.id == it.id {
-		it.session, it.pnum, it.patient, it.researchID, it.resolved = p.session, p.pnum, p.patient, p.researchID, true
+		it.session, it.sessionRID, it.pnum, it.patient, it.researchID, it.resolved = p.session, p.sessionRID, p.pnum, p.patient, p.researchID, true
 		return true
 	}
 	ss, st, err := x.db.session(it.id)
@@ -865,7 +865,7 @@ func (x *extractor) session(id string, it *textItem) bool {
 		it.orphan = "session_id"
 		return false
 	}
-	it.session = ss
+	it.session, it.sessionRID = ss, ss.researchID()
 	return x.resolvePatient(int(ss.patient), it)
 }
 

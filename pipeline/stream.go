@@ -44,6 +44,7 @@ type textItem struct {
 	pnum       int        // patient number
 	patient    patientRec // as the worker read it
 	session    sessionRec
+	sessionRID string // session's research id, formatted
 	researchID string
 	id         idKey // session key (transcripts, notes) or message id, for duplicates
 	turn       int   // transcript turn, for duplicates
