@@ -803,7 +803,7 @@ func (x *extractor) messagePatient(it *textItem) bool {
 }
 
 func (x *extractor) readNotes(ctx context.Context) error {
-	return x.redactStream(ctx, textSpec{
+	err := x.redactStream(ctx, textSpec{
 		kind: textKindOf("notes"),
 		decode: func(d *decoder, it *textItem) {
 			n := decodeNote(d)
@@ -818,6 +818,15 @@ func (x *extractor) readNotes(ctx context.Context) error {
 			it.row = append(it.row[:0], it.researchID, it.sessionRID, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
 		},
 	})
+	if err != nil {
+		return err
+	}
+	// Notes are the last free text: the redactor (its model and lists),
+	// the compiled subjects and the numberings are not needed again, and
+	// releasing them keeps the research tables' work from adding to the
+	// peak.
+	x.red, x.subjects, x.cons = nil, nil, nil
+	return nil
 }
 
 // finishText fills a text item's redacted text and counts into its row.
