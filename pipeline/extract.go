@@ -342,6 +342,14 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if err := writeJSON(filepath.Join(x.opt.InternalDir, "timings.json"), timings); err != nil {
 		return nil, fmt.Errorf("timings.json: %w", err)
 	}
+	if ce := x.log.Check(zap.DebugLevel, "memory"); ce != nil {
+		// Where the process's memory went, for sizing and for bench notes.
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		ce.Write(zap.Uint64("sys_mb", m.Sys>>20), zap.Uint64("heap_sys_mb", m.HeapSys>>20), zap.Uint64("heap_inuse_mb", m.HeapInuse>>20),
+			zap.Uint64("heap_idle_mb", m.HeapIdle>>20), zap.Uint64("heap_released_mb", m.HeapReleased>>20),
+			zap.Uint64("stack_mb", m.StackSys>>20), zap.Uint64("gc_meta_mb", m.GCSys>>20), zap.Uint64("other_mb", (m.MSpanSys+m.MCacheSys+m.BuckHashSys+m.OtherSys)>>20))
+	}
 	x.log.Info("extract finished", zap.String("dir", final), zap.Duration("took", time.Since(start)),
 		zap.Int64("records", x.recsRead.Load()), zap.Int("quarantined", x.quar.n))
 	return &Result{Dir: final, InternalDir: x.opt.InternalDir, Report: r, Manifest: m, Timings: timings}, nil
