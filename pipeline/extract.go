@@ -580,7 +580,6 @@ func (x *extractor) readPatients(ctx context.Context) error {
 // the index, the patient's counts and the row are done in order.
 func (x *extractor) readSessions(ctx context.Context) error {
 	const kind = "sessions"
-	c := x.report.Records[kind]
 	files, err := sourceFiles(x.opt.In, kind)
 	if err != nil {
 		return err
@@ -589,11 +588,10 @@ func (x *extractor) readSessions(ctx context.Context) error {
 		workers: x.opt.Workers,
 		reset:   func(it *sessItem, rec rawRecord) { *it = sessItem{rec: rec, fields: it.fields[:0]} },
 		prepare: func(it, _ *sessItem) {
-			if it.rec.split(it.fields); it.rec.Err != nil {
+			d := x.splitItem(&it.rec, &it.fields)
+			if d == nil {
 				return
 			}
-			it.fields = it.rec.Fields
-			d := &decoder{raw: it.rec.Fields, clock: x.clock}
 			it.s = decodeSession(d)
 			it.ferr, it.unknown = d.err, d.unknown()
 			it.rec.Fields = nil
@@ -604,13 +602,8 @@ func (x *extractor) readSessions(ctx context.Context) error {
 		},
 		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
 		admit: func(it *sessItem) error {
-			c.In++
-			x.recsRead.Add(1)
-			switch {
-			case it.rec.Err != nil:
-				return x.quarantine(kind, it.rec, it.rec.Field, it.rec.Err.Error())
-			case it.ferr != nil:
-				return x.quarantine(kind, it.rec, it.ferr.Field, it.ferr.Reason)
+			if bad, err := x.admitBad(kind, it.rec, it.ferr); bad {
+				return err
 			}
 			return x.admitSession(it)
 		},
@@ -796,18 +789,7 @@ func (x *extractor) readMessages(ctx context.Context) error {
 // excluded, an orphan, or the state file failed (it.err).
 func (x *extractor) messagePatient(it *textItem) bool {
 	num, st, err := x.db.patient(it.pkey)
-	switch {
-	case err != nil:
-		it.err = err
-		return false
-	case st == excluded:
-		it.excluded = true
-		return false
-	case st == absent:
-		it.orphan = "patient_id"
-		return false
-	}
-	return x.resolvePatient(num, it)
+	return parentFound(it, st, err, "patient_id") && x.resolvePatient(num, it)
 }
 
 func (x *extractor) readNotes(ctx context.Context) error {
@@ -871,19 +853,28 @@ func (x *extractor) session(id string, it *textItem) bool {
 		return true
 	}
 	ss, st, err := x.db.session(it.id)
-	switch {
-	case err != nil:
-		it.err = err
-		return false
-	case st == excluded:
-		it.excluded = true
-		return false
-	case st == absent:
-		it.orphan = "session_id"
+	if !parentFound(it, st, err, "session_id") {
 		return false
 	}
 	it.session, it.sessionRID = ss, ss.researchID()
 	return x.resolvePatient(int(ss.patient), it)
+}
+
+// parentFound applies the outcome of looking up a text item's parent
+// (named by field): false, with the item marked excluded, orphan or
+// failed, unless the parent was found.
+func parentFound(it *textItem, st lookup, err error, field string) bool {
+	switch {
+	case err != nil:
+		it.err = err
+	case st == excluded:
+		it.excluded = true
+	case st == absent:
+		it.orphan = field
+	default:
+		return true
+	}
+	return false
 }
 
 // resolvePatient fills a text item's patient.

@@ -64,17 +64,8 @@ type frameMeta struct {
 var errPageCorrupt = errors.New("state file: page failed authentication")
 
 func openPageStore(dir string, frames int) (*pageStore, error) {
-	f, err := os.CreateTemp(dir, ".index-*.tmp")
+	f, aead, err := openRunFile(dir, ".index-*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("state file: %w", err)
-	}
-	if err := os.Remove(f.Name()); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("state file: %w", err)
-	}
-	aead, err := newRunAEAD()
-	if err != nil {
-		f.Close()
 		return nil, err
 	}
 	mem, unmap, err := allocFrames(frames * pageSize)
@@ -86,8 +77,26 @@ func openPageStore(dir string, frames int) (*pageStore, error) {
 		where: make(map[uint32]int32, frames), io: make([]byte, diskPage)}, nil
 }
 
-// newRunAEAD makes AES-256-GCM under a random key that lives only in this
-// process.
+// openRunFile creates a state file in dir and unlinks it at once, so that
+// nothing of it outlives the process, crash or not, and returns it with
+// AES-256-GCM under a random key that lives only in this process.
+func openRunFile(dir, pattern string) (*os.File, cipher.AEAD, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, nil, fmt.Errorf("state file: %w", err)
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("state file: %w", err)
+	}
+	aead, err := newRunAEAD()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, aead, nil
+}
+
 func newRunAEAD() (cipher.AEAD, error) {
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {

@@ -17,7 +17,6 @@ import (
 
 func (x *extractor) readQuestionnaires(ctx context.Context) error {
 	const kind = "questionnaires"
-	c := x.report.Records[kind]
 	if x.report.Questionnair == nil {
 		x.report.Questionnair = map[string]int{}
 	}
@@ -31,11 +30,10 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		workers: x.opt.Workers,
 		reset:   func(it *questItem, rec rawRecord) { *it = questItem{rec: rec, fields: it.fields[:0]} },
 		prepare: func(it, _ *questItem) {
-			if it.rec.split(it.fields); it.rec.Err != nil {
+			d := x.splitItem(&it.rec, &it.fields)
+			if d == nil {
 				return
 			}
-			it.fields = it.rec.Fields
-			d := &decoder{raw: it.rec.Fields, clock: x.clock}
 			it.q = decodeQuestionnaire(d)
 			it.ferr, it.unknown = d.err, d.unknown()
 			if d.err == nil {
@@ -45,13 +43,8 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		},
 		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
 		admit: func(it *questItem) error {
-			c.In++
-			x.recsRead.Add(1)
-			switch {
-			case it.rec.Err != nil:
-				return x.quarantine(kind, it.rec, it.rec.Field, it.rec.Err.Error())
-			case it.ferr != nil:
-				return x.quarantine(kind, it.rec, it.ferr.Field, it.ferr.Reason)
+			if bad, err := x.admitBad(kind, it.rec, it.ferr); bad {
+				return err
 			}
 			return x.admitQuestionnaire(it, requested)
 		},

@@ -34,17 +34,8 @@ type spillRef struct {
 }
 
 func openSpill(dir string) (*spillStore, error) {
-	f, err := os.CreateTemp(dir, ".state-*.tmp")
+	f, aead, err := openRunFile(dir, ".state-*.tmp")
 	if err != nil {
-		return nil, fmt.Errorf("state file: %w", err)
-	}
-	if err := os.Remove(f.Name()); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("state file: %w", err)
-	}
-	aead, err := newRunAEAD()
-	if err != nil {
-		f.Close()
 		return nil, err
 	}
 	return &spillStore{f: f, aead: aead}, nil

@@ -210,6 +210,31 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	}.run(ctx, files)
 }
 
+// splitItem splits an item's record into the item's reused field storage
+// and returns a decoder over the fields; nil when the record did not split
+// (rec.Err says why).
+func (x *extractor) splitItem(rec *rawRecord, buf *fields) *decoder {
+	if rec.split(*buf); rec.Err != nil {
+		return nil
+	}
+	*buf = rec.Fields
+	return &decoder{raw: rec.Fields, clock: x.clock}
+}
+
+// admitBad counts a record that reached the collector and quarantines it
+// if it did not split or decode; bad reports whether it did.
+func (x *extractor) admitBad(kind string, rec rawRecord, ferr *FieldError) (bad bool, err error) {
+	x.report.Records[kind].In++
+	x.recsRead.Add(1)
+	switch {
+	case rec.Err != nil:
+		return true, x.quarantine(kind, rec, rec.Field, rec.Err.Error())
+	case ferr != nil:
+		return true, x.quarantine(kind, rec, ferr.Field, ferr.Reason)
+	}
+	return false, nil
+}
+
 // prepareText is a worker's share: split, decode, resolve, find spans.
 //
 // A batch's records mostly share a session or patient with the one before
@@ -218,12 +243,10 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 // record (measured at 1 GB on 2 cores: lookups and lock hand-offs for
 // every record cost 10% of the wall time).
 func (x *extractor) prepareText(spec textSpec, it, prev *textItem, requested bool) {
-	it.rec.split(it.fields)
-	if it.rec.Err != nil {
+	d := x.splitItem(&it.rec, &it.fields)
+	if d == nil {
 		return
 	}
-	it.fields = it.rec.Fields
-	d := &decoder{raw: it.rec.Fields, clock: x.clock}
 	if prev != nil && prev.resolved {
 		it.prev = prev
 	}
@@ -254,13 +277,10 @@ func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error
 	}
 	name := spec.kind.name
 	c := x.report.Records[name]
-	c.In++
-	x.recsRead.Add(1)
+	if bad, err := x.admitBad(name, it.rec, it.ferr); bad {
+		return err
+	}
 	switch {
-	case it.rec.Err != nil:
-		return x.quarantine(name, it.rec, it.rec.Field, it.rec.Err.Error())
-	case it.ferr != nil:
-		return x.quarantine(name, it.rec, it.ferr.Field, it.ferr.Reason)
 	case it.excluded:
 		c.exclude(ExcludedOptedOutParent)
 		return nil
