@@ -94,27 +94,28 @@ func (x *diskIndex) get(k idKey, val []byte) (bool, error) {
 	return true, nil
 }
 
-// put sets k's value, adding k if absent.
-func (x *diskIndex) put(k idKey, val []byte) error {
+// put sets k's value, adding k if absent, and reports whether k was
+// already present.
+func (x *diskIndex) put(k idKey, val []byte) (existed bool, err error) {
 	pn, _, off, err := x.find(k)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if off >= 0 {
 		p, err := x.ps.page(pn, true)
 		if err == nil {
 			copy(p[off+16:off+x.slot], val)
 		}
-		return err
+		return true, err
 	}
 	if err := x.append(k, val); err != nil {
-		return err
+		return false, err
 	}
 	x.n++
 	if x.n*loadDen > len(x.buckets)*x.perPage*loadNum {
-		return x.splitOne()
+		return false, x.splitOne()
 	}
-	return nil
+	return false, nil
 }
 
 // append adds an entry known to be absent to the end of its chain.

@@ -579,35 +579,14 @@ func (x *extractor) readPatients(ctx context.Context) error {
 // readSessions decodes sessions and derives their pseudonyms in workers;
 // the index, the patient's counts and the row are done in order.
 func (x *extractor) readSessions(ctx context.Context) error {
-	const kind = "sessions"
-	files, err := sourceFiles(x.opt.In, kind)
-	if err != nil {
-		return err
-	}
-	err = ordered[sessItem]{
-		workers: x.opt.Workers,
-		reset:   func(it *sessItem, rec rawRecord) { *it = sessItem{rec: rec, fields: it.fields[:0]} },
-		prepare: func(it, _ *sessItem) {
-			d := x.splitItem(&it.rec, &it.fields)
-			if d == nil {
-				return
-			}
-			it.s = decodeSession(d)
-			it.ferr, it.unknown = d.err, d.unknown()
-			it.rec.Fields = nil
-			if d.err == nil {
+	err := decodedStream(ctx, x, "sessions", func(it *sessItem) *decodedItem { return &it.decodedItem },
+		func(it *sessItem, d *decoder) {
+			if it.s = decodeSession(d); d.err == nil {
 				it.key, it.pkey = x.ids.key(it.s.SessionID), x.ids.key(it.s.PatientID)
 				it.rid, it.therapist = x.pseudo.raw("session", it.s.SessionID), x.pseudo.ID("therapist", it.s.TherapistID)
 			}
 		},
-		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
-		admit: func(it *sessItem) error {
-			if bad, err := x.admitBad(kind, it.rec, it.ferr); bad {
-				return err
-			}
-			return x.admitSession(it)
-		},
-	}.run(ctx, files)
+		x.admitSession)
 	if err != nil {
 		return err
 	}
@@ -617,11 +596,8 @@ func (x *extractor) readSessions(ctx context.Context) error {
 
 // sessItem is one session on its way through ordered.
 type sessItem struct {
-	rec       rawRecord
-	fields    fields
+	decodedItem
 	s         sessionIn
-	ferr      *FieldError
-	unknown   int
 	key, pkey idKey
 	rid       [16]byte
 	therapist string // pseudonym

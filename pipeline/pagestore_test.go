@@ -59,10 +59,13 @@ func TestDiskIndexAgainstMap(t *testing.T) {
 				for j := range v {
 					v[j] = byte(rng.Uint32())
 				}
-				if err := idx.put(k, v); err != nil {
+				existed, err := idx.put(k, v)
+				if err != nil {
 					t.Fatal(err)
 				}
-				if _, has := model[k]; !has {
+				if _, has := model[k]; has != existed {
+					t.Fatalf("op %d: put reports existed=%v, model %v", i, existed, has)
+				} else if !has {
 					keys = append(keys, k)
 				}
 				model[k] = v

@@ -21,34 +21,14 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 		x.report.Questionnair = map[string]int{}
 	}
 	_, requested := x.prof.Datasets[kind]
-	files, err := sourceFiles(x.opt.In, kind)
-	if err != nil {
-		return err
-	}
 	// Decoding and scoring run in workers; everything else in order.
-	err = ordered[questItem]{
-		workers: x.opt.Workers,
-		reset:   func(it *questItem, rec rawRecord) { *it = questItem{rec: rec, fields: it.fields[:0]} },
-		prepare: func(it, _ *questItem) {
-			d := x.splitItem(&it.rec, &it.fields)
-			if d == nil {
-				return
-			}
-			it.q = decodeQuestionnaire(d)
-			it.ferr, it.unknown = d.err, d.unknown()
-			if d.err == nil {
+	err := decodedStream(ctx, x, kind, func(it *questItem) *decodedItem { return &it.decodedItem },
+		func(it *questItem, d *decoder) {
+			if it.q = decodeQuestionnaire(d); d.err == nil {
 				it.sc, it.scErr = measures.Score(it.q.Instrument, it.q.Items)
 			}
-			it.rec.Fields = nil
 		},
-		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
-		admit: func(it *questItem) error {
-			if bad, err := x.admitBad(kind, it.rec, it.ferr); bad {
-				return err
-			}
-			return x.admitQuestionnaire(it, requested)
-		},
-	}.run(ctx, files)
+		func(it *questItem) error { return x.admitQuestionnaire(it, requested) })
 	if err != nil {
 		return err
 	}
@@ -58,25 +38,24 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 
 // questItem is one questionnaire on its way through ordered.
 type questItem struct {
-	rec     rawRecord
-	fields  fields
-	q       questionnaireIn
-	ferr    *FieldError
-	unknown int
-	sc      measures.Scored
-	scErr   error
+	decodedItem
+	q     questionnaireIn
+	sc    measures.Scored
+	scErr error
 }
 
 // questMemo remembers the last patient and session the questionnaires
 // looked up: a patient's questionnaires come together, so most need no
 // lookup in the shared state. Only the record's research id and referral
-// date are read from the copy, and neither changes during the step.
+// date are read from the copy, and neither changes during the step. The
+// last lookup's research ids are formatted once, for every row after.
 type questMemo struct {
 	pkey, skey    idKey
 	num           int
 	pst, sst      lookup
 	ss            sessionRec
 	rec           patientRec
+	ssRID, recRID string // research ids, formatted once per lookup
 	pok, sok, rok bool
 	recNum        int
 }
@@ -98,7 +77,7 @@ func (m *questMemo) session(x *extractor, k idKey) (sessionRec, lookup, error) {
 		if err != nil {
 			return ss, absent, err
 		}
-		m.skey, m.ss, m.sst, m.sok = k, ss, st, true
+		m.skey, m.ss, m.ssRID, m.sst, m.sok = k, ss, ss.researchID(), st, true
 	}
 	return m.ss, m.sst, nil
 }
@@ -109,7 +88,7 @@ func (m *questMemo) record(x *extractor, num int) (patientRec, error) {
 		if err != nil {
 			return rec, err
 		}
-		m.rec, m.recNum, m.rok = rec, num, true
+		m.rec, m.recRID, m.recNum, m.rok = rec, rec.researchID(), num, true
 	}
 	return m.rec, nil
 }
@@ -161,7 +140,7 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	c.UnknownFields += it.unknown
 	var sessID, seq any
 	if sst == found {
-		sessID, seq = ss.researchID(), ss.seq
+		sessID, seq = x.qmemo.ssRID, ss.seq
 		t, err := x.scores.get(num)
 		if err != nil {
 			return err
@@ -188,7 +167,7 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 		return err
 	}
 	c.Written++
-	return x.write(kind, Row{p.researchID(), sessID, seq, sc.Instrument, dayOffset(p.referralTime(), q.completed),
+	return x.write(kind, Row{x.qmemo.recRID, sessID, seq, sc.Instrument, dayOffset(p.referralTime(), q.completed),
 		items, int32(sc.Total), sc.Band, caseness, sc.Prorated})
 }
 

@@ -416,7 +416,8 @@ func (db *stateDB) addPatient(k idKey, rec *patientRec) (int, error) {
 		num = n
 	}
 	binary.LittleEndian.PutUint32(db.buf[:], uint32(num+1))
-	return num, db.patients.put(k, db.buf[:4])
+	_, err := db.patients.put(k, db.buf[:4])
+	return num, err
 }
 
 func (db *stateDB) numPatients() int {
@@ -470,7 +471,8 @@ func (db *stateDB) putSession(k idKey, s *sessionRec) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	s.marshal(db.buf[:])
-	return db.sessions.put(k, db.buf[:sessionRecSize])
+	_, err := db.sessions.put(k, db.buf[:sessionRecSize])
+	return err
 }
 
 // seenMessage records a message id and reports whether it was already
@@ -478,11 +480,7 @@ func (db *stateDB) putSession(k idKey, s *sessionRec) error {
 func (db *stateDB) seenMessage(k idKey) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	ok, err := db.messages.get(k, nil)
-	if err != nil || ok {
-		return ok, err
-	}
-	return false, db.messages.put(k, nil)
+	return db.messages.put(k, nil)
 }
 
 // turnTable holds the turn numbers seen per session (0..127 as two bit
@@ -520,7 +518,8 @@ func (t *turnTable) get(k idKey) ([2]uint64, error) {
 func (t *turnTable) put(k idKey, low [2]uint64) error {
 	binary.LittleEndian.PutUint64(t.buf[:], low[0])
 	binary.LittleEndian.PutUint64(t.buf[8:], low[1])
-	return t.idx.put(k, t.buf[:])
+	_, err := t.idx.put(k, t.buf[:])
+	return err
 }
 
 func (t *turnTable) Close() error { return t.ps.Close() }

@@ -193,6 +193,52 @@ func (o ordered[T]) run(ctx context.Context, files []string) error {
 	return readErr
 }
 
+// decodedItem is what every item of a decodedStream carries.
+type decodedItem struct {
+	rec     rawRecord
+	fields  fields      // storage for rec.Fields, kept across reuse
+	ferr    *FieldError // decode error: quarantined
+	unknown int         // unknown fields
+}
+
+// decodedStream runs one record type through ordered: split and decode in
+// workers (decode may do any other pure work, such as scoring or deriving
+// pseudonyms, when d.err is nil), then, in input order, the bad-record
+// check and admit.
+func decodedStream[T any](ctx context.Context, x *extractor, kind string, base func(*T) *decodedItem,
+	decode func(it *T, d *decoder), admit func(*T) error) error {
+	files, err := sourceFiles(x.opt.In, kind)
+	if err != nil {
+		return err
+	}
+	return ordered[T]{
+		workers: x.opt.Workers,
+		reset: func(it *T, rec rawRecord) {
+			buf := base(it).fields[:0]
+			*it = *new(T)
+			*base(it) = decodedItem{rec: rec, fields: buf}
+		},
+		prepare: func(it, _ *T) {
+			b := base(it)
+			d := x.splitItem(&b.rec, &b.fields)
+			if d == nil {
+				return
+			}
+			decode(it, d)
+			b.ferr, b.unknown = d.err, d.unknown()
+			b.rec.Fields = nil
+		},
+		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
+		admit: func(it *T) error {
+			b := base(it)
+			if bad, err := x.admitBad(kind, b.rec, b.ferr); bad {
+				return err
+			}
+			return admit(it)
+		},
+	}.run(ctx, files)
+}
+
 func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	files, err := sourceFiles(x.opt.In, spec.kind.name)
 	if err != nil {
