@@ -94,19 +94,13 @@ func (x *diskIndex) get(k idKey, val []byte) (bool, error) {
 	return true, nil
 }
 
-// put sets k's value, adding k if absent, and reports whether k was
-// already present.
-func (x *diskIndex) put(k idKey, val []byte) (existed bool, err error) {
-	pn, _, off, err := x.find(k)
-	if err != nil {
-		return false, err
-	}
-	if off >= 0 {
-		p, err := x.ps.page(pn, true)
-		if err == nil {
-			copy(p[off+16:off+x.slot], val)
-		}
-		return true, err
+// insert adds k with val unless k is present, and reports whether it
+// was (its value is then left as it was): one walk both checks for a
+// duplicate and records a new id.
+func (x *diskIndex) insert(k idKey, val []byte) (existed bool, err error) {
+	_, _, off, err := x.find(k)
+	if err != nil || off >= 0 {
+		return off >= 0, err
 	}
 	if err := x.append(k, val); err != nil {
 		return false, err

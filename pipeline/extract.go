@@ -74,7 +74,8 @@ type extractor struct {
 	moreTurns map[idKey][]uint64 // turn bitmaps past turn 127
 	turns     turnMemo
 	turnTab   *turnTable
-	qmemo     questMemo
+	qmemo     parentMemo // questionnaires' parents
+	smemo     parentMemo // sessions' patients
 
 	writers  map[string]*datasetWriter
 	finished map[string]bool  // datasets whose file is complete
@@ -607,25 +608,37 @@ func (x *extractor) admitSession(it *sessItem) error {
 	const kind = "sessions"
 	c := x.report.Records[kind]
 	s, rec := &it.s, it.rec
-	if _, seen, err := x.db.session(it.key); err != nil {
+	num, pst, err := x.smemo.patient(x, it.pkey)
+	if err != nil {
 		return err
-	} else if seen != absent {
+	}
+	// One walk records a new session and finds a duplicate. An orphan is
+	// not recorded (its children are orphans too), so it is only looked up.
+	var existed bool
+	ss := sessionRec{patient: -1}
+	switch pst {
+	case found:
+		ss = sessionRec{patient: int32(num), rid: it.rid, seq: int32(s.SessionNumber)}
+		existed, err = x.db.addSession(it.key, &ss)
+	case excluded:
+		existed, err = x.db.addSession(it.key, &ss)
+	default:
+		var st lookup
+		_, _, st, err = x.db.session(it.key, -1)
+		existed = st != absent
+	}
+	if err != nil {
+		return err
+	} else if existed {
 		return x.quarantine(kind, rec, "session_id", "duplicate session_id")
 	}
 	c.UnknownFields += it.unknown
-	num, pst, err := x.db.patient(it.pkey)
-	switch {
-	case err != nil:
-		return err
-	case pst == excluded:
+	switch pst {
+	case excluded:
 		c.exclude(ExcludedOptedOutParent)
-		return x.db.putSession(it.key, &sessionRec{patient: -1})
-	case pst == absent:
+		return nil
+	case absent:
 		return x.quarantine(kind, rec, "patient_id", "orphan: no valid patient with this patient_id")
-	}
-	ss := sessionRec{patient: int32(num), rid: it.rid, seq: int32(s.SessionNumber)}
-	if err := x.db.putSession(it.key, &ss); err != nil {
-		return err
 	}
 	var p patientRec
 	if err := x.db.updateRecord(num, func(r *patientRec) { r.sessions++; p = *r }); err != nil {
@@ -705,11 +718,11 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 				if err := x.flushTurns(); err != nil {
 					return "", "", false, err
 				}
-				low, err := x.turnTab.get(it.id)
+				low, err := x.turnTab.get(it.snum)
 				if err != nil {
 					return "", "", false, err
 				}
-				*t = turnMemo{key: it.id, low: low, ok: true}
+				*t = turnMemo{key: it.id, num: it.snum, low: low, ok: true}
 			}
 			return "turn", "duplicate turn in session", x.seenTurn(it.id, &t.low, it.turn), nil
 		},
@@ -725,6 +738,7 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 // turns rather than once per turn.
 type turnMemo struct {
 	key idKey
+	num int // session number
 	low [2]uint64
 	ok  bool
 }
@@ -734,7 +748,7 @@ func (x *extractor) flushTurns() error {
 		return nil
 	}
 	x.turns.ok = false
-	return x.turnTab.put(x.turns.key, x.turns.low)
+	return x.turnTab.put(x.turns.num, x.turns.low)
 }
 
 func (x *extractor) readMessages(ctx context.Context) error {
@@ -824,15 +838,19 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 // failed (it.err).
 func (x *extractor) session(id string, it *textItem) bool {
 	it.id = x.ids.key(id)
-	if p := it.prev; p != nil && p.id == it.id {
-		it.session, it.sessionRID, it.pnum, it.patient, it.researchID, it.resolved = p.session, p.sessionRID, p.pnum, p.patient, p.researchID, true
-		return true
+	hint := -1
+	if p := it.prev; p != nil {
+		if p.id == it.id {
+			it.session, it.snum, it.sessionRID, it.pnum, it.patient, it.researchID, it.resolved = p.session, p.snum, p.sessionRID, p.pnum, p.patient, p.researchID, true
+			return true
+		}
+		hint = p.snum + 1
 	}
-	ss, st, err := x.db.session(it.id)
+	ss, num, st, err := x.db.session(it.id, hint)
 	if !parentFound(it, st, err, "session_id") {
 		return false
 	}
-	it.session, it.sessionRID = ss, ss.researchID()
+	it.session, it.snum, it.sessionRID = ss, num, ss.researchID()
 	return x.resolvePatient(int(ss.patient), it)
 }
 

@@ -59,16 +59,16 @@ func TestDiskIndexAgainstMap(t *testing.T) {
 				for j := range v {
 					v[j] = byte(rng.Uint32())
 				}
-				existed, err := idx.put(k, v)
+				existed, err := idx.insert(k, v)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if _, has := model[k]; has != existed {
-					t.Fatalf("op %d: put reports existed=%v, model %v", i, existed, has)
+					t.Fatalf("op %d: insert reports existed=%v, model %v", i, existed, has)
 				} else if !has {
 					keys = append(keys, k)
+					model[k] = v
 				}
-				model[k] = v
 			}
 			if idx.n != len(model) {
 				t.Fatalf("index holds %d entries, model %d", idx.n, len(model))

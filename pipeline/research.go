@@ -44,14 +44,15 @@ type questItem struct {
 	scErr error
 }
 
-// questMemo remembers the last patient and session the questionnaires
-// looked up: a patient's questionnaires come together, so most need no
-// lookup in the shared state. Only the record's research id and referral
-// date are read from the copy, and neither changes during the step. The
-// last lookup's research ids are formatted once, for every row after.
-type questMemo struct {
+// parentMemo remembers the last patient, session and record a step looked
+// up: a patient's sessions and questionnaires come together, so most need
+// no lookup in the shared state, and the next session looked up is
+// usually the one after. Only the record's research id and referral date
+// are read from the copy, and neither changes during the step. The last
+// lookup's research ids are formatted once, for every row after.
+type parentMemo struct {
 	pkey, skey    idKey
-	num           int
+	num, snum     int
 	pst, sst      lookup
 	ss            sessionRec
 	rec           patientRec
@@ -60,7 +61,7 @@ type questMemo struct {
 	recNum        int
 }
 
-func (m *questMemo) patient(x *extractor, k idKey) (int, lookup, error) {
+func (m *parentMemo) patient(x *extractor, k idKey) (int, lookup, error) {
 	if !m.pok || m.pkey != k {
 		num, st, err := x.db.patient(k)
 		if err != nil {
@@ -71,18 +72,22 @@ func (m *questMemo) patient(x *extractor, k idKey) (int, lookup, error) {
 	return m.num, m.pst, nil
 }
 
-func (m *questMemo) session(x *extractor, k idKey) (sessionRec, lookup, error) {
+func (m *parentMemo) session(x *extractor, k idKey) (sessionRec, lookup, error) {
 	if !m.sok || m.skey != k {
-		ss, st, err := x.db.session(k)
+		hint := -1
+		if m.sok {
+			hint = m.snum + 1
+		}
+		ss, num, st, err := x.db.session(k, hint)
 		if err != nil {
 			return ss, absent, err
 		}
-		m.skey, m.ss, m.ssRID, m.sst, m.sok = k, ss, ss.researchID(), st, true
+		m.skey, m.ss, m.snum, m.ssRID, m.sst, m.sok = k, ss, num, ss.researchID(), st, true
 	}
 	return m.ss, m.sst, nil
 }
 
-func (m *questMemo) record(x *extractor, num int) (patientRec, error) {
+func (m *parentMemo) record(x *extractor, num int) (patientRec, error) {
 	if !m.rok || m.recNum != num {
 		rec, err := x.db.record(num)
 		if err != nil {

@@ -123,7 +123,7 @@ func (d *datasetWriter) Write(r Row) error {
 	}
 	row := d.pending[d.npend][:0]
 	for fi, ci := range d.pick {
-		c := d.ds.Columns[ci]
+		c := &d.ds.Columns[ci]
 		val := r[ci]
 		if c.Type == schemas.Int32List {
 			items, _ := val.([]*int32)

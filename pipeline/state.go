@@ -171,10 +171,10 @@ func unpackStrings(b []byte) []string {
 	return out
 }
 
-// sessionRec is what the run keeps of a session, as the value of the
-// sessions index: 24 bytes. It does not change after the sessions step, so
-// the shared index is only read while text is redacted; the turns seen
-// live in the collector's own table (turnTable).
+// sessionRec is what the run keeps of a session: 24 bytes, in the
+// session records after the session's key. It does not change after the
+// sessions step, so the shared pages are only read while text is
+// redacted; the turns seen live in the collector's own table (turnTable).
 type sessionRec struct {
 	patient int32    // patient number; -1: excluded by its patient's opt-out
 	rid     [16]byte // research id, raw; researchID formats it
@@ -352,10 +352,16 @@ type stateDB struct {
 	mu       sync.Mutex
 	ps       *pageStore
 	patients *diskIndex // id → patient number + 1; 0: excluded by an opt-out
-	sessions *diskIndex // id → sessionRec
+	sessions *diskIndex // id → session number
 	messages *diskIndex // message ids seen
 	records  *recordArray
-	buf      [max(patientRecSize, sessionRecSize)]byte
+	// Session records by number, in input order: the key, then the
+	// sessionRec. Children mostly come in their sessions' order, so a
+	// lookup first tries the session after the one before (a page
+	// already in the cache) and walks the index, a random page, only
+	// when that guess misses.
+	sessionRecs *recordArray
+	buf         [max(patientRecSize, 16+sessionRecSize)]byte
 }
 
 // lookup is what a table knows of an id.
@@ -372,11 +378,11 @@ func openStateDB(dir string, frames int) (*stateDB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db := &stateDB{ps: ps, records: newRecordArray(ps, patientRecSize)}
+	db := &stateDB{ps: ps, records: newRecordArray(ps, patientRecSize), sessionRecs: newRecordArray(ps, 16+sessionRecSize)}
 	for _, t := range []struct {
 		idx   **diskIndex
 		vsize int
-	}{{&db.patients, 4}, {&db.sessions, sessionRecSize}, {&db.messages, 0}} {
+	}{{&db.patients, 4}, {&db.sessions, 4}, {&db.messages, 0}} {
 		if *t.idx, err = newDiskIndex(ps, t.vsize); err != nil {
 			ps.Close()
 			return nil, err
@@ -416,7 +422,7 @@ func (db *stateDB) addPatient(k idKey, rec *patientRec) (int, error) {
 		num = n
 	}
 	binary.LittleEndian.PutUint32(db.buf[:], uint32(num+1))
-	_, err := db.patients.put(k, db.buf[:4])
+	_, err := db.patients.insert(k, db.buf[:4])
 	return num, err
 }
 
@@ -451,28 +457,51 @@ func (db *stateDB) updateRecord(num int, fn func(*patientRec)) error {
 	return db.records.set(num, db.buf[:patientRecSize])
 }
 
-func (db *stateDB) session(k idKey) (sessionRec, lookup, error) {
+// session looks up the session with key k, trying number hint first
+// (-1: no guess), and returns it with its number. The guess only saves a
+// walk: whether it hits never changes the answer.
+func (db *stateDB) session(k idKey, hint int) (sessionRec, int, lookup, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var s sessionRec
-	ok, err := db.sessions.get(k, db.buf[:sessionRecSize])
-	if err != nil || !ok {
-		return s, absent, err
+	num := hint
+	hit := false
+	if num >= 0 && num < db.sessionRecs.n {
+		if err := db.sessionRecs.get(num, db.buf[:16+sessionRecSize]); err != nil {
+			return s, -1, absent, err
+		}
+		hit = keyAt(db.buf[:]) == k
 	}
-	s.unmarshal(db.buf[:])
+	if !hit {
+		ok, err := db.sessions.get(k, db.buf[:4])
+		if err != nil || !ok {
+			return s, -1, absent, err
+		}
+		num = int(binary.LittleEndian.Uint32(db.buf[:]))
+		if err := db.sessionRecs.get(num, db.buf[:16+sessionRecSize]); err != nil {
+			return s, -1, absent, err
+		}
+	}
+	s.unmarshal(db.buf[16:])
 	if s.patient < 0 {
-		return s, excluded, nil
+		return s, num, excluded, nil
 	}
-	return s, found, nil
+	return s, num, found, nil
 }
 
-// putSession adds or updates a session; patient -1 records its exclusion.
-func (db *stateDB) putSession(k idKey, s *sessionRec) error {
+// addSession records a session, or, with patient -1, its exclusion,
+// unless its key is already recorded, and reports whether it was.
+func (db *stateDB) addSession(k idKey, s *sessionRec) (existed bool, err error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	s.marshal(db.buf[:])
-	_, err := db.sessions.put(k, db.buf[:sessionRecSize])
-	return err
+	binary.LittleEndian.PutUint32(db.buf[:], uint32(db.sessionRecs.n))
+	if existed, err := db.sessions.insert(k, db.buf[:4]); err != nil || existed {
+		return existed, err
+	}
+	putKey(db.buf[:], k)
+	s.marshal(db.buf[16:])
+	_, err = db.sessionRecs.add(db.buf[:16+sessionRecSize])
+	return false, err
 }
 
 // seenMessage records a message id and reports whether it was already
@@ -480,17 +509,18 @@ func (db *stateDB) putSession(k idKey, s *sessionRec) error {
 func (db *stateDB) seenMessage(k idKey) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.messages.put(k, nil)
+	return db.messages.insert(k, nil)
 }
 
 // turnTable holds the turn numbers seen per session (0..127 as two bit
-// words), for duplicate turns. It is the collector's alone, in a state
-// file of its own: the turns change with every session admitted, and
-// keeping those writes out of the shared pages means the workers' lookups
-// never wait on a page being written back.
+// words), by session number, for duplicate turns. It is the collector's
+// alone, in a state file of its own: the turns change with every session
+// admitted, and keeping those writes out of the shared pages means the
+// workers' lookups never wait on a page being written back. Transcripts
+// mostly come in their sessions' order, so its pages are read in order.
 type turnTable struct {
 	ps  *pageStore
-	idx *diskIndex
+	arr *recordArray
 	buf [16]byte
 }
 
@@ -499,27 +529,29 @@ func openTurnTable(dir string, frames int) (*turnTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := newDiskIndex(ps, 16)
-	if err != nil {
-		ps.Close()
-		return nil, err
-	}
-	return &turnTable{ps: ps, idx: idx}, nil
+	return &turnTable{ps: ps, arr: newRecordArray(ps, 16)}, nil
 }
 
-func (t *turnTable) get(k idKey) ([2]uint64, error) {
-	ok, err := t.idx.get(k, t.buf[:])
-	if err != nil || !ok {
+func (t *turnTable) get(num int) ([2]uint64, error) {
+	if num >= t.arr.n {
+		return [2]uint64{}, nil
+	}
+	if err := t.arr.get(num, t.buf[:]); err != nil {
 		return [2]uint64{}, err
 	}
 	return [2]uint64{binary.LittleEndian.Uint64(t.buf[:]), binary.LittleEndian.Uint64(t.buf[8:])}, nil
 }
 
-func (t *turnTable) put(k idKey, low [2]uint64) error {
+func (t *turnTable) put(num int, low [2]uint64) error {
+	var none [16]byte
+	for t.arr.n <= num {
+		if _, err := t.arr.add(none[:]); err != nil {
+			return err
+		}
+	}
 	binary.LittleEndian.PutUint64(t.buf[:], low[0])
 	binary.LittleEndian.PutUint64(t.buf[8:], low[1])
-	_, err := t.idx.put(k, t.buf[:])
-	return err
+	return t.arr.set(num, t.buf[:])
 }
 
 func (t *turnTable) Close() error { return t.ps.Close() }

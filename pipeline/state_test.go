@@ -94,3 +94,73 @@ func TestStateCache(t *testing.T) {
 		}
 	}
 }
+
+// A session lookup's hint only saves a walk: right, wrong, stale or out of
+// range, the answer is the index's. The cache is one page so that every
+// guess that misses also reads a page back.
+func TestSessionLookupHint(t *testing.T) {
+	db, err := openStateDB(t.TempDir(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 500
+	key := func(i int) idKey { return idKey{uint64(i) * 0x9e3779b97f4a7c15, uint64(i)} }
+	want := make([]sessionRec, n)
+	for i := range n {
+		s := sessionRec{patient: int32(i % 7), seq: int32(i)}
+		if i%5 == 0 {
+			s = sessionRec{patient: -1}
+		}
+		s.rid[0] = byte(i)
+		want[i] = s
+		if existed, err := db.addSession(key(i), &s); err != nil || existed {
+			t.Fatalf("add %d: existed=%v err=%v", i, existed, err)
+		}
+	}
+	dup := sessionRec{patient: 3}
+	if existed, err := db.addSession(key(7), &dup); err != nil || !existed {
+		t.Fatalf("duplicate add: existed=%v err=%v", existed, err)
+	}
+	for i := range n {
+		wantSt := found
+		if want[i].patient < 0 {
+			wantSt = excluded
+		}
+		for _, hint := range []int{-1, i, i + 1, i - 1, 0, n, n + 10, 1 << 30} {
+			s, num, st, err := db.session(key(i), hint)
+			if err != nil || st != wantSt || num != i || s != want[i] {
+				t.Fatalf("session %d hint %d: %+v num %d %v %v", i, hint, s, num, st, err)
+			}
+		}
+	}
+	for _, hint := range []int{-1, 0, 3, n - 1, n} {
+		if _, _, st, err := db.session(key(n+1), hint); err != nil || st != absent {
+			t.Fatalf("absent key, hint %d: %v %v", hint, st, err)
+		}
+	}
+}
+
+// The turn table grows to any session number asked for; sessions never
+// stored read as no turns seen.
+func TestTurnTable(t *testing.T) {
+	tt, err := openTurnTable(t.TempDir(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tt.Close()
+	model := map[int][2]uint64{}
+	for _, num := range []int{0, 5, 1000, 3, 1000, 4095, 2} {
+		low := [2]uint64{uint64(num) + 1, uint64(num) << 3}
+		if err := tt.put(num, low); err != nil {
+			t.Fatal(err)
+		}
+		model[num] = low
+	}
+	for num := 0; num < 5000; num++ {
+		got, err := tt.get(num)
+		if err != nil || got != model[num] {
+			t.Fatalf("get %d = %v %v, want %v", num, got, err, model[num])
+		}
+	}
+}

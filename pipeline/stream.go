@@ -44,6 +44,7 @@ type textItem struct {
 	pnum       int        // patient number
 	patient    patientRec // as the worker read it
 	session    sessionRec
+	snum       int    // session number (transcripts, notes)
 	sessionRID string // session's research id, formatted
 	researchID string
 	id         idKey // session key (transcripts, notes) or message id, for duplicates
@@ -402,9 +403,10 @@ func (c *subjectCache) get(num int, p *patientRec) (*redact.Subject, error) {
 // to an internal JSON Lines file. It stays inside the organisation and holds
 // no text.
 type auditLog struct {
-	f   *os.File
-	w   *bufio.Writer
-	buf []byte
+	f         *os.File
+	w         *bufio.Writer
+	buf       []byte
+	file, rel string // the last input file and its name relative to the input folder
 }
 
 type auditLine struct {
@@ -427,11 +429,14 @@ func (a *auditLog) add(dataset string, it *textItem, inDir string) error {
 	if len(it.spans) == 0 {
 		return nil
 	}
-	rel, err := filepath.Rel(inDir, it.rec.File)
-	if err != nil {
-		rel = filepath.Base(it.rec.File)
+	if it.rec.File != a.file {
+		rel, err := filepath.Rel(inDir, it.rec.File)
+		if err != nil {
+			rel = filepath.Base(it.rec.File)
+		}
+		a.file, a.rel = it.rec.File, filepath.ToSlash(rel)
 	}
-	a.buf = appendAuditLine(a.buf[:0], auditLine{Dataset: dataset, File: filepath.ToSlash(rel), Line: it.rec.Line, ResearchID: it.researchID, Spans: it.spans})
+	a.buf = appendAuditLine(a.buf[:0], auditLine{Dataset: dataset, File: a.rel, Line: it.rec.Line, ResearchID: it.researchID, Spans: it.spans})
 	if _, err := a.w.Write(append(a.buf, '\n')); err != nil {
 		return fmt.Errorf("audit file: %w", err)
 	}

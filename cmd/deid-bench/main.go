@@ -450,12 +450,24 @@ func childRedact(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("child-redact", flag.ContinueOnError)
 	in := fs.String("in", "", "snapshot")
 	profile := fs.String("profile", "", "profile")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run here (reading included; compare the Find subtree)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	p, err := loadProfile(*profile)
 	if err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	red, err := pipeline.NewRedactor(p)
 	if err != nil {

@@ -148,21 +148,40 @@ func normCode(s string) string {
 // "PHQ 9" all find PHQ9, and "W&SAS" or "WASAS" (the IAPT data set's
 // spelling) find WSAS. The returned Instrument is a copy.
 func Lookup(code string) (Instrument, bool) {
-	k := normCode(code)
-	if k == "" {
+	in, ok := find(code)
+	if !ok {
 		return Instrument{}, false
 	}
-	for _, in := range registry {
-		if normCode(in.Code) == k {
-			return clone(in), true
-		}
+	return clone(*in), true
+}
+
+// byCode indexes the registry by normalised code and alias. It is built
+// once and never changes.
+var byCode = func() map[string]int {
+	m := map[string]int{}
+	for i, in := range registry {
+		m[normCode(in.Code)] = i
 		for _, a := range in.Aliases {
-			if normCode(a) == k {
-				return clone(in), true
-			}
+			m[normCode(a)] = i
 		}
 	}
-	return Instrument{}, false
+	return m
+}()
+
+// find is Lookup without the copy, for scoring every questionnaire: the
+// caller only reads. A code already in normal form skips normalising.
+func find(code string) (*Instrument, bool) {
+	i, ok := byCode[code]
+	if !ok {
+		k := normCode(code)
+		if k == "" {
+			return nil, false
+		}
+		if i, ok = byCode[k]; !ok {
+			return nil, false
+		}
+	}
+	return &registry[i], true
 }
 
 // Instruments returns every registered instrument, sorted by Code.

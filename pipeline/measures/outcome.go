@@ -52,7 +52,7 @@ type tracked struct {
 // Add records a questionnaire total at a session; other instruments than
 // PHQ-9 and GAD-7 are ignored, and a later total replaces an earlier one.
 func (t *Tracker) Add(session int, instrument string, total int) {
-	in, ok := Lookup(instrument)
+	in, ok := find(instrument)
 	if !ok || in.Code != "PHQ9" && in.Code != "GAD7" {
 		return
 	}
@@ -121,8 +121,8 @@ func Outcome(measures []SessionMeasures, treatmentSessions int) (Outcomes, bool)
 	}
 	slices.SortStableFunc(paired, func(a, b SessionMeasures) int { return cmp.Compare(a.Session, b.Session) })
 	first, last := paired[0], paired[len(paired)-1]
-	phq, _ := Lookup("PHQ9")
-	gad, _ := Lookup("GAD7")
+	phq, _ := find("PHQ9")
+	gad, _ := find("GAD7")
 
 	o := Outcomes{
 		PHQ9First: *first.PHQ9, PHQ9Last: *last.PHQ9,

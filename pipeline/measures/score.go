@@ -36,7 +36,7 @@ type Scored struct {
 // an unanswered item, handled by the instrument's missing-item rule.
 // The error is always a *ScoreError.
 func Score(code string, items []*int) (Scored, error) {
-	in, ok := Lookup(code)
+	in, ok := find(code)
 	if !ok {
 		return Scored{}, &ScoreError{Field: "instrument", Reason: ReasonUnknownInstrument}
 	}
