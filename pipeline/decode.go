@@ -24,6 +24,7 @@ func (e *FieldError) Error() string { return "field " + e.Field + ": " + e.Reaso
 type decoder struct {
 	raw   fields
 	used  int
+	next  int // where the field after the last one found sits, tried first
 	err   *FieldError
 	clock dateRange
 }
@@ -44,10 +45,18 @@ func (d *decoder) unknown() int { return len(d.raw) - d.used }
 
 // get returns the raw value of a field; null and absent are both missing.
 func (d *decoder) get(name string) (rawValue, bool) {
-	v, ok := d.raw.get(name)
-	if !ok {
-		return v, false
+	// Decoders ask for fields in the order writers usually put them, so
+	// the field after the last one found is most often the one asked for.
+	i := d.next
+	if i >= len(d.raw) || d.raw[i].name != name {
+		for i = 0; i < len(d.raw) && d.raw[i].name != name; i++ {
+		}
+		if i == len(d.raw) {
+			return rawValue{}, false
+		}
 	}
+	v := d.raw[i].val
+	d.next = i + 1
 	d.used++
 	if !v.isCSV && string(v.json) == "null" {
 		return v, false

@@ -356,6 +356,7 @@ func childExtract(ctx context.Context, args []string, stdout io.Writer) error {
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the extract here")
 	memprofile := fs.String("memprofile", "", "write a heap profile here, taken when the live heap peaks")
 	memLimit := fs.Int("memory-limit", 0, "soft Go memory limit in MiB, as deid extract --memory-limit (0: none)")
+	memTrace := fs.String("memtrace", "", "write RSS and the Go runtime's memory classes here every 100 ms (for finding what a peak is)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -394,6 +395,12 @@ func childExtract(ctx context.Context, args []string, stdout io.Writer) error {
 		go func() { done <- heapAtPeak(*memprofile, stop) }()
 		defer func() { close(stop); <-done }()
 	}
+	if *memTrace != "" {
+		stop := make(chan struct{})
+		done := make(chan error, 1)
+		go func() { done <- traceMemory(*memTrace, stop) }()
+		defer func() { close(stop); <-done }()
+	}
 	t0 := time.Now()
 	res, err := pipeline.Extract(ctx, opt)
 	if err != nil {
@@ -425,18 +432,60 @@ func heapAtPeak(path string, stop <-chan struct{}) error {
 			continue
 		}
 		peak = ms.HeapAlloc
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		err = pprof.Lookup("heap").WriteTo(f, 0)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := writeHeapProfile(path); err != nil {
 			return err
 		}
 	}
+}
+
+// traceMemory writes, every 100 ms, the process's resident set (anonymous
+// and file-backed, from /proc/self/status) beside the Go heap's in-use,
+// idle-but-kept and stack memory, so that a peak of RSS can be told apart
+// from a peak of the heap.
+func traceMemory(path string, stop <-chan struct{}) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	defer w.Flush()
+	t0 := time.Now()
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return nil
+		case <-t.C:
+		}
+		status, _ := os.ReadFile("/proc/self/status")
+		var anon, file string
+		for _, l := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(l, "RssAnon:"); ok {
+				anon = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))
+			} else if v, ok := strings.CutPrefix(l, "RssFile:"); ok {
+				file = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))
+			}
+		}
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Fprintf(w, "%.1f anon_kb=%s file_kb=%s heap_inuse_mb=%d heap_kept_idle_mb=%d heap_sys_mb=%d stack_mb=%d other_mb=%d\n",
+			time.Since(t0).Seconds(), anon, file, ms.HeapInuse>>20, (ms.HeapIdle-ms.HeapReleased)>>20, ms.HeapSys>>20, ms.StackSys>>20,
+			(ms.MSpanSys+ms.MCacheSys+ms.BuckHashSys+ms.OtherSys+ms.GCSys)>>20)
+	}
+}
+
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = pprof.Lookup("heap").WriteTo(f, 0)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // childRedact times the redactor alone on the free text the extract
