@@ -321,14 +321,10 @@ func measure(cmd *exec.Cmd, logPath string, cores int) (measurement, error) {
 	if err != nil {
 		return m, err
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.rssMB = float64(ru.Maxrss) / 1024 // kilobytes on Linux
-		m.cpu = tv(ru.Utime) + tv(ru.Stime)
-	}
+	m.cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	m.rssMB = peakRSSMB(cmd.ProcessState)
 	return m, nil
 }
-
-func tv(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
 
 // loadProfile loads the profile with the bench keys in the environment.
 func loadProfile(path string) (*pipeline.Profile, error) {

@@ -505,6 +505,7 @@ type rewriter struct {
 	in    []byte                 // reusable buffers
 	body  []byte
 	hdr   []byte
+	br    *bufio.Reader // reused by every chunk: a file has thousands
 }
 
 func (rw *rewriter) write(b []byte) error {
@@ -708,7 +709,12 @@ func (rw *rewriter) transform(dst, src, aad []byte) ([]byte, error) {
 func (rw *rewriter) chunk(r region, cc *format.ColumnChunk) error {
 	md := &cc.MetaData
 	sec := io.NewSectionReader(rw.src, r.start, r.length)
-	br := &countingReader{r: bufio.NewReaderSize(sec, 64<<10)}
+	if rw.br == nil {
+		rw.br = bufio.NewReaderSize(sec, 64<<10)
+	} else {
+		rw.br.Reset(sec)
+	}
+	br := &countingReader{r: rw.br}
 	dec := thrift.NewDecoder(compact.NewReader(br))
 	newStart := rw.off
 	var uncompressedDelta int64
