@@ -281,9 +281,7 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		x.log.Debug("step done", zap.String("step", s.name), zap.Duration("took", time.Since(t0)))
 		// The step's buffers are garbage now. Collecting them and returning
 		// the pages before the next step allocates its own keeps the two
-		// from adding up: at 1 GB, the end of the transcripts step raised
-		// the peak by 30 MB (heap kept idle, then released) that the same
-		// step at 100 MB did not.
+		// from adding up at the boundary, where the peak used to be.
 		debug.FreeOSMemory()
 	}
 	// What the state file grew to: the per-patient state that memory no

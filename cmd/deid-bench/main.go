@@ -427,16 +427,16 @@ func childExtract(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	defer stopProfile()
 	if *memprofile != "" {
-		stop := make(chan struct{})
-		done := make(chan error, 1)
-		go func() { done <- heapAtPeak(*memprofile, stop) }()
-		defer func() { close(stop); <-done }()
+		stop := sampleEvery(200*time.Millisecond, heapAtPeak(*memprofile))
+		defer stop()
 	}
 	if *memTrace != "" {
-		stop := make(chan struct{})
-		done := make(chan error, 1)
-		go func() { done <- traceMemory(*memTrace, stop) }()
-		defer func() { close(stop); <-done }()
+		tr, err := newMemTrace(*memTrace)
+		if err != nil {
+			return err
+		}
+		stop := sampleEvery(100*time.Millisecond, tr.sample)
+		defer func() { stop(); tr.Close() }()
 	}
 	t0 := time.Now()
 	res, err := pipeline.Extract(ctx, opt)
@@ -450,67 +450,89 @@ func childExtract(ctx context.Context, args []string, stdout io.Writer) error {
 	return json.NewEncoder(stdout).Encode(r)
 }
 
-// heapAtPeak samples the live heap every 200ms and rewrites the heap
-// profile whenever it reaches a new high, so the profile shows what holds
-// memory at the peak rather than at the end.
-func heapAtPeak(path string, stop <-chan struct{}) error {
-	var peak uint64
-	t := time.NewTicker(200 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return nil
-		case <-t.C:
+// sampleEvery calls sample every interval in a goroutine of its own
+// until the returned stop is called; stop waits for the goroutine and
+// returns the first error sample gave (which also ends the sampling).
+func sampleEvery(interval time.Duration, sample func() error) (stop func() error) {
+	quit := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				done <- nil
+				return
+			case <-t.C:
+			}
+			if err := sample(); err != nil {
+				done <- err
+				return
+			}
 		}
+	}()
+	return func() error { close(quit); return <-done }
+}
+
+// heapAtPeak returns a sample that rewrites the heap profile at path
+// whenever the live heap reaches a new high, so the profile shows what
+// holds memory at the peak rather than at the end.
+func heapAtPeak(path string) func() error {
+	var peak uint64
+	return func() error {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		if ms.HeapAlloc <= peak+peak/20 {
-			continue
+			return nil
 		}
 		peak = ms.HeapAlloc
-		if err := writeHeapProfile(path); err != nil {
-			return err
-		}
+		return writeHeapProfile(path)
 	}
 }
 
-// traceMemory writes, every 100 ms, the process's resident set (anonymous
-// and file-backed, from /proc/self/status) beside the Go heap's in-use,
+// memTrace writes, per sample, the process's resident set (anonymous and
+// file-backed, from /proc/self/status) beside the Go heap's in-use,
 // idle-but-kept and stack memory, so that a peak of RSS can be told apart
 // from a peak of the heap.
-func traceMemory(path string, stop <-chan struct{}) error {
+type memTrace struct {
+	f  *os.File
+	w  *bufio.Writer
+	t0 time.Time
+}
+
+func newMemTrace(path string) (*memTrace, error) {
 	f, err := os.Create(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer f.Close()
-	w := bufio.NewWriter(f)
-	defer w.Flush()
-	t0 := time.Now()
-	t := time.NewTicker(100 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-stop:
-			return nil
-		case <-t.C:
+	return &memTrace{f: f, w: bufio.NewWriter(f), t0: time.Now()}, nil
+}
+
+func (m *memTrace) sample() error {
+	status, _ := os.ReadFile("/proc/self/status")
+	var anon, file string
+	for _, l := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(l, "RssAnon:"); ok {
+			anon = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))
+		} else if v, ok := strings.CutPrefix(l, "RssFile:"); ok {
+			file = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))
 		}
-		status, _ := os.ReadFile("/proc/self/status")
-		var anon, file string
-		for _, l := range strings.Split(string(status), "\n") {
-			if v, ok := strings.CutPrefix(l, "RssAnon:"); ok {
-				anon = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))
-			} else if v, ok := strings.CutPrefix(l, "RssFile:"); ok {
-				file = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB"))
-			}
-		}
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		fmt.Fprintf(w, "%.1f anon_kb=%s file_kb=%s heap_inuse_mb=%d heap_kept_idle_mb=%d heap_sys_mb=%d stack_mb=%d other_mb=%d\n",
-			time.Since(t0).Seconds(), anon, file, ms.HeapInuse>>20, (ms.HeapIdle-ms.HeapReleased)>>20, ms.HeapSys>>20, ms.StackSys>>20,
-			(ms.MSpanSys+ms.MCacheSys+ms.BuckHashSys+ms.OtherSys+ms.GCSys)>>20)
 	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	_, err := fmt.Fprintf(m.w, "%.1f anon_kb=%s file_kb=%s heap_inuse_mb=%d heap_kept_idle_mb=%d heap_sys_mb=%d stack_mb=%d other_mb=%d\n",
+		time.Since(m.t0).Seconds(), anon, file, ms.HeapInuse>>20, (ms.HeapIdle-ms.HeapReleased)>>20, ms.HeapSys>>20, ms.StackSys>>20,
+		(ms.MSpanSys+ms.MCacheSys+ms.BuckHashSys+ms.OtherSys+ms.GCSys)>>20)
+	return err
+}
+
+func (m *memTrace) Close() error {
+	err := m.w.Flush()
+	if cerr := m.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // startCPUProfile profiles the process into path until the returned
