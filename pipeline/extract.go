@@ -92,7 +92,8 @@ type extractor struct {
 	cons       *stateCache[*redact.Consistency]
 	therapists *stateCache[*[]string]
 	scores     *stateCache[*measures.Tracker]
-	scratch    []byte // the collector's encoding buffer
+	scratch    []byte         // the collector's encoding buffer
+	counts     map[string]any // redaction_counts values, kept for reuse (countsValue)
 }
 
 // Extract runs one profile over one snapshot.
@@ -717,7 +718,8 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 				return
 			}
 			ss, p := &it.session, &it.patient
-			it.row = append(it.row[:0], it.researchID, it.sessionRID, ss.seq, int32(t.Turn), t.Speaker, dayOffset(p.referralTime(), t.sent), nil, nil, nil)
+			rid, srid := it.sessionIDs()
+			it.row = append(it.row[:0], rid, srid, ss.seq, int32(t.Turn), enumValue(t.Speaker), dayOffset(p.referralTime(), t.sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			t := &x.turns
@@ -767,13 +769,20 @@ func (x *extractor) readMessages(ctx context.Context) error {
 				return
 			}
 			it.text, it.id, it.pkey = m.Text, x.ids.key(m.MessageID), x.ids.key(m.PatientID)
+			var rid any
 			if p := it.prev; p != nil && p.pkey == it.pkey {
 				it.pnum, it.patient, it.researchID, it.resolved = p.pnum, p.patient, p.researchID, true
+				if len(p.row) > 0 {
+					rid = p.row[0] // boxed once per run of the patient's messages (sessionIDs)
+				}
 			} else if !x.messagePatient(it) {
 				return
 			}
+			if rid == nil {
+				rid = it.researchID
+			}
 			p := &it.patient
-			it.row = append(it.row[:0], it.researchID, x.pseudo.ID("message", m.MessageID), m.Sender, dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil)
+			it.row = append(it.row[:0], rid, x.pseudo.ID("message", m.MessageID), enumValue(m.Sender), dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			dup, err := x.db.seenMessage(it.id)
@@ -802,7 +811,8 @@ func (x *extractor) readNotes(ctx context.Context) error {
 				return
 			}
 			ss, p := &it.session, &it.patient
-			it.row = append(it.row[:0], it.researchID, it.sessionRID, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
+			rid, srid := it.sessionIDs()
+			it.row = append(it.row[:0], rid, srid, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
 		},
 	})
 	if err != nil {
@@ -829,7 +839,7 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	x.scratch = appendCounts(x.scratch[:0], it.spans)
 	it.row[kind.textCol] = out
 	it.row[kind.textCol+1] = int32(len(it.spans))
-	it.row[kind.textCol+2] = string(x.scratch)
+	it.row[kind.textCol+2] = x.countsValue(x.scratch)
 	x.textBytes += int64(len(it.text))
 	if x.audit != nil {
 		if err := x.audit.add(kind.name, it, x.opt.In); err != nil {
@@ -838,6 +848,51 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	}
 	x.report.Records[kind.name].Written++
 	return x.write(kind.name, it.row)
+}
+
+// countsValue returns a redaction_counts value as a row value. Texts
+// share a few dozen distinct counts, and converting each text's to a string
+// and boxing it allocated twice per row, so values are kept for reuse
+// (bounded: past the bound, new ones are simply not kept).
+func (x *extractor) countsValue(b []byte) any {
+	if v, ok := x.counts[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	if x.counts == nil {
+		x.counts = make(map[string]any)
+	}
+	if len(x.counts) < 4096 {
+		x.counts[s] = s
+	}
+	return s
+}
+
+// sessionIDs returns the research and session ids that lead a transcript
+// or note row. Boxing a string into a Row allocates, and a session's
+// records share their ids, so an item of the same session as the batch's
+// item before it (it.prev, whose row leads with the same two values) reuses
+// that item's values.
+func (it *textItem) sessionIDs() (rid, srid any) {
+	if p := it.prev; p != nil && p.id == it.id && len(p.row) > 1 {
+		return p.row[0], p.row[1]
+	}
+	return it.researchID, it.sessionRID
+}
+
+// enumValue returns a decoded enum value (decoder.enum returns the allowed
+// constants) as a row value without allocating: a constant string's
+// interface value is static, any other string's is allocated.
+func enumValue(s string) any {
+	switch s {
+	case "patient":
+		return "patient"
+	case "therapist":
+		return "therapist"
+	case "service":
+		return "service"
+	}
+	return s
 }
 
 // session resolves a text item's session and patient; false when the item

@@ -16,11 +16,22 @@ func ageAt(dob, t time.Time) int {
 
 // dayOffset is the number of whole days from the referral date to t (UTC
 // calendar days, so the time of day never shifts an event by a day).
+// The referral's day is its calendar date where it was recorded. Days are
+// counted from Unix seconds rather than through time.Date, which cost 0.5%
+// of an extract: every text row has an offset.
 func dayOffset(referral, t time.Time) int32 {
-	r := time.Date(referral.Year(), referral.Month(), referral.Day(), 0, 0, 0, 0, time.UTC)
-	u := t.UTC()
-	d := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
-	return int32(d.Sub(r).Hours() / 24)
+	_, off := referral.Zone()
+	return int32(unixDay(t.Unix()) - unixDay(referral.Unix()+int64(off)))
+}
+
+// unixDay is the UTC calendar day of a Unix time, counted from 1970-01-01
+// (floored, so times before 1970 fall on the right day).
+func unixDay(sec int64) int64 {
+	d := sec / 86400
+	if sec%86400 < 0 {
+		d--
+	}
+	return d
 }
 
 // monthOf is the event's calendar month, for profiles that generalise

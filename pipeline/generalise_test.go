@@ -54,11 +54,24 @@ func TestDayOffset(t *testing.T) {
 		{"2024-03-06T12:00:00Z", -1},
 		{"2025-03-07T09:00:00Z", 365},
 		{"2024-03-08T00:30:00+01:00", 0}, // 23:30 UTC on the 7th
+		{"2024-03-06T23:59:59-00:30", 0}, // 00:29:59 UTC on the 7th
+		{"1960-01-01T00:00:00Z", -23442},
+		{"1969-12-31T23:59:59Z", -19790},
+		{"1970-01-01T00:00:00Z", -19789},
 	}
 	for _, tt := range tests {
 		ts, _ := time.Parse(time.RFC3339, tt.at)
 		if got := dayOffset(ref, ts); got != tt.want {
 			t.Errorf("dayOffset(%s) = %d, want %d", tt.at, got, tt.want)
+		}
+		// The calendar arithmetic the day count replaced, for any referral.
+		for _, r := range []time.Time{ref, day("1958-11-30"), time.Date(2024, 3, 7, 22, 0, 0, 0, time.FixedZone("", 5*3600))} {
+			rd := time.Date(r.Year(), r.Month(), r.Day(), 0, 0, 0, 0, time.UTC)
+			u := ts.UTC()
+			want := int32(time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC).Sub(rd).Hours() / 24)
+			if got := dayOffset(r, ts); got != want {
+				t.Errorf("dayOffset(%s, %s) = %d, calendar days %d", r, tt.at, got, want)
+			}
 		}
 	}
 	if m := monthOf(day("2024-03-07")); m != "2024-03" {

@@ -156,11 +156,12 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 		c.exclude(ExcludedNotRequested)
 		return nil
 	}
-	items := make([]*int32, len(q.Items))
+	// One backing array for the row's items, not an allocation per item.
+	items, vals := make([]*int32, len(q.Items)), make([]int32, len(q.Items))
 	for i, it := range q.Items {
 		if it != nil {
-			v := int32(*it)
-			items[i] = &v
+			vals[i] = int32(*it)
+			items[i] = &vals[i]
 		}
 	}
 	var caseness any

@@ -163,6 +163,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 	br := bufio.NewReaderSize(f, 1<<20)
 	line := 0
 	var buf fields // reused: fn does not keep a record's fields
+	var lines lineSlab
 	for {
 		if line%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -185,7 +186,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 			continue // blank lines are not records
 		default:
 			// b is only valid until the next read, and fields alias it.
-			rec.raw = append([]byte(nil), b...)
+			rec.raw = lines.copy(b)
 			if !lazy {
 				rec.split(buf)
 				if rec.Fields != nil {
@@ -200,6 +201,32 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 			return nil
 		}
 	}
+}
+
+// lineSlab copies lines into shared blocks: one allocation per block
+// rather than one per line (a tenth of the reader's time went to allocating
+// lines). A block lives while any record or view of one of its lines does;
+// views are not kept past a record's admission (decoder.view) and parquet-go
+// copies written values, so a block is freed a batch or two after its last
+// line was read. Long lines get their own allocation, so that a block is
+// never pinned by one and wasted by the rest.
+type lineSlab struct{ block []byte }
+
+const (
+	slabBlock   = 64 << 10
+	slabMaxLine = slabBlock / 8
+)
+
+func (s *lineSlab) copy(b []byte) []byte {
+	if len(b) > slabMaxLine {
+		return append([]byte(nil), b...)
+	}
+	if cap(s.block)-len(s.block) < len(b) {
+		s.block = make([]byte, 0, slabBlock)
+	}
+	n := len(s.block)
+	s.block = append(s.block, b...)
+	return s.block[n:len(s.block):len(s.block)] // capped: an append to a line cannot reach the next
 }
 
 // readLine returns the next line without its newline. A line longer than

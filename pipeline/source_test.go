@@ -161,3 +161,30 @@ func TestSourceFiles(t *testing.T) {
 
 func fieldJSON(fs fields, name string) []byte { v, _ := fs.get(name); return v.json }
 func fieldCell(fs fields, name string) string { v, _ := fs.get(name); return v.cell }
+
+// Lines copied into a shared block stay independent of the reader's buffer
+// and of each other, however they are sized.
+func TestLineSlab(t *testing.T) {
+	var s lineSlab
+	src := make([]byte, slabBlock)
+	var got [][]byte
+	var want []string
+	for _, n := range []int{0, 1, 100, slabMaxLine, slabMaxLine + 1, 7, slabBlock/2 - 3, 50} {
+		for i := range src[:n] {
+			src[i] = byte('a' + (len(got)+i)%26)
+		}
+		line := s.copy(src[:n])
+		got, want = append(got, line), append(want, string(src[:n]))
+		for i := range src[:n] {
+			src[i] = '!' // the reader reuses its buffer
+		}
+	}
+	for i := range got {
+		_ = append(got[i], "overflow"...) // must not reach the next line
+	}
+	for i := range got {
+		if string(got[i]) != want[i] {
+			t.Errorf("line %d (%d bytes) changed", i, len(want[i]))
+		}
+	}
+}
