@@ -204,12 +204,15 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 }
 
 // lineSlab copies lines into shared blocks: one allocation per block
-// rather than one per line (a tenth of the reader's time went to allocating
-// lines). A block lives while any record or view of one of its lines does;
-// views are not kept past a record's admission (decoder.view) and parquet-go
-// copies written values, so a block is freed a batch or two after its last
-// line was read. Long lines get their own allocation, so that a block is
-// never pinned by one and wasted by the rest.
+// rather than one per line (allocating each line took 0.6 of the reader's
+// 4.0 s on the 1 GB snapshot, and added to every collection's work).
+//
+// A block lives while any record, or any view of one of its lines, does.
+// Views are not kept past a record's admission (decoder.view), and
+// parquet-go copies the values it is given, so a block is freed a few
+// batches after its last line was read. A line longer than an eighth of a
+// block gets an allocation of its own, so that no block is left mostly
+// unused.
 type lineSlab struct{ block []byte }
 
 const (

@@ -262,8 +262,8 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 // splitItem splits an item's record into the item's reused field storage
 // and readies the item's decoder (d) over the fields; it returns nil when
 // the record did not split (rec.Err says why). The decoder lives in the
-// item because one allocated per record was a tenth of what the pipeline
-// itself allocated.
+// item: one allocated per record was 68 of the 922 MB a 50 MB extract
+// allocated.
 func (x *extractor) splitItem(rec *rawRecord, buf *fields, d *decoder) *decoder {
 	if rec.split(*buf); rec.Err != nil {
 		return nil

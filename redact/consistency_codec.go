@@ -13,10 +13,10 @@ import (
 // A restored Consistency continues exactly where the original stopped, so
 // outputs do not depend on when, or whether, it was set aside.
 
-// Empty reports whether c has recorded nothing yet (nothing to keep).
-func (c *Consistency) Empty() bool {
-	return len(c.nums) == 0 && len(c.surr) == 0 && len(c.taken) == 0 && !c.shifted
-}
+// Changed reports whether c has recorded anything since NewConsistency
+// or ParseConsistency made it. One that has not needs no storing again:
+// what was parsed is still what is stored, and a new one is empty.
+func (c *Consistency) Changed() bool { return c.changed }
 
 // AppendBinary appends c's state to b. The state holds normalised
 // identifiers (surrogate memo keys): store it as carefully as the text.

@@ -58,6 +58,7 @@ type Consistency struct {
 	taken   map[string]bool   // label \x00 lower(surrogate) already given to another key
 	shift   int               // date shift in days, once computed
 	shifted bool
+	changed bool // recorded something since made or parsed (Changed)
 }
 
 // NewConsistency starts the choices for one patient; subject is a stable
@@ -139,6 +140,7 @@ func (c *Consistency) number(l Label, key string) int {
 	n := min(c.next[li]+1, maxNumber)
 	c.next[li] = n
 	c.nums = slices.Insert(c.nums, i, h<<numBits|uint64(n))
+	c.changed = true
 	return int(n)
 }
 
@@ -231,6 +233,7 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string) string {
 		break
 	}
 	c.surr[memo] = v
+	c.changed = true
 	return v
 }
 
@@ -386,7 +389,7 @@ func (c *Consistency) dateShift(key []byte) int {
 		if h>>32&1 == 1 {
 			d = -d
 		}
-		c.shift, c.shifted = d, true
+		c.shift, c.shifted, c.changed = d, true, true
 	}
 	return c.shift
 }
