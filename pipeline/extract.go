@@ -769,20 +769,13 @@ func (x *extractor) readMessages(ctx context.Context) error {
 				return
 			}
 			it.text, it.id, it.pkey = m.Text, x.ids.key(m.MessageID), x.ids.key(m.PatientID)
-			var rid any
 			if p := it.prev; p != nil && p.pkey == it.pkey {
 				it.pnum, it.patient, it.researchID, it.resolved = p.pnum, p.patient, p.researchID, true
-				if len(p.row) > 0 {
-					rid = p.row[0] // boxed once per run of the patient's messages (sessionIDs)
-				}
 			} else if !x.messagePatient(it) {
 				return
 			}
-			if rid == nil {
-				rid = it.researchID
-			}
 			p := &it.patient
-			it.row = append(it.row[:0], rid, x.pseudo.ID("message", m.MessageID), enumValue(m.Sender), dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil)
+			it.row = append(it.row[:0], it.patientRID(), x.pseudo.ID("message", m.MessageID), enumValue(m.Sender), dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			dup, err := x.db.seenMessage(it.id)
@@ -878,6 +871,16 @@ func (it *textItem) sessionIDs() (rid, srid any) {
 		return p.row[0], p.row[1]
 	}
 	return it.researchID, it.sessionRID
+}
+
+// patientRID returns the research id that leads a message row, reusing
+// the batch's previous item's value for the same patient, as sessionIDs
+// does for a session.
+func (it *textItem) patientRID() any {
+	if p := it.prev; p != nil && p.pkey == it.pkey && len(p.row) > 0 {
+		return p.row[0]
+	}
+	return it.researchID
 }
 
 // enumValue returns a decoded enum value (decoder.enum returns the allowed

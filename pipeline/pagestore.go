@@ -31,7 +31,7 @@ const (
 	// up from the session before (a page already cached), so the cache
 	// mostly serves the index walks of new ids, which are random. On the
 	// 1 GB snapshot's 658,618 sessions alone (1 core, two runs each), the
-	// sessions step took 3.0 s with 8 MiB, 2.1 s with 16 MiB and 1.9 s
+	// sessions step took 2.9 s with 8 MiB, 2.1 s with 16 MiB and 1.9 s
 	// with 32 MiB, which added 18 MB to peak RSS.
 	pageFrames = 4096
 )
