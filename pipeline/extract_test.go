@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/nhs-talking-therapies/deid/pipeline"
@@ -455,9 +457,61 @@ func TestStateCacheSizeDoesNotChangeOutput(t *testing.T) {
 	if d := diffDirs(t, full.Dir, tiny.Dir); d != "" {
 		t.Errorf("outputs differ with a state cache of 1: %s", d)
 	}
-	a, _ := os.ReadFile(filepath.Join(full.InternalDir, "audit.jsonl"))
-	b, _ := os.ReadFile(filepath.Join(tiny.InternalDir, "audit.jsonl"))
+	a, _ := os.ReadFile(filepath.Join(full.InternalDir, "audit.jsonl.zst"))
+	b, _ := os.ReadFile(filepath.Join(tiny.InternalDir, "audit.jsonl.zst"))
 	if len(a) == 0 || !bytes.Equal(a, b) {
 		t.Errorf("audit differs with a state cache of 1 (%d vs %d bytes)", len(a), len(b))
+	}
+}
+
+// TestAuditAccountsForEveryRedaction reads the compressed audit as an
+// auditor would (zstd, then one JSON object per line) and checks that it
+// holds every span the report counts, each located by file and line.
+func TestAuditAccountsForEveryRedaction(t *testing.T) {
+	res := runExtract(t, university, snapshot, keyA, 2)
+	f, err := os.Open(filepath.Join(res.InternalDir, "audit.jsonl.zst"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := zstd.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	byLabel := map[string]int{}
+	lines := 0
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		var l struct {
+			Dataset    string `json:"dataset"`
+			File       string `json:"file"`
+			Line       int    `json:"line"`
+			ResearchID string `json:"research_id"`
+			Spans      []struct {
+				Start, End int
+				Label      string
+				Source     string
+			} `json:"spans"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			t.Fatalf("audit line %d: %v", lines+1, err)
+		}
+		lines++
+		if l.Dataset == "" || l.File == "" || l.Line < 1 || l.ResearchID == "" || len(l.Spans) == 0 {
+			t.Errorf("audit line %d is incomplete: %+v", lines, l)
+		}
+		for _, s := range l.Spans {
+			if s.End <= s.Start || s.Source == "" {
+				t.Errorf("audit line %d: span %+v", lines, s)
+			}
+			byLabel[s.Label]++
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if lines == 0 || !maps.Equal(byLabel, res.Report.Redactions) {
+		t.Errorf("audit (%d lines) counts %v, report counts %v", lines, byLabel, res.Report.Redactions)
 	}
 }

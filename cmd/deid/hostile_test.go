@@ -298,9 +298,10 @@ func TestUnwritableOutput(t *testing.T) {
 		noManifest(t, dir)
 	})
 	t.Run("disk full while writing", func(t *testing.T) {
-		// The audit file is written throughout the run; pointing it at
-		// /dev/full makes every write fail with ENOSPC, as a full disk
-		// would, without needing a small filesystem.
+		// The audit file is written as the run goes (a compressed block
+		// at a time, the last when it closes); pointing it at /dev/full
+		// makes every write fail with ENOSPC, as a full disk would,
+		// without needing a small filesystem.
 		if _, err := os.Stat("/dev/full"); err != nil {
 			t.Skip("no /dev/full")
 		}
@@ -309,7 +310,7 @@ func TestUnwritableOutput(t *testing.T) {
 		if err := os.MkdirAll(internal, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.Symlink("/dev/full", filepath.Join(internal, "audit.jsonl")); err != nil {
+		if err := os.Symlink("/dev/full", filepath.Join(internal, "audit.jsonl.zst")); err != nil {
 			t.Fatal(err)
 		}
 		out := filepath.Join(dir, "out")
