@@ -64,7 +64,7 @@ fuzz:
 
 BENCH_SIZES ?= 100,1000
 # Rounds per size; each run keeps its fastest time and highest peak RSS.
-BENCH_REPEAT ?= 2
+BENCH_REPEAT ?= 3
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./redact/... ./pipeline/...
 	$(GO) build -o bin/deid-bench ./cmd/deid-bench
