@@ -34,8 +34,12 @@ func TestSpillStore(t *testing.T) {
 	if _, err := s.f.ReadAt(disk, 0); err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(disk, []byte("Rebecca")) || bytes.Contains(disk, []byte("WF9")) {
-		t.Fatal("plaintext on disk")
+	// Whole values only: a short probe such as "WF9" turns up by chance
+	// in 70 KB of random ciphertext about once in 250 runs.
+	for i, v := range values {
+		if probe := v[:min(len(v), 16)]; len(probe) >= 7 && bytes.Contains(disk, probe) {
+			t.Fatalf("entry %d: plaintext on disk", i)
+		}
 	}
 	if _, err := s.f.WriteAt([]byte{disk[refs[0].off] ^ 1}, refs[0].off); err != nil {
 		t.Fatal(err)
