@@ -88,6 +88,7 @@ func Apply(text string, spans []Span, pol Policy, c *Consistency) string {
 	var b strings.Builder
 	b.Grow(len(text) + 8*len(spans))
 	prev := 0
+	var real map[string]bool // this text's real name words, for surrogates
 	for _, s := range spans {
 		b.WriteString(strings.ToValidUTF8(text[prev:s.Start], "\uFFFD"))
 		surface := text[s.Start:s.End]
@@ -96,7 +97,17 @@ func Apply(text string, spans []Span, pol Policy, c *Consistency) string {
 			n := c.number(s.Label, spanKey(s, surface))
 			b.WriteString("[" + string(s.Label) + "_" + strconv.Itoa(n) + "]")
 		case Surrogate:
-			b.WriteString(c.surrogate(pol.SurrogateKey, s, surface))
+			if real == nil {
+				real = realWords(text, spans)
+			}
+			if v := c.surrogate(pol.SurrogateKey, s, surface, real); !clashes(v, real) {
+				b.WriteString(v)
+			} else {
+				// The patient's fake for this identifier is a real name
+				// in this very text: printing it would print a real
+				// name. Fail closed, for this occurrence only.
+				b.WriteString("[" + string(s.Label) + "]")
+			}
 		default:
 			b.WriteString("[" + string(s.Label) + "]")
 		}
@@ -202,8 +213,9 @@ func hmacU64(key []byte, parts ...string) uint64 {
 }
 
 // surrogate returns the fake for span s, the same for the same key within
-// this patient, and never one already given to another identifier.
-func (c *Consistency) surrogate(key []byte, s Span, surface string) string {
+// this patient, and never one already given to another identifier. A new
+// fake avoids the real words of the text it is first needed in.
+func (c *Consistency) surrogate(key []byte, s Span, surface string, real map[string]bool) string {
 	k := spanKey(s, surface)
 	part := ""
 	if s.Ref != "" {
@@ -222,7 +234,7 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string) string {
 		v = c.fake(key, h, s, part, surface)
 		low := strings.ToLower(v)
 		owner := string(s.Label) + "\x00" + low
-		if low == strings.ToLower(surface) {
+		if low == strings.ToLower(surface) || clashes(v, real) {
 			continue // a fake must never equal the real thing
 		}
 		if c.taken[owner] && c.surr[owner] != k {
@@ -235,6 +247,35 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string) string {
 	c.surr[memo] = v
 	c.changed = true
 	return v
+}
+
+// realWords are the words of a text's name-like identifiers (people,
+// places, organisations), lower case: a surrogate that reuses one would put
+// a real name back into the text, attached to somebody else. Street words
+// and numbers are not names, and fakes reuse them on purpose.
+func realWords(text string, spans []Span) map[string]bool {
+	w := map[string]bool{}
+	for _, s := range spans {
+		if s.Label != Person && s.Label != Location && s.Label != Org {
+			continue
+		}
+		for _, t := range lowerTokens(text[s.Start:s.End]) {
+			if len(t) > 1 && !streetWords[t] && !allDigits(t) {
+				w[t] = true
+			}
+		}
+	}
+	return w
+}
+
+// clashes reports whether fake v holds one of the real words.
+func clashes(v string, real map[string]bool) bool {
+	for _, t := range lowerTokens(v) {
+		if real[t] {
+			return true
+		}
+	}
+	return false
 }
 
 // shapeOf distinguishes surface forms that need different renderings of

@@ -108,6 +108,48 @@ func TestApplySurrogate(t *testing.T) {
 	}
 }
 
+// TestSurrogateNeverPrintsARealName: a fake must not be a real name of the
+// text it lands in. A new fake avoids the text's real words; a fake chosen
+// in an earlier text that turns out to be a real name here is replaced by
+// a placeholder for that occurrence (found by FuzzRedact: a gazetteer name
+// drew the planted name as its fake).
+func TestSurrogateNeverPrintsARealName(t *testing.T) {
+	pol := Policy{Default: Surrogate, SurrogateKey: []byte("k")}
+	person := func(text, name string) Span {
+		i := strings.Index(text, name)
+		return Span{Start: i, End: i + len(name), Label: Person, Source: "test"}
+	}
+	c := NewConsistency("p1")
+	first := "I saw Dave"
+	fake := Apply(first, []Span{person(first, "Dave")}, pol, c)[len("I saw "):]
+	if fake == "" || fake == "Dave" {
+		t.Fatalf("fake for Dave: %q", fake)
+	}
+	// Dave's fake is now a real person in this text.
+	second := "Dave met " + fake + " today"
+	out := Apply(second, []Span{person(second, "Dave"), {Start: 9, End: 9 + len(fake), Label: Person, Source: "test"}}, pol, c)
+	if strings.Contains(strings.ToLower(out), strings.ToLower(fake)) {
+		t.Errorf("a real name %q is printed as a fake: %q", fake, out)
+	}
+	if !strings.HasPrefix(out, "[PERSON] met ") {
+		t.Errorf("Dave's clashing fake should fall back to a placeholder: %q", out)
+	}
+	// A fake chosen fresh avoids every real word of its text, across many keys.
+	for i := range 200 {
+		text := "Rebecca and Molly and Alfred and Dave"
+		var spans []Span
+		for _, n := range strings.Split(text, " and ") {
+			spans = append(spans, person(text, n))
+		}
+		out := Apply(text, spans, Policy{Default: Surrogate, SurrogateKey: []byte{byte(i), byte(i >> 8)}}, NewConsistency("p"))
+		for _, n := range []string{"rebecca", "molly", "alfred", "dave"} {
+			if strings.Contains(strings.ToLower(out), n) {
+				t.Fatalf("key %d: real name %q printed: %q", i, n, out)
+			}
+		}
+	}
+}
+
 func TestDateShiftKeepsFormAndIntervals(t *testing.T) {
 	c := NewConsistency("p")
 	key := []byte("k")
