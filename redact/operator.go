@@ -228,13 +228,15 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string, real map[str
 	if c.surr == nil {
 		c.surr, c.taken = map[string]string{}, map[string]bool{}
 	}
-	var v string
+	// Past 64 refused draws (a tiny pool, or a text full of names) the
+	// identifier gets a placeholder rather than a fake that was refused.
+	v := "[" + string(s.Label) + "]"
 	for try := 0; try < 64; try++ {
 		h := hmacU64(key, c.subject, string(s.Label), k, strconv.Itoa(try))
-		v = c.fake(key, h, s, part, surface)
-		low := strings.ToLower(v)
+		f := c.fake(key, h, s, part, surface)
+		low := strings.ToLower(f)
 		owner := string(s.Label) + "\x00" + low
-		if low == strings.ToLower(surface) || clashes(v, real) {
+		if low == strings.ToLower(surface) || clashes(f, real) {
 			continue // a fake must never equal the real thing
 		}
 		if c.taken[owner] && c.surr[owner] != k {
@@ -242,6 +244,7 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string, real map[str
 		}
 		c.taken[owner] = true
 		c.surr[owner] = k
+		v = f
 		break
 	}
 	c.surr[memo] = v
@@ -251,8 +254,9 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string, real map[str
 
 // realWords are the words of a text's name-like identifiers (people,
 // places, organisations), lower case: a surrogate that reuses one would put
-// a real name back into the text, attached to somebody else. Street words
-// and numbers are not names, and fakes reuse them on purpose.
+// a real name back into the text, attached to somebody else. Street and
+// facility words ("Road", "Infirmary") and numbers are not names, and fakes
+// reuse them on purpose.
 func realWords(text string, spans []Span) map[string]bool {
 	w := map[string]bool{}
 	for _, s := range spans {
@@ -260,7 +264,7 @@ func realWords(text string, spans []Span) map[string]bool {
 			continue
 		}
 		for _, t := range lowerTokens(text[s.Start:s.End]) {
-			if len(t) > 1 && !streetWords[t] && !allDigits(t) {
+			if len(t) > 1 && !streetWords[t] && !facilityWords[t] && !allDigits(t) {
 				w[t] = true
 			}
 		}

@@ -134,6 +134,30 @@ func TestSurrogateNeverPrintsARealName(t *testing.T) {
 	if !strings.HasPrefix(out, "[PERSON] met ") {
 		t.Errorf("Dave's clashing fake should fall back to a placeholder: %q", out)
 	}
+	// Street and facility words are kept: they are not names.
+	for _, place := range []string{"Leeds Road", "St James Infirmary"} {
+		text := "near " + place
+		out := Apply(text, []Span{{Start: 5, End: len(text), Label: Location, Source: "test"}}, pol, NewConsistency("p2"))
+		if strings.Contains(out, "[LOCATION]") || strings.Contains(out, place) {
+			t.Errorf("%q: want a fake place, got %q", place, out)
+		}
+	}
+	// Ten one-digit IDs share a pool of ten fakes: none keeps its own
+	// value and no two share a fake (a placeholder is the only repeat
+	// allowed, should the draws run out).
+	pool := NewConsistency("p3")
+	fakes := map[string]string{}
+	for d := range 10 {
+		text := strconv.Itoa(d)
+		out := Apply(text, []Span{{Start: 0, End: 1, Label: ID, Source: "test"}}, pol, pool)
+		if out == text {
+			t.Errorf("ID %s: fake equals the real value", text)
+		}
+		if prev, dup := fakes[out]; dup && out != "[ID]" {
+			t.Errorf("IDs %s and %s share the fake %q", prev, text, out)
+		}
+		fakes[out] = text
+	}
 	// A fake chosen fresh avoids every real word of its text, across many keys.
 	for i := range 200 {
 		text := "Rebecca and Molly and Alfred and Dave"
