@@ -31,17 +31,26 @@ type datasetWriter struct {
 	tmp     string
 	f       *os.File
 	w       *parquet.GenericWriter[any]
-	typ     reflect.Type
-	pick    []int // dataset column index of each written field
+	cols    []*parquet.ColumnWriter // one per written field, in pick order
+	pick    []int                   // dataset column index of each written field
+	levels  []levels                // of each written field
 	rows    int64
-	pending []parquet.Row // rows not yet handed to parquet-go; their buffers are reused
+	groupN  int64             // rows in the open row group
+	groupAt int64             // rows per row group
+	pending [][]parquet.Value // per written field: values of rows not yet handed over
 	npend   int
 	enc     *handover.Key // nil: plain Parquet
 }
 
-// writeBatch is how many rows are handed to parquet-go at once: one call
-// per row cost 8% of a plain copy in per-call overhead.
-const writeBatch = 256
+// levels are a field's definition levels: of a present value, and of the
+// element of a list.
+type levels struct{ def, elem int }
+
+// writeBatch is how many rows are handed to parquet-go's column writers at
+// once. parquet-go cuts a page only between calls, so this is also the
+// granularity of page boundaries; it is what parquet-go's own row writer
+// used (64 rows), so pages are cut where they were before.
+const writeBatch = 64
 
 // parquetType maps a column to the Go field type parquet-go derives its
 // schema from; nullable columns become pointers (OPTIONAL).
@@ -119,24 +128,43 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 		parquet.CreatedBy("deid", createdBy, "deterministic"),
 		parquet.KeyValueMetadata("deid.schema", ds.SchemaID()),
 	}, textOpts...)...)
-	return &datasetWriter{ds: ds, path: final, tmp: tmp, f: f, w: w, typ: typ, pick: pick, enc: encrypt}, nil
+	d := &datasetWriter{ds: ds, path: final, tmp: tmp, f: f, w: w, cols: w.ColumnWriters(), pick: pick,
+		groupAt: rowGroupRows, pending: make([][]parquet.Value, len(pick)), enc: encrypt}
+	if len(d.cols) != len(pick) {
+		_ = d.f.Close()
+		_ = os.Remove(tmp)
+		return nil, fmt.Errorf("dataset %s: parquet-go made %d column writers for %d columns", ds.Name, len(d.cols), len(pick))
+	}
+	for _, ci := range pick {
+		var lv levels
+		if ds.Columns[ci].Nullable {
+			lv.def = 1
+		}
+		if ds.Columns[ci].Type == schemas.Int32List {
+			lv = levels{def: 1, elem: 2}
+		}
+		d.levels = append(d.levels, lv)
+	}
+	return d, nil
 }
 
-// Write appends one row. Values are levelled by hand rather than through
-// parquet-go's reflection (which cannot deconstruct a list of optional
-// elements) and it is several times faster.
+// Write appends one row. Values go straight to parquet-go's column writers,
+// levelled by hand: parquet-go's reflection cannot deconstruct a list of
+// optional elements, and its row writer spent more time splitting rows back
+// into columns than this takes to build them column by column. A required
+// value keeps the zero levels it was made with; a column writer takes no
+// column index. After an error the writer's columns may be out of step:
+// the extract aborts and the file is removed.
 func (d *datasetWriter) Write(r Row) error {
-	if d.npend == len(d.pending) {
-		d.pending = append(d.pending, nil)
-	}
-	row := d.pending[d.npend][:0]
 	for fi, ci := range d.pick {
 		c := &d.ds.Columns[ci]
+		col := d.pending[fi]
 		val := r[ci]
+		lv := d.levels[fi]
 		if c.Type == schemas.Int32List {
 			items, _ := val.([]*int32)
 			if len(items) == 0 {
-				row = append(row, parquet.NullValue().Level(0, 0, fi))
+				d.pending[fi] = append(col, parquet.NullValue())
 				continue
 			}
 			for i, it := range items {
@@ -145,22 +173,19 @@ func (d *datasetWriter) Write(r Row) error {
 					rep = 0
 				}
 				if it == nil {
-					row = append(row, parquet.NullValue().Level(rep, 1, fi))
+					col = append(col, parquet.NullValue().Level(rep, lv.def, 0))
 				} else {
-					row = append(row, parquet.Int32Value(*it).Level(rep, 2, fi))
+					col = append(col, parquet.Int32Value(*it).Level(rep, lv.elem, 0))
 				}
 			}
+			d.pending[fi] = col
 			continue
-		}
-		def := 0
-		if c.Nullable {
-			def = 1
 		}
 		if val == nil {
 			if !c.Nullable {
 				return fmt.Errorf("dataset %s row %d: column %s: null in a required column", d.ds.Name, d.rows+1, c.Name)
 			}
-			row = append(row, parquet.NullValue().Level(0, 0, fi))
+			d.pending[fi] = append(col, parquet.NullValue())
 			continue
 		}
 		var v parquet.Value
@@ -178,25 +203,46 @@ func (d *datasetWriter) Write(r Row) error {
 		default:
 			return fmt.Errorf("dataset %s row %d: column %s: unsupported value type %T", d.ds.Name, d.rows+1, c.Name, val)
 		}
-		row = append(row, v.Level(0, def, fi))
+		if lv.def != 0 {
+			v = v.Level(0, lv.def, 0)
+		}
+		d.pending[fi] = append(col, v)
 	}
-	d.pending[d.npend] = row
 	d.npend++
 	d.rows++
-	if d.npend == writeBatch {
+	if d.npend == writeBatch || d.groupN+int64(d.npend) == d.groupAt {
 		return d.flush()
 	}
 	return nil
 }
 
+// flush hands the pending rows to the column writers and closes the row
+// group when it is full.
 func (d *datasetWriter) flush() error {
 	if d.npend == 0 {
 		return nil
 	}
-	if _, err := d.w.WriteRows(d.pending[:d.npend]); err != nil {
-		return fmt.Errorf("dataset %s rows %d to %d: %w", d.ds.Name, d.rows-int64(d.npend)+1, d.rows, err)
+	for fi, cw := range d.cols {
+		n, err := cw.WriteRowValues(d.pending[fi])
+		if err == nil && n != d.npend {
+			err = fmt.Errorf("column %s took %d rows of %d", d.ds.Columns[d.pick[fi]].Name, n, d.npend)
+		}
+		if err != nil {
+			return fmt.Errorf("dataset %s rows %d to %d: %w", d.ds.Name, d.rows-int64(d.npend)+1, d.rows, err)
+		}
+		// The values hold pointers into row strings; clear them so a
+		// finished batch does not keep its texts alive.
+		clear(d.pending[fi])
+		d.pending[fi] = d.pending[fi][:0]
 	}
+	d.groupN += int64(d.npend)
 	d.npend = 0
+	if d.groupN == d.groupAt {
+		d.groupN = 0
+		if err := d.w.Flush(); err != nil {
+			return fmt.Errorf("dataset %s row group ending at row %d: %w", d.ds.Name, d.rows, err)
+		}
+	}
 	return nil
 }
 
