@@ -189,3 +189,17 @@ func BenchmarkExtract(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSplitJSON is the scanner alone on one transcript line.
+func BenchmarkSplitJSON(b *testing.B) {
+	t := Transcript{SessionID: "S0000001", Turn: 12, Speaker: "patient", SentAt: "2024-01-17T10:00:00Z", Text: benchTurnText}
+	line, _ := json.Marshal(t)
+	b.SetBytes(int64(len(line)))
+	var out fields
+	for i := 0; i < b.N; i++ {
+		var err error
+		if out, err = splitJSON(line, out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -46,16 +47,29 @@ func (fs fields) get(name string) (rawValue, bool) {
 // unescaped names alias b: names are only compared, never kept. A
 // duplicated name is an error: which of two values a consumer would pick
 // is ambiguous, and deid fails closed.
+//
+// UTF-8 is validated only where it can fail: bytes outside strings must be
+// ASCII for the grammar to accept them, so a line whose strings are all
+// ASCII (the scanner notices a high byte as it passes) is valid UTF-8
+// without a second pass over it. Any other line, and every refused line
+// (invalid UTF-8 is reported before any other fault), is checked whole.
 func splitJSON(b []byte, out fields) (fields, error) {
-	if !utf8.Valid(b) {
+	out, high, err := splitObject(b, out)
+	if (high || err != nil) && !utf8.Valid(b) {
 		return nil, reasonBadUTF8
 	}
+	return out, err
+}
+
+// splitObject is splitJSON without the UTF-8 check; high reports a byte
+// above 0x7F in a string it scanned (or in a nested value).
+func splitObject(b []byte, out fields) (_ fields, high bool, _ error) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		if json.Valid(b) {
-			return nil, reasonNotObject
+			return nil, false, reasonNotObject
 		}
-		return nil, reasonBadJSON
+		return nil, false, reasonBadJSON
 	}
 	if out == nil {
 		out = make(fields, 0, 12) // non-nil even for {}: nil means "not split"
@@ -68,11 +82,12 @@ func splitJSON(b []byte, out fields) (fields, error) {
 	} else {
 		for {
 			if i >= len(b) || b[i] != '"' {
-				return nil, reasonBadJSON
+				return nil, high, reasonBadJSON
 			}
-			end, escaped, ok := scanString(b, i)
+			end, escaped, hi, ok := scanString(b, i)
+			high = high || hi
 			if !ok {
-				return nil, reasonBadJSON
+				return nil, high, reasonBadJSON
 			}
 			var name string
 			if escaped {
@@ -82,12 +97,19 @@ func splitJSON(b []byte, out fields) (fields, error) {
 			}
 			i = skipSpace(b, end)
 			if i >= len(b) || b[i] != ':' {
-				return nil, reasonBadJSON
+				return nil, high, reasonBadJSON
 			}
 			i = skipSpace(b, i+1)
-			vend, ok := scanValue(b, i, 1)
+			var vend int
+			if i < len(b) && b[i] == '"' { // most values: scanned here to learn of high bytes
+				vend, _, hi, ok = scanString(b, i)
+				high = high || hi
+			} else {
+				vend, ok = scanValue(b, i, 1)
+				high = high || (ok && !ascii(b[i:vend]))
+			}
 			if !ok {
-				return nil, reasonBadJSON
+				return nil, high, reasonBadJSON
 			}
 			if _, seen := out.get(name); seen {
 				dup = true // reported once the whole line is known to be JSON
@@ -102,16 +124,26 @@ func splitJSON(b []byte, out fields) (fields, error) {
 				i++
 				break
 			}
-			return nil, reasonBadJSON
+			return nil, high, reasonBadJSON
 		}
 	}
 	if skipSpace(b, i) != len(b) {
-		return nil, reasonBadJSON
+		return nil, high, reasonBadJSON
 	}
 	if dup {
-		return nil, reasonDupField
+		return nil, high, reasonDupField
 	}
-	return out, nil
+	return out, high, nil
+}
+
+// ascii reports whether b has no byte above 0x7F.
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func skipSpace(b []byte, i int) int {
@@ -133,7 +165,7 @@ func scanValue(b []byte, i, depth int) (int, bool) {
 	}
 	switch c := b[i]; {
 	case c == '"':
-		end, _, ok := scanString(b, i)
+		end, _, _, ok := scanString(b, i)
 		return end, ok
 	case c == '{' || c == '[':
 		if depth >= maxJSONDepth {
@@ -175,7 +207,7 @@ func scanComposite(b []byte, i, depth int) (int, bool) {
 			if i >= len(b) || b[i] != '"' {
 				return i, false
 			}
-			end, _, ok := scanString(b, i)
+			end, _, _, ok := scanString(b, i)
 			if !ok {
 				return i, false
 			}
@@ -205,40 +237,75 @@ func scanComposite(b []byte, i, depth int) (int, bool) {
 }
 
 // scanString scans the string starting at the quote b[i] and returns the
-// index after its closing quote and whether it holds escapes. Control
-// characters must be escaped; escapes must be well formed. (UTF-8 validity
-// is checked once for the whole line.)
-func scanString(b []byte, i int) (end int, escaped, ok bool) {
+// index after its closing quote, whether it holds escapes and whether it
+// holds a byte above 0x7F. Control characters must be escaped; escapes
+// must be well formed. (UTF-8 validity is the caller's: see splitJSON.)
+//
+// Free text is most of a snapshot's bytes, so the common string, plain
+// ASCII up to its closing quote, is found with the vectorised
+// bytes.IndexByte and checked eight bytes at a time; any other string is
+// read byte by byte.
+func scanString(b []byte, i int) (end int, escaped, high, ok bool) {
+	if q := bytes.IndexByte(b[i+1:], '"'); q >= 0 && plain(b[i+1:i+1+q]) {
+		return i + q + 2, false, false, true
+	}
 	for i++; i < len(b); i++ {
 		switch c := b[i]; {
 		case c == '"':
-			return i + 1, escaped, true
+			return i + 1, escaped, high, true
 		case c < 0x20:
-			return i, escaped, false
+			return i, escaped, high, false
+		case c >= utf8.RuneSelf:
+			high = true
 		case c == '\\':
 			escaped = true
 			i++
 			if i >= len(b) {
-				return i, escaped, false
+				return i, escaped, high, false
 			}
 			switch b[i] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 			case 'u':
 				if len(b)-i < 5 {
-					return i, escaped, false
+					return i, escaped, high, false
 				}
 				for _, h := range b[i+1 : i+5] {
 					if hexVal(h) < 0 {
-						return i, escaped, false
+						return i, escaped, high, false
 					}
 				}
 				i += 4
 			default:
-				return i, escaped, false
+				return i, escaped, high, false
 			}
 		}
 	}
-	return i, escaped, false
+	return i, escaped, high, false
+}
+
+// plain reports whether s is all printable ASCII without a backslash: no
+// byte below 0x20 or above 0x7F. Eight bytes at a time, by the classic
+// has-less-than trick: a byte below 0x20 borrows into its high bit when
+// 0x20 is taken from it, and a byte above 0x7F has the bit set already.
+// The test is exact for "any byte", which is all that is asked.
+func plain(s []byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	if bytes.IndexByte(s, '\\') >= 0 {
+		return false
+	}
+	for len(s) >= 8 {
+		w := binary.LittleEndian.Uint64(s)
+		if ((w-lo*0x20)|w)&hi != 0 {
+			return false
+		}
+		s = s[8:]
+	}
+	for _, c := range s {
+		if c < 0x20 || c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // scanNumber scans a number by the JSON grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?

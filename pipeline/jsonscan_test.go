@@ -35,6 +35,17 @@ func TestSplitJSON(t *testing.T) {
 		{`{"a":[1,]}`, nil, reasonBadJSON},
 		{`{"a":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`, nil, reasonBadJSON},
 		{"{\"a\":\"caf\xe9\"}", nil, reasonBadUTF8},
+		// Invalid UTF-8 wherever it sits, and before any other fault.
+		{"{\"a\":\"0123456789\xff\"}", nil, reasonBadUTF8},
+		{"{\"caf\xe9\":1}", nil, reasonBadUTF8},
+		{"{\"a\":[\"\xff\"]}", nil, reasonBadUTF8},
+		{"{\"a\":\"\xff\"", nil, reasonBadUTF8},
+		{"{\"a\":\"\xff\",\"a\":1}", nil, reasonBadUTF8},
+		{"[\"\xff\"]", nil, reasonBadUTF8},
+		// Quotes, escapes and controls on either side of an 8-byte word.
+		{`{"a":"0123456789abcdef\"x","b":"é 0123456789 ü"}`, map[string]string{"a": `"0123456789abcdef\"x"`, "b": `"é 0123456789 ü"`}, nil},
+		{"{\"a\":\"0123456789abc\x01\"}", nil, reasonBadJSON},
+		{`{"a":"01234567`, nil, reasonBadJSON},
 		{`{"a"`, nil, reasonBadJSON},
 	}
 	for _, tt := range tests {
@@ -52,6 +63,25 @@ func TestSplitJSON(t *testing.T) {
 		for name, raw := range tt.want {
 			if v, ok := got.get(name); !ok || string(v.json) != raw {
 				t.Errorf("%s: field %s = %q, want %q", tt.line, name, v.json, raw)
+			}
+		}
+	}
+}
+
+// plain must refuse exactly the strings holding a byte scanString has to
+// look at, whatever its position and whatever the other bytes are.
+func TestPlain(t *testing.T) {
+	isSpecial := func(c byte) bool { return c == '\\' || c < 0x20 || c >= 0x80 }
+	for _, fill := range []byte{'a', ' ', '~', '!', '#', '[', ']'} {
+		for n := 1; n <= 17; n++ {
+			for pos := 0; pos < n; pos++ {
+				for c := 0; c < 256; c++ {
+					s := bytes.Repeat([]byte{fill}, n)
+					s[pos] = byte(c)
+					if got := plain(s); got == isSpecial(byte(c)) {
+						t.Fatalf("byte %#x at %d of %d among %q: plain = %v", c, pos, n, fill, got)
+					}
+				}
 			}
 		}
 	}
