@@ -23,10 +23,18 @@ func TestSpillStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i := len(values) - 1; i >= 0; i-- {
-		got, err := s.get(refs[i])
-		if err != nil || !bytes.Equal(got, values[i]) {
-			t.Fatalf("entry %d: %v, round trip failed", i, err)
+	// Read back from the tail buffer, then from the file.
+	for _, where := range []string{"tail", "file"} {
+		if where == "file" {
+			if err := s.flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := len(values) - 1; i >= 0; i-- {
+			got, err := s.get(refs[i])
+			if err != nil || !bytes.Equal(got, values[i]) {
+				t.Fatalf("entry %d from the %s: %v, round trip failed", i, where, err)
+			}
 		}
 	}
 	// Sealed on disk: no plaintext, and tampering is detected.
@@ -47,5 +55,34 @@ func TestSpillStore(t *testing.T) {
 	}
 	if _, err := s.get(refs[0]); err != errSpillCorrupt {
 		t.Fatalf("tampered entry: %v", err)
+	}
+}
+
+// Entries written out by a full tail and entries still in it read back
+// alike, whatever their order.
+func TestSpillStoreFlushes(t *testing.T) {
+	s, err := openSpill(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var refs []spillRef
+	var values [][]byte
+	for i := 0; i < 3000; i++ {
+		v := bytes.Repeat([]byte{byte(i)}, 1+i%2000)
+		ref, err := s.put(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refs, values = append(refs, ref), append(values, v)
+	}
+	if s.flushed == 0 || s.flushed == s.off {
+		t.Fatalf("want entries both written out and in the tail: %d of %d written", s.flushed, s.off)
+	}
+	for _, i := range []int{0, 1, 1500, 2998, 2999, 700} {
+		got, err := s.get(refs[i])
+		if err != nil || !bytes.Equal(got, values[i]) {
+			t.Fatalf("entry %d: %v, round trip failed", i, err)
+		}
 	}
 }
