@@ -440,8 +440,11 @@ func openAudit(dir string) (*auditLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit file: %w", err)
 	}
+	// A 128 KiB window compressed the audit 13% faster than 1 MiB, and
+	// no worse (measured on a 10 MB extract's audit: 858 against 757
+	// MB/s; 7.39% against 7.48% of its size).
 	z, err := kzstd.NewWriter(f, kzstd.WithEncoderLevel(kzstd.SpeedFastest), kzstd.WithEncoderConcurrency(1),
-		kzstd.WithWindowSize(1<<20))
+		kzstd.WithWindowSize(1<<17))
 	if err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("audit file: %w", err)
