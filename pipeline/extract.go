@@ -825,7 +825,9 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	if err != nil {
 		return err
 	}
+	cons.Know(it.subj)
 	out := x.red.Apply(it.text, it.spans, x.policy, cons)
+	cons.Know(nil)
 	for _, s := range it.spans {
 		x.report.Redactions[string(s.Label)]++
 	}

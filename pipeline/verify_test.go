@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
+	"github.com/nhs-talking-therapies/deid/redact"
 )
 
 func TestLeakIndexFindsSourceIdentifiers(t *testing.T) {
@@ -60,23 +61,34 @@ func TestLeakIndexFindsSourceIdentifiers(t *testing.T) {
 	}
 }
 
-func TestVerifyDetectsTampering(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs an extract")
-	}
-	keyHex := strings.Repeat("cd", 32)
+// verifiableExtract runs the university profile (changed by mod) over in
+// with the pseudonym key keyHex, and returns the result with the keys
+// verify needs to check it fully.
+func verifiableExtract(t *testing.T, in, keyHex string, mod func(*Profile)) (*Result, []byte, handover.Key) {
+	t.Helper()
 	t.Setenv("DEID_KEY", keyHex)
 	t.Setenv("DEID_OUTPUT_KEY", strings.Repeat("ef", 32))
 	prof, err := LoadProfile("../fixtures/profiles/university.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Extract(context.Background(), Options{Profile: prof, In: "../fixtures/malformed", Out: t.TempDir(), MaxBad: -1})
+	if mod != nil {
+		mod(prof)
+	}
+	res, err := Extract(context.Background(), Options{Profile: prof, In: in, Out: t.TempDir(), MaxBad: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	key, _ := hex.DecodeString(keyHex)
 	dec, _ := handover.ParseKey("", []byte(strings.Repeat("ef", 32)))
+	return res, key, dec
+}
+
+func TestVerifyDetectsTampering(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs an extract")
+	}
+	res, key, dec := verifiableExtract(t, "../fixtures/malformed", strings.Repeat("cd", 32), nil)
 	probs, err := Verify(context.Background(), VerifyOptions{Dir: res.Dir, Source: "../fixtures/malformed", Key: key, DecryptKey: &dec})
 	if err != nil || len(probs) != 0 {
 		t.Fatalf("clean extract: %v %v", probs, err)
@@ -156,4 +168,44 @@ func copyTree(t *testing.T, from, to string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Surrogates put realistic names back into the text, so verify's leak scan
+// must find none of a patient's own identifiers in an extract made with
+// them: no fake may be one of the patient's own known names
+// (Consistency.Know), which the scan looks for word by word in that
+// patient's rows. Without Know this fixture printed twelve (three given
+// names, six contacts, three therapists).
+//
+// Still found, and excused here by kind: a fake equal to another
+// patient's GP ("Dr Davies") or phone. The fixture's phones come from the
+// same never-assigned drama range as fake phones, and fakes are drawn
+// without knowledge of other patients. Verify reports them, so a
+// surrogate extract of such data is held back (see README, Surrogates).
+func TestSurrogateExtractPassesLeakScan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs an extract")
+	}
+	res, key, dec := verifiableExtract(t, "../fixtures/snapshot", strings.Repeat("5a", 32), func(p *Profile) {
+		p.Redaction.Operator, p.Redaction.Operators = string(redact.Surrogate), nil
+	})
+	if res.Report.Redactions["PERSON"] == 0 {
+		t.Fatal("no names replaced")
+	}
+	probs, err := Verify(context.Background(), VerifyOptions{Dir: res.Dir, Source: "../fixtures/snapshot", Key: key, DecryptKey: &dec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var excused int
+	for _, p := range probs {
+		if !Failed([]Problem{p}) {
+			continue
+		}
+		if s := p.String(); strings.HasSuffix(s, "source identifier found: gp_name") || strings.HasSuffix(s, "source identifier found: phone") {
+			excused++
+			continue
+		}
+		t.Errorf("surrogate extract: %v", p)
+	}
+	t.Logf("cross-patient coincidences excused: %d", excused)
 }

@@ -58,7 +58,8 @@ type Consistency struct {
 	taken   map[string]bool   // label \x00 lower(surrogate) already given to another key
 	shift   int               // date shift in days, once computed
 	shifted bool
-	changed bool // recorded something since made or parsed (Changed)
+	changed bool     // recorded something since made or parsed (Changed)
+	known   *Subject // the patient's known identifiers (Know); not saved
 }
 
 // NewConsistency starts the choices for one patient; subject is a stable
@@ -69,6 +70,14 @@ func NewConsistency(subject string) *Consistency {
 	// patient, most of which never need surrogates.
 	return &Consistency{subject: subject}
 }
+
+// Know gives c the patient's known identifiers, so that no surrogate is
+// ever a word of the patient's own names, address, GP or therapists, in a
+// text that does not mention them as much as in one that does. It is not
+// saved by AppendBinary and holds for the texts applied until the next
+// call: call it whenever c is used, and Know(nil) after, when c outlives
+// the subject (a cached Consistency would keep a compiled Subject alive).
+func (c *Consistency) Know(s *Subject) { c.known = s }
 
 // Apply replaces spans in text according to pol. Spans are clamped, sorted
 // and merged first, so any span list is accepted. c carries numbering and
@@ -99,6 +108,7 @@ func Apply(text string, spans []Span, pol Policy, c *Consistency) string {
 		case Surrogate:
 			if real == nil {
 				real = realWords(text, spans)
+				c.known.nameWords(real)
 			}
 			if v := c.surrogate(pol.SurrogateKey, s, surface, real); !clashes(v, real) {
 				b.WriteString(v)
@@ -260,16 +270,37 @@ func (c *Consistency) surrogate(key []byte, s Span, surface string, real map[str
 func realWords(text string, spans []Span) map[string]bool {
 	w := map[string]bool{}
 	for _, s := range spans {
-		if s.Label != Person && s.Label != Location && s.Label != Org {
-			continue
-		}
-		for _, t := range lowerTokens(text[s.Start:s.End]) {
-			if len(t) > 1 && !streetWords[t] && !facilityWords[t] && !allDigits(t) {
-				w[t] = true
-			}
+		if nameLike(s.Label) {
+			addNameWords(w, lowerTokens(text[s.Start:s.End])...)
 		}
 	}
 	return w
+}
+
+func nameLike(l Label) bool { return l == Person || l == Location || l == Org }
+
+func addNameWords(w map[string]bool, toks ...string) {
+	for _, t := range toks {
+		if len(t) > 1 && !streetWords[t] && !facilityWords[t] && !allDigits(t) {
+			w[t] = true
+		}
+	}
+}
+
+// nameWords adds the words of the subject's name-like identifiers (as
+// realWords does for a text's spans) to w. A nil subject adds nothing.
+func (s *Subject) nameWords(w map[string]bool) {
+	if s == nil {
+		return
+	}
+	for first, ps := range s.phrases {
+		for _, p := range ps {
+			if nameLike(p.label) {
+				addNameWords(w, first)
+				addNameWords(w, p.rest...)
+			}
+		}
+	}
 }
 
 // clashes reports whether fake v holds one of the real words.

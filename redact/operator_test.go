@@ -158,6 +158,27 @@ func TestSurrogateNeverPrintsARealName(t *testing.T) {
 		}
 		fakes[out] = text
 	}
+	// A fake never uses a word of the patient's known names, even in a
+	// text that does not mention them. The patient is named after the fake
+	// a friend gets when nothing is known, so the check can fail.
+	for i := range 50 {
+		key := Policy{Default: Surrogate, SurrogateKey: []byte{'n', byte(i)}}
+		text := "I saw Tom"
+		spans := []Span{person(text, "Tom")}
+		fake := Apply(text, spans, key, NewConsistency("p4"))[len("I saw "):]
+		given := strings.Fields(fake)[0]
+		if given == "[PERSON]" {
+			continue
+		}
+		c := NewConsistency("p4")
+		c.Know(NewSubject(Known{GivenName: given, FamilyName: "Okonkwo", GPName: "Dr Aleksandra Nowak"}))
+		out := Apply(text, spans, key, c)
+		for _, w := range []string{given, "Okonkwo", "Aleksandra", "Nowak"} {
+			if strings.Contains(strings.ToLower(out), strings.ToLower(w)) {
+				t.Fatalf("key %d: the patient's known name %q is printed as a fake: %q", i, w, out)
+			}
+		}
+	}
 	// A fake chosen fresh avoids every real word of its text, across many keys.
 	for i := range 200 {
 		text := "Rebecca and Molly and Alfred and Dave"

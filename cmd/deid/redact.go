@@ -213,7 +213,9 @@ func redactLine(buf *bytes.Buffer, r *redact.Redactor, pol redact.Policy, lineNo
 	}
 	text := *in.Text
 	spans := r.Find(text, s)
-	red := r.Apply(text, spans, pol, nil)
+	c := redact.NewConsistency("")
+	c.Know(s) // no surrogate may be a word of the record's known names
+	red := r.Apply(text, spans, pol, c)
 	o.Text = &red
 	o.Spans = make([]redactOutSpan, len(spans))
 	for i, sp := range spans {

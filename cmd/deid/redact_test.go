@@ -191,3 +191,39 @@ func TestCmdEval(t *testing.T) {
 		t.Errorf("bad gold: exit %d, %q", code, errs)
 	}
 }
+
+// Through the command: a surrogate is never a word of the record's known
+// names, though the text does not mention them. The record's given name is
+// the fake its text gets when nothing is known, so the check can fail.
+func TestCmdRedactSurrogateAvoidsKnownNames(t *testing.T) {
+	args := []string{"--no-ner", "--labels", "PERSON", "--operator", "surrogate"}
+	text := "I saw Dave on Monday"
+	var misses int
+	for _, name := range []string{"Dave", "Rebecca", "Olu"} {
+		in := strings.ReplaceAll(text, "Dave", name)
+		rec := func(known string) string {
+			return `{"id":"a","text":"` + in + `","known":{"contacts":[{"name":"` + name + `","relationship":"friend"}]` + known + `}}`
+		}
+		code, out, errs := runCmd(t, redactCmd, args, rec(""))
+		lines := parseOut(t, out)
+		if code != exitOK || len(lines) != 1 {
+			t.Fatalf("exit %d: %s %s", code, out, errs)
+		}
+		fake := strings.Fields(strings.TrimPrefix(*lines[0].Text, "I saw "))[0]
+		if fake == "[PERSON]" || strings.EqualFold(fake, name) {
+			misses++
+			continue
+		}
+		code, out, _ = runCmd(t, redactCmd, args, rec(`,"given_name":"`+fake+`","family_name":"Okonkwo"`))
+		lines = parseOut(t, out)
+		if code != exitOK || len(lines) != 1 {
+			t.Fatalf("exit %d: %s", code, out)
+		}
+		if got := strings.ToLower(*lines[0].Text); strings.Contains(got, strings.ToLower(fake)) || strings.Contains(got, "okonkwo") || strings.Contains(got, strings.ToLower(name)) {
+			t.Errorf("the record's known name is printed as a fake: %q", *lines[0].Text)
+		}
+	}
+	if misses == 3 {
+		t.Fatal("no fake to test with")
+	}
+}
