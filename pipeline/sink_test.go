@@ -11,11 +11,14 @@ import (
 	"github.com/parquet-go/parquet-go"
 )
 
-// Free-text columns carry no minimum or maximum (two whole texts per page
-// header, of use to no query); every other column keeps its statistics
-// for readers' filters.
-func TestFreeTextColumnsHaveNoBounds(t *testing.T) {
-	ds, _ := schemas.Lookup("transcripts")
+// everyColumn returns a dataset, all its column names and a codec, for a
+// writer of every column.
+func everyColumn(t *testing.T, name string) (schemas.Dataset, []string, *zstdCodec) {
+	t.Helper()
+	ds, ok := schemas.Lookup(name)
+	if !ok {
+		t.Fatalf("no dataset %s", name)
+	}
 	var cols []string
 	for _, c := range ds.Columns {
 		cols = append(cols, c.Name)
@@ -24,6 +27,14 @@ func TestFreeTextColumnsHaveNoBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ds, cols, codec
+}
+
+// Free-text columns carry no minimum or maximum (two whole texts per page
+// header, of use to no query); every other column keeps its statistics
+// for readers' filters.
+func TestFreeTextColumnsHaveNoBounds(t *testing.T) {
+	ds, cols, codec := everyColumn(t, "transcripts")
 	dir := t.TempDir()
 	w, err := newDatasetWriter(dir, ds, cols, 1000, "test", nil, codec)
 	if err != nil {
@@ -75,15 +86,7 @@ func TestFreeTextColumnsHaveNoBounds(t *testing.T) {
 // row reader: nulls, lists with null elements, empty lists, and row groups
 // cut at exactly the configured size whatever the batch boundaries.
 func TestDatasetWriterRoundTrip(t *testing.T) {
-	ds, _ := schemas.Lookup("questionnaires")
-	var cols []string
-	for _, c := range ds.Columns {
-		cols = append(cols, c.Name)
-	}
-	codec, err := newZstdCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds, cols, codec := everyColumn(t, "questionnaires")
 	i32 := func(v int32) *int32 { return &v }
 	for _, tc := range []struct {
 		rows, group int
