@@ -74,13 +74,6 @@ func (s *spillStore) put(b []byte) (spillRef, error) {
 	return ref, nil
 }
 
-// flush writes the tail to the file.
-func (s *spillStore) flush() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.flushLocked()
-}
-
 func (s *spillStore) flushLocked() error {
 	if _, err := s.f.WriteAt(s.tail, s.flushed); err != nil {
 		return fmt.Errorf("state file: %w", err)

@@ -6,6 +6,13 @@ import (
 	"testing"
 )
 
+// flush writes the tail out now, so a test can look at the file.
+func (s *spillStore) flush() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flushLocked()
+}
+
 func TestSpillStore(t *testing.T) {
 	dir := t.TempDir()
 	s, err := openSpill(dir)
