@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nhs-talking-therapies/deid/redact/textnorm"
 )
 
 // Refs name the entity a known-identifier span belongs to, so that every
@@ -34,6 +36,24 @@ type Subject struct {
 	fuzzy   []fuzzyName          // names of five or more letters, for one-edit misspellings
 	numbers []knum               // phone and NHS digits
 	emails  []kemail             // lower-case addresses
+	// compact are identifiers matched on letters and digits alone,
+	// whatever separates them ("L S 6 / 2AB"); names are the single-word
+	// names and places, found inside a token glued to digits or other
+	// names ("DawnRowe79").
+	compact []kcompact
+	names   []kname
+}
+
+type kcompact struct {
+	alnum string // lower-case ASCII letters and digits
+	label Label
+	ref   string
+}
+
+type kname struct {
+	name  string // lower-case, accents removed
+	label Label
+	ref   string
 }
 
 type kphrase struct {
@@ -64,8 +84,9 @@ type knum struct {
 }
 
 type kemail struct {
-	addr string
-	ref  string
+	addr          string
+	local, domain string
+	ref           string
 }
 
 // nameParticles are name parts that identify nobody on their own.
@@ -73,6 +94,7 @@ var nameParticles = words(`de da del della der di du la le van von den ter bin b
 
 // NewSubject compiles k. A nil-safe empty Subject matches nothing.
 func NewSubject(k Known) *Subject {
+	k = normalKnown(k)
 	b := &subjectBuilder{s: &Subject{phrases: map[string][]kphrase{}}, t: getTables(), seen: map[string]bool{}}
 	for _, w := range strings.Fields(stripTitles(k.GivenName)) {
 		b.person(w, refSelf, partGiven, true)
@@ -80,7 +102,13 @@ func NewSubject(k Known) *Subject {
 	for _, w := range strings.Fields(stripTitles(k.PreferredName)) {
 		b.person(w, refSelf, partGiven, true)
 	}
-	b.add(lowerTokens(stripTitles(k.GivenName+" "+k.FamilyName)), Person, refSelf, partOther)
+	full := lowerTokens(stripTitles(k.GivenName + " " + k.FamilyName))
+	b.add(full, Person, refSelf, partOther)
+	if len(full) > 1 {
+		// Written as one word: "dawnrowe", "rowedawn".
+		b.add([]string{strings.Join(full, "")}, Person, refSelf, partOther)
+		b.add([]string{full[len(full)-1] + strings.Join(full[:len(full)-1], "")}, Person, refSelf, partOther)
+	}
 	for _, w := range strings.Fields(stripTitles(k.FamilyName)) {
 		b.person(w, refSelf, partFamily, false)
 	}
@@ -108,8 +136,14 @@ func NewSubject(k Known) *Subject {
 			b.add([]string{lo + li}, Postcode, refPostcode, partOther)
 		}
 		b.add([]string{lo}, Postcode, refPostcode, partOther)
+		if li != "" {
+			b.s.compact = append(b.s.compact, kcompact{alnum: lo + li, label: Postcode, ref: refPostcode})
+		}
 	} else if k.Postcode != "" {
 		b.phrase(k.Postcode, Postcode, refPostcode)
+		if c := alnumLower(k.Postcode); len(c) >= 5 {
+			b.s.compact = append(b.s.compact, kcompact{alnum: c, label: Postcode, ref: refPostcode})
+		}
 	}
 	if d := digitsOf(k.Phone); len(d) >= 6 {
 		nsn := d
@@ -128,8 +162,9 @@ func NewSubject(k Known) *Subject {
 		b.s.numbers = append(b.s.numbers, knum{digits: d, label: NHSNumber, ref: refNHS})
 	}
 	if e := strings.ToLower(strings.TrimSpace(k.Email)); strings.Contains(e, "@") {
-		b.s.emails = append(b.s.emails, kemail{addr: e, ref: refEmail})
-		local := e[:strings.IndexByte(e, '@')]
+		at := strings.LastIndexByte(e, '@')
+		local := e[:at]
+		b.s.emails = append(b.s.emails, kemail{addr: e, local: local, domain: e[at+1:], ref: refEmail})
 		if toks := lowerTokens(local); len(toks) > 0 && len(strings.Join(toks, "")) >= 4 {
 			b.add(toks, Email, refEmail, partOther)
 		}
@@ -162,6 +197,9 @@ func (b *subjectBuilder) add(toks []string, l Label, ref string, part uint8) {
 		p.plural = true
 	}
 	b.s.phrases[toks[0]] = append(b.s.phrases[toks[0]], p)
+	if len(toks) == 1 && (l == Person || l == Location) && len(toks[0]) >= 2 && !allDigits(toks[0]) {
+		b.s.names = append(b.s.names, kname{name: toks[0], label: l, ref: ref + partSuffix(part, 0)})
+	}
 	if len(toks) == 1 && l == Person && utf8.RuneCountInString(toks[0]) >= 5 && !b.fuzzySeen(toks[0]) {
 		b.s.fuzzy = append(b.s.fuzzy, fuzzyName{name: toks[0], ref: ref, part: part})
 	}
@@ -422,9 +460,7 @@ func (r *knownRecognizer) Find(dst []Span, text string, subj *Subject) []Span {
 	if subj == nil {
 		return dst
 	}
-	sc := getScan(text)
-	defer putScan(sc)
-	return r.find(dst, sc, subj)
+	return findViewed(dst, text, subj, r.find)
 }
 
 const scoreKnown = 1.0
@@ -436,11 +472,12 @@ func (r *knownRecognizer) find(dst []Span, sc *scan, subj *Subject) []Span {
 	if len(subj.phrases) > 0 || len(subj.fuzzy) > 0 {
 		dst = r.findPhrases(dst, sc, subj)
 	}
-	if len(subj.numbers) > 0 && len(sc.chunks()) > 0 {
+	if len(subj.numbers) > 0 || len(subj.compact) > 0 {
 		dst = r.findNumbers(dst, sc, subj)
 	}
 	for _, e := range subj.emails {
 		dst = findFold(dst, sc, e.addr, Email, e.ref)
+		dst = findEmailLoose(dst, sc, e)
 	}
 	return dst
 }
@@ -458,6 +495,9 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 		matched := false
 		if ok {
 			for _, p := range ps {
+				if len(p.rest) == 0 && p.label == Person && r.wordNotName(sc, i, subj, string(key)) {
+					continue
+				}
 				if end, ok := matchRest(sc, i, p.rest); ok {
 					dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[end].e, Label: p.label, Source: srcKnown, Score: scoreKnown, Ref: p.ref + partSuffix(p.part, len(p.rest))})
 					matched = true
@@ -465,12 +505,18 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 				}
 			}
 		}
+		if !matched && sc.toks[i].f&tAlpha != 0 {
+			if n, ok := r.gluedName(sc, i, subj); ok {
+				dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: n.label, Source: srcKnown, Score: scoreKnown, Ref: n.ref})
+				matched = true
+			}
+		}
 		if matched || !sc.alpha(i) {
 			continue
 		}
 		// "the smiths", "daves": a name with a bare plural or possessive s.
 		if n := len(key); n >= 4 && key[n-1] == 's' {
-			if ps, ok := subj.phrases[string(key[:n-1])]; ok {
+			if ps, ok := subj.phrases[string(key[:n-1])]; ok && !r.wordNotName(sc, i, subj, string(key[:n-1])) {
 				for _, p := range ps {
 					if p.plural {
 						dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: p.label, Source: srcKnown, Score: scoreKnown, Ref: p.ref + partSuffix(p.part, 0)})
@@ -553,37 +599,239 @@ func withinOneEdit(a []byte, b string) bool {
 }
 
 // findNumbers finds the subject's phone and NHS numbers however they are
-// spaced or prefixed (+44, 0044, 0, (0)).
+// spaced, separated or prefixed (+44, 0044, 0, (0)), and the identifiers
+// compared on letters and digits alone (the postcode): any run of spaces,
+// dashes, dots, slashes, brackets or underscores (at most three bytes of
+// the view) may sit between two characters. A number inside a longer run
+// of digits is still the patient's number: fail closed.
 func (r *knownRecognizer) findNumbers(dst []Span, sc *scan, subj *Subject) []Span {
-	chs := sc.chunks()
-	sc.windows(16, func(a, bi int, d []byte) bool {
-		for _, n := range subj.numbers {
-			if len(d) < len(n.digits) {
-				continue
-			}
-			k := bytes.Index(d, []byte(n.digits))
-			if k < 0 || k+len(n.digits) != len(d) {
-				continue
-			}
-			// Only the window that starts at the number (or its prefix) counts.
-			pre := string(d[:k])
-			if pre != "" && !(n.phone && (pre == "0" || pre == "44" || pre == "440" || pre == "0044" || pre == "00440")) {
-				continue
-			}
-			st := chs[a].s
-			if chs[a].plus {
-				st--
-				if st > 0 && sc.text[st-1] == '+' {
-					st--
+	a := sc.alnums()
+	if len(a.b) == 0 {
+		return dst
+	}
+	for _, n := range subj.numbers {
+		for k := a.find(n.digits, 0); k >= 0; k = a.find(n.digits, k+1) {
+			st := k
+			if n.phone {
+				for _, p := range [...]string{"00440", "0044", "440", "44", "0"} {
+					if st >= len(p) && string(a.b[st-len(p):st]) == p && a.joined(st-len(p), st) {
+						st -= len(p)
+						break
+					}
 				}
 			}
-			start := fixBoundary(sc.text, st)
-			dst = append(dst, Span{Start: start, End: chs[bi].e, Label: n.label, Source: srcKnown, Score: scoreKnown, Ref: n.ref})
-			return false
+			start := int(a.pos[st])
+			if p := start; n.phone {
+				if p > 0 && sc.text[p-1] == '(' {
+					p--
+				}
+				if p > 0 && sc.text[p-1] == '+' {
+					start = p - 1
+				}
+			}
+			end := int(a.pos[k+len(n.digits)-1]) + 1
+			dst = append(dst, Span{Start: start, End: end, Label: n.label, Source: srcKnown, Score: scoreKnown, Ref: n.ref})
 		}
-		return true
-	})
+	}
+	for _, c := range subj.compact {
+		for k := a.find(c.alnum, 0); k >= 0; k = a.find(c.alnum, k+1) {
+			e := k + len(c.alnum)
+			// A whole word or words: "ls62ab" is not inside "fails62abc".
+			if (k > 0 && a.brk[k] == 0) || (e < len(a.b) && a.brk[e] == 0) {
+				continue
+			}
+			dst = append(dst, Span{Start: int(a.pos[k]), End: int(a.pos[e-1]) + 1, Label: c.label, Source: srcKnown, Score: scoreKnown, Ref: c.ref})
+		}
+	}
 	return dst
+}
+
+// findEmailLoose finds the subject's address written to dodge a scraper or
+// mangled by an editor: "dawn.rowe (at) example dot com", "dawn.rowe [at]
+// example.com", "dawn.rowe @ example.com". The local part and the "at"
+// are redacted even when the domain is written some other way.
+func findEmailLoose(dst []Span, sc *scan, e kemail) []Span {
+	if len(e.local) < 2 {
+		return dst
+	}
+	low := sc.low
+	for off := 0; off < len(low); {
+		k := bytes.Index(low[off:], []byte(e.local))
+		if k < 0 {
+			break
+		}
+		s := off + k
+		off = s + 1
+		j, ok := atForm(low, s+len(e.local))
+		if !ok {
+			continue
+		}
+		end := j
+		if d, ok := domainLoose(low, j, e.domain); ok {
+			end = d
+		}
+		dst = append(dst, Span{Start: s, End: fixEnd(sc.text, end), Label: Email, Source: srcKnown, Score: scoreKnown, Ref: e.ref})
+	}
+	return dst
+}
+
+// atForm matches an "at" written as "@", "(at)", "[at]", "{at}", "<at>" or
+// the word " at ", with optional spaces around, at low[i:], and returns
+// where it ends.
+func atForm(low []byte, i int) (int, bool) {
+	j := skipSpaces(low, i, 2)
+	switch {
+	case j < len(low) && low[j] == '@':
+		return skipSpaces(low, j+1, 2), true
+	case j+4 <= len(low) && (low[j] == '(' || low[j] == '[' || low[j] == '{' || low[j] == '<') &&
+		low[j+1] == 'a' && low[j+2] == 't' && (low[j+3] == ')' || low[j+3] == ']' || low[j+3] == '}' || low[j+3] == '>'):
+		return skipSpaces(low, j+4, 2), true
+	case j > i && j+3 <= len(low) && low[j] == 'a' && low[j+1] == 't' && low[j+2] == ' ':
+		return skipSpaces(low, j+3, 2), true
+	}
+	return 0, false
+}
+
+// domainLoose matches domain at low[i:] with each '.' written as a dot or
+// as "dot", "(dot)", "[dot]" with optional spaces, and returns its end.
+func domainLoose(low []byte, i int, domain string) (int, bool) {
+	for n, label := range strings.Split(domain, ".") {
+		if n > 0 {
+			j := skipSpaces(low, i, 2)
+			switch {
+			case j < len(low) && low[j] == '.':
+				i = j + 1
+			case j+5 <= len(low) && (low[j] == '(' || low[j] == '[' || low[j] == '{') && string(low[j+1:j+4]) == "dot" && (low[j+4] == ')' || low[j+4] == ']' || low[j+4] == '}'):
+				i = j + 5
+			case j > i && j+4 <= len(low) && string(low[j:j+4]) == "dot ":
+				i = j + 4
+			default:
+				return 0, false
+			}
+			i = skipSpaces(low, i, 2)
+		}
+		if !bytes.HasPrefix(low[i:], []byte(label)) {
+			return 0, false
+		}
+		i += len(label)
+	}
+	return i, true
+}
+
+func skipSpaces(b []byte, i, most int) int {
+	for n := 0; n < most && i < len(b) && b[i] == ' '; n++ {
+		i++
+	}
+	return i
+}
+
+// gluedName finds a known name inside token i when the token is a name
+// glued to digits or to another name: "dawn1979", "DawnRowe79", "xXdawnXx",
+// "RoweDawn". In a token with digits a name of four letters or more counts
+// anywhere in its letters (a handle or password made of a name: fail
+// closed); a shorter name, and any name in a token of letters only, must be
+// a whole camel-case part ("MoKhan", "mo99"), so that "mo" is not found in
+// "mobile7" nor "kit" in "Kitchen".
+func (r *knownRecognizer) gluedName(sc *scan, i int, subj *Subject) (kname, bool) {
+	t := sc.toks[i]
+	digits := t.f&tDigit != 0
+	raw := sc.raw(i)
+	if !digits && (t.f&tASCII == 0 || !camel(raw)) {
+		return kname{}, false
+	}
+	low := string(sc.lw(i))
+	if t.f&tASCII == 0 {
+		low = foldASCII(low)
+		raw = foldASCII(raw)
+	}
+	if digits {
+		for _, seg := range strings.FieldsFunc(low, func(c rune) bool { return c < 'a' || c > 'z' }) {
+			for _, n := range subj.names {
+				if len(n.name) >= 4 && strings.Contains(seg, n.name) {
+					return n, true
+				}
+			}
+		}
+	}
+	// Camel-case and letter/digit parts.
+	for p := 0; p < len(raw); {
+		q := p + 1
+		for q < len(raw) && !partBoundary(raw[q-1], raw[q]) {
+			q++
+		}
+		part := strings.ToLower(raw[p:q])
+		for _, n := range subj.names {
+			if n.name == part {
+				return n, true
+			}
+		}
+		p = q
+	}
+	return kname{}, false
+}
+
+// camel reports whether an ASCII token has a capital after a small letter.
+func camel(s string) bool {
+	for j := 1; j < len(s); j++ {
+		if 'A' <= s[j] && s[j] <= 'Z' && 'a' <= s[j-1] && s[j-1] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// partBoundary reports whether a token splits between bytes a and b: a
+// small letter before a capital, or a letter next to a digit.
+func partBoundary(a, b byte) bool {
+	return ('a' <= a && a <= 'z' && 'A' <= b && b <= 'Z') || isDigit(a) != isDigit(b)
+}
+
+// nameDeterminers before a word make it a noun, not a name: "half a mo",
+// "my kit", "the will". ("its" is left out: chat writes "it's" so.)
+var nameDeterminers = words(`a an the my your his her our their this that these those some any no every
+	each another what which whose half`)
+
+// wordNotName reports whether token i, a known name of at most three
+// letters that is also an English word, is used as the word: it is written
+// in small letters, stands alone (not glued to digits, an underscore or an
+// '@', nor next to another of the subject's names: "mo lamb"), and a
+// determiner comes before it, maybe with one ordinary word between ("half
+// a mo", "my gym kit"; but "my sister kit" and "this is kit" are names).
+// Anything else, and every longer name that is a word (Grace, Will, Dawn),
+// is redacted whatever the case: fail closed.
+func (r *knownRecognizer) wordNotName(sc *scan, i int, subj *Subject, key string) bool {
+	t := sc.toks[i]
+	if len(key) > 3 || t.f&(tCap|tDigit) != 0 || r.t.words[key] == wNone {
+		return false
+	}
+	if (t.s > 0 && (sc.text[t.s-1] == '_' || sc.text[t.s-1] == '@')) || (t.e < len(sc.text) && (sc.text[t.e] == '_' || sc.text[t.e] == '@')) {
+		return false
+	}
+	p := sc.prevWord(i)
+	if p < 0 || sc.toks[p].f&tCap != 0 || subj.isName(string(sc.lw(p))) {
+		return false
+	}
+	if n := sc.nextWord(i); n >= 0 && (subj.isName(string(sc.lw(n))) || nameVerbs[string(sc.lw(n))]) {
+		return false
+	}
+	pw := string(sc.lw(p))
+	if nameDeterminers[pw] {
+		return true
+	}
+	pp := sc.prevWord(p)
+	return pp >= 0 && nameDeterminers[string(sc.lw(pp))] && r.t.words[pw] != wNone && !functionWords[pw] &&
+		!pronouns[pw] && !personNouns[pw] && !kinWords[pw] && !titleWords[pw] && !nameCueWords[pw] && !nameVerbs[pw]
+}
+
+// isName reports whether w (lower-case) is one of the subject's names on
+// its own.
+func (s *Subject) isName(w string) bool {
+	for _, p := range s.phrases[w] {
+		if p.label == Person && len(p.rest) == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // findFold finds every case-insensitive occurrence of an ASCII needle.
@@ -603,4 +851,48 @@ func findFold(dst []Span, sc *scan, needle string, l Label, ref string) []Span {
 		dst = append(dst, Span{Start: fixBoundary(sc.text, s), End: e, Label: l, Source: srcKnown, Score: scoreKnown, Ref: ref})
 		off = s + 1
 	}
+}
+
+// normalKnown returns k with every field in its normalised view, so that a
+// record holding "Da\u200bwn" or "LS6\u00a02AB" compiles like a clean one.
+func normalKnown(k Known) Known {
+	n := textnorm.String
+	k.GivenName, k.FamilyName, k.PreferredName = n(k.GivenName), n(k.FamilyName), n(k.PreferredName)
+	k.Postcode, k.Phone, k.Email, k.NHSNumber = n(k.Postcode), n(k.Phone), n(k.Email), n(k.NHSNumber)
+	k.GPPractice, k.GPName, k.TherapistName = n(k.GPPractice), n(k.GPName), n(k.TherapistName)
+	if len(k.Contacts) > 0 {
+		cs := make([]Contact, len(k.Contacts))
+		for i, c := range k.Contacts {
+			cs[i] = Contact{Name: n(c.Name), Relationship: c.Relationship}
+		}
+		k.Contacts = cs
+	}
+	k.AddressLines = mapStrings(k.AddressLines, n)
+	k.TherapistNames = mapStrings(k.TherapistNames, n)
+	return k
+}
+
+func mapStrings(ss []string, f func(string) string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = f(s)
+	}
+	return out
+}
+
+// alnumLower is the lower-case ASCII letters and digits of s's view.
+func alnumLower(s string) string {
+	var b []byte
+	for _, c := range []byte(textnorm.String(s)) {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case 'a' <= c && c <= 'z' || isDigit(c):
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }

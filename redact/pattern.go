@@ -40,9 +40,7 @@ func NewPatternRecognizer() Recognizer { return patternRecognizer{} }
 func (patternRecognizer) Name() string { return srcPattern }
 
 func (p patternRecognizer) Find(dst []Span, text string, subj *Subject) []Span {
-	sc := getScan(text)
-	defer putScan(sc)
-	return p.find(dst, sc, subj)
+	return findViewed(dst, text, subj, p.find)
 }
 
 func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {

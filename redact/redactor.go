@@ -98,18 +98,24 @@ func New(cfg Config) (*Redactor, error) {
 func (r *Redactor) Recognizers() []Recognizer { return slices.Clone(r.recs) }
 
 // Find returns the merged spans of text: sorted by Start, non-overlapping,
-// on rune boundaries, only of the configured labels. subj may be nil.
+// on rune boundaries of text, only of the configured labels. subj may be
+// nil. Recognizers run on the normalised view of text (see getViewScan);
+// a span covers every original byte of what it matched.
 func (r *Redactor) Find(text string, subj *Subject) []Span {
 	if text == "" {
 		return nil
 	}
-	sc := getScan(text)
+	// Every recognizer sees the normalised view, built once: an identifier
+	// hidden by a zero-width space, an entity or a full-width digit is
+	// found by all of them or by none, and the spans are mapped back to
+	// the original bytes before merging.
+	sc := getViewScan(text)
 	var spans []Span
 	for _, rec := range r.recs {
 		if sr, ok := rec.(scanRecognizer); ok {
 			spans = sr.find(spans, sc, subj)
 		} else {
-			spans = rec.Find(spans, text, subj)
+			spans = rec.Find(spans, sc.text, subj)
 		}
 	}
 	// Drop labels not redacted before merging, so that an unwanted label
@@ -123,6 +129,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	}
 	spans = spans[:k]
 	spans = extendInitials(sc, spans)
+	sc.mapSpans(spans)
 	putScan(sc)
 	return Merge(text, spans)
 }

@@ -1,9 +1,12 @@
 package redact
 
 import (
+	"bytes"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nhs-talking-therapies/deid/redact/textnorm"
 )
 
 // A token is a maximal run of letters, digits and combining marks. Every
@@ -28,8 +31,15 @@ const (
 // lower-cased in place: a rune is lowered only when its lower-case form has
 // the same UTF-8 length, so byte offsets into low are offsets into text, and
 // a map lookup with string(low[s:e]) needs no allocation.
+//
+// A scan from getViewScan decodes the normalised view of the input
+// (textnorm): text is view.Text, every offset the recognizers produce is an
+// offset into the view, and mapSpans turns them into offsets of the input.
+// A plain text (the common case) is its own view and costs nothing extra.
 type scan struct {
 	text    string
+	view    textnorm.View
+	folder  textnorm.Folder
 	low     []byte
 	toks    []token
 	capText bool // most words are capitalised (headline or shouting): case says nothing
@@ -38,14 +48,52 @@ type scan struct {
 	chDone  bool
 	lx      []lexEntry // per token, filled by lexicon
 	lxDone  bool
+	an      alnumStream
 }
 
 var scanPool = sync.Pool{New: func() any { return &scan{} }}
 
+// getScan decodes text as it is: offsets are offsets into text.
 func getScan(text string) *scan {
 	sc := scanPool.Get().(*scan)
+	sc.view = textnorm.View{Text: text}
 	sc.reset(text)
 	return sc
+}
+
+// getViewScan decodes the normalised view of text (NFKC, format and
+// control characters dropped, character references and %-escapes decoded,
+// Unicode spaces made spaces), so that an identifier written oddly is
+// matched like one written plainly. Spans found on it must go through
+// mapSpans before they are offsets into text.
+func getViewScan(text string) *scan {
+	sc := scanPool.Get().(*scan)
+	sc.view = sc.folder.Fold(text)
+	sc.reset(sc.view.Text)
+	return sc
+}
+
+// mapSpans turns spans found on sc's view into spans of the original text:
+// each covers every original byte its view bytes came from, including
+// characters the view dropped inside it ("Da\u200bwn" is covered whole).
+func (sc *scan) mapSpans(spans []Span) {
+	if sc.view.Identity() {
+		return
+	}
+	for i := range spans {
+		spans[i].Start, spans[i].End = sc.view.Orig(spans[i].Start, spans[i].End)
+	}
+}
+
+// findViewed runs find on the view of text and returns dst with the new
+// spans in offsets of text.
+func findViewed(dst []Span, text string, subj *Subject, find func([]Span, *scan, *Subject) []Span) []Span {
+	sc := getViewScan(text)
+	n := len(dst)
+	dst = find(dst, sc, subj)
+	sc.mapSpans(dst[n:])
+	putScan(sc)
+	return dst
 }
 
 func putScan(sc *scan) {
@@ -53,6 +101,7 @@ func putScan(sc *scan) {
 		return // keep the pool from pinning one huge text's buffers
 	}
 	sc.text = ""
+	sc.view = textnorm.View{}
 	scanPool.Put(sc)
 }
 
@@ -77,6 +126,7 @@ func (sc *scan) reset(text string) {
 	sc.toks = sc.toks[:0]
 	sc.chDone = false
 	sc.lxDone = false
+	sc.an.done = false
 	low := sc.low
 	inTok := false
 	var cur token
@@ -498,4 +548,80 @@ func (sc *scan) has(i int, b uint64) bool {
 		return false
 	}
 	return sc.lex(i).bits&b != 0
+}
+
+// alnumStream is the text's ASCII letters (lower-cased) and digits in
+// order, for matching an identifier whatever is written between its
+// characters: the known recognizer compares the patient's NHS number,
+// phone and postcode with it.
+type alnumStream struct {
+	b    []byte  // letters and digits
+	pos  []int32 // byte offset in the text of b[i]
+	brk  []uint8 // what lies before b[i]: brkNone, brkSep or brkHard
+	done bool
+}
+
+const (
+	brkNone uint8 = iota // directly after the previous character
+	brkSep               // after one to three separator bytes (" \t-./()_")
+	brkHard              // after anything else, or at the text start
+)
+
+// alnums returns the text's alnumStream, computed on first use.
+func (sc *scan) alnums() *alnumStream {
+	a := &sc.an
+	if a.done {
+		return a
+	}
+	a.done = true
+	a.b, a.pos, a.brk = a.b[:0], a.pos[:0], a.brk[:0]
+	t := sc.low
+	pending, gap := brkHard, 0
+	for i, c := range t {
+		switch {
+		case 'a' <= c && c <= 'z' || isDigit(c):
+			a.b = append(a.b, c)
+			a.pos = append(a.pos, int32(i))
+			a.brk = append(a.brk, pending)
+			pending, gap = brkNone, 0
+		case c == ' ' || c == '\t' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '_':
+			gap++
+			if pending == brkNone {
+				pending = brkSep
+			}
+			if gap > 3 {
+				pending = brkHard
+			}
+		default:
+			pending = brkHard
+		}
+	}
+	return a
+}
+
+// find returns the first index >= from where needle occurs in a.b with no
+// hard break inside it, or -1.
+func (a *alnumStream) find(needle string, from int) int {
+	for from <= len(a.b)-len(needle) {
+		k := bytes.Index(a.b[from:], []byte(needle))
+		if k < 0 {
+			return -1
+		}
+		k += from
+		if a.joined(k, k+len(needle)-1) {
+			return k
+		}
+		from = k + 1
+	}
+	return -1
+}
+
+// joined reports whether b[i..j] has no hard break between its characters.
+func (a *alnumStream) joined(i, j int) bool {
+	for x := i + 1; x <= j; x++ {
+		if a.brk[x] == brkHard {
+			return false
+		}
+	}
+	return true
 }
