@@ -499,7 +499,8 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 					continue
 				}
 				if end, ok := matchRest(sc, i, p.rest); ok {
-					dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[end].e, Label: p.label, Source: srcKnown, Score: scoreKnown, Ref: p.ref + partSuffix(p.part, len(p.rest))})
+					st, en := sc.underscored(i, end)
+					dst = append(dst, Span{Start: st, End: en, Label: p.label, Source: srcKnown, Score: scoreKnown, Ref: p.ref + partSuffix(p.part, len(p.rest))})
 					matched = true
 					break
 				}
@@ -814,14 +815,26 @@ func (r *knownRecognizer) wordNotName(sc *scan, i int, subj *Subject, key string
 	if n := sc.nextWord(i); n >= 0 && (subj.isName(string(sc.lw(n))) || nameVerbs[string(sc.lw(n))]) {
 		return false
 	}
-	pw := string(sc.lw(p))
-	if nameDeterminers[pw] {
-		return true
+	// Back to the determiner over at most two ordinary words ("a first
+	// aid kit"), none of which could introduce a name.
+	for n := 0; n < 3 && p >= 0 && sc.toks[p].f&tCap == 0; n++ {
+		pw := string(sc.lw(p))
+		if nameDeterminers[pw] {
+			return true
+		}
+		if r.t.words[pw] == wNone || functionWords[pw] || pronouns[pw] || personNouns[pw] || kinWords[pw] ||
+			titleWords[pw] || nameCueWords[pw] || nameVerbs[pw] || nameLinks[pw] {
+			return false
+		}
+		p = sc.prevWord(p)
 	}
-	pp := sc.prevWord(p)
-	return pp >= 0 && nameDeterminers[string(sc.lw(pp))] && r.t.words[pw] != wNone && !functionWords[pw] &&
-		!pronouns[pw] && !personNouns[pw] && !kinWords[pw] && !titleWords[pw] && !nameCueWords[pw] && !nameVerbs[pw]
+	return false
 }
+
+// nameLinks between a determiner and a word let the word be a name: "the
+// shop with kit", "a call from mo".
+var nameLinks = words(`with to for from at by and or but of about like than as into onto off on in is was are
+	be been am were me him her them us you`)
 
 // isName reports whether w (lower-case) is one of the subject's names on
 // its own.

@@ -563,7 +563,7 @@ type alnumStream struct {
 
 const (
 	brkNone uint8 = iota // directly after the previous character
-	brkSep               // after one to three separator bytes (" \t-./()_")
+	brkSep               // after one to three separators (" \t-./()_", Unicode dashes and dots)
 	brkHard              // after anything else, or at the text start
 )
 
@@ -577,7 +577,17 @@ func (sc *scan) alnums() *alnumStream {
 	a.b, a.pos, a.brk = a.b[:0], a.pos[:0], a.brk[:0]
 	t := sc.low
 	pending, gap := brkHard, 0
-	for i, c := range t {
+	sep := func() {
+		gap++
+		if pending == brkNone {
+			pending = brkSep
+		}
+		if gap > 3 {
+			pending = brkHard
+		}
+	}
+	for i := 0; i < len(t); i++ {
+		c := t[i]
 		switch {
 		case 'a' <= c && c <= 'z' || isDigit(c):
 			a.b = append(a.b, c)
@@ -585,13 +595,17 @@ func (sc *scan) alnums() *alnumStream {
 			a.brk = append(a.brk, pending)
 			pending, gap = brkNone, 0
 		case c == ' ' || c == '\t' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '_':
-			gap++
-			if pending == brkNone {
-				pending = brkSep
-			}
-			if gap > 3 {
+			sep()
+		case c >= utf8.RuneSelf:
+			// A dash or dot of another script ("–", "·") separates like
+			// '-' and '.'; letters and anything else break.
+			r, n := utf8.DecodeRune(t[i:])
+			if unicode.In(r, unicode.Pd, unicode.Po) {
+				sep()
+			} else {
 				pending = brkHard
 			}
+			i += n - 1
 		default:
 			pending = brkHard
 		}
@@ -624,4 +638,17 @@ func (a *alnumStream) joined(i, j int) bool {
 		}
 	}
 	return true
+}
+
+// underscored returns the byte span of tokens i..j widened over the tokens
+// joined to them by single underscores: a name in a handle or file name
+// ("xx_dawn_rowe_99") takes the whole handle.
+func (sc *scan) underscored(i, j int) (int, int) {
+	for i > 0 && sc.toks[i].s-sc.toks[i-1].e == 1 && sc.text[sc.toks[i].s-1] == '_' {
+		i--
+	}
+	for j+1 < len(sc.toks) && sc.toks[j+1].s-sc.toks[j].e == 1 && sc.text[sc.toks[j].e] == '_' {
+		j++
+	}
+	return sc.toks[i].s, sc.toks[j].e
 }
