@@ -1,21 +1,28 @@
 package redact
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
-// FuzzRedact checks the redactor's invariants on arbitrary text: no panic,
-// spans in bounds, on rune boundaries, sorted and disjoint, valid UTF-8
-// out, and a known name and phone number planted anywhere in the text are
-// always covered.
+// FuzzRedact checks the redactor's invariants on arbitrary text (with
+// character references, %-escapes and format characters among the seeds):
+// no panic, spans in bounds of the original text and on its rune
+// boundaries, sorted and disjoint, valid UTF-8 out, and a known name and
+// phone number planted anywhere in the text, plainly and mangled (a
+// zero-width space and a reference inside the name, a no-break space and a
+// slash inside the phone), are always covered.
 func FuzzRedact(f *testing.F) {
 	for _, s := range []string{
 		"", "hi", "my sister Grace moved to Bath on the 5th of june",
 		"call 0113 496 0000 or +44 7700 900123 or 943 476 5919",
 		"\xff\xfe zoë’s O'Brien \u2019s", "a@b.c http://x www. 1.2.3.4 ::1 LS6 2AB QQ 12 34 56 C",
 		"12/03/2023 2023-03-12 3rd-5th march mon 4th", strings.Repeat("dave ", 50),
+		"D&#97;wn D%61wn%20R%6Fwe Da\u200bwn Da\u0301wn Da\x00wn &amp; &#x1F600; &#0; %E2%80%8B %ZZ %",
+		"999\u00a0357\u20096087 \uff19\uff19\uff19 07700/900/123 LS6\u00a02AB \ufb01 \u2028 a\u00adb",
+		"dawn.rowe&#64;example.com x (at) y dot com DawnRowe79 xx_dawn_99 &#55296; &#xD800 &#99999999;",
 	} {
 		f.Add(s, "Rebecca", uint16(3))
 	}
@@ -36,9 +43,16 @@ func FuzzRedact(f *testing.F) {
 		if len(planted) < 3 || nameParticles[strings.ToLower(planted)] {
 			planted = "Rebecca"
 		}
+		// Capitalised: a short known name in small letters may be the
+		// word it also is ("half a mo").
+		planted = strings.ToUpper(planted[:1]) + planted[1:]
 		const phone = "07700 900123"
+		// The same name hidden by a zero-width space and a character
+		// reference, and the phone with a no-break space and a slash.
+		mangled := planted[:1] + "\u200b" + "&#" + strconv.Itoa(int(planted[1])) + ";" + planted[2:]
+		const mphone = "07700\u00a0900/123"
 		k := fixBoundary(text, int(at)%(len(text)+1))
-		full := text[:k] + " " + planted + " " + phone + " " + text[k:]
+		full := text[:k] + " " + planted + " " + phone + " " + mangled + " " + mphone + " " + text[k:]
 		subj := NewSubject(Known{GivenName: planted, Phone: phone})
 
 		spans := r.Find(full, subj)
@@ -54,7 +68,10 @@ func FuzzRedact(f *testing.F) {
 			}
 		}
 		at0 := k + 1
-		for _, w := range []struct{ s, e int }{{at0, at0 + len(planted)}, {at0 + len(planted) + 1, at0 + len(planted) + 1 + len(phone)}} {
+		at1 := at0 + len(planted) + 1
+		at2 := at1 + len(phone) + 1
+		at3 := at2 + len(mangled) + 1
+		for _, w := range []struct{ s, e int }{{at0, at0 + len(planted)}, {at1, at1 + len(phone)}, {at2, at2 + len(mangled)}, {at3, at3 + len(mphone)}} {
 			for p := w.s; p < w.e; p++ {
 				if full[p] == ' ' {
 					continue

@@ -656,8 +656,9 @@ func findEmailLoose(dst []Span, sc *scan, e kemail) []Span {
 		return dst
 	}
 	low := sc.low
+	local := []byte(e.local)
 	for off := 0; off < len(low); {
-		k := bytes.Index(low[off:], []byte(e.local))
+		k := bytes.Index(low[off:], local)
 		if k < 0 {
 			break
 		}
@@ -696,7 +697,8 @@ func atForm(low []byte, i int) (int, bool) {
 // domainLoose matches domain at low[i:] with each '.' written as a dot or
 // as "dot", "(dot)", "[dot]" with optional spaces, and returns its end.
 func domainLoose(low []byte, i int, domain string) (int, bool) {
-	for n, label := range strings.Split(domain, ".") {
+	for n := 0; ; n++ {
+		label, rest, more := strings.Cut(domain, ".")
 		if n > 0 {
 			j := skipSpaces(low, i, 2)
 			switch {
@@ -711,12 +713,15 @@ func domainLoose(low []byte, i int, domain string) (int, bool) {
 			}
 			i = skipSpaces(low, i, 2)
 		}
-		if !bytes.HasPrefix(low[i:], []byte(label)) {
+		if len(low)-i < len(label) || string(low[i:i+len(label)]) != label {
 			return 0, false
 		}
 		i += len(label)
+		if !more {
+			return i, true
+		}
+		domain = rest
 	}
-	return i, true
 }
 
 func skipSpaces(b []byte, i, most int) int {
@@ -746,12 +751,20 @@ func (r *knownRecognizer) gluedName(sc *scan, i int, subj *Subject) (kname, bool
 		raw = foldASCII(raw)
 	}
 	if digits {
-		for _, seg := range strings.FieldsFunc(low, func(c rune) bool { return c < 'a' || c > 'z' }) {
+		for p := 0; p < len(low); {
+			for p < len(low) && (low[p] < 'a' || low[p] > 'z') {
+				p++
+			}
+			q := p
+			for q < len(low) && low[q] >= 'a' && low[q] <= 'z' {
+				q++
+			}
 			for _, n := range subj.names {
-				if len(n.name) >= 4 && strings.Contains(seg, n.name) {
+				if len(n.name) >= 4 && strings.Contains(low[p:q], n.name) {
 					return n, true
 				}
 			}
+			p = q
 		}
 	}
 	// Camel-case and letter/digit parts.
