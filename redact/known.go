@@ -28,7 +28,10 @@ const (
 
 // Subject is Known compiled once for one patient: every name with its
 // nicknames, short forms and ASCII spellings, address parts, the postcode
-// with and without its space, phone and NHS digits. It is immutable and safe
+// with and without its space, phone and NHS digits. The record's fields are
+// read through the normalised view (textnorm) as the texts are, so a
+// field holding a no-break space or a full-width digit compiles like a
+// clean one. It is immutable and safe
 // for concurrent use; build it once per patient and reuse it for all that
 // patient's texts.
 type Subject struct {
@@ -141,7 +144,7 @@ func NewSubject(k Known) *Subject {
 		}
 	} else if k.Postcode != "" {
 		b.phrase(k.Postcode, Postcode, refPostcode)
-		if c := alnumLower(k.Postcode); len(c) >= 5 {
+		if c := alnumLower(k.Postcode); len(c) >= 5 && hasDigit(c) {
 			b.s.compact = append(b.s.compact, kcompact{alnum: c, label: Postcode, ref: refPostcode})
 		}
 	}
@@ -472,7 +475,9 @@ func (r *knownRecognizer) find(dst []Span, sc *scan, subj *Subject) []Span {
 	if len(subj.phrases) > 0 || len(subj.fuzzy) > 0 {
 		dst = r.findPhrases(dst, sc, subj)
 	}
-	if len(subj.numbers) > 0 || len(subj.compact) > 0 {
+	// Every number and compact identifier has a digit: a text without one
+	// (most dialogue turns) skips building the alnum stream.
+	if (len(subj.numbers) > 0 || len(subj.compact) > 0) && len(sc.chunks()) > 0 {
 		dst = r.findNumbers(dst, sc, subj)
 	}
 	for _, e := range subj.emails {

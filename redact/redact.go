@@ -27,9 +27,19 @@
 // of nine or more digits, and a shorter one after a reference cue ("ref",
 // "account no"), is redacted as ID.
 //
+// Every recognizer runs on the normalised view of the text (package
+// textnorm: NFKC, zero-width, format and control characters dropped, HTML
+// character references and %-escapes decoded, Unicode spaces made spaces),
+// built once per text by the Redactor, so "D&#97;wn", "Da\u200bwn" and
+// "999\u00a0357\u00a06087" are found like "Dawn" and "999 357 6087". The
+// known recognizer also compares numbers and postcodes on their letters
+// and digits alone, whatever separates them, and finds a known name glued
+// to digits ("dawn1979").
+//
 // Invariants:
 //   - offsets are UTF-8 byte offsets into the input text, Start < End,
-//     on rune boundaries;
+//     on rune boundaries; a span found on the view covers every original
+//     byte it came from, including dropped characters inside it;
 //   - a Redactor is immutable after New and safe for concurrent use;
 //   - nothing here logs, and no error message carries input text.
 package redact
