@@ -1,7 +1,7 @@
 package main
 
 // End-to-end test of redaction of the patient's own identifiers written
-// oddly: a snapshot whose messages and transcripts hold one patient's name,
+// oddly: a snapshot whose messages, transcripts and notes hold one patient's name,
 // NHS number, phone, email and postcode hidden by entities, escapes,
 // zero-width and combining characters, Unicode spaces, full-width digits,
 // slashes and glued digits goes through `deid extract` with the university
@@ -156,6 +156,37 @@ func TestMangledIdentifiersExtract(t *testing.T) {
 	}
 	appendFile(t, filepath.Join(snap, "messages.jsonl"), msgs.String())
 	appendFile(t, filepath.Join(snap, "transcripts.jsonl"), turns.String())
+	// A session has one note: the patient's first note is replaced by one
+	// holding every shape, a line each.
+	var notes strings.Builder
+	noted := false
+	eachJSON(t, filepath.Join(snap, "notes.jsonl"), func(b []byte) {
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		if !noted && sessions[fmt.Sprint(m["session_id"])] {
+			noted = true
+			var lines []string
+			for _, s := range shapes {
+				lines = append(lines, plantedMark+" "+s+" ok")
+			}
+			m["text"] = strings.Join(lines, "\n")
+			line, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = line
+		}
+		notes.Write(b)
+		notes.WriteByte('\n')
+	})
+	if !noted {
+		t.Fatal("the chosen patient has no note to replace")
+	}
+	if err := os.WriteFile(filepath.Join(snap, "notes.jsonl"), []byte(notes.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	out := filepath.Join(t.TempDir(), "out")
 	mustDeid(t, hKeys(), extractArgs(snap, out)...)
@@ -164,8 +195,8 @@ func TestMangledIdentifiersExtract(t *testing.T) {
 		t.Fatal(err)
 	}
 	texts := outputTexts(t, filepath.Join(out, hID), key)
-	if len(texts) != 2*len(shapes) {
-		t.Fatalf("%d planted texts in the extract, want %d (a planted record was dropped)", len(texts), 2*len(shapes))
+	if len(texts) != 2*len(shapes)+1 {
+		t.Fatalf("%d planted texts in the extract, want %d (a planted record was dropped)", len(texts), 2*len(shapes)+1)
 	}
 	nsn := digitsOnly(p.Phone)[1:]
 	pcCompact := strings.ToLower(textnorm.Compact(p.Postcode))
