@@ -404,7 +404,8 @@ func digitsOf(s string) string {
 	return b.String()
 }
 
-// foldASCII removes accents (zoë -> zoe, siân -> sian) from a lower-case
+// foldASCII removes accents (zoë -> zoe, siân -> sian) and reads Latin
+// look-alikes of other scripts as Latin (Cyrillic "dаwn") in a lower-case
 // token; runes without an ASCII base letter are kept.
 func foldASCII(s string) string {
 	ascii := true
@@ -435,13 +436,26 @@ func foldASCII(s string) string {
 	return b.String()
 }
 
-// accentBase maps lower-case accented Latin letters to their base letter.
+// accentBase maps lower-case accented Latin letters, and Cyrillic and
+// Greek look-alikes, to their base letter.
 var accentBase = func() map[rune]byte {
 	m := map[rune]byte{}
 	for base, rs := range map[byte]string{
 		'a': "àáâãäåāăą", 'c': "çćĉċč", 'd': "ďđ", 'e': "èéêëēĕėęě", 'g': "ĝğġģ", 'h': "ĥħ",
 		'i': "ìíîïĩīĭįı", 'j': "ĵ", 'k': "ķ", 'l': "ĺļľŀł", 'n': "ñńņňŉ", 'o': "òóôõöøōŏő",
 		'r': "ŕŗř", 's': "śŝşšș", 't': "ţťŧț", 'u': "ùúûüũūŭůűų", 'w': "ŵẁẃẅ", 'y': "ýÿŷỳ", 'z': "źżž",
+	} {
+		for _, r := range rs {
+			m[r] = base
+		}
+	}
+	// Cyrillic and Greek letters that look like Latin ones: a name typed
+	// with a Cyrillic "а" looks the same and must match the same. NFKC
+	// leaves them as they are.
+	for base, rs := range map[byte]string{
+		'a': "аα", 'c': "сϲ", 'd': "ԁ", 'e': "еє", 'h': "һ", 'i': "іι", 'j': "ј", 'k': "κ", 'l': "ӏ",
+		'n': "η", 'o': "оοσ", 'p': "рρ", 'q': "ԛ", 's': "ѕ", 't': "τ", 'u': "υ", 'v': "ν", 'w': "ԝω",
+		'x': "хχ", 'y': "уγ",
 	} {
 		for _, r := range rs {
 			m[r] = base
@@ -479,6 +493,9 @@ func (r *knownRecognizer) find(dst []Span, sc *scan, subj *Subject) []Span {
 	// (most dialogue turns) skips building the alnum stream.
 	if (len(subj.numbers) > 0 || len(subj.compact) > 0) && len(sc.chunks()) > 0 {
 		dst = r.findNumbers(dst, sc, subj)
+	}
+	if len(subj.names) > 0 && sc.letterRun() {
+		dst = findSpacedNames(dst, sc, subj)
 	}
 	for _, e := range subj.emails {
 		dst = findFold(dst, sc, e.addr, Email, e.ref)
@@ -647,6 +664,33 @@ func (r *knownRecognizer) findNumbers(dst []Span, sc *scan, subj *Subject) []Spa
 				continue
 			}
 			dst = append(dst, Span{Start: int(a.pos[k]), End: int(a.pos[e-1]) + 1, Label: c.label, Source: srcKnown, Score: scoreKnown, Ref: c.ref})
+		}
+	}
+	return dst
+}
+
+// findSpacedNames finds a known name of three letters or more spelled
+// out with a separator between every letter: "D a w n", "R.O.W.E",
+// "d-a-w-n". A separator between some letters only is ordinary text ("I
+// row e-bikes" is not Rowe).
+func findSpacedNames(dst []Span, sc *scan, subj *Subject) []Span {
+	a := sc.alnums()
+	for _, n := range subj.names {
+		if len(n.name) < 3 {
+			continue
+		}
+	next:
+		for k := a.find(n.name, 0); k >= 0; k = a.find(n.name, k+1) {
+			e := k + len(n.name)
+			if (k > 0 && a.brk[k] == brkNone) || (e < len(a.b) && a.brk[e] == brkNone) {
+				continue
+			}
+			for x := k + 1; x < e; x++ {
+				if a.brk[x] != brkSep {
+					continue next
+				}
+			}
+			dst = append(dst, Span{Start: int(a.pos[k]), End: int(a.pos[e-1]) + 1, Label: n.label, Source: srcKnown, Score: scoreKnown, Ref: n.ref})
 		}
 	}
 	return dst

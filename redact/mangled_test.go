@@ -80,6 +80,12 @@ func TestMangledKnownIdentifiers(t *testing.T) {
 		{"name combining accent", "Da\u0301wn", Person},
 		{"name NUL", "Da\x00wn", Person},
 		{"name full-width", "\uff24\uff41\uff57\uff4e", Person},
+		{"name cyrillic a", "D\u0430wn", Person},
+		{"name cyrillic a and w", "D\u0430\u051dn", Person},
+		{"name greek o", "R\u03bfwe", Person},
+		{"name spelled out", "D a w n", Person},
+		{"name spelled with dots", "R.O.W.E", Person},
+		{"name spelled with dashes", "d-a-w-n r-o-w-e", Person},
 		{"name glued to year", "dawn1979", Person},
 		{"name glued full", "DawnRowe79", Person},
 		{"name camel", "RoweDawn", Person},
@@ -169,6 +175,8 @@ func TestMangledPrecision(t *testing.T) {
 		{text: "dawning on me, rowed a boat", not: []string{"dawning", "rowed"}},
 		{text: "tom&#97;to and 100%20 off", not: []string{"tom", "100"}},
 		{text: "model t1000 and mp3", not: []string{"t1000", "mp3"}},
+		{text: "i row e-bikes, a b c d", not: []string{"row e"}},
+		{text: "we ro w e", not: []string{"ro"}},
 	})
 }
 

@@ -652,3 +652,23 @@ func (sc *scan) underscored(i, j int) (int, int) {
 	}
 	return sc.toks[i].s, sc.toks[j].e
 }
+
+// letterRun reports whether the text has three single-letter tokens in a
+// row joined by light separators ("D a w n"): a word spelled out.
+func (sc *scan) letterRun() bool {
+	run := 0
+	for i, t := range sc.toks {
+		if t.e-t.s != 1 || t.f&tAlpha == 0 {
+			run = 0
+			continue
+		}
+		if run > 0 && !sc.joined(i-1) {
+			run = 0
+		}
+		run++
+		if run >= 3 {
+			return true
+		}
+	}
+	return false
+}
