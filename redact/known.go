@@ -528,7 +528,7 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 				}
 			}
 		}
-		if !matched && sc.toks[i].f&tAlpha != 0 {
+		if f := sc.toks[i].f; !matched && f&tAlpha != 0 && f&(tDigit|tCamel) != 0 {
 			if n, ok := r.gluedName(sc, i, subj); ok {
 				dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: n.label, Source: srcKnown, Score: scoreKnown, Ref: n.ref})
 				matched = true
@@ -791,7 +791,7 @@ func (r *knownRecognizer) gluedName(sc *scan, i int, subj *Subject) (kname, bool
 	t := sc.toks[i]
 	digits := t.f&tDigit != 0
 	raw := sc.raw(i)
-	if !digits && (t.f&tASCII == 0 || !camel(raw)) {
+	if !digits && t.f&tCamel == 0 {
 		return kname{}, false
 	}
 	low := string(sc.lw(i))
@@ -831,16 +831,6 @@ func (r *knownRecognizer) gluedName(sc *scan, i int, subj *Subject) (kname, bool
 		p = q
 	}
 	return kname{}, false
-}
-
-// camel reports whether an ASCII token has a capital after a small letter.
-func camel(s string) bool {
-	for j := 1; j < len(s); j++ {
-		if 'A' <= s[j] && s[j] <= 'Z' && 'a' <= s[j-1] && s[j-1] <= 'z' {
-			return true
-		}
-	}
-	return false
 }
 
 // partBoundary reports whether a token splits between bytes a and b: a

@@ -25,6 +25,7 @@ const (
 	tCap                       // first rune is upper-case
 	tUpper                     // every letter upper-case and at least two letters
 	tASCII                     // only ASCII bytes
+	tCamel                     // an ASCII capital after a small letter ("DawnRowe")
 )
 
 // scan is one text decoded for the recognizers. low is the text with letters
@@ -166,6 +167,9 @@ func (sc *scan) reset(text string) {
 			if cl == 1 {
 				cur.f |= tAlpha
 				if 'A' <= c && c <= 'Z' {
+					if i > cur.s && 'a' <= text[i-1] && text[i-1] <= 'z' {
+						cur.f |= tCamel
+					}
 					c += 'a' - 'A'
 				} else {
 					cur.f &^= tUpper
