@@ -273,3 +273,46 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestMangledPatterns: validated patterns run on the view too, so an
+// identifier of someone the record does not know is found however it is
+// written.
+func TestMangledPatterns(t *testing.T) {
+	r := mustNew(t, Config{})
+	for _, c := range []struct {
+		id    string
+		label Label
+	}{
+		{"943\u00a0476\u00a05919", NHSNumber},
+		{"\uff19\uff14\uff13 \uff14\uff17\uff16 \uff15\uff19\uff11\uff19", NHSNumber},
+		{"943\u200b476\u200b5919", NHSNumber},
+		{"0113\u2009496\u20090000", Phone},
+		{"07700\u00a0900\u00a0456", Phone},
+		{"\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff14\uff15\uff16", Phone},
+		{"jo.bloggs\u200b@mail.com", Email},
+		{"jo.bloggs&#64;mail.com", Email},
+		{"jo.bloggs%40mail.com", Email},
+		{"M1\u00a01AE", Postcode},
+		{"\uff2c\uff33\uff16 \uff12\uff21\uff22", Postcode},
+		{"JG\u00a012\u00a034\u00a056\u00a0C", NINumber},
+		{"\uff11\uff12/\uff10\uff13/\uff12\uff10\uff12\uff13", Date},
+		{"12&#47;03&#47;2023", Date},
+		{"https://ex&#97;mple.com/x", URL},
+		{"192&#46;168.0.1", IP},
+	} {
+		text := "see " + c.id + " ok"
+		for _, run := range []struct {
+			who   string
+			spans []Span
+		}{
+			{"redactor", r.Find(text, nil)},
+			{"pattern", Merge(text, NewPatternRecognizer().Find(nil, text, nil))},
+		} {
+			if !fullyCovered(text, run.spans, c.id) {
+				t.Errorf("%s: %q not covered: %s", run.who, c.id, describe(text, run.spans))
+			} else if got := labelAt(text, run.spans, c.id); got != c.label {
+				t.Errorf("%s: %q labelled %s, want %s", run.who, c.id, got, c.label)
+			}
+		}
+	}
+}
