@@ -76,6 +76,8 @@ func TestMangledKnownIdentifiers(t *testing.T) {
 		{"name hex entity", "D&#x61;wn R&#x6F;we", Person},
 		{"name named entity", "Dawn&nbsp;Rowe", Person},
 		{"name url-encoded", "D%61wn%20R%6Fwe", Person},
+		{"name entity escaped twice", "D&amp;#97;wn", Person},
+		{"name url-encoded twice", "D%2561wn%2520R%256Fwe", Person},
 		{"name zero-width", "Da\u200bwn", Person},
 		{"name word joiner", "Ro\u2060we", Person},
 		{"name soft hyphen", "Daw\u00adn", Person},

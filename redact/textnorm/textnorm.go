@@ -7,7 +7,8 @@
 // The view is the text with, in this order:
 //   - HTML character references decoded (&#97; &#x61; &amp; and every named
 //     reference that ends in a semicolon) and %-escapes decoded where the
-//     escaped bytes are UTF-8 (D%61wn, %E2%80%8B);
+//     escaped bytes are UTF-8 (D%61wn, %E2%80%8B), also when escaped twice
+//     (D&amp;#97;wn, D%2561wn);
 //   - format and control characters dropped (zero-width space and joiners,
 //     soft hyphen, byte-order mark, bidi marks, NUL; tab, line feed and
 //     carriage return are kept);
@@ -95,11 +96,22 @@ func (f *Folder) Fold(s string) View {
 		switch {
 		case c == '&':
 			if r, n := charRef(s[i:]); n > 0 {
+				if r == "&" {
+					// Escaped twice ("&amp;#97;", an export of an
+					// export): the reference the '&' starts is decoded too.
+					if r2, n2 := charRef("&" + s[i+n:]); n2 > 0 && r2 != "&" {
+						r, n = r2, n+n2-1
+					}
+				}
 				f.emitRunes(r, i, i+n)
 				i += n
 				continue
 			}
 		case c == '%':
+			if n := f.twiceEscaped(s, i); n > 0 {
+				i += n
+				continue
+			}
 			if n := f.escapes(s, i); n > 0 {
 				i += n
 				continue
@@ -219,6 +231,36 @@ func (f *Folder) escapes(s string, i int) int {
 			continue
 		}
 		f.emit(r, pos[k], pos[k+size-1]+3)
+		k += size
+	}
+	return j - i
+}
+
+// twiceEscaped decodes a run of %-escapes escaped twice ("%2561" for
+// "%61", so "a") at s[i:], where the bytes are UTF-8, and returns how many
+// bytes it consumed (0 when s[i:] does not start with "%25" and two hex
+// digits).
+func (f *Folder) twiceEscaped(s string, i int) int {
+	j := i
+	var raw [64]byte
+	var pos [64]int
+	n := 0
+	for j+4 < len(s) && s[j] == '%' && s[j+1] == '2' && s[j+2] == '5' && n < len(raw) {
+		h, ok1 := unhex(s[j+3])
+		l, ok2 := unhex(s[j+4])
+		if !ok1 || !ok2 {
+			break
+		}
+		raw[n], pos[n] = h<<4|l, j
+		n++
+		j += 5
+	}
+	if n == 0 || !utf8.Valid(raw[:n]) {
+		return 0
+	}
+	for k := 0; k < n; {
+		r, size := utf8.DecodeRune(raw[k:n])
+		f.emit(r, pos[k], pos[k+size-1]+5)
 		k += size
 	}
 	return j - i

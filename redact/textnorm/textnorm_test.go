@@ -36,6 +36,10 @@ func TestFold(t *testing.T) {
 		{"lone percent", "50% off", "50% off"},
 		{"ligature", "ﬁona", "fiona"},
 		{"invalid UTF-8 kept", "a\xffb", "a\xffb"},
+		{"reference escaped twice", "D&amp;#97;wn R&amp;#x6F;we", "Dawn Rowe"},
+		{"ampersand then text", "me &amp; you &amp;amp", "me & you &amp"},
+		{"percent escaped twice", "D%2561wn%2520R%256Fwe", "Dawn Rowe"},
+		{"percent-25 not an escape", "100%25 sure, %25zz", "100% sure, %zz"},
 	}
 	var f Folder
 	for _, tt := range tests {
@@ -64,6 +68,8 @@ func TestOrig(t *testing.T) {
 		{"no ９９９３５７６０８７ x", "9993576087", "９９９３５７６０８７"},
 		{"Zoe\u0308 said", "Zoë", "Zoe\u0308"},
 		{"x \ufeffLS6\u00a02AB", "LS6 2AB", "LS6\u00a02AB"},
+		{"call D&amp;#97;wn now", "Dawn", "D&amp;#97;wn"},
+		{"see D%2561wn%2520R%256Fwe!", "Dawn Rowe", "D%2561wn%2520R%256Fwe"},
 	}
 	var f Folder
 	for _, tt := range tests {
