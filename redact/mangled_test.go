@@ -318,3 +318,16 @@ func TestMangledPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestMojibakeName: an accented name whose UTF-8 was read as Latin-1 or
+// Windows-1252 on the way ("RenÃ©e") is still the patient's name.
+func TestMojibakeName(t *testing.T) {
+	subj := NewSubject(Known{GivenName: "Renée", FamilyName: "Lefèvre"})
+	r := mustNew(t, Config{})
+	for _, id := range []string{"Ren\u00c3\u00a9e", "Lef\u00c3\u00a8vre", "Ren\u00c3\u00a9e Lef\u00c3\u00a8vre"} {
+		text := "this is " + id + " ok"
+		if spans := r.Find(text, subj); !fullyCovered(text, spans, id) {
+			t.Errorf("%q not covered: %s", id, describe(text, spans))
+		}
+	}
+}

@@ -9,6 +9,8 @@
 //     reference that ends in a semicolon) and %-escapes decoded where the
 //     escaped bytes are UTF-8 (D%61wn, %E2%80%8B), also when escaped twice
 //     (D&amp;#97;wn, D%2561wn);
+//   - UTF-8 read as Latin-1 or Windows-1252 and written again read as meant
+//     ("RenÃ©e" is "Renée", "â€™" is "’");
 //   - format and control characters dropped (zero-width space and joiners,
 //     soft hyphen, byte-order mark, bidi marks, NUL; tab, line feed and
 //     carriage return are kept);
@@ -131,6 +133,13 @@ func (f *Folder) Fold(s string) View {
 			f.end = append(f.end, int32(i+1))
 			i++
 			continue
+		}
+		if 0xc2 <= r && r <= 0xf4 {
+			if m, k := mojibake(s[i:]); k > 0 {
+				f.emit(m, i, i+k)
+				i += k
+				continue
+			}
 		}
 		f.emit(r, i, i+n)
 		i += n
@@ -365,9 +374,62 @@ func plain(s string) bool {
 		if r == utf8.RuneError && n == 1 || folds(r) {
 			return false
 		}
+		if 0xc2 <= r && r <= 0xf4 {
+			if _, k := mojibake(s[i:]); k > 0 {
+				return false
+			}
+		}
 		i += n
 	}
 	return norm.NFKC.IsNormalString(s)
+}
+
+// cp1252 maps the characters Windows-1252 shows for bytes 0x80-0x9f back
+// to those bytes.
+var cp1252 = map[rune]byte{
+	'\u20ac': 0x80, '\u201a': 0x82, '\u0192': 0x83, '\u201e': 0x84, '\u2026': 0x85, '\u2020': 0x86,
+	'\u2021': 0x87, '\u02c6': 0x88, '\u2030': 0x89, '\u0160': 0x8a, '\u2039': 0x8b, '\u0152': 0x8c,
+	'\u017d': 0x8e, '\u2018': 0x91, '\u2019': 0x92, '\u201c': 0x93, '\u201d': 0x94, '\u2022': 0x95,
+	'\u2013': 0x96, '\u2014': 0x97, '\u02dc': 0x98, '\u2122': 0x99, '\u0161': 0x9a, '\u203a': 0x9b,
+	'\u0153': 0x9c, '\u017e': 0x9e, '\u0178': 0x9f,
+}
+
+// mojibake reads UTF-8 that was decoded as Latin-1 or Windows-1252 and
+// encoded again ("RenÃ©e" for "Renée", "â€™" for "’") at the start of s:
+// a lead character Â..ô followed by the continuation characters its byte
+// promises. It returns the rune meant and how many bytes of s spell it, or
+// 0 when s does not start with such a sequence.
+func mojibake(s string) (rune, int) {
+	var b [4]byte
+	r, n := utf8.DecodeRuneInString(s)
+	if r < 0xc2 || r > 0xf4 {
+		return 0, 0
+	}
+	b[0] = byte(r)
+	want := 2
+	switch {
+	case r >= 0xf0:
+		want = 4
+	case r >= 0xe0:
+		want = 3
+	}
+	for k := 1; k < want; k++ {
+		c, m := utf8.DecodeRuneInString(s[n:])
+		switch {
+		case c >= 0x80 && c <= 0xbf:
+			b[k] = byte(c)
+		case cp1252[c] != 0:
+			b[k] = cp1252[c]
+		default:
+			return 0, 0
+		}
+		n += m
+	}
+	d, size := utf8.DecodeRune(b[:want])
+	if d == utf8.RuneError || size != want {
+		return 0, 0
+	}
+	return d, n
 }
 
 // folds reports whether emit would drop or replace the non-ASCII rune r.

@@ -40,6 +40,10 @@ func TestFold(t *testing.T) {
 		{"ampersand then text", "me &amp; you &amp;amp", "me & you &amp"},
 		{"percent escaped twice", "D%2561wn%2520R%256Fwe", "Dawn Rowe"},
 		{"percent-25 not an escape", "100%25 sure, %25zz", "100% sure, %zz"},
+		{"mojibake latin-1", "Ren\u00c3\u00a9e Zo\u00c3\u00ab", "Renée Zoë"},
+		{"mojibake windows-1252", "it\u00e2\u20ac\u2122s", "it\u2019s"},
+		{"mojibake full-width digit", "\u00ef\u00bc\u0099", "9"},
+		{"genuine Latin letters stay", "São Paulo, à «x», Ölçer", "São Paulo, à «x», Ölçer"},
 	}
 	var f Folder
 	for _, tt := range tests {
@@ -70,6 +74,7 @@ func TestOrig(t *testing.T) {
 		{"x \ufeffLS6\u00a02AB", "LS6 2AB", "LS6\u00a02AB"},
 		{"call D&amp;#97;wn now", "Dawn", "D&amp;#97;wn"},
 		{"see D%2561wn%2520R%256Fwe!", "Dawn Rowe", "D%2561wn%2520R%256Fwe"},
+		{"hi Ren\u00c3\u00a9e!", "Renée", "Ren\u00c3\u00a9e"},
 	}
 	var f Folder
 	for _, tt := range tests {
