@@ -275,8 +275,16 @@ var idCues = words(`ref reference number no num nr id account acc acct case clai
 	registration reg invoice ticket tracking`)
 
 // findNumbers classifies windows of digit chunks as NHS numbers (mod 11),
-// UK phone numbers, card-like numbers, or cued reference numbers (ID), and
-// any single run of nine or more digits as an ID.
+// phone numbers (UK ranges, and any number written with an international
+// prefix: "+" or "00" and a country code, up to E.164's 15 digits, or a
+// North American 3-3-4), card-like numbers, or cued reference numbers (ID),
+// and any single run of nine or more digits as an ID.
+//
+// An NHS number is ten digits written whole or 3-3-4; in any other grouping
+// ("40102 32137") ten digits passing the check are an NHS number only
+// after an "nhs" cue, and otherwise an ID: a one-in-eleven chance pass of
+// the check digit is not evidence enough for the label, but ten digits are
+// still identifying.
 func findNumbers(dst []Span, sc *scan) []Span {
 	chs := sc.chunks()
 	t := sc.text
@@ -295,6 +303,7 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		}
 		n := len(d)
 		start := first.s
+		intl := first.plus || (n >= 2 && d[0] == '0' && d[1] == '0' && first.e-first.s >= 4)
 		if first.plus {
 			start = strings.LastIndexByte(t[:first.s], '+')
 		}
@@ -307,21 +316,35 @@ func findNumbers(dst []Span, sc *scan) []Span {
 			}
 			minChunk = min(minChunk, l)
 		}
-		if minChunk < 2 {
+		lastJoined := b+1 >= len(chs) || !chs[b+1].join
+		if minChunk < 2 && !(intl && lastJoined) {
 			return true
 		}
+		nhsGrouped := b == a || (b-a == 2 && first.e-first.s == 3 && chs[a+1].e-chs[a+1].s == 3)
 		switch {
-		case n == 10 && d[0] != '0' && b-a <= 3 && nhsCheckBytes(d):
+		case n == 10 && d[0] != '0' && b-a <= 3 && nhsCheckBytes(d) && (nhsGrouped || nhsCued(sc, start)):
 			dst = append(dst, pat(start, lastc.e, NHSNumber, 0.95))
 			return false
 		case isUKPhone(nationalNumber(d, first.plus)):
 			dst = append(dst, pat(start, lastc.e, Phone, 0.9))
 			return false
+		case intl && lastJoined && internationalNumber(d, first.plus):
+			dst = append(dst, pat(start, lastc.e, Phone, 0.85))
+			return false
+		case n == 10 && b-a == 2 && isNANP(t, chs[a:b+1]):
+			dst = append(dst, pat(nanpStart(t, first.s), lastc.e, Phone, 0.8))
+			return false
 		case n == 10 && minChunk >= 3 && nhsCheckBytes(d):
-			dst = append(dst, pat(start, lastc.e, NHSNumber, 0.85))
+			dst = append(dst, pat(start, lastc.e, ID, 0.85))
+			return false
+		case n == 10 && d[0] != '0' && nhsCheckBytes(d) && lastJoined:
+			dst = append(dst, pat(start, lastc.e, ID, 0.7))
 			return false
 		case n >= 12 && b-a >= 2 && minChunk >= 3:
 			dst = append(dst, pat(start, lastc.e, ID, 0.6)) // card or account number
+			return false
+		case n >= 7 && lastJoined && phoneCued(sc, start):
+			dst = append(dst, pat(start, lastc.e, Phone, 0.7))
 			return false
 		case n >= 5 && (b+1 >= len(chs) || !chs[b+1].join) && idCued(sc, first.s):
 			dst = append(dst, pat(start, lastc.e, ID, 0.7))
@@ -330,6 +353,68 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		return true
 	})
 	return dst
+}
+
+// internationalNumber checks the digits of a number written with "+" (or
+// "00" when plus is false): a country code that does not start with 0 and
+// 8 to 15 digits in all (ITU-T E.164).
+func internationalNumber(d []byte, plus bool) bool {
+	if !plus {
+		d = d[2:]
+	}
+	return len(d) >= 8 && len(d) <= 15 && d[0] != '0'
+}
+
+// isNANP checks a North American number written 3-3-4 ("212-555-0123",
+// "(212) 555 0123", "212.555.0123"): area code and exchange start 2-9 and
+// the groups are joined by one separator each (a parenthesised area code
+// may have a space after it).
+func isNANP(t string, chs []chunk) bool {
+	if len(chs) != 3 || chs[0].e-chs[0].s != 3 || chs[1].e-chs[1].s != 3 || chs[2].e-chs[2].s != 4 {
+		return false
+	}
+	if t[chs[0].s] < '2' || t[chs[1].s] < '2' {
+		return false
+	}
+	g1, g2 := t[chs[0].e:chs[1].s], t[chs[1].e:chs[2].s]
+	paren := chs[0].s > 0 && t[chs[0].s-1] == '('
+	okG1 := g1 == "-" || g1 == "." || (paren && (g1 == ") " || g1 == ")"))
+	return okG1 && (g2 == "-" || g2 == "." || (paren && g2 == " ")) && (g1 == g2 || paren)
+}
+
+func nanpStart(t string, s int) int {
+	if s > 0 && t[s-1] == '(' {
+		s--
+	}
+	if s >= 2 && t[s-1] == '-' && t[s-2] == '1' && (s == 2 || !isDigit(t[s-3])) {
+		s -= 2 // 1-800-555-0199
+	}
+	return s
+}
+
+// phoneCues make any grouped number of seven or more digits just after
+// them a phone number ("tel: 030 1234 5678", "mobile 612 345 678").
+var phoneCues = words(`tel telephone phone mobile mob cell landline fax ring call text whatsapp contact`)
+
+func phoneCued(sc *scan, pos int) bool {
+	i := tokenBefore(sc, pos)
+	for n := 0; i >= 0 && n < 3; i, n = i-1, n+1 {
+		if phoneCues[string(sc.lw(i))] {
+			return true
+		}
+	}
+	return false
+}
+
+// nhsCued reports whether "nhs" is among the four tokens before pos.
+func nhsCued(sc *scan, pos int) bool {
+	i := tokenBefore(sc, pos)
+	for n := 0; i >= 0 && n < 4; i, n = i-1, n+1 {
+		if sc.isWord(i, "nhs") {
+			return true
+		}
+	}
+	return false
 }
 
 // nationalNumber turns international forms (+44, 0044, 44 with a plus,

@@ -59,6 +59,87 @@ func TestPatternRecognizer(t *testing.T) {
 	})
 }
 
+// Phone numbers with any country code (ITU-T E.164: up to 15 digits, in
+// the groupings countries use), North American 3-3-4, and cued numbers.
+func TestPatternPhones(t *testing.T) {
+	runCases(t, NewPatternRecognizer(), nil, []caseT{
+		{text: "call +1 212 555 0123 now", want: []string{"+1 212 555 0123"}, label: Phone},
+		{text: "or +1 (212) 555-0123.", want: []string{"+1 (212) 555-0123"}, label: Phone},
+		{text: "+33 1 23 45 67 89 in paris", want: []string{"+33 1 23 45 67 89"}, label: Phone},
+		{text: "+49 30 12345678, +49-30-1234-5678", want: []string{"+49 30 12345678", "+49-30-1234-5678"}, label: Phone},
+		{text: "my number +353 87 123 4567", want: []string{"+353 87 123 4567"}, label: Phone},
+		{text: "+61 4 1234 5678 or +61.412.345.678", want: []string{"+61 4 1234 5678", "+61.412.345.678"}, label: Phone},
+		{text: "E.164 +14155552671 and +919876543210", want: []string{"+14155552671", "+919876543210"}, label: Phone},
+		{text: "ring 0033 1 23 45 67 89", want: []string{"0033 1 23 45 67 89"}, label: Phone},
+		{text: "+86 10 1234 5678 and +7 495 123-45-67", want: []string{"+86 10 1234 5678", "+7 495 123-45-67"}, label: Phone},
+		{text: "us office 212-555-0123 or (415) 555 2671 or 1-800-555-0199", want: []string{"212-555-0123", "(415) 555 2671", "1-800-555-0199"}, label: Phone},
+		{text: "tel: 612 345 678", want: []string{"612 345 678"}, label: Phone},
+		// UK forms keep working.
+		{text: "call +44 7700 900123 or 07700 900123 or 0044 20 7946 0123", want: []string{"+44 7700 900123", "07700 900123", "0044 20 7946 0123"}, label: Phone},
+		// Not phones: scores, short numbers, a plus sum.
+		{text: "scored +5 and +12, 3 + 4 = 7, 1 2 3 4 5 6 7 8", not: []string{"5", "12", "4", "7", "8"}},
+	})
+}
+
+// NHS numbers: whole or 3-3-4, or any grouping after "nhs"; ten digits in
+// another grouping that happen to pass the check digit are an ID.
+func TestPatternNHSGrouping(t *testing.T) {
+	runCases(t, NewPatternRecognizer(), nil, []caseT{
+		{text: "9434765919", want: []string{"9434765919"}, label: NHSNumber},
+		{text: "943 476 5919", want: []string{"943 476 5919"}, label: NHSNumber},
+		{text: "my nhs number is 94347 65919", want: []string{"94347 65919"}, label: NHSNumber},
+		{text: "nhs no. 9434 765 919", want: []string{"9434 765 919"}, label: NHSNumber},
+		{text: "order 94347 65919", want: []string{"94347 65919"}, label: ID},
+		{text: "it was 9434 765 919 i think", want: []string{"9434 765 919"}, label: ID},
+	})
+}
+
+// Dates in every written form more precise than a year (ISO 8601 and the
+// forms the peer tools' tests use); years, times, scores and ranks alone
+// stay.
+func TestPatternDates(t *testing.T) {
+	runCases(t, NewPatternRecognizer(), nil, []caseT{
+		// Hyphenated and slashed month names, with 2- and 4-digit years.
+		{text: "dob 22-nov-1972 ok", want: []string{"22-nov-1972"}, label: Date},
+		{text: "seen 10-Nov-2008.", want: []string{"10-Nov-2008"}, label: Date},
+		{text: "back on 21-May then", want: []string{"21-May"}, label: Date},
+		{text: "since May-2021", want: []string{"May-2021"}, label: Date},
+		{text: "22-nov-72 and 3/Jan/2020 and 2024-Mar-15", want: []string{"22-nov-72", "3/Jan/2020", "2024-Mar-15"}, label: Date},
+		{text: "Tue 22-Nov-2022 at 3", want: []string{"Tue 22-Nov-2022"}, label: Date},
+		{text: "Sept-05 was the start", want: []string{"Sept-05"}, label: Date},
+		// Month and year, numeric.
+		{text: "started 05/2021, left 5-2022, and 2021-05", want: []string{"05/2021", "5-2022", "2021-05"}, label: Date},
+		// Day and month without a year: leading zero, day above 12, or a cue.
+		{text: "see you 14/05 then", want: []string{"14/05"}, label: Date},
+		{text: "Weds 9/10 at 2", want: []string{"Weds 9/10"}, label: Date},
+		{text: "booked for the 9/10 and on 3/4", want: []string{"9/10", "3/4"}, label: Date},
+		{text: "it's 04/7 now, then 25/12", want: []string{"04/7", "25/12"}, label: Date},
+		{text: "rate it 9/10, 24/7 support, scored 7/10, 10/10 would", not: []string{"9/10", "24/7", "7/10", "10/10"}},
+		{text: "costs 12.05 or 1.5 mg", not: []string{"12.05", "1.5"}},
+		// Ordinals alone.
+		{text: "see you on the 19th.", want: []string{"the 19th"}, label: Date},
+		{text: "by the 21st at the latest", want: []string{"the 21st"}, label: Date},
+		{text: "the 19th of May and 19th May", want: []string{"the 19th of May", "19th May"}, label: Date},
+		{text: "since 3rd, fine", want: []string{"3rd"}, label: Date},
+		{text: "the 3rd time, the 21st century, the 2nd session, came 3rd", not: []string{"3rd", "21st", "2nd"}},
+		// Abbreviations with a full stop, weekdays.
+		{text: "on Nov. 22, 2023 we met", want: []string{"Nov. 22, 2023"}, label: Date},
+		{text: "on 22 Sept. 2023", want: []string{"22 Sept. 2023"}, label: Date},
+		{text: "Weds 5th and Thurs 6th June", want: []string{"Weds 5th", "Thurs 6th June"}, label: Date},
+		{text: "Monday 12/03/2024 was", want: []string{"Monday 12/03/2024"}, label: Date},
+		// ISO 8601 date-times, week dates, compact dates after a cue.
+		{text: "at 2024-03-15T14:30:00Z ok", want: []string{"2024-03-15T14:30:00Z"}, label: Date},
+		{text: "at 2024-03-15T14:30:00.123+01:00.", want: []string{"2024-03-15T14:30:00.123+01:00"}, label: Date},
+		{text: "logged 2024-03-15 14:30 then", want: []string{"2024-03-15 14:30"}, label: Date},
+		{text: "12/03/2024 09:15:00 start", want: []string{"12/03/2024 09:15:00"}, label: Date},
+		{text: "week 2024-W11, day 2024-W11-5, compact 2024W115 or 2024W11", want: []string{"2024-W11", "2024-W11-5", "2024W115", "2024W11"}, label: Date},
+		{text: "dob 15031985, date: 20240315", want: []string{"15031985", "20240315"}, label: Date},
+		{text: "scored 20240315 points, 2024W60", not: []string{"20240315", "2024W60"}},
+		// Years and times of day alone stay.
+		{text: "in 2019 at 14:30, 2019-20 season", not: []string{"2019", "14:30", "2019-20"}},
+	})
+}
+
 func TestValidNHSNumber(t *testing.T) {
 	for _, c := range []struct {
 		in   string
