@@ -61,6 +61,7 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 	dst = findPostcodes(dst, sc)
 	dst = findNINumbers(dst, sc)
 	dst = findDates(dst, sc)
+	dst = findCodes(dst, sc)
 	return dst
 }
 

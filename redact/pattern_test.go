@@ -38,7 +38,9 @@ func TestPatternRecognizer(t *testing.T) {
 		// National Insurance numbers.
 		{text: "ni AB 12 34 56 C", want: []string{"AB 12 34 56 C"}, label: NINumber},
 		{text: "nino ab123456c", want: []string{"ab123456c"}, label: NINumber},
-		{text: "QQ123456C and DA123456A are invalid", not: []string{"QQ123456C", "DA123456A"}},
+		// Invalid prefixes: not NI numbers, but still redacted as codes.
+		{text: "QQ123456C is invalid", want: []string{"QQ123456C"}, label: ID},
+		{text: "DA123456A is invalid", want: []string{"DA123456A"}, label: ID},
 		{text: "ni number AB123456", want: []string{"AB123456"}, label: NINumber},
 		// Dates.
 		{text: "on 12/03/2023 and 2023-03-12 and 1.4.22", want: []string{"12/03/2023", "2023-03-12", "1.4.22"}, label: Date},
@@ -94,6 +96,32 @@ func TestPatternNHSGrouping(t *testing.T) {
 	})
 }
 
+// Identifiers with letters: DVLA licence numbers (surname, decade, month
+// +50 for women, day, year, initials, digit, check characters), UK
+// registrations (current format anywhere in capitals, older formats after
+// a cue), passports and licences after a cue, and reference numbers with
+// letter parts, covered whole.
+func TestPatternCodes(t *testing.T) {
+	runCases(t, NewPatternRecognizer(), nil, []caseT{
+		{text: "licence MORGA753116SM9IJ 35 ok", want: []string{"MORGA753116SM9IJ 35"}, label: ID},
+		{text: "it's JONES 610255 AB9CD on it", want: []string{"JONES 610255 AB9CD"}, label: ID},
+		{text: "mine is li999 852291 j99xy", want: []string{"li999 852291 j99xy"}, label: ID},
+		{text: "SMITH712318JJ9AB", want: []string{"SMITH712318JJ9AB"}, label: ID},
+		{text: "parked AB12 CDE outside, or BD51SMR", want: []string{"AB12 CDE", "BD51SMR"}, label: ID},
+		{text: "my car reg is ab12 cde", want: []string{"ab12 cde"}, label: ID},
+		{text: "reg: X123 ABC and the number plate is ABC 123D", want: []string{"X123 ABC", "ABC 123D"}, label: ID},
+		{text: "registration K7 XYZ", want: []string{"K7 XYZ"}, label: ID},
+		{text: "wk12 day and the QI12 ABC", not: []string{"wk12", "day", "QI12"}},
+		{text: "my passport number is 533401372", want: []string{"533401372"}, label: ID},
+		{text: "passport no: C01X00T47 expires", want: []string{"C01X00T47"}, label: ID, not: []string{"expires"}},
+		{text: "passport A1234567 and licence number 1234-567-890", want: []string{"A1234567", "1234-567-890"}, label: ID},
+		{text: "my passport is in the drawer, licence was renewed", not: []string{"in", "drawer", "renewed"}},
+		{text: "refs MR-24-0817, HSG-004417 and SL/22/90412.", want: []string{"MR-24-0817", "HSG-004417", "SL/22/90412"}, label: ID},
+		{text: "case ABC-123 and ref XY_9876", want: []string{"ABC-123", "XY_9876"}, label: ID},
+		{text: "COVID-19, PHQ-9, GAD-7, ICD-10, 1000mg, 20mg, mp3, B12, 3rd", not: []string{"COVID-19", "PHQ-9", "GAD-7", "ICD-10", "1000mg", "mp3", "B12", "3rd"}},
+	})
+}
+
 // Dates in every written form more precise than a year (ISO 8601 and the
 // forms the peer tools' tests use); years, times, scores and ranks alone
 // stay.
@@ -134,7 +162,8 @@ func TestPatternDates(t *testing.T) {
 		{text: "12/03/2024 09:15:00 start", want: []string{"12/03/2024 09:15:00"}, label: Date},
 		{text: "week 2024-W11, day 2024-W11-5, compact 2024W115 or 2024W11", want: []string{"2024-W11", "2024-W11-5", "2024W115", "2024W11"}, label: Date},
 		{text: "dob 15031985, date: 20240315", want: []string{"15031985", "20240315"}, label: Date},
-		{text: "scored 20240315 points, 2024W60", not: []string{"20240315", "2024W60"}},
+		{text: "scored 20240315 points", not: []string{"20240315"}},
+		{text: "2024W60", want: []string{"2024W60"}, label: ID}, // no week 60: a code, not a date
 		// Years and times of day alone stay.
 		{text: "in 2019 at 14:30, 2019-20 season", not: []string{"2019", "14:30", "2019-20"}},
 	})
@@ -168,6 +197,41 @@ func TestParsePostcode(t *testing.T) {
 		o, i, ok := ParsePostcode(c.in)
 		if o != c.out || i != c.inw || ok != c.ok {
 			t.Errorf("ParsePostcode(%q) = %q %q %v, want %q %q %v", c.in, o, i, ok, c.out, c.inw, c.ok)
+		}
+	}
+}
+
+func TestValidDVLA(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"MORGA753116SM9IJ", true}, {"JONES610255AB9CD", true}, {"LI999852291J99XY", true}, {"SMITH712318JJ9AB", true},
+		{"SMITH713318JJ9AB", false}, // month 33
+		{"SMITH712003JJ9AB", false}, // day 00
+		{"SMITH7123189J9AB", false}, // first initial 9
+		{"SM9TH712318JJ9AB", false}, // letter after padding
+		{"9MITH712318JJ9AB", false}, // starts with padding
+		{"SMITH712318JJAAB", false}, // letter where the digit goes
+		{"SMITH712318JJ9A", false},  // short
+	} {
+		if got := validDVLA([]byte(c.in)); got != c.want {
+			t.Errorf("validDVLA(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
+
+func TestValidCurrentReg(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"AB12CDE", true}, {"BD51SMR", true}, {"LA02XYZ", true}, {"YK79ABC", true},
+		{"AB30CDE", false}, {"AB50CDE", false}, {"AB01CDE", false}, {"IB12CDE", false}, {"AQ12CDE", false},
+		{"AB12CIE", false}, {"AB12CD", false}, {"A112CDE", false},
+	} {
+		if got := validCurrentReg([]byte(c.in)); got != c.want {
+			t.Errorf("validCurrentReg(%q) = %v, want %v", c.in, got, c.want)
 		}
 	}
 }
