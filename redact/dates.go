@@ -186,7 +186,7 @@ func findNumericDates(dst []Span, sc *scan) []Span {
 		if !sure {
 			i := tokenBefore(sc, c0.s)
 			sure = i >= 0 && sc.toks[i].e < c0.s && sc.prevWord(tokenAt(sc, c0.s)) == i &&
-				(dateCues[string(sc.lw(i))] || dayMonthCues[string(sc.lw(i))] || weekdays[string(sc.lw(i))])
+				(dateCues[string(sc.lw(i))] || (sep == '/' && dayMonthCues[string(sc.lw(i))]) || weekdays[string(sc.lw(i))])
 		}
 		if sure {
 			dst = append(dst, pat(weekdayBefore(sc, c0.s), timeAfter(t, c1.e), Date, 0.75))
@@ -598,4 +598,10 @@ func trimSpaces(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// titleDot reports whether the gap after a title is its abbreviation's
+// full stop and a space ("Mr. ", "Dr. "): the stop does not end a sentence.
+func titleDot(g string) bool {
+	return len(g) >= 2 && len(g) <= 3 && g[0] == '.' && trimSpaces(g[1:]) == ""
 }

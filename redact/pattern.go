@@ -3,6 +3,8 @@ package redact
 import (
 	"net/netip"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Recognizer finds candidate spans in one text. Find appends to dst and
@@ -69,13 +71,27 @@ func pat(s, e int, l Label, score float64) Span {
 	return Span{Start: s, End: e, Label: l, Source: srcPattern, Score: score}
 }
 
-func isEmailLocal(c byte) bool {
-	return isASCIILetter(c) || isDigit(c) || strings.IndexByte("._%+-'", c) >= 0
+// isEmailLocalASCII accepts the ASCII bytes of an address's local part:
+// RFC 5322 atext and dots, without the rare "/`{|}" that would swallow
+// surrounding punctuation.
+func isEmailLocalASCII(c byte) bool {
+	return isASCIILetter(c) || isDigit(c) || strings.IndexByte(".!#$%&'*+-=?^_~", c) >= 0
 }
 
-func isDomainByte(c byte) bool { return isASCIILetter(c) || isDigit(c) || c == '.' || c == '-' }
+// isIntlWordRune accepts the non-ASCII runes of an internationalised
+// address (RFC 6531 local parts, IDNA domain labels): letters, digits and
+// combining marks.
+func isIntlWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+}
 
-// findEmails expands every '@' to local@domain.tld.
+// isIDNADot reports the full stops IDNA treats as label separators: ".",
+// the ideographic "。", the full-width "．" and the half-width "｡".
+func isIDNADot(r rune) bool { return r == '.' || r == '\u3002' || r == '\uff0e' || r == '\uff61' }
+
+// findEmails expands every '@' to local@domain.tld: ASCII or
+// internationalised (RFC 6531 local parts, IDNA domains written in Unicode
+// or as xn-- labels, up to an xn-- top-level domain), or local@[IP].
 func findEmails(dst []Span, t string) []Span {
 	last := 0
 	for off := 0; ; {
@@ -86,25 +102,29 @@ func findEmails(dst []Span, t string) []Span {
 		at := off + k
 		off = at + 1
 		s := at
-		for s > last && isEmailLocal(t[s-1]) {
-			s--
+		for s > last {
+			c := t[s-1]
+			if c < utf8.RuneSelf {
+				if !isEmailLocalASCII(c) {
+					break
+				}
+				s--
+				continue
+			}
+			r, n := utf8.DecodeLastRuneInString(t[last:s])
+			if !isIntlWordRune(r) {
+				break
+			}
+			s -= n
 		}
 		for s < at && (t[s] == '.' || t[s] == '\'') {
 			s++
 		}
-		e := at + 1
-		for e < len(t) && isDomainByte(t[e]) {
-			e++
-		}
-		for e > at+1 && (t[e-1] == '.' || t[e-1] == '-') {
-			e--
-		}
-		if s == at || e == at+1 {
+		if s == at {
 			continue
 		}
-		dom := t[at+1 : e]
-		dot := strings.LastIndexByte(dom, '.')
-		if dot <= 0 || len(dom)-dot-1 < 2 || !allLetters(dom[dot+1:]) {
+		e, ok := emailDomainEnd(t, at+1)
+		if !ok {
 			continue
 		}
 		dst = append(dst, pat(s, e, Email, 1))
@@ -112,6 +132,85 @@ func findEmails(dst []Span, t string) []Span {
 		off = e
 	}
 }
+
+// emailDomainEnd scans the domain after an '@' at d and returns its end
+// and whether it is a domain: two or more labels, the last of two or more
+// letters or an xn-- label, or a bracketed address literal.
+func emailDomainEnd(t string, d int) (int, bool) {
+	if d < len(t) && t[d] == '[' {
+		if j := strings.IndexByte(t[d:], ']'); j > 2 && j < 48 {
+			lit := t[d+1 : d+j]
+			if strings.HasPrefix(lit, "IPv6:") {
+				lit = lit[5:]
+			}
+			if _, err := netip.ParseAddr(lit); err == nil {
+				return d + j + 1, true
+			}
+		}
+		return 0, false
+	}
+	e := d
+	labelStart := d
+	for e < len(t) {
+		c := t[e]
+		if c < utf8.RuneSelf {
+			if isASCIILetter(c) || isDigit(c) || c == '-' {
+				e++
+				continue
+			}
+			if c == '.' && e > labelStart {
+				e++
+				labelStart = e
+				continue
+			}
+			break
+		}
+		r, n := utf8.DecodeRuneInString(t[e:])
+		if isIntlWordRune(r) || (isIDNADot(r) && e > labelStart) {
+			e += n
+			if isIDNADot(r) {
+				labelStart = e
+			}
+			continue
+		}
+		break
+	}
+	// Trailing dots and hyphens belong to the sentence.
+	for e > d {
+		r, n := utf8.DecodeLastRuneInString(t[d:e])
+		if r != '-' && !isIDNADot(r) {
+			break
+		}
+		e -= n
+	}
+	// The top-level domain follows the last dot.
+	lastLabel := -1
+	for p := e; p > d; {
+		r, n := utf8.DecodeLastRuneInString(t[d:p])
+		if isIDNADot(r) {
+			lastLabel = p
+			break
+		}
+		p -= n
+	}
+	if lastLabel < 0 || lastLabel >= e {
+		return 0, false
+	}
+	tld := t[lastLabel:e]
+	if strings.HasPrefix(strings.ToLower(tld), "xn--") && len(tld) > 4 {
+		return e, true
+	}
+	n := 0
+	for _, r := range tld {
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			return 0, false
+		}
+		n++
+	}
+	return e, n >= 2
+}
+
+func isDomainByte(c byte) bool { return isASCIILetter(c) || isDigit(c) || c == '.' || c == '-' }
 
 func allLetters(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -485,19 +584,57 @@ func tokenBefore(sc *scan, pos int) int {
 var postcodeCuesBefore = words(`in from near around postcode post code district to at live lives living moved`)
 var postcodeCuesAfter = words(`area postcode district way side`)
 
-// findPostcodes finds full postcodes ("LS6 2AB", "ls62ab") anywhere and
-// outward codes alone ("LS6") after or before a place cue.
+// notDistricts are real outward codes that mean something else far more
+// often when written alone: a TV channel, "skate", a French TV channel.
+var notDistricts = words(`CH4 SK8 TF1`)
+
+// nonGeographic are special postcodes outside the area/district scheme:
+// Girobank, Santa's, and the British overseas territories (Ascension, BIOT,
+// British Antarctic Territory, Falklands, Pitcairn, South Georgia, St
+// Helena, Tristan da Cunha, Turks and Caicos), written with or without
+// the space.
+var nonGeographic = words(`GIR0AA SANTA1 ASCN1ZZ BBND1ZZ BIQQ1ZZ FIQQ1ZZ PCRN1ZZ SIQQ1ZZ STHL1ZZ TDCU1ZZ TKCA1ZZ`)
+
+// findPostcodes finds full postcodes ("LS6 2AB", "ls62ab", the
+// non-geographic "BX1 1LT", "GIR 0AA", "BFPO 105") anywhere, and outward
+// codes alone ("LS6"): a real district of a two-letter area written in
+// capitals anywhere (but see notDistricts), any real district in any case
+// after or before a place cue ("in M1", "the ls6 area"). A one-letter
+// area's district alone ("M1", "B12", "E1") needs the cue: it is as often a
+// motorway, a vitamin or a paper size.
 func findPostcodes(dst []Span, sc *scan) []Span {
 	var buf [8]byte
+	t := sc.text
 	for i := 0; i < len(sc.toks); i++ {
 		tk := sc.toks[i]
-		if tk.f&tASCII == 0 || tk.f&tDigit == 0 || tk.e-tk.s > 7 || tk.e-tk.s < 2 || !isASCIILetter(sc.text[tk.s]) {
+		if tk.f&tASCII == 0 || tk.e-tk.s > 7 || tk.e-tk.s < 2 || !isASCIILetter(t[tk.s]) {
 			continue
 		}
-		w := sc.text[tk.s:tk.e]
+		if tk.f&tDigit == 0 {
+			// Letters only: "BFPO 105", "GIR 0AA", "SAN TA1", "ASCN 1ZZ".
+			if tk.e-tk.s < 3 || tk.e-tk.s > 4 || !sc.spaced(i) {
+				continue
+			}
+			if sc.isWord(i, "bfpo") {
+				if w := sc.lw(i + 1); len(w) <= 4 && allDigitBytes(w) && !glued(t, sc.toks[i+1].s, sc.toks[i+1].e) {
+					dst = append(dst, pat(tk.s, sc.toks[i+1].e, Postcode, 0.95))
+					i++
+				}
+				continue
+			}
+			if nt := sc.toks[i+1]; nt.e-nt.s == 3 && nt.f&tASCII != 0 {
+				u := upperInto(upperInto(buf[:0], t[tk.s:tk.e]), t[nt.s:nt.e])
+				if nonGeographic[string(u)] && !glued(t, tk.s, nt.e) {
+					dst = append(dst, pat(tk.s, nt.e, Postcode, 0.95))
+					i++
+				}
+			}
+			continue
+		}
+		w := t[tk.s:tk.e]
 		u := upperInto(buf[:0], w)
 		// Whole postcode in one token.
-		if len(u) >= 5 && isInward(u[len(u)-3:]) && isOutward(u[:len(u)-3]) {
+		if len(u) >= 5 && ((isInward(u[len(u)-3:]) && isOutward(u[:len(u)-3])) || nonGeographic[string(u)]) {
 			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.95))
 			continue
 		}
@@ -508,20 +645,27 @@ func findPostcodes(dst []Span, sc *scan) []Span {
 		if i+1 < len(sc.toks) && sc.spaced(i) {
 			nt := sc.toks[i+1]
 			if nt.e-nt.s == 3 && nt.f&tASCII != 0 {
-				v := upperInto(buf[len(u):len(u)], sc.text[nt.s:nt.e])
-				if isInward(v) && (nt.e == len(sc.text) || !isASCIILetter(sc.text[nt.e])) {
+				v := upperInto(buf[len(u):len(u)], t[nt.s:nt.e])
+				if isInward(v) && (nt.e == len(t) || !isASCIILetter(t[nt.e])) {
 					dst = append(dst, pat(tk.s, nt.e, Postcode, 0.95))
 					i++
 					continue
 				}
 			}
 		}
-		// Outward alone, in context.
-		if !knownDistrict(string(u)) {
+		// Outward alone.
+		oc := string(u)
+		if !knownDistrict(oc) {
 			continue
 		}
 		if p := sc.prevWord(i); (p >= 0 && postcodeCuesBefore[string(sc.lw(p))]) || (sc.nextWord(i) >= 0 && postcodeCuesAfter[string(sc.lw(i+1))]) {
 			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.8))
+			continue
+		}
+		if isLetter(w[0]) && isLetter(w[1]) && allUpper(w) && !notDistricts[oc] && !glued(t, tk.s, tk.e) &&
+			!(tk.e+1 < len(t) && (t[tk.e] == '-' || t[tk.e] == '/' || t[tk.e] == '.') && (isDigit(t[tk.e+1]) || isASCIILetter(t[tk.e+1]))) &&
+			!(tk.s > 1 && (t[tk.s-1] == '-' || t[tk.s-1] == '/') && (isDigit(t[tk.s-2]) || isASCIILetter(t[tk.s-2]))) {
+			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.7))
 		}
 	}
 	return dst

@@ -32,7 +32,13 @@ func TestPatternRecognizer(t *testing.T) {
 		{text: "sw1a 1aa or EC1A 1BB", want: []string{"sw1a 1aa", "EC1A 1BB"}},
 		{text: "i live in LS6 now", want: []string{"LS6"}, label: Postcode},
 		{text: "the LS6 area", want: []string{"LS6"}, label: Postcode},
-		{text: "LS6 is a district", not: []string{"LS6"}},
+		{text: "LS6 is a district", want: []string{"LS6"}, label: Postcode},
+		{text: "moved from M1 to SW19, WC2 area", want: []string{"M1", "SW19", "WC2"}, label: Postcode},
+		{text: "on the M1, took B12, an A4 page, ls6 alone, CH4 news", not: []string{"M1", "B12", "A4", "ls6", "CH4"}},
+		{text: "codes LS6-2 and AB/LS6 stay", not: []string{"LS6"}},
+		// Non-geographic postcodes.
+		{text: "to GIR 0AA or BX1 1LT or bx11lt", want: []string{"GIR 0AA", "BX1 1LT", "bx11lt"}, label: Postcode},
+		{text: "write to BFPO 105, or SAN TA1, ASCN 1ZZ, STHL1ZZ, GX11 1AA", want: []string{"BFPO 105", "SAN TA1", "ASCN 1ZZ", "STHL1ZZ", "GX11 1AA"}, label: Postcode},
 		{text: "a B12 deficiency, an A4 page, an mp3", not: []string{"B12", "A4", "mp3"}},
 		{text: "QQ1 2AB is not an area", not: []string{"QQ1 2AB"}},
 		// National Insurance numbers.
@@ -122,6 +128,23 @@ func TestPatternCodes(t *testing.T) {
 	})
 }
 
+// E-mail addresses: RFC 5321/5322 local parts, internationalised ones
+// (RFC 6531), IDNA domains in Unicode or xn-- form, address literals.
+func TestPatternEmails(t *testing.T) {
+	runCases(t, NewPatternRecognizer(), nil, []caseT{
+		{text: "mail info@example.xn--p1ai now", want: []string{"info@example.xn--p1ai"}, label: Email},
+		{text: "at jo@xn--bcher-kva.example.", want: []string{"jo@xn--bcher-kva.example"}, label: Email},
+		{text: "write to josé.garcía@correo.es today", want: []string{"josé.garcía@correo.es"}, label: Email},
+		{text: "用户@例子.广告 or пользователь@пример.рф, θσερ@παράδειγμα.δοκιμή", want: []string{"用户@例子.广告", "пользователь@пример.рф", "θσερ@παράδειγμα.δοκιμή"}, label: Email},
+		{text: "or 用户@例子。广告 too", want: []string{"用户@例子。广告"}, label: Email},
+		{text: "also jo@bücher.de and Dörte@Sörensen.example.com", want: []string{"jo@bücher.de", "Dörte@Sörensen.example.com"}, label: Email},
+		{text: "odd: o'brien+tag=1!x#y@mail.co.uk.", want: []string{"o'brien+tag=1!x#y@mail.co.uk"}, label: Email},
+		{text: "literal jo@[192.0.2.1] and jo@[IPv6:2001:db8::1]", want: []string{"jo@[192.0.2.1]", "jo@[IPv6:2001:db8::1]"}, label: Email},
+		{text: "(jo.b@example.org), “jo@example.org”", want: []string{"jo.b@example.org", "jo@example.org"}, label: Email, not: []string{"(", "“"}},
+		{text: "meet @ 5, me@home, a@b.c", not: []string{"@ 5", "me@home", "a@b.c"}},
+	})
+}
+
 // Dates in every written form more precise than a year (ISO 8601 and the
 // forms the peer tools' tests use); years, times, scores and ranks alone
 // stay.
@@ -143,7 +166,7 @@ func TestPatternDates(t *testing.T) {
 		{text: "booked for the 9/10 and on 3/4", want: []string{"9/10", "3/4"}, label: Date},
 		{text: "it's 04/7 now, then 25/12", want: []string{"04/7", "25/12"}, label: Date},
 		{text: "rate it 9/10, 24/7 support, scored 7/10, 10/10 would", not: []string{"9/10", "24/7", "7/10", "10/10"}},
-		{text: "costs 12.05 or 1.5 mg", not: []string{"12.05", "1.5"}},
+		{text: "costs 12.05 or 1.5 mg, blew the 2.8", not: []string{"12.05", "1.5", "2.8"}},
 		// Ordinals alone.
 		{text: "see you on the 19th.", want: []string{"the 19th"}, label: Date},
 		{text: "by the 21st at the latest", want: []string{"the 21st"}, label: Date},
@@ -234,4 +257,19 @@ func TestValidCurrentReg(t *testing.T) {
 			t.Errorf("validCurrentReg(%q) = %v, want %v", c.in, got, c.want)
 		}
 	}
+}
+
+// A title's full stop does not end the sentence: "Mr. Smith" is a name as
+// "Mr Smith" is.
+func TestTitleWithFullStop(t *testing.T) {
+	r, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runCases(t, r.recs[2], nil, []caseT{
+		{text: "I saw Mr. Kowalczyk today", want: []string{"Kowalczyk"}, label: Person},
+		{text: "i saw Mrs. Brown at the shop and then spoke to Ms. Hope about it", want: []string{"Brown", "Hope"}, label: Person},
+		{text: "the letter from Dr. Okonkwo came", want: []string{"Okonkwo"}, label: Person},
+		{text: "mr. kowalczyk rang", want: []string{"kowalczyk"}, label: Person},
+	})
 }
