@@ -1,6 +1,9 @@
 package redact
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestPatternRecognizer(t *testing.T) {
 	runCases(t, NewPatternRecognizer(), nil, []caseT{
@@ -272,4 +275,27 @@ func TestTitleWithFullStop(t *testing.T) {
 		{text: "the letter from Dr. Okonkwo came", want: []string{"Okonkwo"}, label: Person},
 		{text: "mr. kowalczyk rang", want: []string{"kowalczyk"}, label: Person},
 	})
+}
+
+// Surrogates of licence numbers and registrations are valid fakes of the
+// same layout: spacing and case kept, deterministic per key.
+func TestSurrogateLicenceAndReg(t *testing.T) {
+	for _, surface := range []string{"MORGA753116SM9IJ", "MORGA 753116 SM9IJ 35", "li999 852291 j99xy", "AB12 CDE", "bd51smr"} {
+		text := "id " + surface + " ok"
+		spans := []Span{{Start: 3, End: 3 + len(surface), Label: ID, Source: srcPattern}}
+		pol := Policy{Default: Surrogate, SurrogateKey: []byte("k")}
+		a := Apply(text, spans, pol, NewConsistency("p1"))
+		b := Apply(text, spans, pol, NewConsistency("p1"))
+		if a != b {
+			t.Errorf("%q: surrogate not deterministic: %q vs %q", surface, a, b)
+		}
+		fake := strings.TrimSuffix(strings.TrimPrefix(a, "id "), " ok")
+		if fake == surface || len(fake) != len(surface) || shapeOf(fake) != shapeOf(surface) {
+			t.Errorf("%q: fake %q is not a different value of the same shape", surface, fake)
+		}
+		u := upperInto(nil, strings.ReplaceAll(fake, " ", ""))
+		if len(u) >= dvlaLen && !validDVLA(u[:dvlaLen]) || len(u) == 7 && !validCurrentReg(u) {
+			t.Errorf("%q: fake %q is not valid in its layout", surface, fake)
+		}
+	}
 }
