@@ -187,6 +187,11 @@ func findNumericDates(dst []Span, sc *scan) []Span {
 			i := tokenBefore(sc, c0.s)
 			sure = i >= 0 && sc.toks[i].e < c0.s && sc.prevWord(tokenAt(sc, c0.s)) == i &&
 				(dateCues[string(sc.lw(i))] || (sep == '/' && dayMonthCues[string(sc.lw(i))]) || weekdays[string(sc.lw(i))])
+			// "and" cues a second date only: "on 3/4 and 5/4", not
+			// "scored 7/10 and 10/10".
+			if sure && sc.isWord(i, "and") {
+				sure = len(dst) > 0 && dst[len(dst)-1].Label == Date && dst[len(dst)-1].End <= sc.toks[i].s && sc.toks[i].s-dst[len(dst)-1].End <= 2
+			}
 		}
 		if sure {
 			dst = append(dst, pat(weekdayBefore(sc, c0.s), timeAfter(t, c1.e), Date, 0.75))

@@ -167,6 +167,8 @@ func TestPatternDates(t *testing.T) {
 		{text: "see you 14/05 then", want: []string{"14/05"}, label: Date},
 		{text: "Weds 9/10 at 2", want: []string{"Weds 9/10"}, label: Date},
 		{text: "booked for the 9/10 and on 3/4", want: []string{"9/10", "3/4"}, label: Date},
+		{text: "on 3/4 and 5/4 too", want: []string{"3/4", "5/4"}, label: Date},
+		{text: "scored 7/10 and 10/10", not: []string{"7/10", "10/10"}},
 		{text: "it's 04/7 now, then 25/12", want: []string{"04/7", "25/12"}, label: Date},
 		{text: "rate it 9/10, 24/7 support, scored 7/10, 10/10 would", not: []string{"9/10", "24/7", "7/10", "10/10"}},
 		{text: "costs 12.05 or 1.5 mg, blew the 2.8", not: []string{"12.05", "1.5", "2.8"}},
