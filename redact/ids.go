@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // Identifiers with letters in them, all labelled ID: UK driving licence
 // numbers (DVLA layout), vehicle registrations, passport and licence
 // numbers after a cue, and reference numbers with letter parts
@@ -93,7 +95,7 @@ func findCodes(dst []Span, sc *scan) []Span {
 			continue
 		}
 		// DVLA licence: 16 characters in one to four space-separated tokens.
-		if isASCIILetter(t[tk.s]) && (tk.f&tDigit != 0 || tk.e-tk.s == 5) {
+		if isASCIILetter(t[tk.s]) && (tk.f&tDigit != 0 || (tk.e-tk.s == 5 && i+1 < len(sc.toks) && sc.toks[i+1].f&tDigit != 0)) {
 			u := upperInto(buf[:0], t[tk.s:tk.e])
 			j := i
 			for len(u) < dvlaLen && j+1 < len(sc.toks) && j-i < 3 && sc.spaced(j) && sc.toks[j+1].f&tASCII != 0 &&
@@ -128,7 +130,7 @@ func findCodes(dst []Span, sc *scan) []Span {
 			}
 		}
 		// A cue, then the identifier after it.
-		if tk.f&tDigit == 0 && codeCues[string(sc.lw(i))] {
+		if tk.f&tDigit == 0 && strings.IndexByte("pldrvn", sc.low[tk.s]) >= 0 && codeCues[string(sc.lw(i))] {
 			if s, e, j, ok := cuedCode(sc, i); ok {
 				dst = append(dst, pat(s, e, ID, 0.85))
 				i = j

@@ -31,9 +31,13 @@ const (
 )
 
 // patternRecognizer finds identifiers that have a checkable shape: NHS
-// numbers (mod 11), postcodes (format and area), phones, emails, URLs, IP
-// addresses, dates and National Insurance numbers. It uses hand-written
-// scanners, not regular expressions: they run once over bytes or tokens.
+// numbers (mod 11), postcodes (format and area, outward codes, the
+// non-geographic ones), phones (UK ranges, E.164 international, North
+// American), emails (internationalised too), URLs, IP addresses, dates
+// (dates.go), National Insurance numbers, and under ID driving licence,
+// passport, registration and reference numbers (ids.go). It uses
+// hand-written scanners, not regular expressions: they run once over bytes
+// or tokens.
 type patternRecognizer struct{}
 
 // NewPatternRecognizer returns the validated-pattern recognizer ("pattern").
@@ -622,7 +626,7 @@ func findPostcodes(dst []Span, sc *scan) []Span {
 				}
 				continue
 			}
-			if nt := sc.toks[i+1]; nt.e-nt.s == 3 && nt.f&tASCII != 0 {
+			if nt := sc.toks[i+1]; nt.e-nt.s == 3 && nt.f&tASCII != 0 && nt.f&tDigit != 0 {
 				u := upperInto(upperInto(buf[:0], t[tk.s:tk.e]), t[nt.s:nt.e])
 				if nonGeographic[string(u)] && !glued(t, tk.s, nt.e) {
 					dst = append(dst, pat(tk.s, nt.e, Postcode, 0.95))
