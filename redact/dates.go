@@ -122,7 +122,7 @@ func findNumericDates(dst []Span, sc *scan) []Span {
 				continue
 			}
 		}
-		if c0.e-c0.s == 8 && !c0.alphaAfter {
+		if c0.e-c0.s == 8 {
 			dst = cuedCompactDate(dst, sc, c0)
 			continue
 		}
@@ -287,6 +287,43 @@ func timeAfter(t string, e int) int {
 	return end
 }
 
+// apostropheYear reports whether a gap ends in the apostrophe of a
+// two-digit year ("March '98").
+func apostropheYear(g string) bool {
+	g = trimSpaces(g)
+	return g == "'" || g == "\u2019" || g == "\u2018" || g == ", '" || g == ", \u2019"
+}
+
+// timeAfterBasic extends a compact date at e over an ISO 8601 basic-format
+// time: "T1430", "T143000", "T143000Z", "T143000+0100". It returns e when
+// none follows.
+func timeAfterBasic(t string, e int) int {
+	if e >= len(t) || (t[e] != 'T' && t[e] != 't') {
+		return e
+	}
+	p := e + 1
+	q := p
+	for q < len(t) && isDigit(t[q]) {
+		q++
+	}
+	if n := q - p; n != 4 && n != 6 {
+		return e
+	}
+	if hh, mm := atoiBytes(t[p:p+2]), atoiBytes(t[p+2:p+4]); hh > 23 || mm > 59 {
+		return e
+	}
+	switch {
+	case q < len(t) && t[q] == 'Z':
+		q++
+	case q+4 < len(t)+1 && q < len(t) && (t[q] == '+' || t[q] == '-') && q+5 <= len(t) && allDigitBytes([]byte(t[q+1:q+5])):
+		q += 5
+	}
+	if q < len(t) && (isASCIILetter(t[q]) || isDigit(t[q])) {
+		return e
+	}
+	return q
+}
+
 // twoDigits parses exactly two ASCII digits at t[p:].
 func twoDigits(t string, p int) (int, int, bool) {
 	if p+2 > len(t) || !isDigit(t[p]) || !isDigit(t[p+1]) || (p+2 < len(t) && isDigit(t[p+2])) {
@@ -336,7 +373,8 @@ func isoWeek(t string, c chunk) (int, bool) {
 // "date: 20240315").
 func cuedCompactDate(dst []Span, sc *scan, c chunk) []Span {
 	t := sc.text
-	if c.alphaAfter || c.alphaBefore {
+	basic := c.alphaAfter && timeAfterBasic(t, c.e) > c.e // 20240315T143000Z
+	if (c.alphaAfter && !basic) || c.alphaBefore {
 		return dst
 	}
 	d := t[c.s:c.e]
@@ -346,6 +384,9 @@ func cuedCompactDate(dst []Span, sc *scan, c chunk) []Span {
 		(y2 >= 1900 && y2 <= 2099 && m2 >= 1 && m2 <= 12 && d2 >= 1 && d2 <= 31)
 	if !valid {
 		return dst
+	}
+	if basic && y1 >= 1900 && y1 <= 2099 && m1 >= 1 && m1 <= 12 && d1 >= 1 && d1 <= 31 {
+		return append(dst, pat(c.s, timeAfterBasic(t, c.e), Date, 0.9))
 	}
 	i := tokenBefore(sc, c.s)
 	for n := 0; i >= 0 && n < 2; i, n = i-1, n+1 {
@@ -582,6 +623,9 @@ func writtenAround(sc *scan, m, last int) (int, int, bool) {
 	}
 	if j < len(sc.toks) && (sc.prevWord(j) == end || (end == m && monthNext(sc, m) == j)) && yearTok(sc, j) {
 		hasYear = true
+		end = j
+	} else if j < len(sc.toks) && sc.prevWord(j) == end && twoDigitTok(sc, j) && apostropheYear(sc.text[sc.toks[end].e:sc.toks[j].s]) {
+		hasYear = true // "March '98", "3rd Jan ’24"
 		end = j
 	}
 	if !hasDay && !hasYear {

@@ -637,6 +637,10 @@ func findPostcodes(dst []Span, sc *scan) []Span {
 		}
 		w := t[tk.s:tk.e]
 		u := upperInto(buf[:0], w)
+		if len(u) >= 5 && string(u[:4]) == "BFPO" && allDigitBytes(u[4:]) {
+			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.95)) // "BFPO105"
+			continue
+		}
 		// Whole postcode in one token.
 		if len(u) >= 5 && ((isInward(u[len(u)-3:]) && isOutward(u[:len(u)-3])) || nonGeographic[string(u)]) {
 			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.95))

@@ -41,7 +41,7 @@ func TestPatternRecognizer(t *testing.T) {
 		{text: "codes LS6-2 and AB/LS6 stay", not: []string{"LS6"}},
 		// Non-geographic postcodes.
 		{text: "to GIR 0AA or BX1 1LT or bx11lt", want: []string{"GIR 0AA", "BX1 1LT", "bx11lt"}, label: Postcode},
-		{text: "write to BFPO 105, or SAN TA1, ASCN 1ZZ, STHL1ZZ, GX11 1AA", want: []string{"BFPO 105", "SAN TA1", "ASCN 1ZZ", "STHL1ZZ", "GX11 1AA"}, label: Postcode},
+		{text: "write to BFPO 105, BFPO105, or SAN TA1, ASCN 1ZZ, STHL1ZZ, GX11 1AA", want: []string{"BFPO 105", "BFPO105", "SAN TA1", "ASCN 1ZZ", "STHL1ZZ", "GX11 1AA"}, label: Postcode},
 		{text: "a B12 deficiency, an A4 page, an mp3", not: []string{"B12", "A4", "mp3"}},
 		{text: "QQ1 2AB is not an area", not: []string{"QQ1 2AB"}},
 		// National Insurance numbers.
@@ -190,6 +190,8 @@ func TestPatternDates(t *testing.T) {
 		{text: "12/03/2024 09:15:00 start", want: []string{"12/03/2024 09:15:00"}, label: Date},
 		{text: "week 2024-W11, day 2024-W11-5, compact 2024W115 or 2024W11", want: []string{"2024-W11", "2024-W11-5", "2024W115", "2024W11"}, label: Date},
 		{text: "dob 15031985, date: 20240315", want: []string{"15031985", "20240315"}, label: Date},
+		{text: "at 20240315T143000Z and 20240315T1430+0100.", want: []string{"20240315T143000Z", "20240315T1430+0100"}, label: Date},
+		{text: "since March '98 or 3rd Jan \u201924", want: []string{"March '98", "3rd Jan \u201924"}, label: Date},
 		{text: "scored 20240315 points", not: []string{"20240315"}},
 		{text: "2024W60", want: []string{"2024W60"}, label: ID}, // no week 60: a code, not a date
 		// Years and times of day alone stay.
