@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 )
 
 // redactScaling is `deid-bench redact-scaling`: it measures `deid redact`
@@ -20,9 +21,12 @@ import (
 // that drift of a shared machine falls on both alike, keeps each one's
 // fastest wall time, and prints
 //
-//	redact-scaling: lines=<n> mb=<x> wall_1c=<s> wall_2c=<s> cpu_1c=<s> cpu_2c=<s> scaling_2c=<x>
+//	redact-scaling: lines=<n> mb=<x> source=<f> wall_1c=<s> wall_2c=<s> cpu_1c=<s> cpu_2c=<s> scaling_2c=<x> cpu_bound_2c=<x> load=<x>
 //
-// scaling_2c is the 1-core wall time over the 2-core wall time. The turns
+// scaling_2c is the 1-core wall time over the 2-core wall time;
+// cpu_bound_2c is 2 x cpu_1c / cpu_2c, what scaling_2c would be on two idle
+// cores if the 2-core run's CPU time spread evenly over both; load is the
+// one-minute load average when it finished. The turns
 // are AnnoMI utterances when --turns names a readable file (the shared
 // evaluation set), otherwise the texts of the committed redaction fixtures,
 // repeated to --lines lines.
@@ -72,9 +76,24 @@ func redactScaling(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	one, two := best[1], best[2]
-	fmt.Fprintf(stdout, "redact-scaling: lines=%d mb=%.2f source=%s wall_1c=%.2f wall_2c=%.2f cpu_1c=%.2f cpu_2c=%.2f scaling_2c=%.2f\n",
-		*lines, mb, source, one.wall, two.wall, one.cpu, two.cpu, one.wall/two.wall)
+	fmt.Fprintf(stdout, "redact-scaling: lines=%d mb=%.2f source=%s wall_1c=%.2f wall_2c=%.2f cpu_1c=%.2f cpu_2c=%.2f scaling_2c=%.2f cpu_bound_2c=%.2f load=%s\n",
+		*lines, mb, source, one.wall, two.wall, one.cpu, two.cpu, one.wall/two.wall, 2*one.cpu/two.cpu, loadAvg())
 	return nil
+}
+
+// loadAvg is the machine's one-minute load average ("?" where unknown):
+// on a shared machine the wall-time ratio means little when it is above
+// the core count, while cpu_bound_2c (the ratio two idle cores would give
+// the 2-core run's CPU time, start-up included) still does.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 // scalingTexts reads the turns file, or the fixtures' texts when it cannot.
