@@ -316,3 +316,26 @@ func BenchmarkPatterns(b *testing.B) {
 		dst = p.Find(dst[:0], text, nil)
 	}
 }
+
+// The scanners look ahead and behind by bytes: every prefix and suffix of
+// the new forms (cut mid-token, mid-rune) must scan without a panic and
+// give spans in bounds.
+func TestPatternFragments(t *testing.T) {
+	p := NewPatternRecognizer()
+	for _, s := range []string{
+		"dob 22-nov-1972, Weds 9/10, the 19th, Nov. 22, 2023, March '98 2024-03-15T14:30:00.123+01:00 20240315T1430+0100 2024-W11-5 2024W115",
+		"+1 (212) 555-0123 0033 1 23 45 67 89 1-800-555-0199 tel: 612 345 678 nhs 94347 65919",
+		"MORGA 753116 SM9IJ 35 reg: X123 ABC passport no: C01X00T47 SL/22/90412 HSG-004417",
+		"GIR 0AA BFPO105 SAN TA1 in M1 WC2 area jo@[IPv6:2001:db8::1] 用户@例子。广告 josé@correo.es x@y.xn--p1ai",
+	} {
+		for i := 0; i <= len(s); i++ {
+			for _, frag := range []string{s[:i], s[i:]} {
+				for _, sp := range p.Find(nil, frag, nil) {
+					if sp.Start < 0 || sp.End > len(frag) || sp.Start >= sp.End {
+						t.Fatalf("%q: span out of bounds %+v", frag, sp)
+					}
+				}
+			}
+		}
+	}
+}
