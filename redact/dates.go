@@ -179,10 +179,12 @@ func findNumericDates(dst []Span, sc *scan) []Span {
 		if sep == '-' || l0 > 2 || l1 > 2 || (c1.e < len(t) && t[c1.e] == '%') {
 			continue
 		}
-		if !(v0 >= 1 && v0 <= 31 && v1 >= 1 && v1 <= 12) {
+		dm := v0 >= 1 && v0 <= 31 && v1 >= 1 && v1 <= 12
+		md := sep == '/' && v0 >= 1 && v0 <= 12 && v1 >= 1 && v1 <= 31 // US "08/13"
+		if !dm && !md {
 			continue
 		}
-		sure := sep == '/' && ((l0 == 2 && t[c0.s] == '0') || (l1 == 2 && t[c1.s] == '0') || (v0 > 12 && l1 == 2))
+		sure := sep == '/' && ((l0 == 2 && t[c0.s] == '0') || (l1 == 2 && t[c1.s] == '0') || (dm && v0 > 12 && l1 == 2))
 		if !sure {
 			i := tokenBefore(sc, c0.s)
 			sure = i >= 0 && sc.toks[i].e < c0.s && sc.prevWord(tokenAt(sc, c0.s)) == i &&
@@ -426,7 +428,7 @@ func findWrittenDates(dst []Span, sc *scan) []Span {
 			}
 			s, e, ok := writtenAround(sc, i, last)
 			if ok {
-				dst = append(dst, pat(s, e, Date, 0.85))
+				dst = append(dst, pat(weekdayBefore(sc, s), e, Date, 0.85))
 				last = tokenBefore(sc, e)
 				i = last
 			}
@@ -649,8 +651,14 @@ func trimSpaces(s string) string {
 	return s
 }
 
-// titleDot reports whether the gap after a title is its abbreviation's
+// titleAbbrevs are the titles written as abbreviations, with a full stop
+// in the American and older British style ("Mr. Smith"); a title written
+// out ("doctor.") ends a sentence like any word.
+var titleAbbrevs = words(`mr mrs ms mx dr prof rev revd cllr fr`)
+
+// titleDot reports whether token i is an abbreviated title followed by its
 // full stop and a space ("Mr. ", "Dr. "): the stop does not end a sentence.
-func titleDot(g string) bool {
-	return len(g) >= 2 && len(g) <= 3 && g[0] == '.' && trimSpaces(g[1:]) == ""
+func titleDot(sc *scan, i int) bool {
+	g := sc.text[sc.toks[i].e:sc.toks[i+1].s]
+	return len(g) >= 2 && len(g) <= 3 && g[0] == '.' && trimSpaces(g[1:]) == "" && titleAbbrevs[string(sc.lw(i))]
 }

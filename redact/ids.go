@@ -264,10 +264,13 @@ func referenceRun(sc *scan, i int) (int, int, int, bool) {
 		}
 		break
 	}
+	s, e := sc.toks[i].s, sc.toks[j].e
+	if letters == 0 && digits >= 5 && j > i && idCued(sc, s) {
+		return s, e, j, true // "case 22/1234", "claim 2023-00042"
+	}
 	if letters == 0 || digits == 0 {
 		return 0, 0, 0, false
 	}
-	s, e := sc.toks[i].s, sc.toks[j].e
 	if e < len(sc.text) && sc.text[e] == '@' {
 		return 0, 0, 0, false // an e-mail address's local part
 	}

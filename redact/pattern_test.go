@@ -127,6 +127,7 @@ func TestPatternCodes(t *testing.T) {
 		{text: "my passport is in the drawer, licence was renewed", not: []string{"in", "drawer", "renewed"}},
 		{text: "refs MR-24-0817, HSG-004417 and SL/22/90412.", want: []string{"MR-24-0817", "HSG-004417", "SL/22/90412"}, label: ID},
 		{text: "case ABC-123 and ref XY_9876", want: []string{"ABC-123", "XY_9876"}, label: ID},
+		{text: "case 22/1234 and claim 2023-00042", want: []string{"22/1234", "2023-00042"}, label: ID},
 		{text: "COVID-19, PHQ-9, GAD-7, ICD-10, 1000mg, 20mg, mp3, B12, 3rd", not: []string{"COVID-19", "PHQ-9", "GAD-7", "ICD-10", "1000mg", "mp3", "B12", "3rd"}},
 	})
 }
@@ -183,6 +184,7 @@ func TestPatternDates(t *testing.T) {
 		{text: "on 22 Sept. 2023", want: []string{"22 Sept. 2023"}, label: Date},
 		{text: "Weds 5th and Thurs 6th June", want: []string{"Weds 5th", "Thurs 6th June"}, label: Date},
 		{text: "Monday 12/03/2024 was", want: []string{"Monday 12/03/2024"}, label: Date},
+		{text: "Tuesday, August 13, 2019 and on 08/13 and by 3/15", want: []string{"Tuesday, August 13, 2019", "08/13", "3/15"}, label: Date},
 		// ISO 8601 date-times, week dates, compact dates after a cue.
 		{text: "at 2024-03-15T14:30:00Z ok", want: []string{"2024-03-15T14:30:00Z"}, label: Date},
 		{text: "at 2024-03-15T14:30:00.123+01:00.", want: []string{"2024-03-15T14:30:00.123+01:00"}, label: Date},
@@ -278,6 +280,7 @@ func TestTitleWithFullStop(t *testing.T) {
 		{text: "i saw Mrs. Brown at the shop and then spoke to Ms. Hope about it", want: []string{"Brown", "Hope"}, label: Person},
 		{text: "the letter from Dr. Okonkwo came", want: []string{"Okonkwo"}, label: Person},
 		{text: "mr. kowalczyk rang", want: []string{"kowalczyk"}, label: Person},
+		{text: "to go on and become a doctor. Study psychology. I saw the nurse. Why not", not: []string{"Study", "Why"}},
 	})
 }
 
