@@ -41,6 +41,7 @@ func TestPatternRecognizer(t *testing.T) {
 		{text: "codes LS6-2 and AB/LS6 stay", not: []string{"LS6"}},
 		// Non-geographic postcodes.
 		{text: "to GIR 0AA or BX1 1LT or bx11lt", want: []string{"GIR 0AA", "BX1 1LT", "bx11lt"}, label: Postcode},
+		{text: "to XM4 5HQ, BS98 1TL or NE98 1ZZ", want: []string{"XM4 5HQ", "BS98 1TL", "NE98 1ZZ"}, label: Postcode},
 		{text: "write to BFPO 105, BFPO105, or SAN TA1, ASCN 1ZZ, STHL1ZZ, GX11 1AA", want: []string{"BFPO 105", "BFPO105", "SAN TA1", "ASCN 1ZZ", "STHL1ZZ", "GX11 1AA"}, label: Postcode},
 		{text: "a B12 deficiency, an A4 page, an mp3", not: []string{"B12", "A4", "mp3"}},
 		{text: "QQ1 2AB is not an area", not: []string{"QQ1 2AB"}},

@@ -139,13 +139,14 @@ var (
 
 // postcodeAreas is the set of area letters of every district in the
 // gazetteer (the 124 UK areas plus the non-geographic ones it lists) and
-// the non-geographic BX and GX.
+// the non-geographic BX, GX and XM.
 func postcodeAreas() map[string]bool {
 	areaOnce.Do(func() {
 		areas = map[string]bool{}
 		// Non-geographic areas the district list leaves out: BX (bulk
-		// mail of banks and government departments), GX (Gibraltar).
-		areas["BX"], areas["GX"] = true, true
+		// mail of banks and government departments), GX (Gibraltar), XM
+		// (Royal Mail's XM4 5HQ).
+		areas["BX"], areas["GX"], areas["XM"] = true, true, true
 		for oc := range gazetteer.Default().Districts {
 			i := 0
 			for i < len(oc) && isLetter(oc[i]) {
