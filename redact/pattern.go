@@ -469,21 +469,22 @@ func internationalNumber(d []byte, plus bool) bool {
 	return len(d) >= 8 && len(d) <= 15 && d[0] != '0'
 }
 
-// isNANP checks a North American number written 3-3-4 ("212-555-0123",
-// "(212) 555 0123", "212.555.0123"): area code and exchange start 2-9 and
-// the groups are joined by one separator each (a parenthesised area code
-// may have a space after it).
+// isNANP checks a number written 3-3-4 as North American numbers are
+// ("212-555-0123", "(212) 555 0123", "212.555.0123", "425 882-9090"):
+// one separator between groups; spaced groups must not start with 0 or 1.
+// Neither area code nor exchange is checked further: fictional numbers ("555-123-
+// 4567") are written like real ones, and ten digits are identifying.
 func isNANP(t string, chs []chunk) bool {
 	if len(chs) != 3 || chs[0].e-chs[0].s != 3 || chs[1].e-chs[1].s != 3 || chs[2].e-chs[2].s != 4 {
 		return false
 	}
-	if t[chs[0].s] < '2' || t[chs[1].s] < '2' {
-		return false
-	}
 	g1, g2 := t[chs[0].e:chs[1].s], t[chs[1].e:chs[2].s]
+	if t[chs[0].s] < '2' && (g1 == " " || g2 == " ") {
+		return false // spaced groups from 0 or 1 are no North American number
+	}
 	paren := chs[0].s > 0 && t[chs[0].s-1] == '('
-	okG1 := g1 == "-" || g1 == "." || (paren && (g1 == ") " || g1 == ")"))
-	return okG1 && (g2 == "-" || g2 == "." || (paren && g2 == " ")) && (g1 == g2 || paren)
+	sep := func(g string) bool { return g == "-" || g == "." || g == " " }
+	return (sep(g1) || (paren && (g1 == ") " || g1 == ")"))) && sep(g2)
 }
 
 func nanpStart(t string, s int) int {

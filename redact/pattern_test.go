@@ -86,6 +86,9 @@ func TestPatternPhones(t *testing.T) {
 		{text: "+86 10 1234 5678 and +7 495 123-45-67", want: []string{"+86 10 1234 5678", "+7 495 123-45-67"}, label: Phone},
 		{text: "us office 212-555-0123 or (415) 555 2671 or 1-800-555-0199", want: []string{"212-555-0123", "(415) 555 2671", "1-800-555-0199"}, label: Phone},
 		{text: "tel: 612 345 678", want: []string{"612 345 678"}, label: Phone},
+		{text: "at 425 882-9090, 555-123-4567 or 212 555 0123", want: []string{"425 882-9090", "555-123-4567", "212 555 0123"}, label: Phone},
+		{text: "placeholder 123-456-7890 ok", want: []string{"123-456-7890"}, label: Phone},
+		{text: "call 555-1234", want: []string{"555-1234"}, label: Phone},
 		// UK forms keep working.
 		{text: "call +44 7700 900123 or 07700 900123 or 0044 20 7946 0123", want: []string{"+44 7700 900123", "07700 900123", "0044 20 7946 0123"}, label: Phone},
 		// Not phones: scores, short numbers, a plus sum.
