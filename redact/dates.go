@@ -610,8 +610,23 @@ func writtenAround(sc *scan, m, last int) (int, int, bool) {
 			}
 		}
 	}
+	// Ordinals in words: [the] twenty-first of MONTH.
+	if !hasDay && m-2 > last && sc.isWord(m-1, "of") && sc.prevWord(m) == m-1 && sc.prevWord(m-1) == m-2 {
+		if s0, ok := ordinalWordEnding(sc, m-2, last); ok {
+			hasDay, ordinal, start = true, true, s0
+			if k := s0 - 1; k > last && sc.isWord(k, "the") && sc.prevWord(s0) == k {
+				start = k
+			}
+		}
+	}
 	// After: MONTH [the] DAY[,] [YEAR] or MONTH YEAR.
 	j = m + 1
+	if !hasDay && monthNext(sc, m) == j && sc.isWord(j, "the") && sc.prevWord(j+1) == j {
+		if e, ok := ordinalWordStarting(sc, j+1); ok {
+			hasDay, ordinal, end = true, true, e // "March the first"
+			j = e + 1
+		}
+	}
 	if !hasDay && monthNext(sc, m) == j {
 		k := j
 		if sc.isWord(k, "the") && k+1 < len(sc.toks) && sc.prevWord(k+1) == k {
@@ -639,6 +654,64 @@ func writtenAround(sc *scan, m, last int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return sc.toks[start].s, sc.toks[end].e, true
+}
+
+// ordinalWords are the days of the month written as ordinal words; the
+// tens ("twenty", "thirty") join a unit with a hyphen or a space.
+var ordinalWords = map[string]int{
+	"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+	"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+	"seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}
+
+// ordinalTens joins "twenty" or "thirty" at token i to the unit ordinal
+// at i+1 ("twenty-first", "thirty first") and returns the day.
+func ordinalTens(sc *scan, i int) (int, bool) {
+	if i+1 >= len(sc.toks) || !(joinSep(sc, i) || sc.spaced(i)) || sc.text[sc.toks[i].e] == '/' || sc.text[sc.toks[i].e] == '.' {
+		return 0, false
+	}
+	u := ordinalWords[string(sc.lw(i+1))]
+	if u < 1 || u > 9 {
+		return 0, false
+	}
+	switch string(sc.lw(i)) {
+	case "twenty":
+		return 20 + u, true
+	case "thirty":
+		if u == 1 {
+			return 31, true
+		}
+	}
+	return 0, false
+}
+
+// ordinalWordEnding finds a day in ordinal words ending at token j and
+// returns its first token.
+func ordinalWordEnding(sc *scan, j, last int) (int, bool) {
+	if j-1 > last {
+		if _, ok := ordinalTens(sc, j-1); ok {
+			return j - 1, true
+		}
+	}
+	if _, ok := ordinalWords[string(sc.lw(j))]; ok {
+		return j, true
+	}
+	return 0, false
+}
+
+// ordinalWordStarting finds a day in ordinal words starting at token k
+// and returns its last token.
+func ordinalWordStarting(sc *scan, k int) (int, bool) {
+	if k >= len(sc.toks) {
+		return 0, false
+	}
+	if _, ok := ordinalTens(sc, k); ok {
+		return k + 1, true
+	}
+	if _, ok := ordinalWords[string(sc.lw(k))]; ok {
+		return k, true
+	}
+	return 0, false
 }
 
 func trimSpaces(s string) string {

@@ -183,6 +183,10 @@ func TestPatternDates(t *testing.T) {
 		{text: "the 19th of May and 19th May", want: []string{"the 19th of May", "19th May"}, label: Date},
 		{text: "since 3rd, fine", want: []string{"3rd"}, label: Date},
 		{text: "the 3rd time, the 21st century, the 2nd session, came 3rd", not: []string{"3rd", "21st", "2nd"}},
+		// Ordinal words with "of" before or "the" after the month.
+		{text: "on the twenty-first of March and the first of May, March the second", want: []string{"the twenty-first of March", "the first of May", "March the second"}, label: Date},
+		{text: "born thirty first of December 1990", want: []string{"thirty first of December 1990"}, label: Date},
+		{text: "my first March in Leeds, the first May bank holiday, second of all", not: []string{"first", "March", "May", "second"}},
 		// Abbreviations with a full stop, weekdays.
 		{text: "on Nov. 22, 2023 we met", want: []string{"Nov. 22, 2023"}, label: Date},
 		{text: "on 22 Sept. 2023", want: []string{"22 Sept. 2023"}, label: Date},
