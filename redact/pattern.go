@@ -143,10 +143,7 @@ func findEmails(dst []Span, t string) []Span {
 func emailDomainEnd(t string, d int) (int, bool) {
 	if d < len(t) && t[d] == '[' {
 		if j := strings.IndexByte(t[d:], ']'); j > 2 && j < 48 {
-			lit := t[d+1 : d+j]
-			if strings.HasPrefix(lit, "IPv6:") {
-				lit = lit[5:]
-			}
+			lit := strings.TrimPrefix(t[d+1:d+j], "IPv6:")
 			if _, err := netip.ParseAddr(lit); err == nil {
 				return d + j + 1, true
 			}
