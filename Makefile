@@ -69,6 +69,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./redact/... ./pipeline/...
 	$(GO) build -o bin/deid-bench ./cmd/deid-bench
 	bin/deid-bench --deid $(BIN) --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) --dir build/bench --cpuprofile build/bench/cpu.pprof
+	bin/deid-bench redact-scaling --deid $(BIN) --turns $(SHARED)/eval/dialogue/annomi.jsonl --repeat $(BENCH_REPEAT) --dir build/bench
 
 model:
 	$(GO) run ./cmd/deid train --wnut $(SHARED)/eval/wnut17_train.jsonl --out redact/ner/model.bin

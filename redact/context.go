@@ -99,6 +99,7 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			prevW = string(sc.lw(prev))
 		}
 		titled := prev >= 0 && sc.has(prev, bTitle) && !(prevW == "dr" && sc.text[sc.toks[prev].e:sc.toks[i].s] == "")
+		titled = titled || (prev < 0 && i > 0 && titleDot(sc, i-1)) // "Mr. Smith"
 		kin := prev >= 0 && sc.has(prev, bKin)
 		nameCue := prev >= 0 && (sc.has(prev, bNameCue) || (prevW == "is" && prev > 0 && sc.isWord(prev-1, "name")) ||
 			(prevW == "s" && prev > 0 && sc.isWord(prev-1, "name")))

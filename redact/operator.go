@@ -427,6 +427,9 @@ func (c *Consistency) fake(key []byte, h uint64, s Span, part, surface string) s
 		}
 		return "[DATE]"
 	case ID:
+		if v, ok := fakeLicenceOrReg(h, surface, t.surrLast); ok {
+			return v
+		}
 		var b strings.Builder
 		x := h
 		for _, r := range surface {
@@ -447,6 +450,71 @@ func (c *Consistency) fake(key []byte, h uint64, s Span, part, surface string) s
 		return b.String()
 	}
 	return "[" + string(s.Label) + "]"
+}
+
+// fakeLicenceOrReg gives a DVLA driving licence number or a current-format
+// registration a fake that is valid in the same layout (a surname's first
+// five letters, a real month and day; a real memory tag and age
+// identifier), written with the original's spacing and case. It reports
+// false for any other ID.
+func fakeLicenceOrReg(h uint64, surface string, surnames []string) (string, bool) {
+	var u []byte
+	for i := 0; i < len(surface); i++ {
+		if c := surface[i]; isASCIILetter(c) || isDigit(c) {
+			u = upperInto(u, surface[i:i+1])
+		}
+	}
+	const regLetters = "ABCDEFGHJKLMNOPRSTUVWXY" // no I, Q, Z
+	x := h
+	next := func(n uint64) uint64 { v := x % n; x = x/n ^ (x << 61); return v }
+	var fake []byte
+	switch {
+	case (len(u) == dvlaLen || len(u) == dvlaLen+2) && validDVLA(u[:dvlaLen]):
+		name := []byte("SMITH")
+		if len(surnames) > 0 {
+			name = upperInto(nil, surnames[next(uint64(len(surnames)))])
+		}
+		var sur []byte
+		for _, c := range name {
+			if isLetter(c) && len(sur) < 5 {
+				sur = append(sur, c)
+			}
+		}
+		for len(sur) < 5 {
+			sur = append(sur, '9')
+		}
+		month := next(12) + 1 + 50*next(2)
+		day := next(28) + 1
+		fake = append(sur, byte('0'+next(10)), byte('0'+month/10), byte('0'+month%10), byte('0'+day/10), byte('0'+day%10),
+			byte('0'+next(10)), byte('A'+next(26)), byte('A'+next(26)), '9', byte('A'+next(26)), byte('A'+next(26)))
+		for len(fake) < len(u) {
+			fake = append(fake, byte('0'+next(10)))
+		}
+	case len(u) == 7 && validCurrentReg(u):
+		ages := []uint64{2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+			51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74}
+		age := ages[next(uint64(len(ages)))]
+		fake = []byte{regLetters[next(20)], regLetters[next(20)], byte('0' + age/10), byte('0' + age%10),
+			regLetters[next(uint64(len(regLetters)))], regLetters[next(uint64(len(regLetters)))], regLetters[next(uint64(len(regLetters)))]}
+	default:
+		return "", false
+	}
+	lower := surface == strings.ToLower(surface)
+	out := []byte(surface)
+	k := 0
+	for i := 0; i < len(out) && k < len(fake); i++ {
+		c := out[i]
+		if !isASCIILetter(c) && !isDigit(c) {
+			continue
+		}
+		f := fake[k]
+		if isLetter(f) && (lower || ('a' <= c && c <= 'z')) {
+			f += 'a' - 'A'
+		}
+		out[i] = f
+		k++
+	}
+	return string(out), true
 }
 
 func toks0(t []string) string {

@@ -3,6 +3,8 @@ package redact
 import (
 	"net/netip"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Recognizer finds candidate spans in one text. Find appends to dst and
@@ -29,9 +31,13 @@ const (
 )
 
 // patternRecognizer finds identifiers that have a checkable shape: NHS
-// numbers (mod 11), postcodes (format and area), phones, emails, URLs, IP
-// addresses, dates and National Insurance numbers. It uses hand-written
-// scanners, not regular expressions: they run once over bytes or tokens.
+// numbers (mod 11), postcodes (format and area, outward codes, the
+// non-geographic ones), phones (UK ranges, E.164 international, North
+// American), emails (internationalised too), URLs, IP addresses, dates
+// (dates.go), National Insurance numbers, and under ID driving licence,
+// passport, registration and reference numbers (ids.go). It uses
+// hand-written scanners, not regular expressions: they run once over bytes
+// or tokens.
 type patternRecognizer struct{}
 
 // NewPatternRecognizer returns the validated-pattern recognizer ("pattern").
@@ -59,6 +65,7 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 	dst = findPostcodes(dst, sc)
 	dst = findNINumbers(dst, sc)
 	dst = findDates(dst, sc)
+	dst = findCodes(dst, sc)
 	return dst
 }
 
@@ -66,13 +73,27 @@ func pat(s, e int, l Label, score float64) Span {
 	return Span{Start: s, End: e, Label: l, Source: srcPattern, Score: score}
 }
 
-func isEmailLocal(c byte) bool {
-	return isASCIILetter(c) || isDigit(c) || strings.IndexByte("._%+-'", c) >= 0
+// isEmailLocalASCII accepts the ASCII bytes of an address's local part:
+// RFC 5322 atext and dots, without the rare "/`{|}" that would swallow
+// surrounding punctuation.
+func isEmailLocalASCII(c byte) bool {
+	return isASCIILetter(c) || isDigit(c) || strings.IndexByte(".!#$%&'*+-=?^_~", c) >= 0
 }
 
-func isDomainByte(c byte) bool { return isASCIILetter(c) || isDigit(c) || c == '.' || c == '-' }
+// isIntlWordRune accepts the non-ASCII runes of an internationalised
+// address (RFC 6531 local parts, IDNA domain labels): letters, digits and
+// combining marks.
+func isIntlWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r))
+}
 
-// findEmails expands every '@' to local@domain.tld.
+// isIDNADot reports the full stops IDNA treats as label separators: ".",
+// the ideographic "。", the full-width "．" and the half-width "｡".
+func isIDNADot(r rune) bool { return r == '.' || r == '\u3002' || r == '\uff0e' || r == '\uff61' }
+
+// findEmails expands every '@' to local@domain.tld: ASCII or
+// internationalised (RFC 6531 local parts, IDNA domains written in Unicode
+// or as xn-- labels, up to an xn-- top-level domain), or local@[IP].
 func findEmails(dst []Span, t string) []Span {
 	last := 0
 	for off := 0; ; {
@@ -83,25 +104,29 @@ func findEmails(dst []Span, t string) []Span {
 		at := off + k
 		off = at + 1
 		s := at
-		for s > last && isEmailLocal(t[s-1]) {
-			s--
+		for s > last {
+			c := t[s-1]
+			if c < utf8.RuneSelf {
+				if !isEmailLocalASCII(c) {
+					break
+				}
+				s--
+				continue
+			}
+			r, n := utf8.DecodeLastRuneInString(t[last:s])
+			if !isIntlWordRune(r) {
+				break
+			}
+			s -= n
 		}
 		for s < at && (t[s] == '.' || t[s] == '\'') {
 			s++
 		}
-		e := at + 1
-		for e < len(t) && isDomainByte(t[e]) {
-			e++
-		}
-		for e > at+1 && (t[e-1] == '.' || t[e-1] == '-') {
-			e--
-		}
-		if s == at || e == at+1 {
+		if s == at {
 			continue
 		}
-		dom := t[at+1 : e]
-		dot := strings.LastIndexByte(dom, '.')
-		if dot <= 0 || len(dom)-dot-1 < 2 || !allLetters(dom[dot+1:]) {
+		e, ok := emailDomainEnd(t, at+1)
+		if !ok {
 			continue
 		}
 		dst = append(dst, pat(s, e, Email, 1))
@@ -109,6 +134,82 @@ func findEmails(dst []Span, t string) []Span {
 		off = e
 	}
 }
+
+// emailDomainEnd scans the domain after an '@' at d and returns its end
+// and whether it is a domain: two or more labels, the last of two or more
+// letters or an xn-- label, or a bracketed address literal.
+func emailDomainEnd(t string, d int) (int, bool) {
+	if d < len(t) && t[d] == '[' {
+		if j := strings.IndexByte(t[d:], ']'); j > 2 && j < 48 {
+			lit := strings.TrimPrefix(t[d+1:d+j], "IPv6:")
+			if _, err := netip.ParseAddr(lit); err == nil {
+				return d + j + 1, true
+			}
+		}
+		return 0, false
+	}
+	e := d
+	labelStart := d
+	for e < len(t) {
+		c := t[e]
+		if c < utf8.RuneSelf {
+			if isASCIILetter(c) || isDigit(c) || c == '-' {
+				e++
+				continue
+			}
+			if c == '.' && e > labelStart {
+				e++
+				labelStart = e
+				continue
+			}
+			break
+		}
+		r, n := utf8.DecodeRuneInString(t[e:])
+		if isIntlWordRune(r) || (isIDNADot(r) && e > labelStart) {
+			e += n
+			if isIDNADot(r) {
+				labelStart = e
+			}
+			continue
+		}
+		break
+	}
+	// Trailing dots and hyphens belong to the sentence.
+	for e > d {
+		r, n := utf8.DecodeLastRuneInString(t[d:e])
+		if r != '-' && !isIDNADot(r) {
+			break
+		}
+		e -= n
+	}
+	// The top-level domain follows the last dot.
+	lastLabel := -1
+	for p := e; p > d; {
+		r, n := utf8.DecodeLastRuneInString(t[d:p])
+		if isIDNADot(r) {
+			lastLabel = p
+			break
+		}
+		p -= n
+	}
+	if lastLabel < 0 || lastLabel >= e {
+		return 0, false
+	}
+	tld := t[lastLabel:e]
+	if strings.HasPrefix(strings.ToLower(tld), "xn--") && len(tld) > 4 {
+		return e, true
+	}
+	n := 0
+	for _, r := range tld {
+		if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			return 0, false
+		}
+		n++
+	}
+	return e, n >= 2
+}
+
+func isDomainByte(c byte) bool { return isASCIILetter(c) || isDigit(c) || c == '.' || c == '-' }
 
 func allLetters(s string) bool {
 	for i := 0; i < len(s); i++ {
@@ -273,8 +374,16 @@ var idCues = words(`ref reference number no num nr id account acc acct case clai
 	registration reg invoice ticket tracking`)
 
 // findNumbers classifies windows of digit chunks as NHS numbers (mod 11),
-// UK phone numbers, card-like numbers, or cued reference numbers (ID), and
-// any single run of nine or more digits as an ID.
+// phone numbers (UK ranges, and any number written with an international
+// prefix: "+" or "00" and a country code, up to E.164's 15 digits, or a
+// North American 3-3-4), card-like numbers, or cued reference numbers (ID),
+// and any single run of nine or more digits as an ID.
+//
+// An NHS number is ten digits written whole or 3-3-4; in any other grouping
+// ("40102 32137") ten digits passing the check are an NHS number only
+// after an "nhs" cue, and otherwise an ID: a one-in-eleven chance pass of
+// the check digit is not evidence enough for the label, but ten digits are
+// still identifying.
 func findNumbers(dst []Span, sc *scan) []Span {
 	chs := sc.chunks()
 	t := sc.text
@@ -293,6 +402,7 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		}
 		n := len(d)
 		start := first.s
+		intl := first.plus || (n >= 2 && d[0] == '0' && d[1] == '0' && first.e-first.s >= 4)
 		if first.plus {
 			start = strings.LastIndexByte(t[:first.s], '+')
 		}
@@ -305,21 +415,35 @@ func findNumbers(dst []Span, sc *scan) []Span {
 			}
 			minChunk = min(minChunk, l)
 		}
-		if minChunk < 2 {
+		lastJoined := b+1 >= len(chs) || !chs[b+1].join
+		if minChunk < 2 && !(intl && lastJoined) {
 			return true
 		}
+		nhsGrouped := b == a || (b-a == 2 && first.e-first.s == 3 && chs[a+1].e-chs[a+1].s == 3)
 		switch {
-		case n == 10 && d[0] != '0' && b-a <= 3 && nhsCheckBytes(d):
+		case n == 10 && d[0] != '0' && b-a <= 3 && nhsCheckBytes(d) && (nhsGrouped || nhsCued(sc, start)):
 			dst = append(dst, pat(start, lastc.e, NHSNumber, 0.95))
 			return false
 		case isUKPhone(nationalNumber(d, first.plus)):
 			dst = append(dst, pat(start, lastc.e, Phone, 0.9))
 			return false
+		case intl && lastJoined && internationalNumber(d, first.plus):
+			dst = append(dst, pat(start, lastc.e, Phone, 0.85))
+			return false
+		case n == 10 && b-a == 2 && isNANP(t, chs[a:b+1]):
+			dst = append(dst, pat(nanpStart(t, first.s), lastc.e, Phone, 0.8))
+			return false
 		case n == 10 && minChunk >= 3 && nhsCheckBytes(d):
-			dst = append(dst, pat(start, lastc.e, NHSNumber, 0.85))
+			dst = append(dst, pat(start, lastc.e, ID, 0.85))
+			return false
+		case n == 10 && d[0] != '0' && nhsCheckBytes(d) && lastJoined:
+			dst = append(dst, pat(start, lastc.e, ID, 0.7))
 			return false
 		case n >= 12 && b-a >= 2 && minChunk >= 3:
 			dst = append(dst, pat(start, lastc.e, ID, 0.6)) // card or account number
+			return false
+		case n >= 7 && lastJoined && phoneCued(sc, start):
+			dst = append(dst, pat(start, lastc.e, Phone, 0.7))
 			return false
 		case n >= 5 && (b+1 >= len(chs) || !chs[b+1].join) && idCued(sc, first.s):
 			dst = append(dst, pat(start, lastc.e, ID, 0.7))
@@ -328,6 +452,69 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		return true
 	})
 	return dst
+}
+
+// internationalNumber checks the digits of a number written with "+" (or
+// "00" when plus is false): a country code that does not start with 0 and
+// 8 to 15 digits in all (ITU-T E.164).
+func internationalNumber(d []byte, plus bool) bool {
+	if !plus {
+		d = d[2:]
+	}
+	return len(d) >= 8 && len(d) <= 15 && d[0] != '0'
+}
+
+// isNANP checks a number written 3-3-4 as North American numbers are
+// ("212-555-0123", "(212) 555 0123", "212.555.0123", "425 882-9090"):
+// one separator between groups; spaced groups must not start with 0 or 1.
+// Neither area code nor exchange is checked further: fictional numbers ("555-123-
+// 4567") are written like real ones, and ten digits are identifying.
+func isNANP(t string, chs []chunk) bool {
+	if len(chs) != 3 || chs[0].e-chs[0].s != 3 || chs[1].e-chs[1].s != 3 || chs[2].e-chs[2].s != 4 {
+		return false
+	}
+	g1, g2 := t[chs[0].e:chs[1].s], t[chs[1].e:chs[2].s]
+	if t[chs[0].s] < '2' && (g1 == " " || g2 == " ") {
+		return false // spaced groups from 0 or 1 are no North American number
+	}
+	paren := chs[0].s > 0 && t[chs[0].s-1] == '('
+	sep := func(g string) bool { return g == "-" || g == "." || g == " " }
+	return (sep(g1) || (paren && (g1 == ") " || g1 == ")"))) && sep(g2)
+}
+
+func nanpStart(t string, s int) int {
+	if s > 0 && t[s-1] == '(' {
+		s--
+	}
+	if s >= 2 && t[s-1] == '-' && t[s-2] == '1' && (s == 2 || !isDigit(t[s-3])) {
+		s -= 2 // 1-800-555-0199
+	}
+	return s
+}
+
+// phoneCues make any grouped number of seven or more digits just after
+// them a phone number ("tel: 030 1234 5678", "mobile 612 345 678").
+var phoneCues = words(`tel telephone phone mobile mob cell landline fax ring call text whatsapp contact`)
+
+func phoneCued(sc *scan, pos int) bool {
+	i := tokenBefore(sc, pos)
+	for n := 0; i >= 0 && n < 3; i, n = i-1, n+1 {
+		if phoneCues[string(sc.lw(i))] {
+			return true
+		}
+	}
+	return false
+}
+
+// nhsCued reports whether "nhs" is among the four tokens before pos.
+func nhsCued(sc *scan, pos int) bool {
+	i := tokenBefore(sc, pos)
+	for n := 0; i >= 0 && n < 4; i, n = i-1, n+1 {
+		if sc.isWord(i, "nhs") {
+			return true
+		}
+	}
+	return false
 }
 
 // nationalNumber turns international forms (+44, 0044, 44 with a plus,
@@ -397,19 +584,61 @@ func tokenBefore(sc *scan, pos int) int {
 var postcodeCuesBefore = words(`in from near around postcode post code district to at live lives living moved`)
 var postcodeCuesAfter = words(`area postcode district way side`)
 
-// findPostcodes finds full postcodes ("LS6 2AB", "ls62ab") anywhere and
-// outward codes alone ("LS6") after or before a place cue.
+// notDistricts are real outward codes that mean something else far more
+// often when written alone: a TV channel, "skate", a French TV channel.
+var notDistricts = words(`CH4 SK8 TF1`)
+
+// nonGeographic are special postcodes outside the area/district scheme:
+// Girobank, Santa's, and the British overseas territories (Ascension, BIOT,
+// British Antarctic Territory, Falklands, Pitcairn, South Georgia, St
+// Helena, Tristan da Cunha, Turks and Caicos), written with or without
+// the space.
+var nonGeographic = words(`GIR0AA SANTA1 ASCN1ZZ BBND1ZZ BIQQ1ZZ FIQQ1ZZ PCRN1ZZ SIQQ1ZZ STHL1ZZ TDCU1ZZ TKCA1ZZ`)
+
+// findPostcodes finds full postcodes ("LS6 2AB", "ls62ab", the
+// non-geographic "BX1 1LT", "GIR 0AA", "BFPO 105") anywhere, and outward
+// codes alone ("LS6"): a real district of a two-letter area written in
+// capitals anywhere (but see notDistricts), any real district in any case
+// after or before a place cue ("in M1", "the ls6 area"). A one-letter
+// area's district alone ("M1", "B12", "E1") needs the cue: it is as often a
+// motorway, a vitamin or a paper size.
 func findPostcodes(dst []Span, sc *scan) []Span {
 	var buf [8]byte
+	t := sc.text
 	for i := 0; i < len(sc.toks); i++ {
 		tk := sc.toks[i]
-		if tk.f&tASCII == 0 || tk.f&tDigit == 0 || tk.e-tk.s > 7 || tk.e-tk.s < 2 || !isASCIILetter(sc.text[tk.s]) {
+		if tk.f&tASCII == 0 || tk.e-tk.s > 7 || tk.e-tk.s < 2 || !isASCIILetter(t[tk.s]) {
 			continue
 		}
-		w := sc.text[tk.s:tk.e]
+		if tk.f&tDigit == 0 {
+			// Letters only: "BFPO 105", "GIR 0AA", "SAN TA1", "ASCN 1ZZ".
+			if tk.e-tk.s < 3 || tk.e-tk.s > 4 || !sc.spaced(i) {
+				continue
+			}
+			if sc.isWord(i, "bfpo") {
+				if w := sc.lw(i + 1); len(w) <= 4 && allDigitBytes(w) && !glued(t, sc.toks[i+1].s, sc.toks[i+1].e) {
+					dst = append(dst, pat(tk.s, sc.toks[i+1].e, Postcode, 0.95))
+					i++
+				}
+				continue
+			}
+			if nt := sc.toks[i+1]; nt.e-nt.s == 3 && nt.f&tASCII != 0 && nt.f&tDigit != 0 {
+				u := upperInto(upperInto(buf[:0], t[tk.s:tk.e]), t[nt.s:nt.e])
+				if nonGeographic[string(u)] && !glued(t, tk.s, nt.e) {
+					dst = append(dst, pat(tk.s, nt.e, Postcode, 0.95))
+					i++
+				}
+			}
+			continue
+		}
+		w := t[tk.s:tk.e]
 		u := upperInto(buf[:0], w)
+		if len(u) >= 5 && string(u[:4]) == "BFPO" && allDigitBytes(u[4:]) {
+			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.95)) // "BFPO105"
+			continue
+		}
 		// Whole postcode in one token.
-		if len(u) >= 5 && isInward(u[len(u)-3:]) && isOutward(u[:len(u)-3]) {
+		if len(u) >= 5 && ((isInward(u[len(u)-3:]) && isOutward(u[:len(u)-3])) || nonGeographic[string(u)]) {
 			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.95))
 			continue
 		}
@@ -420,20 +649,27 @@ func findPostcodes(dst []Span, sc *scan) []Span {
 		if i+1 < len(sc.toks) && sc.spaced(i) {
 			nt := sc.toks[i+1]
 			if nt.e-nt.s == 3 && nt.f&tASCII != 0 {
-				v := upperInto(buf[len(u):len(u)], sc.text[nt.s:nt.e])
-				if isInward(v) && (nt.e == len(sc.text) || !isASCIILetter(sc.text[nt.e])) {
+				v := upperInto(buf[len(u):len(u)], t[nt.s:nt.e])
+				if isInward(v) && (nt.e == len(t) || !isASCIILetter(t[nt.e])) {
 					dst = append(dst, pat(tk.s, nt.e, Postcode, 0.95))
 					i++
 					continue
 				}
 			}
 		}
-		// Outward alone, in context.
-		if !knownDistrict(string(u)) {
+		// Outward alone.
+		oc := string(u)
+		if !knownDistrict(oc) {
 			continue
 		}
 		if p := sc.prevWord(i); (p >= 0 && postcodeCuesBefore[string(sc.lw(p))]) || (sc.nextWord(i) >= 0 && postcodeCuesAfter[string(sc.lw(i+1))]) {
 			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.8))
+			continue
+		}
+		if isLetter(w[0]) && isLetter(w[1]) && allUpper(w) && !notDistricts[oc] && !glued(t, tk.s, tk.e) &&
+			!(tk.e+1 < len(t) && (t[tk.e] == '-' || t[tk.e] == '/' || t[tk.e] == '.') && (isDigit(t[tk.e+1]) || isASCIILetter(t[tk.e+1]))) &&
+			!(tk.s > 1 && (t[tk.s-1] == '-' || t[tk.s-1] == '/') && (isDigit(t[tk.s-2]) || isASCIILetter(t[tk.s-2]))) {
+			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.7))
 		}
 	}
 	return dst

@@ -101,7 +101,7 @@ func TestQualityFixtures(t *testing.T) {
 
 // patternLabels are the labels whose recognizers validate a format: their
 // leak recall bar is 1.0.
-var patternLabels = []redact.Label{redact.Postcode, redact.Phone, redact.Email, redact.URL, redact.IP,
+var patternLabels = []redact.Label{redact.Postcode, redact.Phone, redact.Email, redact.URL, redact.IP, redact.Date,
 	redact.NHSNumber, redact.NINumber, redact.ID}
 
 var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+`)

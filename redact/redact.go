@@ -48,7 +48,9 @@ package redact
 type Label string
 
 // The labels deid knows. ORG is optional per profile; ID covers other
-// reference numbers.
+// reference numbers, driving licence, passport and vehicle registration
+// numbers (their surrogates keep a DVLA licence's or a registration's
+// layout valid).
 const (
 	Person    Label = "PERSON"
 	Location  Label = "LOCATION"

@@ -138,10 +138,15 @@ var (
 )
 
 // postcodeAreas is the set of area letters of every district in the
-// gazetteer (the 124 UK areas plus the non-geographic ones it lists).
+// gazetteer (the 124 UK areas plus the non-geographic ones it lists) and
+// the non-geographic BX, GX and XM.
 func postcodeAreas() map[string]bool {
 	areaOnce.Do(func() {
 		areas = map[string]bool{}
+		// Non-geographic areas the district list leaves out: BX (bulk
+		// mail of banks and government departments), GX (Gibraltar), XM
+		// (Royal Mail's XM4 5HQ).
+		areas["BX"], areas["GX"], areas["XM"] = true, true, true
 		for oc := range gazetteer.Default().Districts {
 			i := 0
 			for i < len(oc) && isLetter(oc[i]) {
@@ -156,10 +161,25 @@ func postcodeAreas() map[string]bool {
 }
 
 // knownDistrict reports whether an upper-case outward code is a postcode
-// district in the gazetteer.
+// district in the gazetteer, or the whole of one split into sub-districts.
 func knownDistrict(oc string) bool {
-	_, ok := gazetteer.Default().Districts[oc]
-	return ok
+	d := gazetteer.Default().Districts
+	if _, ok := d[oc]; ok {
+		return true
+	}
+	// "WC2", "EC1", "SW1": a district split into sub-districts (WC2A,
+	// SW1A) is still written whole.
+	if n := len(oc); n >= 2 && n <= 3 && isDigit(oc[n-1]) {
+		var b [4]byte
+		copy(b[:], oc)
+		for c := byte('A'); c <= 'Z'; c++ {
+			b[n] = c
+			if _, ok := d[string(b[:n+1])]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // validNIPrefix reports whether two upper-case letters may start a National

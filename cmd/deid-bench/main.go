@@ -5,6 +5,7 @@
 // read as ratios.
 //
 //	deid-bench [--sizes 100,1000] [--cores 1,2] [--repeat 1] [--deid bin/deid] [--dir build/bench]
+//	deid-bench redact-scaling [--turns FILE] [--lines 100000] [--repeat 3] (see scaling.go)
 //
 // For each size it generates (or reuses, when its stamp matches) a snapshot
 // with `deid synth --text-mb SIZE --no-gold`, then runs `deid extract` with
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return childExtract(ctx, args[1:], stdout)
 		case "child-redact":
 			return childRedact(ctx, args[1:], stdout)
+		case "redact-scaling":
+			return redactScaling(ctx, args[1:], stdout)
 		}
 	}
 	fs := flag.NewFlagSet("deid-bench", flag.ContinueOnError)

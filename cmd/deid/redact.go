@@ -161,11 +161,19 @@ type redactOutSpan struct {
 	Source string       `json:"source"`
 }
 
+// redactOut is a failed line: its id when readable, and the error.
 type redactOut struct {
 	ID    json.RawMessage `json:"id,omitempty"`
-	Text  *string         `json:"text,omitempty"`
-	Spans []redactOutSpan `json:"spans,omitempty"`
 	Error string          `json:"error,omitempty"`
+}
+
+// redactOK is a redacted line. Spans is always written, as [] when the
+// text has none (DESIGN.md §6): a reader can tell "nothing found" from a
+// line that failed.
+type redactOK struct {
+	ID    json.RawMessage `json:"id,omitempty"`
+	Text  string          `json:"text"`
+	Spans []redactOutSpan `json:"spans"`
 }
 
 // redactLine redacts one input line into buf (with its newline) and
@@ -176,7 +184,6 @@ func redactLine(buf *bytes.Buffer, r *redact.Redactor, pol redact.Policy, lineNo
 	var o redactOut
 	fail := func(reason string) bool {
 		o.Error = fmt.Sprintf("line %d: %s", lineNo, reason)
-		o.Text, o.Spans = nil, nil
 		writeJSONLine(buf, o)
 		return false
 	}
@@ -216,12 +223,11 @@ func redactLine(buf *bytes.Buffer, r *redact.Redactor, pol redact.Policy, lineNo
 	c := redact.NewConsistency("")
 	c.Know(s) // no surrogate may be a word of the record's known names
 	red := r.Apply(text, spans, pol, c)
-	o.Text = &red
-	o.Spans = make([]redactOutSpan, len(spans))
+	ok := redactOK{ID: o.ID, Text: red, Spans: make([]redactOutSpan, len(spans))}
 	for i, sp := range spans {
-		o.Spans[i] = redactOutSpan{Start: sp.Start, End: sp.End, Label: sp.Label, Source: sp.Source}
+		ok.Spans[i] = redactOutSpan{Start: sp.Start, End: sp.End, Label: sp.Label, Source: sp.Source}
 	}
-	writeJSONLine(buf, o)
+	writeJSONLine(buf, ok)
 	return true
 }
 
@@ -262,31 +268,48 @@ func writeJSONLine(buf *bytes.Buffer, v any) {
 }
 
 // ordered runs work over the lines of in on n workers and calls emit with
-// the results in input order. At most 6n lines are in flight. Each worker
-// has its own state from newState (scratch buffers, a cached subject).
-// Empty lines are skipped; a line longer than maxLine is skipped and
-// reported through tooLong. ordered stops at the first emit or read error
-// or when ctx is done.
+// the results in input order. Lines travel in batches (up to batchLines
+// lines or batchBytes bytes, copied into one buffer), so that the channel
+// hand-offs and goroutine wake-ups cost per batch, not per line: on short
+// dialogue turns they otherwise dominate and the reader and writer become
+// the serial part. Everything per line (decoding, redaction, encoding)
+// happens in work, on the workers. At most 4n+n batches are in flight, so
+// memory stays bounded. Each worker has its own state from newState
+// (scratch buffers, a cached subject). Empty lines are skipped; a line
+// longer than maxLine is skipped and reported through tooLong. ordered
+// stops at the first emit or read error or when ctx is done.
 func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func() S,
 	work func(state S, lineNo int, line []byte) R, tooLong func(lineNo int) R, emit func(R) error) error {
-	type result = R
-	type job struct {
-		lineNo int
-		line   []byte
-		res    chan result
+	type entry struct {
+		lineNo  int
+		s, e    int // the line is buf[s:e]
+		tooLong bool
+	}
+	type batch struct {
+		buf     []byte
+		entries []entry
+		res     []R
+		done    chan struct{}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	jobs := make(chan job, n)
-	queue := make(chan chan result, 4*n)
+	jobs := make(chan *batch, n)
+	queue := make(chan *batch, 4*n)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			st := newState()
-			for j := range jobs {
-				j.res <- work(st, j.lineNo, j.line)
+			for b := range jobs {
+				for _, en := range b.entries {
+					if en.tooLong {
+						b.res = append(b.res, tooLong(en.lineNo))
+					} else {
+						b.res = append(b.res, work(st, en.lineNo, b.buf[en.s:en.e:en.e]))
+					}
+				}
+				close(b.done)
 			}
 		}()
 	}
@@ -296,33 +319,53 @@ func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func()
 		defer close(jobs)
 		br := bufio.NewReaderSize(in, 1<<20)
 		lineNo := 0
+		cur := &batch{done: make(chan struct{})}
+		send := func() bool {
+			if len(cur.entries) == 0 {
+				return true
+			}
+			b := cur
+			b.res = make([]R, 0, len(b.entries))
+			cur = &batch{done: make(chan struct{}), buf: make([]byte, 0, min(batchBytes, 2*len(b.buf)))}
+			// The batch goes to the workers before its slot goes on the
+			// queue, so an abandoned slot never blocks the writer.
+			select {
+			case jobs <- b:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return false
+			}
+			select {
+			case queue <- b:
+			case <-ctx.Done():
+				readErr <- ctx.Err()
+				return false
+			}
+			return true
+		}
 		for {
-			line, err := readLine(br)
+			var err error
+			cur.buf, err = readLineInto(br, cur.buf)
+			s := 0
+			if k := len(cur.entries); k > 0 {
+				s = cur.entries[k-1].e
+			}
+			line := cur.buf[s:]
 			if len(line) > 0 || err == nil || errors.Is(err, errLineTooLong) {
 				lineNo++
 			}
-			var res chan result
 			switch {
 			case len(bytes.TrimSpace(line)) > 0:
-				// The job goes to the workers before its slot goes on
-				// the queue, so an abandoned slot never blocks the writer.
-				res = make(chan result, 1)
-				select {
-				case jobs <- job{lineNo: lineNo, line: line, res: res}:
-				case <-ctx.Done():
-					readErr <- ctx.Err()
-					return
-				}
+				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: s, e: len(cur.buf)})
 			case errors.Is(err, errLineTooLong):
-				res = make(chan result, 1)
-				res <- tooLong(lineNo)
+				cur.buf = cur.buf[:s]
+				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: s, e: s, tooLong: true})
 				err = nil
+			default:
+				cur.buf = cur.buf[:s]
 			}
-			if res != nil {
-				select {
-				case queue <- res:
-				case <-ctx.Done():
-					readErr <- ctx.Err()
+			if err != nil || len(cur.entries) >= batchLines || len(cur.buf) >= batchBytes {
+				if !send() {
 					return
 				}
 			}
@@ -335,12 +378,16 @@ func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func()
 		}
 	}()
 	var firstErr error
-	for res := range queue {
-		r := <-res
-		if firstErr == nil {
+	for b := range queue {
+		<-b.done
+		if firstErr != nil {
+			continue
+		}
+		for _, r := range b.res {
 			if err := emit(r); err != nil {
 				firstErr = fmt.Errorf("writing output: %w", err)
 				cancel()
+				break
 			}
 		}
 	}
@@ -356,29 +403,39 @@ func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func()
 	return ctx.Err()
 }
 
+// Batch bounds for ordered: large enough that a batch of short turns
+// costs far more to redact than to hand over, small enough that n workers
+// get work early and memory stays small.
+const (
+	batchLines = 64
+	batchBytes = 256 << 10
+)
+
 var errLineTooLong = errors.New("line too long")
 
-// readLine returns the next line without its newline. A line longer than
-// maxLine is skipped to its end and reported as errLineTooLong with no
-// bytes.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var line []byte
+// readLineInto appends the next line, without its newline, to dst. A
+// line longer than maxLine is skipped to its end and reported as
+// errLineTooLong with dst unchanged.
+func readLineInto(br *bufio.Reader, dst []byte) ([]byte, error) {
+	s := len(dst)
 	for {
 		frag, err := br.ReadSlice('\n')
-		if len(line)+len(frag) > maxLine {
+		if len(dst)-s+len(frag) > maxLine {
 			for errors.Is(err, bufio.ErrBufferFull) {
 				_, err = br.ReadSlice('\n')
 			}
 			if err != nil && !errors.Is(err, io.EOF) {
-				return nil, err
+				return dst[:s], err
 			}
-			return nil, errLineTooLong
+			return dst[:s], errLineTooLong
 		}
-		line = append(line, frag...)
+		dst = append(dst, frag...)
 		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
-		line = bytes.TrimRight(line, "\r\n")
-		return line, err
+		for len(dst) > s && (dst[len(dst)-1] == '\n' || dst[len(dst)-1] == '\r') {
+			dst = dst[:len(dst)-1]
+		}
+		return dst, err
 	}
 }

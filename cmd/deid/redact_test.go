@@ -227,3 +227,64 @@ func TestCmdRedactSurrogateAvoidsKnownNames(t *testing.T) {
 		t.Fatal("no fake to test with")
 	}
 }
+
+// A line with nothing to redact still has "spans": [] (DESIGN.md §6), so a
+// reader can tell it from a failed line, which has "error" and no spans.
+func TestCmdRedactEmptySpans(t *testing.T) {
+	in := `{"id":"a","text":"i felt a bit better this week"}` + "\n" + `{"id":"b"}` + "\n"
+	_, out, _ := runCmd(t, redactCmd, []string{"--no-ner"}, in)
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines: %q", len(lines), out)
+	}
+	if want := `{"id":"a","text":"i felt a bit better this week","spans":[]}`; lines[0] != want {
+		t.Errorf("line 1 = %s, want %s", lines[0], want)
+	}
+	if strings.Contains(lines[1], `"spans"`) || !strings.Contains(lines[1], `"error"`) {
+		t.Errorf("failed line = %s, want an error and no spans", lines[1])
+	}
+}
+
+// Lines travel to the workers in batches: order, line numbers of errors,
+// skipped blank lines and over-long lines must survive batch boundaries.
+func TestCmdRedactBatchBoundaries(t *testing.T) {
+	var in strings.Builder
+	type want struct {
+		id  string
+		err string
+	}
+	var wants []want
+	lineNo := 0
+	for i := range 700 {
+		lineNo++
+		switch {
+		case i%97 == 5:
+			fmt.Fprintf(&in, `{"id":"e%d","text":3}`+"\n", i)
+			wants = append(wants, want{fmt.Sprintf(`"e%d"`, i), fmt.Sprintf("line %d: ", lineNo)})
+		case i%7 == 3:
+			in.WriteString("\n")
+		default:
+			fmt.Fprintf(&in, `{"id":"t%d","text":"call dave on 07700 900%03d"}`+"\n", i, i%1000)
+			wants = append(wants, want{fmt.Sprintf(`"t%d"`, i), ""})
+		}
+	}
+	for _, workers := range []string{"1", "3"} {
+		code, out, _ := runCmd(t, redactCmd, []string{"--workers", workers, "--no-ner"}, in.String())
+		if code != exitRun {
+			t.Errorf("workers %s: exit %d, want %d (some lines fail)", workers, code, exitRun)
+		}
+		lines := parseOut(t, out)
+		if len(lines) != len(wants) {
+			t.Fatalf("workers %s: %d lines, want %d", workers, len(lines), len(wants))
+		}
+		for i, w := range wants {
+			o := lines[i]
+			if string(o.ID) != w.id || !strings.HasPrefix(o.Error, w.err) || (w.err == "") != (o.Error == "") {
+				t.Fatalf("workers %s: output %d = id %s error %q, want id %s error prefix %q", workers, i, o.ID, o.Error, w.id, w.err)
+			}
+			if w.err == "" && (o.Text == nil || !strings.HasSuffix(*o.Text, "[PHONE]")) {
+				t.Fatalf("workers %s: output %d text %v", workers, i, o.Text)
+			}
+		}
+	}
+}

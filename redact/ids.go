@@ -1,0 +1,300 @@
+package redact
+
+import "strings"
+
+// Identifiers with letters in them, all labelled ID: UK driving licence
+// numbers (DVLA layout), vehicle registrations, passport and licence
+// numbers after a cue, and reference numbers with letter parts
+// (MR-24-0817, HSG-004417, SL/22/90412), always covered whole.
+//
+// A DVLA licence number and a current-format registration in capitals are
+// distinctive enough to be taken anywhere; the older registration formats,
+// passports (any country) and other licences need a cue ("passport no",
+// "my car reg is", "licence number").
+
+// dvlaLen is the length of a DVLA driving licence number without spaces.
+const dvlaLen = 16
+
+// validDVLA checks the DVLA layout on 16 upper-case bytes: five surname
+// characters (letters, then 9s as padding), the decade digit, the month
+// (01-12, plus 50 for women), the day (01-31), the year digit, two initials
+// (a letter, then a letter or 9), one digit and two check characters.
+func validDVLA(u []byte) bool {
+	if len(u) != dvlaLen || !isLetter(u[0]) {
+		return false
+	}
+	pad := false
+	for _, c := range u[1:5] {
+		switch {
+		case c == '9':
+			pad = true
+		case isLetter(c) && !pad:
+		default:
+			return false
+		}
+	}
+	if !allDigitBytes(u[5:11]) || !isDigit(u[13]) {
+		return false
+	}
+	m := int(u[6]-'0')*10 + int(u[7]-'0')
+	d := int(u[8]-'0')*10 + int(u[9]-'0')
+	if !((m >= 1 && m <= 12) || (m >= 51 && m <= 62)) || d < 1 || d > 31 {
+		return false
+	}
+	if !isLetter(u[11]) || !(isLetter(u[12]) || u[12] == '9') {
+		return false
+	}
+	return (isLetter(u[14]) || isDigit(u[14])) && (isLetter(u[15]) || isDigit(u[15]))
+}
+
+// validCurrentReg checks a current-format (2001 on) UK registration on
+// upper-case bytes: two memory-tag letters (not I, Q or Z), the age
+// identifier (02-29 for March, 51-79 for September) and three letters (not
+// I or Q).
+func validCurrentReg(u []byte) bool {
+	if len(u) != 7 {
+		return false
+	}
+	for _, c := range u[:2] {
+		if !isLetter(c) || c == 'I' || c == 'Q' || c == 'Z' {
+			return false
+		}
+	}
+	if !isDigit(u[2]) || !isDigit(u[3]) {
+		return false
+	}
+	age := int(u[2]-'0')*10 + int(u[3]-'0')
+	if !((age >= 2 && age <= 29) || (age >= 51 && age <= 79)) {
+		return false
+	}
+	for _, c := range u[4:] {
+		if !isLetter(c) || c == 'I' || c == 'Q' {
+			return false
+		}
+	}
+	return true
+}
+
+// codeCues open a cued identifier: the words before a passport, licence or
+// registration number.
+var codeCues = words(`passport licence license dl registration reg plate numberplate vrn vehicle`)
+
+// codeFillers may stand between a cue and the identifier.
+var codeFillers = words(`number no num nr is was its it s my the of car vehicle plate driving`)
+
+// codeStop are short words that never continue an identifier after a cue.
+var codeStop = words(`and the but for was not now yes too its and or so if is on in at to it my ok`)
+
+// findCodes finds the identifiers above.
+func findCodes(dst []Span, sc *scan) []Span {
+	var buf [24]byte
+	t := sc.text
+	for i := 0; i < len(sc.toks); i++ {
+		tk := sc.toks[i]
+		if tk.f&tASCII == 0 {
+			continue
+		}
+		// DVLA licence: 16 characters in one to four space-separated tokens.
+		if isASCIILetter(t[tk.s]) && (tk.f&tDigit != 0 || (tk.e-tk.s == 5 && i+1 < len(sc.toks) && sc.toks[i+1].f&tDigit != 0)) {
+			u := upperInto(buf[:0], t[tk.s:tk.e])
+			j := i
+			for len(u) < dvlaLen && j+1 < len(sc.toks) && j-i < 3 && sc.spaced(j) && sc.toks[j+1].f&tASCII != 0 &&
+				len(u)+sc.toks[j+1].e-sc.toks[j+1].s <= dvlaLen {
+				j++
+				u = upperInto(u, t[sc.toks[j].s:sc.toks[j].e])
+			}
+			if len(u) == dvlaLen && validDVLA(u) && !glued(t, tk.s, sc.toks[j].e) {
+				e := sc.toks[j].e
+				// An issue number may follow: "MORGA753116SM9IJ 35".
+				if j+1 < len(sc.toks) && sc.spaced(j) && twoDigitTok(sc, j+1) {
+					j++
+					e = sc.toks[j].e
+				}
+				dst = append(dst, pat(tk.s, e, ID, 0.95))
+				i = j
+				continue
+			}
+		}
+		// Current-format registration in capitals: "AB12 CDE", "AB12CDE".
+		if tk.f&tDigit != 0 && tk.f&tAlpha != 0 && tk.e-tk.s <= 7 {
+			u := upperInto(buf[:0], t[tk.s:tk.e])
+			j := i
+			if len(u) == 4 && i+1 < len(sc.toks) && sc.spaced(i) && sc.toks[i+1].e-sc.toks[i+1].s == 3 && sc.toks[i+1].f&tASCII != 0 {
+				j = i + 1
+				u = upperInto(u, t[sc.toks[j].s:sc.toks[j].e])
+			}
+			if validCurrentReg(u) && !glued(t, tk.s, sc.toks[j].e) && (allUpper(t[tk.s:sc.toks[j].e]) || codeCued(sc, i)) {
+				dst = append(dst, pat(tk.s, sc.toks[j].e, ID, 0.9))
+				i = j
+				continue
+			}
+		}
+		// A cue, then the identifier after it.
+		if tk.f&tDigit == 0 && strings.IndexByte("pldrvn", sc.low[tk.s]) >= 0 && codeCues[string(sc.lw(i))] {
+			if s, e, j, ok := cuedCode(sc, i); ok {
+				dst = append(dst, pat(s, e, ID, 0.85))
+				i = j
+				continue
+			}
+		}
+		// Reference numbers with letter parts, whole.
+		if s, e, j, ok := referenceRun(sc, i); ok {
+			dst = append(dst, pat(s, e, ID, 0.65))
+			i = j
+		}
+	}
+	return dst
+}
+
+// glued reports whether a letter or digit touches [s, e) on either side
+// (then it is part of something longer).
+func glued(t string, s, e int) bool {
+	return (s > 0 && (isASCIILetter(t[s-1]) || isDigit(t[s-1]))) || (e < len(t) && (isASCIILetter(t[e]) || isDigit(t[e])))
+}
+
+// allUpper reports whether s has no lower-case ASCII letter.
+func allUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// codeCued reports whether a code cue is among the four tokens before i.
+func codeCued(sc *scan, i int) bool {
+	for k, n := i-1, 0; k >= 0 && n < 4; k, n = k-1, n+1 {
+		if codeCues[string(sc.lw(k))] {
+			return true
+		}
+	}
+	return false
+}
+
+// cuedCode takes the identifier after the cue token c: after up to three
+// filler words, one to three space-separated ASCII tokens holding at least
+// one digit, 2 to 18 characters in all ("passport no 533401372", "reg is
+// X123 ABC", "licence number SMITH 710269 JJ9AB"). It returns the span and
+// the last token used.
+func cuedCode(sc *scan, c int) (int, int, int, bool) {
+	i := c + 1
+	for n := 0; n < 3 && i < len(sc.toks) && codeFillers[string(sc.lw(i))] && sc.toks[i].f&tDigit == 0; n++ {
+		i++
+	}
+	if i >= len(sc.toks) || i-1 < 0 || !codeGap(sc.text[sc.toks[i-1].e:sc.toks[i].s]) {
+		return 0, 0, 0, false
+	}
+	first := i
+	total, digits := 0, 0
+	j := i - 1
+	for k := i; k < len(sc.toks) && k-first < 4; k++ {
+		tk := sc.toks[k]
+		if tk.f&tASCII == 0 || (k > first && !sc.spaced(k-1)) {
+			break
+		}
+		l := tk.e - tk.s
+		if total+l > 18 {
+			break
+		}
+		if tk.f&tDigit == 0 {
+			// A letters-only part continues the code when short and
+			// written in capitals ("X123 ABC", "ABC 123D"), never a word.
+			if codeStop[string(sc.lw(k))] || !(l <= 3 || (l <= 5 && allUpper(sc.raw(k)))) {
+				if k == first {
+					// "ABC 123D": letters first, then a part with digits.
+					if l > 3 || codeStop[string(sc.lw(k))] {
+						break
+					}
+				} else {
+					break
+				}
+			}
+		} else {
+			for p := tk.s; p < tk.e; p++ {
+				if isDigit(sc.text[p]) {
+					digits++
+				}
+			}
+		}
+		total += l
+		j = k
+	}
+	if j < first || digits == 0 || total < 2 {
+		return 0, 0, 0, false
+	}
+	// A trailing letters-only part with no digit after it is kept only
+	// when some earlier part had digits (done by the digit count above);
+	// a code made of one short lower-case word is not a code.
+	return sc.toks[first].s, sc.toks[j].e, j, true
+}
+
+// codeGap accepts what may stand between the cue words and a code.
+func codeGap(g string) bool {
+	g = trimSpaces(g)
+	return g == "" || g == ":" || g == "#" || g == "-" || g == "." || g == ":-"
+}
+
+// referenceRun finds a reference number with letter parts starting at
+// token i: tokens joined by single "-", "/" or "_" with no spaces, holding
+// letters and at least five digits (MR-24-0817, HSG-004417, SL/22/90412,
+// A12345678), or at least three after a reference cue ("ref AB-123"). A
+// number with a unit glued on ("10000mg") is not one.
+func referenceRun(sc *scan, i int) (int, int, int, bool) {
+	tk := sc.toks[i]
+	if tk.f&tASCII == 0 || (tk.f&tDigit == 0 && !(i+1 < len(sc.toks) && refJoin(sc, i))) {
+		return 0, 0, 0, false
+	}
+	if tk.s > 0 && refSep(sc.text[tk.s-1]) && i > 0 && sc.toks[i-1].e == tk.s-1 {
+		return 0, 0, 0, false // not the start of the run
+	}
+	letters, digits := 0, 0
+	j := i
+	for {
+		for p := sc.toks[j].s; p < sc.toks[j].e; p++ {
+			if isDigit(sc.text[p]) {
+				digits++
+			} else {
+				letters++
+			}
+		}
+		if j+1 < len(sc.toks) && refJoin(sc, j) && sc.toks[j+1].f&tASCII != 0 {
+			j++
+			continue
+		}
+		break
+	}
+	s, e := sc.toks[i].s, sc.toks[j].e
+	if letters == 0 && digits >= 5 && j > i && idCued(sc, s) {
+		return s, e, j, true // "case 22/1234", "claim 2023-00042"
+	}
+	if letters == 0 || digits == 0 {
+		return 0, 0, 0, false
+	}
+	if e < len(sc.text) && sc.text[e] == '@' {
+		return 0, 0, 0, false // an e-mail address's local part
+	}
+	if j == i {
+		// One token: a unit after a number ("10000mg", "5000kcal") or an
+		// ordinal is not a reference.
+		w := sc.lw(i)
+		k := 0
+		for k < len(w) && isDigit(w[k]) {
+			k++
+		}
+		if k > 0 && k < len(w) && allLetters(string(w[k:])) && digits < 7 {
+			return 0, 0, 0, false
+		}
+	}
+	if digits >= 5 || (digits >= 3 && idCued(sc, s)) {
+		return s, e, j, true
+	}
+	return 0, 0, 0, false
+}
+
+func refSep(c byte) bool { return c == '-' || c == '/' || c == '_' }
+
+// refJoin reports whether tokens i and i+1 are joined by one "-", "/" or "_".
+func refJoin(sc *scan, i int) bool {
+	return sc.toks[i+1].s == sc.toks[i].e+1 && refSep(sc.text[sc.toks[i].e])
+}
