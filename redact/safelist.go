@@ -62,7 +62,8 @@ var safeWords = words(`
 	brazilian mexican colombian venezuelan argentinian chilean peruvian cuban
 	canadian australian kiwi scots brit brits yank
 	hebrew yiddish latin gaelic cymraeg bsl makaton
-	muslim christian catholic protestant anglican methodist baptist pentecostal sikh hindu jewish buddhist
+	iraqi israeli pakistani bangladeshi saudi kuwaiti omani yemeni somali nepali afghani emirati qatari bahraini
+	azerbaijani uzbek kazakh tajik jew jewish arab muslim christians catholic protestant anglican methodist baptist pentecostal sikh hindu jewish buddhist
 	mam mammy mammi mummy mommy mama mamma mum mom ma amma ammi ammu  appa  abbu   babaji
 	papa pappa pa dada daddy dad nana nanna nan nani dadi dada nanaji dadaji gran granny grandma grandad
 	grandpa granda grandmama oma opa babcia babci dziadek dziadzia abuela abuelo abuelita abuelito
@@ -126,7 +127,17 @@ func safe(sc *scan, i int) bool {
 		// stays a name: fail closed.
 		return sc.lex(i).nf&(nFirstHigh|nFirstTop) == 0 || sc.toks[i].f&tCap == 0
 	}
-	if sc.toks[i].e-sc.toks[i].s >= 7 && sc.lex(i).nf == 0 {
+	e := sc.lex(i)
+	if e.nf != 0 || e.bits&(bWorldFirst|bWorldSurname) != 0 {
+		return false
+	}
+	if n := len(w); n > 3 && w[n-1] == 's' && safeWords[w[:n-1]] {
+		return true // "Brazilians", "Muslims"
+	}
+	if groupNoun(w) {
+		return true
+	}
+	if sc.toks[i].e-sc.toks[i].s >= 7 {
 		for _, st := range safeStems {
 			if strings.HasSuffix(w, st) {
 				return true
@@ -213,6 +224,23 @@ func timeWord(sc *scan, i int) bool {
 	}
 	if k := sc.nextWord(i); k >= 0 && sc.toks[k].f&tDigit != 0 {
 		return true
+	}
+	return false
+}
+
+// groupSuffixes end nouns and adjectives of peoples, faiths and movements
+// ("Palestinian", "Shiites", "Methodists", "Sudanese"). A word with one
+// that no name list knows (Kardashian is a surname) is not a name.
+var groupSuffixes = []string{"ian", "ians", "ese", "ists", "ites", "ite", "ans"}
+
+func groupNoun(w string) bool {
+	if len(w) < 6 {
+		return false
+	}
+	for _, suf := range groupSuffixes {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
 	}
 	return false
 }

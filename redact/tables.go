@@ -80,7 +80,11 @@ const (
 	bPCAfter
 	bNICue
 	bMonth
-	bPhrase // first token of a multi-token place
+	bPhrase       // first token of a multi-token place
+	bWorldFirst   // part of a first name of some locale (world lists)
+	bWorldSurname // part of a surname of some locale or the US Census
+	bWorldPlace   // a one-word GeoNames place
+	bWorldCity    // a one-word GeoNames place of 100,000+ people
 )
 
 // lexEntry is everything the tables know about one lower-case token.
@@ -709,6 +713,7 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 	}
 
 	t.buildLexicon()
+	t.addWorld(g)
 	t.buildNameDeletions()
 
 	// Surrogate pools: frequent names and towns that are not English words,
@@ -850,4 +855,36 @@ func (t *tables) phrasesAt(sc *scan, i int) []placePhrase {
 		return nil
 	}
 	return t.placeN2[string(sc.lw(i))][string(sc.lw(i+1))]
+}
+
+// worldCityPop is the population above which a one-word GeoNames place is
+// taken in lower case after a place preposition ("in calgary").
+const worldCityPop = 100000
+
+// addWorld marks the tokens of the world name and place lists in the
+// lexicon. They are evidence for the context rules, not a list to redact:
+// the rules decide with capitals, position and cue words.
+func (t *tables) addWorld(g *gazetteer.Gazetteer) {
+	for _, n := range g.WorldNames {
+		e := t.lex[n.Token]
+		if n.First {
+			e.bits |= bWorldFirst
+		}
+		if n.Surname {
+			e.bits |= bWorldSurname
+		}
+		t.lex[n.Token] = e
+	}
+	for _, p := range g.WorldPlaces {
+		toks := lowerTokens(p.Name)
+		if len(toks) != 1 || len(toks[0]) < 3 {
+			continue
+		}
+		e := t.lex[toks[0]]
+		e.bits |= bWorldPlace
+		if p.Population >= worldCityPop {
+			e.bits |= bWorldCity
+		}
+		t.lex[toks[0]] = e
+	}
 }

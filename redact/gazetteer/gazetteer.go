@@ -1,5 +1,6 @@
-// Package gazetteer embeds the UK name and place lists deid ships (first
-// names, surnames, places, counties, postcode districts with population) and
+// Package gazetteer embeds the name and place lists deid ships (UK first
+// names, surnames, places, counties, postcode districts with population;
+// world first names and surnames, US Census surnames, GeoNames places) and
 // parses them once into read-only tables.
 //
 // Sources and licences: data/LICENSE.md. The tables returned by Default are
@@ -54,6 +55,25 @@ type Gazetteer struct {
 	AdminAreas []string            // local authority names
 	TownAreas  []string            // towns and areas named by postcode district
 	Districts  map[string]District // by upper-case outcode
+
+	// World lists: evidence beside context, never a redaction list on
+	// their own (many entries are ordinary English words).
+	WorldNames  []WorldName  // lower-case name tokens of 86 locales and the US Census
+	WorldPlaces []WorldPlace // GeoNames places with 1,000+ people
+}
+
+// WorldName is one lower-case name token and what it is a part of.
+type WorldName struct {
+	Token   string
+	First   bool // part of a first name (Faker, 86 locales)
+	Surname bool // part of a surname (Faker, US Census 2010)
+}
+
+// WorldPlace is one GeoNames place name with the largest population of a
+// place so named.
+type WorldPlace struct {
+	Name       string
+	Population int
 }
 
 var (
@@ -145,6 +165,18 @@ func parse() *Gazetteer {
 		}
 		d := District{Outcode: strings.ToUpper(f[0]), Population: atoi(f[1]), PostTown: f[5], Areas: areas, AdminArea: f[7], Region: f[8]}
 		g.Districts[d.Outcode] = d
+	}
+	for _, f := range lines("world_names.tsv") {
+		if len(f) < 2 {
+			continue
+		}
+		g.WorldNames = append(g.WorldNames, WorldName{Token: f[0], First: strings.Contains(f[1], "f"), Surname: strings.Contains(f[1], "s")})
+	}
+	for _, f := range lines("world_places.tsv") {
+		if len(f) < 2 {
+			continue
+		}
+		g.WorldPlaces = append(g.WorldPlaces, WorldPlace{Name: f[0], Population: atoi(f[1])})
 	}
 	return g
 }

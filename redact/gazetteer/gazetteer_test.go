@@ -15,6 +15,8 @@ func TestDefaultParses(t *testing.T) {
 		{"counties", len(g.Counties), 150},
 		{"districts", len(g.Districts), 3000},
 		{"town areas", len(g.TownAreas), 8000},
+		{"world names", len(g.WorldNames), 150000},
+		{"world places", len(g.WorldPlaces), 100000},
 	}
 	for _, tt := range tests {
 		if tt.got < tt.min {
