@@ -1,7 +1,5 @@
 package redact
 
-import "strings"
-
 // The domain safelist names words that look like names or places to the
 // dictionary-free recognizers (the NER model, a capitalised unknown word,
 // a cue phrase) but in health and therapy text are something else:
@@ -115,33 +113,30 @@ func safe(sc *scan, i int) bool {
 	if !sc.alpha(i) {
 		return false
 	}
-	w := string(sc.lw(i))
-	if sc.toks[i].f&tUpper != 0 && safeUpper[w] {
+	lw := sc.lw(i)
+	if sc.toks[i].f&tUpper != 0 && safeUpper[string(lw)] {
 		return true
 	}
-	if safeMedicines[w] {
+	if safeMedicines[string(lw)] {
 		return true
 	}
-	if safeWords[w] {
+	if safeWords[string(lw)] {
 		// A word that is also a frequent first name (Christian, Shona)
 		// stays a name: fail closed.
 		return sc.lex(i).nf&(nFirstHigh|nFirstTop) == 0 || sc.toks[i].f&tCap == 0
 	}
-	e := sc.lex(i)
-	if e.nf != 0 || e.bits&(bWorldFirst|bWorldSurname) != 0 {
-		return false
-	}
-	if n := len(w); n > 3 && w[n-1] == 's' && safeWords[w[:n-1]] {
-		return true // "Brazilians", "Muslims"
-	}
-	if groupNoun(w) {
-		return true
-	}
-	if sc.toks[i].e-sc.toks[i].s >= 7 {
-		for _, st := range safeStems {
-			if strings.HasSuffix(w, st) {
-				return true
-			}
+	n := len(lw)
+	derived := (n > 3 && lw[n-1] == 's' && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && drugStem(lw))
+	// A derived form is safe only when no name list knows the word
+	// (Kardashian is a surname).
+	return derived && sc.lex(i).nf == 0 && getTables().world(sc, i)&(bWorldFirst|bWorldSurname) == 0
+}
+
+// drugStem reports whether w ends in a medicine stem.
+func drugStem(w []byte) bool {
+	for _, st := range safeStems {
+		if hasSuffix(w, st) {
+			return true
 		}
 	}
 	return false
@@ -233,12 +228,12 @@ func timeWord(sc *scan, i int) bool {
 // that no name list knows (Kardashian is a surname) is not a name.
 var groupSuffixes = []string{"ian", "ians", "ese", "ists", "ites", "ite", "ans"}
 
-func groupNoun(w string) bool {
+func groupNoun(w []byte) bool {
 	if len(w) < 6 {
 		return false
 	}
 	for _, suf := range groupSuffixes {
-		if strings.HasSuffix(w, suf) {
+		if hasSuffix(w, suf) {
 			return true
 		}
 	}

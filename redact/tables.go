@@ -3,6 +3,7 @@ package redact
 import (
 	_ "embed"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -80,7 +81,8 @@ const (
 	bPCAfter
 	bNICue
 	bMonth
-	bPhrase       // first token of a multi-token place
+	bPhrase // first token of a multi-token place
+	// Bits returned by tables.world, not stored in the lexicon.
 	bWorldFirst   // part of a first name of some locale (world lists)
 	bWorldSurname // part of a surname of some locale or the US Census
 	bWorldPlace   // a one-word GeoNames place
@@ -111,6 +113,8 @@ type tables struct {
 	surrFirst []string                            // surrogate first names (frequent, not English words)
 	surrLast  []string                            // surrogate surnames
 	surrTown  []string                            // surrogate towns
+
+	worldNames, worldPlaces worldList // world lists, searched in place
 }
 
 var (
@@ -713,7 +717,7 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 	}
 
 	t.buildLexicon()
-	t.addWorld(g)
+	t.worldNames, t.worldPlaces = newWorldList(g.WorldNames), newWorldList(g.WorldPlaces)
 	t.buildNameDeletions()
 
 	// Surrogate pools: frequent names and towns that are not English words,
@@ -861,30 +865,85 @@ func (t *tables) phrasesAt(sc *scan, i int) []placePhrase {
 // taken in lower case after a place preposition ("in calgary").
 const worldCityPop = 100000
 
-// addWorld marks the tokens of the world name and place lists in the
-// lexicon. They are evidence for the context rules, not a list to redact:
-// the rules decide with capitals, position and cue words.
-func (t *tables) addWorld(g *gazetteer.Gazetteer) {
-	for _, n := range g.WorldNames {
-		e := t.lex[n.Token]
-		if n.First {
-			e.bits |= bWorldFirst
+// worldList is a sorted "key\tvalue\n" text (see gazetteer.WorldNames)
+// searched in place: an offset per line is all it holds.
+type worldList struct {
+	data string
+	off  []uint32
+}
+
+func newWorldList(data string) worldList {
+	l := worldList{data: data, off: make([]uint32, 0, strings.Count(data, "\n")+1)}
+	for p := 0; p < len(data); {
+		l.off = append(l.off, uint32(p))
+		q := strings.IndexByte(data[p:], '\n')
+		if q < 0 {
+			break
 		}
-		if n.Surname {
-			e.bits |= bWorldSurname
-		}
-		t.lex[n.Token] = e
+		p += q + 1
 	}
-	for _, p := range g.WorldPlaces {
-		toks := lowerTokens(p.Name)
-		if len(toks) != 1 || len(toks[0]) < 3 {
-			continue
+	return l
+}
+
+// find returns the value stored for key w, or "".
+func (l *worldList) find(w []byte) string {
+	lo, hi := 0, len(l.off)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		line := l.data[l.off[m]:]
+		if q := strings.IndexByte(line, '\n'); q >= 0 {
+			line = line[:q]
 		}
-		e := t.lex[toks[0]]
-		e.bits |= bWorldPlace
-		if p.Population >= worldCityPop {
-			e.bits |= bWorldCity
+		k, v, _ := strings.Cut(line, "\t")
+		switch c := cmpStrBytes(k, w); {
+		case c == 0:
+			return v
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
 		}
-		t.lex[toks[0]] = e
 	}
+	return ""
+}
+
+// cmpStrBytes compares a string with a byte slice, without converting
+// either (a conversion would allocate on this path).
+func cmpStrBytes(a string, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(a) - len(b)
+}
+
+// world returns the world-list bits of token i (bWorldFirst,
+// bWorldSurname, bWorldPlace, bWorldCity): evidence for the context rules,
+// looked up only for the few tokens that reach them.
+func (t *tables) world(sc *scan, i int) uint64 {
+	if !sc.alpha(i) {
+		return 0
+	}
+	w := sc.lw(i)
+	var b uint64
+	if v := t.worldNames.find(w); v != "" {
+		if strings.IndexByte(v, 'f') >= 0 {
+			b |= bWorldFirst
+		}
+		if strings.IndexByte(v, 's') >= 0 {
+			b |= bWorldSurname
+		}
+	}
+	if v := t.worldPlaces.find(w); v != "" {
+		b |= bWorldPlace
+		if n, err := strconv.Atoi(v); err == nil && n >= worldCityPop {
+			b |= bWorldCity
+		}
+	}
+	return b
 }

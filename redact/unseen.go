@@ -42,28 +42,44 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		}
 		return Span{}, false
 	}
-	if e.is(bChat|bKin|bTitle|bFunction|bPronoun|bGeneric|bNameCue|bPlaceStrong|bPlaceWeak|bPlaceVerb|bFacility|bStreet|bPersonNoun|bVerbObject) || safe(sc, i) {
+	if e.is(bNotName | bChat | bKin | bTitle | bFunction | bPronoun | bGeneric | bNameCue | bPlaceStrong | bPlaceWeak | bPlaceVerb | bFacility | bStreet | bPersonNoun | bVerbObject) {
 		return Span{}, false
 	}
-	world := e.bits&(bWorldFirst|bWorldSurname|bWorldPlace) != 0
-	start := sc.sentStart(i)
-	fire := false
+	// The world lists are searched only for the few tokens that need
+	// them: capitalised, or an unknown word after a place preposition.
+	var wb uint64
 	switch {
-	case e.is(bNotName):
-		return Span{}, false
-	case capital && !start:
-		fire = e.wc == wNone || (e.wc == wRare && (world || e.nf != 0))
-	case capital && start:
-		fire = e.wc == wNone && (world || r.nameVerbAfter(sc, i)) ||
-			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i)
-	case e.wc == wNone && e.bits&bWorldCity != 0 && e.bits&(bWorldFirst|bWorldSurname) == 0 && r.placeCue(sc, i) > 0:
+	case capital && !sc.sentStart(i):
+		if e.wc == wRare && e.nf == 0 {
+			wb = r.t.world(sc, i)
+		}
+		if !(e.wc == wNone || (e.wc == wRare && (e.nf != 0 || wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0))) {
+			return Span{}, false
+		}
+	case capital:
+		if e.wc == wNone {
+			wb = r.t.world(sc, i)
+		}
+		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i)) ||
+			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i)) {
+			return Span{}, false
+		}
+	case e.wc == wNone && tk.e-tk.s >= 4 && r.placeCue(sc, i) > 0:
+		if wb = r.t.world(sc, i); wb&bWorldCity == 0 || wb&(bWorldFirst|bWorldSurname) != 0 || safe(sc, i) {
+			return Span{}, false
+		}
 		return Span{Start: tk.s, End: tk.e, Label: Location, Source: srcContext, Score: scGazLow}, true
-	}
-	if !fire {
+	default:
 		return Span{}, false
+	}
+	if safe(sc, i) {
+		return Span{}, false
+	}
+	if wb == 0 && e.wc == wNone {
+		wb = r.t.world(sc, i)
 	}
 	l := Person
-	if r.placeBefore(sc, i) || (e.bits&bWorldPlace != 0 && e.bits&(bWorldFirst|bWorldSurname) == 0) {
+	if r.placeBefore(sc, i) || (wb&bWorldPlace != 0 && wb&(bWorldFirst|bWorldSurname) == 0) {
 		l = Location
 	}
 	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true

@@ -16,8 +16,17 @@ import (
 	"sync"
 )
 
-//go:embed data/*.tsv data/*.txt
+//go:embed data/uk_*.tsv data/*.txt
 var files embed.FS
+
+// The world lists are searched in place (see WorldNames), so they are
+// embedded as strings: no copy, no parse.
+var (
+	//go:embed data/world_names.tsv
+	worldNames string
+	//go:embed data/world_places.tsv
+	worldPlaces string
+)
 
 // FirstName is one ONS first name with its frequency.
 type FirstName struct {
@@ -57,23 +66,12 @@ type Gazetteer struct {
 	Districts  map[string]District // by upper-case outcode
 
 	// World lists: evidence beside context, never a redaction list on
-	// their own (many entries are ordinary English words).
-	WorldNames  []WorldName  // lower-case name tokens of 86 locales and the US Census
-	WorldPlaces []WorldPlace // GeoNames places with 1,000+ people
-}
-
-// WorldName is one lower-case name token and what it is a part of.
-type WorldName struct {
-	Token   string
-	First   bool // part of a first name (Faker, 86 locales)
-	Surname bool // part of a surname (Faker, US Census 2010)
-}
-
-// WorldPlace is one GeoNames place name with the largest population of a
-// place so named.
-type WorldPlace struct {
-	Name       string
-	Population int
+	// their own (many entries are ordinary English words). Each is the
+	// embedded text, one "key\tvalue" line per entry, sorted by the key's
+	// UTF-8 bytes with no duplicates, so callers binary-search it in
+	// place instead of holding a few hundred thousand map entries.
+	WorldNames  string // lower-case name token, then f (first name), s (surname) or fs
+	WorldPlaces string // lower-case one-word GeoNames place, then the largest population
 }
 
 var (
@@ -166,17 +164,6 @@ func parse() *Gazetteer {
 		d := District{Outcode: strings.ToUpper(f[0]), Population: atoi(f[1]), PostTown: f[5], Areas: areas, AdminArea: f[7], Region: f[8]}
 		g.Districts[d.Outcode] = d
 	}
-	for _, f := range lines("world_names.tsv") {
-		if len(f) < 2 {
-			continue
-		}
-		g.WorldNames = append(g.WorldNames, WorldName{Token: f[0], First: strings.Contains(f[1], "f"), Surname: strings.Contains(f[1], "s")})
-	}
-	for _, f := range lines("world_places.tsv") {
-		if len(f) < 2 {
-			continue
-		}
-		g.WorldPlaces = append(g.WorldPlaces, WorldPlace{Name: f[0], Population: atoi(f[1])})
-	}
+	g.WorldNames, g.WorldPlaces = worldNames, worldPlaces
 	return g
 }

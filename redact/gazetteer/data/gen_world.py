@@ -7,8 +7,12 @@ licences). Run from this directory: python3 gen_world.py [SHARED_DIR].
                     or fs: Faker's first names and surnames of 86 locales
                     (MIT) and every US Census 2010 surname with 100+ bearers
                     (public domain);
-  world_places.tsv  GeoNames places with 1,000+ people (CC BY 4.0): name and
-                    the largest population of a place of that name.
+  world_places.tsv  one-word GeoNames places with 1,000+ people (CC BY 4.0):
+                    the lower-case name and the largest population of a
+                    place of that name.
+
+Both are sorted by UTF-8 bytes (Python sorts str by code point, the same
+order), so deid binary-searches them in place without building a map.
 
 Output is sorted, so the files are reproducible byte for byte."""
 import re, sys, unicodedata
@@ -48,13 +52,11 @@ with open("world_names.tsv", "w", encoding="utf-8") as f:
 
 places = {}
 for row in tsv("world_places_geonames_cities1000.tsv"):
-    name, pop = unicodedata.normalize("NFC", row[0]).strip(), int(row[2] or 0)
-    if not name or len(name) < 3:
-        continue
-    k = name.lower()
-    if k not in places or pop > places[k][1]:
-        places[k] = (name, pop)
+    t, pop = toks(row[0]), int(row[2] or 0)
+    if len(t) != 1 or len(t[0]) < 3:
+        continue  # multi-word places need phrase matching; one word is enough evidence here
+    places[t[0]] = max(places.get(t[0], 0), pop)
 with open("world_places.tsv", "w", encoding="utf-8") as f:
     for k in sorted(places):
-        f.write(f"{places[k][0]}\t{places[k][1]}\n")
+        f.write(f"{k}\t{places[k]}\n")
 print(len(names), "name tokens;", len(places), "places")
