@@ -52,6 +52,7 @@ const (
 	awNumSuffix                      // after a house number: bis, ter, a
 	awDir                            // compass point after a street: nw, se
 	awState                          // a military or state code: ae, aa, ap, dpo
+	awLead                           // opens a two-word box: po, p, locked, rural, private
 )
 
 var addrWords = func() map[string]uint16 {
@@ -86,6 +87,7 @@ var addrWords = func() map[string]uint16 {
 	add(awNumSuffix, `bis ter quater a b c d e f g h`)
 	add(awDir, `n s e w ne nw se sw north south east west`)
 	add(awState, `ae aa ap dpo apo fpo`)
+	add(awLead, `po p locked rural private`)
 	return m
 }()
 
@@ -97,7 +99,7 @@ var streetEndings = []string{"straße", "strasse", "str", "weg", "gasse", "allee
 	"caddesi", "sokak", "sokağı", "daero", "gasse", "stig", "bakken", "torget", "torg", "veg"}
 
 func (r *addressRecognizer) aw(sc *scan, i int) uint16 {
-	if i < 0 || i >= len(sc.toks) || sc.toks[i].f&tAlpha == 0 {
+	if i < 0 || i >= len(sc.toks) || sc.toks[i].f&tAlpha == 0 || !sc.has(i, bAddr) {
 		return 0
 	}
 	return addrWords[string(sc.lw(i))]
@@ -238,6 +240,10 @@ func hasAddressHint(sc *scan) bool {
 // last token.
 func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	n := len(sc.toks)
+	tk := sc.toks[i]
+	if tk.f&tDigit == 0 && !sc.has(i, bAddrOpen) && !(tk.f&tCap != 0 && i+1 < n && sc.toks[i+1].f&tDigit != 0) {
+		return 0, 0, false // every core opens with a number, an address word, or a word before a number
+	}
 	w := r.aw(sc, i)
 	// A unit or box word and its number: "Apt. 595", "PO Box 4471".
 	if w&(awUnit|awBox) != 0 && (sc.toks[i].f&tCap != 0 || w&awUnitLow != 0) {

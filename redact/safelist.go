@@ -88,6 +88,15 @@ var safeStems = []string{"olol", "alol", "pril", "sartan", "statin", "azepam", "
 	"thyroxine", "oxine", "ergoline", "amfetamine", "phetamine", "phenidate", "lamide",
 	"barbital", "ethasone", "olone", "caine", "trexate", "platin", "rubicin", "dronate", "tretinoin"}
 
+// stemEnds marks the last two bytes of every stem, so that most words are
+// ruled out by one array probe.
+var stemEnds = func() (t [256][256]bool) {
+	for _, st := range safeStems {
+		t[st[len(st)-2]][st[len(st)-1]] = true
+	}
+	return
+}()
+
 // safeMedicines are common medicines without a telling stem.
 var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramorph oxycodone tramadol naproxen diclofenac
 	metformin insulin gliclazide levothyroxine thyroxine warfarin apixaban rivaroxaban edoxaban dabigatran clopidogrel
@@ -113,27 +122,35 @@ func safe(sc *scan, i int) bool {
 	if !sc.alpha(i) {
 		return false
 	}
-	lw := sc.lw(i)
-	if sc.toks[i].f&tUpper != 0 && safeUpper[string(lw)] {
-		return true
+	lw, e := sc.lw(i), sc.lex(i)
+	if e.is(bSafe) {
+		if sc.toks[i].f&tUpper != 0 && safeUpper[string(lw)] {
+			return true
+		}
+		if safeMedicines[string(lw)] {
+			return true
+		}
+		if safeWords[string(lw)] {
+			// A word that is also a frequent first name (Christian,
+			// Shona) stays a name: fail closed.
+			return e.nf&(nFirstHigh|nFirstTop) == 0 || sc.toks[i].f&tCap == 0
+		}
 	}
-	if safeMedicines[string(lw)] {
-		return true
-	}
-	if safeWords[string(lw)] {
-		// A word that is also a frequent first name (Christian, Shona)
-		// stays a name: fail closed.
-		return sc.lex(i).nf&(nFirstHigh|nFirstTop) == 0 || sc.toks[i].f&tCap == 0
+	if e.nf != 0 {
+		return false
 	}
 	n := len(lw)
 	derived := (n > 3 && lw[n-1] == 's' && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && drugStem(lw))
 	// A derived form is safe only when no name list knows the word
 	// (Kardashian is a surname).
-	return derived && sc.lex(i).nf == 0 && getTables().world(sc, i)&(bWorldFirst|bWorldSurname) == 0
+	return derived && getTables().world(sc, i)&(bWorldFirst|bWorldSurname) == 0
 }
 
 // drugStem reports whether w ends in a medicine stem.
 func drugStem(w []byte) bool {
+	if n := len(w); n < 2 || !stemEnds[w[n-2]][w[n-1]] {
+		return false
+	}
 	for _, st := range safeStems {
 		if hasSuffix(w, st) {
 			return true

@@ -81,7 +81,10 @@ const (
 	bPCAfter
 	bNICue
 	bMonth
-	bPhrase // first token of a multi-token place
+	bPhrase   // first token of a multi-token place
+	bAddr     // a word of the address grammar (addrWords)
+	bAddrOpen // a word that can open an address (unit, box, street prefix)
+	bSafe     // on the domain safelist (safeWords, safeUpper, safeMedicines)
 	// Bits returned by tables.world, not stored in the lexicon.
 	bWorldFirst   // part of a first name of some locale (world lists)
 	bWorldSurname // part of a surname of some locale or the US Census
@@ -796,6 +799,14 @@ func (t *tables) buildLexicon() {
 		e.bits |= bMonth
 		t.lex[w] = e
 	}
+	for w, k := range addrWords {
+		e := get(w)
+		e.bits |= bAddr
+		if k&(awUnit|awBox|awPrefix|awLead) != 0 {
+			e.bits |= bAddrOpen
+		}
+		t.lex[w] = e
+	}
 	for _, set := range []struct {
 		b uint64
 		m map[string]bool
@@ -806,7 +817,7 @@ func (t *tables) buildLexicon() {
 		{bFacilityOf, facilityOf}, {bFacilityMod, facilityMods}, {bFacilityAnchor, facilityAnchors}, {bVerbObject, verbObject},
 		{bStreetCue, streetCues}, {bPersonNoun, personNouns}, {bNameVerb, nameVerbs}, {bPronoun, pronouns},
 		{bWeekday, weekdays}, {bDateCue, dateCues}, {bIDCue, idCues}, {bPCBefore, postcodeCuesBefore},
-		{bPCAfter, postcodeCuesAfter}, {bNICue, niCues},
+		{bPCAfter, postcodeCuesAfter}, {bNICue, niCues}, {bSafe, safeWords}, {bSafe, safeUpper}, {bSafe, safeMedicines},
 	} {
 		for w := range set.m {
 			e := get(w)
