@@ -53,6 +53,7 @@ const (
 	awDir                            // compass point after a street: nw, se
 	awState                          // a military or state code: ae, aa, ap, dpo
 	awLead                           // opens a two-word box: po, p, locked, rural, private
+	awSite                           // a place inside a facility or on a road, by number: ward 7, junction 27
 )
 
 var addrWords = func() map[string]uint16 {
@@ -88,6 +89,7 @@ var addrWords = func() map[string]uint16 {
 	add(awDir, `n s e w ne nw se sw north south east west`)
 	add(awState, `ae aa ap dpo apo fpo`)
 	add(awLead, `po p locked rural private`)
+	add(awSite, `ward wards junction jct jn`)
 	return m
 }()
 
@@ -241,7 +243,7 @@ func hasAddressHint(sc *scan) bool {
 func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	n := len(sc.toks)
 	tk := sc.toks[i]
-	if tk.f&tDigit == 0 && !sc.has(i, bAddrOpen) && !(tk.f&tCap != 0 && i+1 < n && sc.toks[i+1].f&tDigit != 0) {
+	if tk.f&tDigit == 0 && !sc.has(i, bAddrOpen|bAddrSite) && !(tk.f&tCap != 0 && i+1 < n && sc.toks[i+1].f&tDigit != 0) {
 		return 0, 0, false // every core opens with a number, an address word, or a word before a number
 	}
 	w := r.aw(sc, i)
@@ -257,6 +259,18 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 				return i, e, true
 			}
 		}
+	}
+	// A hospital ward or a motorway junction by number, any case: "Ward
+	// 7", "ward 4B", "Junction 27".
+	if w&awSite != 0 && sc.spaced(i) {
+		if e := sc.numGroup(i + 1); e >= 0 {
+			return i, e, true
+		}
+	}
+	// A road number with a road context: "the A64", "on the M62", "A61
+	// northbound", "M1 junction 5".
+	if r.roadNumber(sc, i) {
+		return i, i, true
 	}
 	// "PO Box", "P.O. Box", "Locked Bag", "Rural Route".
 	if (sc.isWord(i, "po") || sc.isWord(i, "p") || sc.isWord(i, "locked") || sc.isWord(i, "rural") || sc.isWord(i, "private")) && sc.toks[i].f&tCap != 0 {
@@ -520,4 +534,44 @@ func (r *addressRecognizer) placeWordAfter(sc *scan, e int) bool {
 func (r *addressRecognizer) countAfter(sc *scan, k int) bool {
 	j := sc.nextWord(k)
 	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && sc.lex(j).wc != wNone
+}
+
+// roadCuesAfter follow a road number: "A64 northbound", "M62 junction 27".
+var roadCuesAfter = words(`northbound southbound eastbound westbound junction jct j road roadworks traffic
+	towards near into exit slip services bridge roundabout`)
+
+// roadTail are words that may follow a road number in a sentence about
+// the road: "on the M62 and", "up the A1 again".
+var roadTail = words(`and or but was is were near at for again today yesterday tonight all every when because with`)
+
+// roadCuesBefore come before one: "the A64", "off the M1", "via the A1(M)".
+var roadCuesBefore = words(`the on off along via up down took take taking onto`)
+
+// roadNumber reports whether token i is a British road number (A, B or M
+// and one to four digits: "A64", "M62", "B6265") in a road context. On its
+// own "A4" is paper and "B12" a vitamin, so a cue word is required.
+func (r *addressRecognizer) roadNumber(sc *scan, i int) bool {
+	tk := sc.toks[i]
+	l := tk.e - tk.s
+	if l < 2 || l > 5 || tk.f&tDigit == 0 || tk.f&tAlpha == 0 {
+		return false
+	}
+	c := sc.text[tk.s]
+	if c != 'A' && c != 'B' && c != 'M' && c != 'a' && c != 'm' {
+		return false
+	}
+	for k := tk.s + 1; k < tk.e; k++ {
+		if sc.text[k] < '0' || sc.text[k] > '9' {
+			return false
+		}
+	}
+	if p := sc.prevWord(i); p >= 0 && roadCuesBefore[string(sc.lw(p))] {
+		// "on the A64 near", "take the M60 towards": not "on A4 paper",
+		// "take B12 tablets", where a noun follows.
+		k := sc.nextWord(i)
+		return k < 0 || !sc.spaced(i) || !sc.alpha(k) || roadCuesAfter[string(sc.lw(k))] || sc.lex(k).wc == wNone ||
+			sc.has(k, bFunction|bVerbObject|bPronoun|bGeneric|bPlaceWeak|bPlaceStrong|bDateCue|bWeekday) || roadTail[string(sc.lw(k))]
+	}
+	k := sc.nextWord(i)
+	return k >= 0 && sc.alpha(k) && roadCuesAfter[string(sc.lw(k))]
 }

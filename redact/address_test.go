@@ -41,3 +41,16 @@ func BenchmarkAddressRecognizer(b *testing.B) {
 		r.Find(nil, text, nil)
 	}
 }
+
+func TestAddressSites(t *testing.T) {
+	runCases(t, NewAddressRecognizer(), nil, []caseT{
+		{text: "moved to ward 12 overnight", want: []string{"ward 12"}, label: Location},
+		{text: "back on Ward 3C after theatre", want: []string{"Ward 3C"}},
+		{text: "stuck at Junction 25 for an hour", want: []string{"Junction 25"}},
+		{text: "the crash on the A629 near Halifax", want: []string{"A629"}},
+		{text: "take the M60 towards Stockport", want: []string{"M60"}},
+		{text: "B6265 southbound was shut", want: []string{"B6265"}},
+		{text: "print it on A4 paper and take B12 tablets", not: []string{"A4", "B12"}},
+		{text: "she got an A1 in maths", not: []string{"A1"}},
+	})
+}

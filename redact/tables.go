@@ -84,6 +84,7 @@ const (
 	bPhrase   // first token of a multi-token place
 	bAddr     // a word of the address grammar (addrWords)
 	bAddrOpen // a word that can open an address (unit, box, street prefix)
+	bAddrSite // ward, junction: opens a numbered place (see addressRecognizer)
 	bSafe     // on the domain safelist (safeWords, safeUpper, safeMedicines)
 	// Bits returned by tables.world, not stored in the lexicon.
 	bWorldFirst   // part of a first name of some locale (world lists)
@@ -217,7 +218,8 @@ var placeCueWeak = words(`in from to at near around outside towards via into vis
 var facilityWords = words(`hospital hospitals surgery infirmary clinic school academy college university uni
 	practice centre center station church chapel mosque temple synagogue gurdwara cathedral abbey crematorium
 	cemetery prison estate primary general royal district common heath moor dene seafront beach pier stadium
-	arena museum library theatre leisure
+	arena museum library theatre leisure ward lodge hospice inn arms tavern hotel airport interchange
+	barracks campus hall manor house
 	street st road rd lane ln avenue ave close drive way crescent cres place pl court ct gardens gdns grove
 	terrace square sq row walk mews view rise hill park parade green boulevard wharf quay`)
 
@@ -804,6 +806,9 @@ func (t *tables) buildLexicon() {
 		e.bits |= bAddr
 		if k&(awUnit|awBox|awPrefix|awLead) != 0 {
 			e.bits |= bAddrOpen
+		}
+		if k&awSite != 0 {
+			e.bits |= bAddrSite
 		}
 		t.lex[w] = e
 	}
