@@ -72,8 +72,10 @@ var addrWords = func() map[string]uint16 {
 		terrace tce gardens gdns grove square sq row walk mews hill parade boulevard blvd bvd highway hwy
 		parkway pkwy pike circle cir trail trl expressway freeway route rte green rise vale wharf quay close
 		broadway esplanade embankment promenade causeway bypass circus alley lane lanes heights drive
-		daero ro gil caddesi cad sokak sk sok utca ut út körút ter marg nagar chowk salai cross main`)
-	add(awPrefix, `via viale vicolo corso piazza piazzale largo calle carrer avenida avda av rua travessa
+		daero ro gil caddesi cad sokak sk sok utca ut út körút ter marg nagar chowk salai cross main loop plaza
+		gate gata gatan gade vej vei veg väg vägen plads torv torg platz straße strasse weg allee laan straat
+		plein kade steeg gasse`)
+	add(awPrefix, `via vía viale vicolo corso piazza piazzale largo calle carrer avenida avda av rua travessa
 		rue avenue boulevard bd chemin allée allee impasse quai route ul ulica al aleja plac osiedle os
 		strada str bulevardul calea jalan jl đường duong phố pho rechov rehov leoforos odos ulitsa vul
 		vulytsya pasaje paseo camino carretera plaza praça praca estrada rambla ronda cesta trg
@@ -243,7 +245,7 @@ func hasAddressHint(sc *scan) bool {
 func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	n := len(sc.toks)
 	tk := sc.toks[i]
-	if tk.f&tDigit == 0 && !sc.has(i, bAddrOpen|bAddrSite) && !(tk.f&tCap != 0 && i+1 < n && sc.toks[i+1].f&tDigit != 0) {
+	if tk.f&tDigit == 0 && !sc.has(i, bAddrOpen|bAddrSite) && !(i+1 < n && sc.toks[i+1].f&tDigit != 0) {
 		return 0, 0, false // every core opens with a number, an address word, or a word before a number
 	}
 	w := r.aw(sc, i)
@@ -301,10 +303,23 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 			return i, k + 1, true
 		}
 	}
-	// A street word before the name: "Via Franscini 71", "ul. Długa 5/7".
+	// A street word before the name: "Via Franscini 71", "ul. Długa 5/7",
+	// with the capitalised words before it ("Gran Vía 28").
 	if w&awPrefix != 0 && (sc.toks[i].f&tCap != 0 || r.dotted(sc, i)) {
 		if end, ok := r.prefixStreet(sc, i); ok {
-			return i, end, true
+			return r.namesBefore(sc, i), end, true
+		}
+		if st := r.namesBefore(sc, i); st < i && sc.spaced(i) {
+			if e := sc.numGroup(i + 1); e >= 0 {
+				return st, e, true // "Gran Vía 28"
+			}
+		}
+	}
+	// Name words, a street word, a house number, as much of Europe writes
+	// them: "Karl Johans gate 22", "Sankt Annæ Plads 13", "Beach Road 5".
+	if w&awStreet != 0 && i > 0 && sc.spaced(i-1) && r.nameWord(sc, i-1) && sc.spaced(i) {
+		if e := sc.numGroup(i + 1); e >= 0 && !r.countAfter(sc, e) {
+			return r.namesBefore(sc, i), e, true
 		}
 	}
 	// A one-word street with a street ending: "Hauptstraße 5".
@@ -574,4 +589,24 @@ func (r *addressRecognizer) roadNumber(sc *scan, i int) bool {
 	}
 	k := sc.nextWord(i)
 	return k >= 0 && sc.alpha(k) && roadCuesAfter[string(sc.lw(k))]
+}
+
+// namesBefore returns the first of up to three capitalised name words (or
+// connectives between them) just before token i, or i.
+func (r *addressRecognizer) namesBefore(sc *scan, i int) int {
+	start := i
+	for k := i - 1; k >= 0 && k >= i-4 && sc.spaced(k); k-- {
+		if sc.alpha(k) && sc.toks[k].f&tCap != 0 && !sc.has(k, bFunction|bPronoun|bGeneric|bPlaceWeak|bPlaceStrong|bPlaceVerb|bTitle) && !sc.isWord(k, "i") {
+			start = k
+			if sc.sentStart(k) {
+				break
+			}
+			continue
+		}
+		if r.aw(sc, k)&awJoin != 0 && k > 0 && sc.spaced(k-1) && sc.toks[k-1].f&tCap != 0 {
+			continue
+		}
+		break
+	}
+	return start
 }

@@ -22,7 +22,12 @@ func TestAddressRecognizer(t *testing.T) {
 		{text: "I live at Sveavägen 44 with my sister", want: []string{"Sveavägen 44"}, not: []string{"with my sister"}},
 		{text: "she rents Flat 2, 9 Mill Street near the park", want: []string{"Flat 2, 9 Mill Street"}, not: []string{"near the park"}},
 		{text: "Rua das Flores 27, 4050-265 Porto", want: []string{"Rua das Flores 27, 4050-265 Porto"}},
+		{text: "the clinic is at Karl Johans gate 22, 0159 Oslo.", want: []string{"Karl Johans gate 22, 0159 Oslo"}},
+		{text: "they live at Gran Vía 28, 28013 Madrid.", want: []string{"Gran Vía 28, 28013 Madrid"}},
+		{text: "deliver to 1 Infinite Loop, Cupertino, CA 95014.", want: []string{"1 Infinite Loop, Cupertino, CA 95014"}},
+		{text: "her studio: Sankt Annæ Plads 13, København.", want: []string{"Sankt Annæ Plads 13, København"}},
 		// Decoys.
+		{text: "we waited at gate 22 for hours", not: []string{"gate 22"}},
 		{text: "I walked 3 miles down the road", not: []string{"3 miles", "road"}},
 		{text: "BP 131/84, RR 22, HR 90, BMI 27, GCS 15", not: []string{"BP", "RR", "HR", "BMI", "GCS"}},
 		{text: "level 3 anxiety and step 2 of the plan", not: []string{"level 3", "step 2"}},
