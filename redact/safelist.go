@@ -115,7 +115,11 @@ var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramor
 	spironolactone digoxin atorvastatin simvastatin rosuvastatin pravastatin ezetimibe gtn isosorbide
 	sumatriptan cetirizine loratadine fexofenadine chlorphenamine piriton sudocrem epipen
 	prozac zoloft xanax valium lexapro cipralex effexor cymbalta seroquel abilify zyprexa lyrica
-	calpol nurofen lemsip beechams rennie`)
+	calpol nurofen lemsip beechams rennie chantix champix wellbutrin zyban suboxone narcan vivitrol adderall
+	ambien klonopin ativan lipitor zocor glucophage humalog lantus novorapid ozempic wegovy mounjaro saxenda
+	viagra cialis tylenol advil motrin aleve benadryl zyrtec claritin flonase nicoderm nicotinell
+	paxil celexa lamictal tegretol keppra neurontin topamax trazadone sinemet aricept
+	`)
 
 // safe reports whether token i is on the safelist.
 func safe(sc *scan, i int) bool {
@@ -140,7 +144,11 @@ func safe(sc *scan, i int) bool {
 		return false
 	}
 	n := len(lw)
-	derived := (n > 3 && lw[n-1] == 's' && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && drugStem(lw))
+	plural := n > 3 && lw[n-1] == 's'
+	if plural && (weekdays[string(lw[:n-1])] || monthNum[string(lw[:n-1])] != 0) {
+		return true // "Fridays", "Junes": a day or month as a recurring time
+	}
+	derived := (plural && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && drugStem(lw))
 	// A derived form is safe only when no name list knows the word
 	// (Kardashian is a surname).
 	return derived && getTables().world(sc, i)&(bWorldFirst|bWorldSurname) == 0

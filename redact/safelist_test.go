@@ -33,6 +33,7 @@ func TestSafelist(t *testing.T) {
 		{text: "Speaks Romanian and Tigrinya, some English", not: []string{"Romanian", "Tigrinya", "English"}},
 		{text: "Mam rang, Appa is visiting", not: []string{"Mam", "Appa"}},
 		{text: "Seen in March, worse since Friday", not: []string{"March", "Friday"}},
+		{text: "Comes in Tuesdays and Fridays, tried Chantix", not: []string{"Tuesdays", "Fridays", "Chantix"}},
 		// Names stay: mixed-case forms of acronyms, frequent first names
 		// that are also on the list, months without a time cue.
 		{text: "Nat and Esa came with Christian", want: []string{"Nat", "Esa", "Christian"}},
