@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // unseen is the common-word rule, in the spirit of Philter: in running
 // text, a capitalised word that is no English word (SCOWL up to size 50),
 // not on the domain safelist and not a cue or chat word is a name or a
@@ -24,6 +26,11 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	tk := sc.toks[i]
 	if tk.e-tk.s < 2 || sc.capText || tk.f&tUpper != 0 {
 		return Span{}, false
+	}
+	if r.gluedName(sc, i) {
+		// "dianeabbott", "#colindoyle": a first name and a surname
+		// written as one word, as handles and hashtags do.
+		return Span{Start: tk.s, End: tk.e, Label: Person, Source: srcContext, Score: scGazLow}, true
 	}
 	if tk.s > 0 && sc.text[tk.s-1] == '#' {
 		return Span{}, false // a hashtag is a topic, not a mention
@@ -94,4 +101,35 @@ func (r *contextRecognizer) placeBefore(sc *scan, i int) bool {
 	}
 	p := sc.prevWord(i)
 	return p >= 0 && (sc.isWord(p, "in") || sc.isWord(p, "from") || sc.isWord(p, "at") || sc.isWord(p, "via"))
+}
+
+// gluedName reports whether token i is a first name and a surname run
+// together: no English word itself, its head a frequent first name that is
+// no English word, its tail a surname of some list that is not an everyday
+// word ("dianeabbott", "ColinDoyle").
+func (r *contextRecognizer) gluedName(sc *scan, i int) bool {
+	tk := sc.toks[i]
+	n := tk.e - tk.s
+	if n < 8 || n > 30 || tk.f&tASCII == 0 || !sc.alpha(i) {
+		return false
+	}
+	e := sc.lex(i)
+	if e.wc != wNone || e.nf != 0 {
+		return false
+	}
+	lw := sc.lw(i)
+	for k := 3; k <= n-4; k++ {
+		head, ok := r.t.lex[string(lw[:k])]
+		if !ok || head.wc != wNone || head.nf&nFirstHigh == 0 || head.nf&nAmbiguous != 0 {
+			continue
+		}
+		tail := r.t.lex[string(lw[k:])]
+		if tail.wc == wCommon {
+			continue
+		}
+		if tail.nf&nSurname != 0 || r.t.worldNames.find(lw[k:]) != "" && strings.IndexByte(r.t.worldNames.find(lw[k:]), 's') >= 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -16,6 +16,7 @@ func TestUnseenNames(t *testing.T) {
 		{text: "we drove to Zyrardow and back", want: []string{"Zyrardow"}, label: Location},
 		{text: "my cousin lives in winnipeg now", want: []string{"winnipeg"}, label: Location},
 		{text: "she flew in from Tegucigalpa", want: []string{"Tegucigalpa"}},
+		{text: "love this from #dianeabbott and ColinDoyle", want: []string{"dianeabbott", "ColinDoyle"}},
 		// Decoys: safelisted words, sentence-start words, acronyms,
 		// hashtags, months as time, nationalities and faiths.
 		{text: "Started Fluvoxamine and Escitalopram", not: []string{"Fluvoxamine", "Escitalopram"}},
@@ -25,5 +26,6 @@ func TestUnseenNames(t *testing.T) {
 		{text: "since March things are worse, and in June too", not: []string{"March", "June"}},
 		{text: "the Palestinians and Sudanese and Methodists", not: []string{"Palestinians", "Sudanese", "Methodists"}},
 		{text: "she speaks Tigrinya and watches Netflix", not: []string{"Tigrinya", "Netflix"}},
+		{text: "the markdown file and a jackhammer and headphones", not: []string{"markdown", "jackhammer", "headphones"}},
 	})
 }
