@@ -71,7 +71,8 @@ var safeWords = words(`
 	`)
 
 // safeUpper are acronyms that are safe only in capitals.
-var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po`)
+var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla
+	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 
 // safeStems are endings of medicine names (INN stems): a capitalised word
 // with one of them that is not a known name is a medicine.
@@ -118,6 +119,8 @@ var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramor
 	calpol nurofen lemsip beechams rennie chantix champix wellbutrin zyban suboxone narcan vivitrol adderall
 	ambien klonopin ativan lipitor zocor glucophage humalog lantus novorapid ozempic wegovy mounjaro saxenda
 	viagra cialis tylenol advil motrin aleve benadryl zyrtec claritin flonase nicoderm nicotinell
+	madopar allevyn mepilex aquacel tegaderm duoderm waterlow braden
+	weetabix lucozade ribena vimto marmite hovis cadbury haribo nandos kfc mcdonalds starbucks marlboro rizla
 	paxil celexa lamictal tegretol keppra neurontin topamax trazadone sinemet aricept
 	`)
 
@@ -139,6 +142,9 @@ func safe(sc *scan, i int) bool {
 			// Shona) stays a name: fail closed.
 			return e.nf&(nFirstHigh|nFirstTop) == 0 || sc.toks[i].f&tCap == 0
 		}
+	}
+	if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && eponymHead(sc, i)) {
+		return true // "Crohn's", "Parkinson's disease": a disease, not the man
 	}
 	if e.nf != 0 {
 		return false
@@ -263,4 +269,29 @@ func groupNoun(w []byte) bool {
 		}
 	}
 	return false
+}
+
+// eponyms name diseases and scales after people and places. They are
+// safe only in the eponym's own shape, "Parkinson's disease", "Glasgow coma
+// scale": the same word alone may be a patient's surname or town.
+// rareEponyms are rarely anything else, so their possessive alone is
+// enough ("Crohn's", "Alzheimer's").
+var eponyms = words(`parkinson parkinsons huntington huntingtons addison addisons cushing cushings lyme bell
+	bells graves wilson wilsons down downs still stills paget pagets bristol glasgow apgar epworth waterlow
+	braden edinburgh`)
+
+var rareEponyms = words(`crohn crohns alzheimer alzheimers hodgkin hodgkins asperger aspergers tourette
+	tourettes raynaud raynauds hashimoto hashimotos meniere menieres guillain barre kawasaki jehovah
+	munchausen korsakoff wernicke sjogren sjögren dupuytren`)
+
+// eponymHeads follow an eponym: "Parkinson disease", "Glasgow coma scale".
+var eponymHeads = words(`disease syndrome palsy lymphoma dementia chorea phenomenon encephalopathy psychosis
+	sign test scale score chart stool coma sleepiness postnatal`)
+
+func eponymHead(sc *scan, i int) bool {
+	k := sc.nextWord(i)
+	if k >= 0 && sc.possessive(i) {
+		k = sc.nextWord(k) // past the "s" of "'s"
+	}
+	return k >= 0 && eponymHeads[string(sc.lw(k))]
 }

@@ -34,11 +34,14 @@ func TestSafelist(t *testing.T) {
 		{text: "Mam rang, Appa is visiting", not: []string{"Mam", "Appa"}},
 		{text: "Seen in March, worse since Friday", not: []string{"March", "Friday"}},
 		{text: "Comes in Tuesdays and Fridays, tried Chantix", not: []string{"Tuesdays", "Fridays", "Chantix"}},
+		{text: "Hx of Crohn's, and Parkinson disease, Bristol stool chart type 6", not: []string{"Crohn", "Parkinson", "Bristol"}},
+		{text: "Pain in left arm, RIF tender, GA planned", not: []string{"RIF", "GA"}},
 		// Names stay: mixed-case forms of acronyms, frequent first names
 		// that are also on the list, months without a time cue.
 		{text: "Nat and Esa came with Christian", want: []string{"Nat", "Esa", "Christian"}},
 		{text: "June said she would call", want: []string{"June"}},
 		{text: "Okonjo Sertraline", want: []string{"Okonjo"}},
+		{text: "Parkinson said the bus was late, it was Wilson's car", want: []string{"Parkinson", "Wilson"}},
 	}
 	for _, c := range cases {
 		spans := r.Find(c.text, nil)

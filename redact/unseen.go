@@ -35,6 +35,10 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	if tk.s > 0 && sc.text[tk.s-1] == '#' {
 		return Span{}, false // a hashtag is a topic, not a mention
 	}
+	if tk.s > 0 && sc.text[tk.s-1] == '&' {
+		// A piece after "&" ("U&Es") is part of another word.
+		return Span{}, false
+	}
 	if r.keepCountries && r.country(sc, i) {
 		return Span{}, false
 	}
