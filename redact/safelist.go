@@ -137,14 +137,14 @@ func safe(sc *scan, i int) bool {
 		if safeMedicines[string(lw)] {
 			return true
 		}
+		if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && eponymHead(sc, i)) {
+			return true // "Crohn's", "Parkinson's disease": a disease, not the man
+		}
 		if safeWords[string(lw)] {
 			// A word that is also a frequent first name (Christian,
 			// Shona) stays a name: fail closed.
 			return e.nf&(nFirstHigh|nFirstTop) == 0 || sc.toks[i].f&tCap == 0
 		}
-	}
-	if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && eponymHead(sc, i)) {
-		return true // "Crohn's", "Parkinson's disease": a disease, not the man
 	}
 	if e.nf != 0 {
 		return false
