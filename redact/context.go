@@ -180,6 +180,15 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		if sc.has(i, bFacility) && i > 0 {
 			if sp, ok := r.facility(sc, i); ok {
 				dst = append(dst, sp)
+				continue
+			}
+		}
+
+		// Names and places no list knows: see unseen.
+		if sp, ok := r.unseen(sc, i); ok {
+			dst = append(dst, sp)
+			if sp.Label == Person {
+				lastPerson = i
 			}
 		}
 	}

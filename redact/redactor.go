@@ -83,7 +83,7 @@ func New(cfg Config) (*Redactor, error) {
 		}
 		r.labels[l] = true
 	}
-	r.recs = []Recognizer{NewKnownRecognizer(), NewPatternRecognizer(), NewContextRecognizer(cfg.KeepCountries)}
+	r.recs = []Recognizer{NewKnownRecognizer(), NewPatternRecognizer(), NewContextRecognizer(cfg.KeepCountries), NewAddressRecognizer()}
 	if r.labels[Org] {
 		// Only a profile that redacts ORG pays for it.
 		r.recs = append(r.recs, NewOrgRecognizer())
@@ -128,6 +128,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 		}
 	}
 	spans = spans[:k]
+	spans = dropSafe(sc, spans)
 	spans = extendInitials(sc, spans)
 	sc.mapSpans(spans)
 	putScan(sc)

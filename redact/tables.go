@@ -3,6 +3,7 @@ package redact
 import (
 	_ "embed"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -80,7 +81,16 @@ const (
 	bPCAfter
 	bNICue
 	bMonth
-	bPhrase // first token of a multi-token place
+	bPhrase   // first token of a multi-token place
+	bAddr     // a word of the address grammar (addrWords)
+	bAddrOpen // a word that can open an address (unit, box, street prefix)
+	bAddrSite // ward, junction: opens a numbered place (see addressRecognizer)
+	bSafe     // on a safelist map (safeWords, safeUpper, safeMedicines, eponyms): look there
+	// Bits returned by tables.world, not stored in the lexicon.
+	bWorldFirst   // part of a first name of some locale (world lists)
+	bWorldSurname // part of a surname of some locale or the US Census
+	bWorldPlace   // a one-word GeoNames place
+	bWorldCity    // a one-word GeoNames place of 100,000+ people
 )
 
 // lexEntry is everything the tables know about one lower-case token.
@@ -107,6 +117,8 @@ type tables struct {
 	surrFirst []string                            // surrogate first names (frequent, not English words)
 	surrLast  []string                            // surrogate surnames
 	surrTown  []string                            // surrogate towns
+
+	worldNames, worldPlaces worldList // world lists, searched in place
 }
 
 var (
@@ -206,7 +218,8 @@ var placeCueWeak = words(`in from to at near around outside towards via into vis
 var facilityWords = words(`hospital hospitals surgery infirmary clinic school academy college university uni
 	practice centre center station church chapel mosque temple synagogue gurdwara cathedral abbey crematorium
 	cemetery prison estate primary general royal district common heath moor dene seafront beach pier stadium
-	arena museum library theatre leisure
+	arena museum library theatre leisure ward lodge hospice inn arms tavern hotel airport interchange
+	barracks campus hall manor house
 	street st road rd lane ln avenue ave close drive way crescent cres place pl court ct gardens gdns grove
 	terrace square sq row walk mews view rise hill park parade green boulevard wharf quay`)
 
@@ -709,6 +722,7 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 	}
 
 	t.buildLexicon()
+	t.worldNames, t.worldPlaces = newWorldList(g.WorldNames), newWorldList(g.WorldPlaces)
 	t.buildNameDeletions()
 
 	// Surrogate pools: frequent names and towns that are not English words,
@@ -787,6 +801,17 @@ func (t *tables) buildLexicon() {
 		e.bits |= bMonth
 		t.lex[w] = e
 	}
+	for w, k := range addrWords {
+		e := get(w)
+		e.bits |= bAddr
+		if k&(awUnit|awBox|awPrefix|awLead) != 0 {
+			e.bits |= bAddrOpen
+		}
+		if k&awSite != 0 {
+			e.bits |= bAddrSite
+		}
+		t.lex[w] = e
+	}
 	for _, set := range []struct {
 		b uint64
 		m map[string]bool
@@ -797,7 +822,7 @@ func (t *tables) buildLexicon() {
 		{bFacilityOf, facilityOf}, {bFacilityMod, facilityMods}, {bFacilityAnchor, facilityAnchors}, {bVerbObject, verbObject},
 		{bStreetCue, streetCues}, {bPersonNoun, personNouns}, {bNameVerb, nameVerbs}, {bPronoun, pronouns},
 		{bWeekday, weekdays}, {bDateCue, dateCues}, {bIDCue, idCues}, {bPCBefore, postcodeCuesBefore},
-		{bPCAfter, postcodeCuesAfter}, {bNICue, niCues},
+		{bPCAfter, postcodeCuesAfter}, {bNICue, niCues}, {bSafe, safeWords}, {bSafe, safeUpper}, {bSafe, safeMedicines}, {bSafe, eponyms}, {bSafe, rareEponyms},
 	} {
 		for w := range set.m {
 			e := get(w)
@@ -850,4 +875,91 @@ func (t *tables) phrasesAt(sc *scan, i int) []placePhrase {
 		return nil
 	}
 	return t.placeN2[string(sc.lw(i))][string(sc.lw(i+1))]
+}
+
+// worldCityPop is the population above which a one-word GeoNames place is
+// taken in lower case after a place preposition ("in calgary").
+const worldCityPop = 100000
+
+// worldList is a sorted "key\tvalue\n" text (see gazetteer.WorldNames)
+// searched in place: an offset per line is all it holds.
+type worldList struct {
+	data string
+	off  []uint32
+}
+
+func newWorldList(data string) worldList {
+	l := worldList{data: data, off: make([]uint32, 0, strings.Count(data, "\n")+1)}
+	for p := 0; p < len(data); {
+		l.off = append(l.off, uint32(p))
+		q := strings.IndexByte(data[p:], '\n')
+		if q < 0 {
+			break
+		}
+		p += q + 1
+	}
+	return l
+}
+
+// find returns the value stored for key w, or "".
+func (l *worldList) find(w []byte) string {
+	lo, hi := 0, len(l.off)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		line := l.data[l.off[m]:]
+		if q := strings.IndexByte(line, '\n'); q >= 0 {
+			line = line[:q]
+		}
+		k, v, _ := strings.Cut(line, "\t")
+		switch c := cmpStrBytes(k, w); {
+		case c == 0:
+			return v
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return ""
+}
+
+// cmpStrBytes compares a string with a byte slice, without converting
+// either (a conversion would allocate on this path).
+func cmpStrBytes(a string, b []byte) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			if a[i] < b[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(a) - len(b)
+}
+
+// world returns the world-list bits of token i (bWorldFirst,
+// bWorldSurname, bWorldPlace, bWorldCity): evidence for the context rules,
+// looked up only for the few tokens that reach them.
+func (t *tables) world(sc *scan, i int) uint64 {
+	if !sc.alpha(i) {
+		return 0
+	}
+	w := sc.lw(i)
+	var b uint64
+	if v := t.worldNames.find(w); v != "" {
+		if strings.IndexByte(v, 'f') >= 0 {
+			b |= bWorldFirst
+		}
+		if strings.IndexByte(v, 's') >= 0 {
+			b |= bWorldSurname
+		}
+	}
+	if v := t.worldPlaces.find(w); v != "" {
+		b |= bWorldPlace
+		if n, err := strconv.Atoi(v); err == nil && n >= worldCityPop {
+			b |= bWorldCity
+		}
+	}
+	return b
 }

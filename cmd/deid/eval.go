@@ -70,7 +70,7 @@ func cmdEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 			if d.Known != nil {
 				subj = redact.NewSubject(*d.Known)
 			}
-			return result{doc: d, pred: r.Find(d.Text, subj)}
+			return result{doc: d, pred: r.FindRecord([]string{d.Text}, subj)[0]}
 		},
 		func(lineNo int) result {
 			return result{errAt: fmt.Sprintf("%s line %d: longer than %d bytes", *gold, lineNo, maxLine)}

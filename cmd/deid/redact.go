@@ -219,7 +219,7 @@ func redactLine(buf *bytes.Buffer, r *redact.Redactor, pol redact.Policy, lineNo
 		}
 	}
 	text := *in.Text
-	spans := r.Find(text, s)
+	spans := r.FindRecord([]string{text}, s)[0] // one line is one record: carry its rare redacted words
 	c := redact.NewConsistency("")
 	c.Know(s) // no surrogate may be a word of the record's known names
 	red := r.Apply(text, spans, pol, c)

@@ -1,5 +1,6 @@
-// Package gazetteer embeds the UK name and place lists deid ships (first
-// names, surnames, places, counties, postcode districts with population) and
+// Package gazetteer embeds the name and place lists deid ships (UK first
+// names, surnames, places, counties, postcode districts with population;
+// world first names and surnames, US Census surnames, GeoNames places) and
 // parses them once into read-only tables.
 //
 // Sources and licences: data/LICENSE.md. The tables returned by Default are
@@ -15,8 +16,17 @@ import (
 	"sync"
 )
 
-//go:embed data/*.tsv data/*.txt
+//go:embed data/uk_*.tsv data/*.txt
 var files embed.FS
+
+// The world lists are searched in place (see WorldNames), so they are
+// embedded as strings: no copy, no parse.
+var (
+	//go:embed data/world_names.tsv
+	worldNames string
+	//go:embed data/world_places.tsv
+	worldPlaces string
+)
 
 // FirstName is one ONS first name with its frequency.
 type FirstName struct {
@@ -54,6 +64,14 @@ type Gazetteer struct {
 	AdminAreas []string            // local authority names
 	TownAreas  []string            // towns and areas named by postcode district
 	Districts  map[string]District // by upper-case outcode
+
+	// World lists: evidence beside context, never a redaction list on
+	// their own (many entries are ordinary English words). Each is the
+	// embedded text, one "key\tvalue" line per entry, sorted by the key's
+	// UTF-8 bytes with no duplicates, so callers binary-search it in
+	// place instead of holding a few hundred thousand map entries.
+	WorldNames  string // lower-case name token, then f (first name), s (surname) or fs
+	WorldPlaces string // lower-case one-word GeoNames place, then the largest population
 }
 
 var (
@@ -146,5 +164,6 @@ func parse() *Gazetteer {
 		d := District{Outcode: strings.ToUpper(f[0]), Population: atoi(f[1]), PostTown: f[5], Areas: areas, AdminArea: f[7], Region: f[8]}
 		g.Districts[d.Outcode] = d
 	}
+	g.WorldNames, g.WorldPlaces = worldNames, worldPlaces
 	return g
 }

@@ -1,0 +1,612 @@
+package redact
+
+import "strings"
+
+// addressRecognizer finds street addresses in the formats of many
+// countries with a small grammar over tokens, not a list of streets:
+//
+//   - a unit or box word and its number: "Apt. 595", "Flat 3", "Suite 200",
+//     "PO Box 4471", "PSC 0413, Box 8144", "Locked Bag 7", "APO AE 09128";
+//   - a house number before a street named with a street word:
+//     "1600 Pennsylvania Ave NW", "12 rue des Lilas", "123 Đường Lê Lợi";
+//   - a street word before a name and a house number, as most of Europe
+//     writes them: "Via Franscini 71", "ul. Długa 5/7", "Calle Mayor 3";
+//   - a one-word street with a street ending and a house number:
+//     "Hauptstraße 5", "Puruntie 82", "Kungsgatan 44", "Keizersgracht 214";
+//   - a capitalised name, house number and continental postcode:
+//     "Damrak 70-3, 1012 LM Amsterdam";
+//   - a block-and-lot number: "2-11-3 Meguro".
+//
+// Each core is then extended over the parts that follow it in an address
+// (further units, numbers, postcodes, capitalised place words, state
+// codes), segment by segment, and stops at the first ordinary lower-case
+// word or sentence end. Everything is LOCATION: an address identifies
+// wherever it is. The grammar is deliberately generous inside an address
+// and strict about what opens one, because an address is a strong
+// identifier and ordinary talk rarely puts a number next to a street word.
+type addressRecognizer struct {
+	t *tables
+}
+
+// NewAddressRecognizer returns the street-address recognizer; its spans
+// carry Source "context".
+func NewAddressRecognizer() Recognizer { return &addressRecognizer{t: getTables()} }
+
+func (r *addressRecognizer) Name() string { return srcContext }
+
+func (r *addressRecognizer) Find(dst []Span, text string, subj *Subject) []Span {
+	sc := getScan(text)
+	defer putScan(sc)
+	return r.find(dst, sc, subj)
+}
+
+// Word kinds in addrWords.
+const (
+	awUnit        uint16 = 1 << iota // flat, apt, suite: takes a number after it
+	awUnitLow                        // a unit word that opens an address in lower case too (apt, psc)
+	awBox                            // box, bag: a box number (po box, locked bag)
+	awStreet                         // a street word after the name: road, ave, boulevard
+	awPrefix                         // a street word before the name: via, rue, calle, ul
+	awPrefixAlone                    // a prefix unambiguous enough to open an address without a number
+	awJoin                           // connective inside a street name: de, la, van, der
+	awNumSuffix                      // after a house number: bis, ter, a
+	awDir                            // compass point after a street: nw, se
+	awState                          // a military or state code: ae, aa, ap, dpo
+	awLead                           // opens a two-word box: po, p, locked, rural, private
+	awSite                           // a place inside a facility or on a road, by number: ward 7, junction 27
+)
+
+var addrWords = func() map[string]uint16 {
+	m := map[string]uint16{}
+	add := func(k uint16, s string) {
+		for _, w := range strings.Fields(s) {
+			m[w] |= k
+		}
+	}
+	add(awUnit, `apt apts apartment apartments appt suite ste flat unit room rm lot plot blk block
+		building bldg house villa stand floor fl level lvl piso sector phase extension no nr
+		lgh kv int m dong ho psc cmr site stg`)
+	add(awUnitLow, `apt apartment suite ste psc cmr lgh kv blk bldg`)
+	add(awBox, `box bag postboks postbox pobox boks apartado caixa casilla`)
+	add(awStreet, `street st road rd lane ln avenue ave av drive dr way crescent cres place pl court ct
+		terrace tce gardens gdns grove square sq row walk mews hill parade boulevard blvd bvd highway hwy
+		parkway pkwy pike circle cir trail trl expressway freeway route rte green rise vale wharf quay close
+		broadway esplanade embankment promenade causeway bypass circus alley lane lanes heights drive
+		daero ro gil caddesi cad sokak sk sok utca ut út körút ter marg nagar chowk salai cross main loop plaza
+		gate gata gatan gade vej vei veg väg vägen plads torv torg platz straße strasse weg allee laan straat
+		plein kade steeg gasse`)
+	add(awPrefix, `via vía viale vicolo corso piazza piazzale largo calle carrer avenida avda av rua travessa
+		rue avenue boulevard bd chemin allée allee impasse quai route ul ulica al aleja plac osiedle os
+		strada str bulevardul calea jalan jl đường duong phố pho rechov rehov leoforos odos ulitsa vul
+		vulytsya pasaje paseo camino carretera plaza praça praca estrada rambla ronda cesta trg
+		náměstí namesti námestie ulice utca gatan gata rua passeig avinguda carrera cra kav
+		prospekt pr naberezhnaya pereulok ploshchad sokak`)
+	add(awPrefixAlone, `calle carrer avenida rua rue chemin allée ulica ul aleja strada jalan jl đường duong
+		rechov rehov leoforos odos ulitsa vul vulytsya pasaje paseo camino carretera praça praca estrada
+		rambla passeig avinguda carrera viale vicolo piazzale corso travessa náměstí namesti námestie
+		ulice prospekt naberezhnaya pereulok`)
+	add(awJoin, `de la del des do da di du dos das van der den von vom zum zur le les el y e of the al dei
+		della delle degli sur sous aan het op ter`)
+	add(awNumSuffix, `bis ter quater a b c d e f g h`)
+	add(awDir, `n s e w ne nw se sw north south east west`)
+	add(awState, `ae aa ap dpo apo fpo`)
+	add(awLead, `po p locked rural private`)
+	add(awSite, `ward wards junction jct jn`)
+	return m
+}()
+
+// streetEndings close one-word streets in languages that write the street
+// word as a suffix: Hauptstraße, Kungsgatan, Puruntie, Nørrebrogade.
+var streetEndings = []string{"straße", "strasse", "str", "weg", "gasse", "allee", "platz", "damm", "ufer",
+	"gracht", "gade", "gata", "gatan", "vej", "vejen", "veien", "vegen", "vägen", "väg", "vegur", "tie",
+	"katu", "kuja", "polku", "laan", "straat", "plein", "kade", "dijk", "steeg", "singel", "utca",
+	"caddesi", "sokak", "sokağı", "daero", "gasse", "stig", "bakken", "torget", "torg", "veg"}
+
+func (r *addressRecognizer) aw(sc *scan, i int) uint16 {
+	if i < 0 || i >= len(sc.toks) || sc.toks[i].f&tAlpha == 0 || !sc.has(i, bAddr) {
+		return 0
+	}
+	return addrWords[string(sc.lw(i))]
+}
+
+// gap is the text between tokens i and i+1.
+func (sc *scan) gap(i int) string {
+	if i+1 >= len(sc.toks) {
+		return ""
+	}
+	return sc.text[sc.toks[i].e:sc.toks[i+1].s]
+}
+
+// num reports whether token i is a house or unit number: digits, maybe
+// with up to two letters ("12a", "221B", "4B", "3F").
+func (sc *scan) num(i int) bool {
+	if i < 0 || i >= len(sc.toks) || sc.toks[i].f&tDigit == 0 {
+		return false
+	}
+	t := sc.toks[i]
+	letters := 0
+	for k := t.s; k < t.e; k++ {
+		c := sc.text[k]
+		if c >= '0' && c <= '9' {
+			continue
+		}
+		letters++
+	}
+	return t.e-t.s <= 10 && letters <= 2
+}
+
+// numGroup returns the last token of the house number starting at token i:
+// numbers joined by "-" or "/" ("5/7", "70-3", "2-11-3", "3/45"). It
+// returns -1 when token i is not a number.
+func (sc *scan) numGroup(i int) int {
+	if !sc.num(i) {
+		return -1
+	}
+	j := i
+	for j+1 < len(sc.toks) && (sc.num(j+1) || (sc.toks[j+1].e-sc.toks[j+1].s == 1 && sc.toks[j+1].f&tAlpha != 0)) {
+		g := sc.gap(j)
+		if g != "-" && g != "/" {
+			break
+		}
+		j++
+	}
+	return j
+}
+
+// nameWord reports whether token i can be part of a street or place name:
+// a capitalised or all-capital word, or any word that is not English.
+func (r *addressRecognizer) nameWord(sc *scan, i int) bool {
+	if i < 0 || i >= len(sc.toks) || !sc.alpha(i) {
+		return false
+	}
+	if sc.toks[i].f&tCap != 0 {
+		return !sc.isWord(i, "i")
+	}
+	return sc.lex(i).wc == wNone && !sc.has(i, bChat)
+}
+
+// streetEnding reports whether token i is one word ending in a street
+// suffix with a name before it ("Hauptstraße", not "tie").
+func (r *addressRecognizer) streetEnding(sc *scan, i int) bool {
+	if !sc.alpha(i) || sc.toks[i].f&tCap == 0 {
+		return false
+	}
+	w := string(sc.lw(i))
+	if sc.lex(i).wc != wNone {
+		return false
+	}
+	for _, e := range streetEndings {
+		if len(w) >= len(e)+3 && strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// inSentence reports whether the gap after token i keeps the next token in
+// the same address: spaces, a comma, a hyphen, a slash, "#" or the full
+// stop of an abbreviation; not a sentence end or a line break.
+func (r *addressRecognizer) inSentence(sc *scan, i int) bool {
+	if i+1 >= len(sc.toks) {
+		return false
+	}
+	g := sc.gap(i)
+	if len(g) == 0 || len(g) > 4 {
+		return len(g) == 0
+	}
+	dot := false
+	for k := 0; k < len(g); k++ {
+		switch g[k] {
+		case ' ', ',', '-', '/', '#', '\t':
+		case '.':
+			dot = true
+		default:
+			return false
+		}
+	}
+	if dot {
+		// "Apt. 595", "ul. Długa", "Kav. 52": only after an abbreviation.
+		return r.aw(sc, i) != 0 || sc.toks[i].e-sc.toks[i].s <= 3 && sc.alpha(i)
+	}
+	return true
+}
+
+func (r *addressRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
+	n := len(sc.toks)
+	if n < 2 || !hasAddressHint(sc) {
+		return dst
+	}
+	for i := 0; i < n; i++ {
+		s, e, ok := r.core(sc, i)
+		if !ok {
+			continue
+		}
+		e = r.extend(sc, e)
+		dst = append(dst, Span{Start: sc.toks[s].s, End: sc.toks[e].e, Label: Location, Source: srcContext, Score: scCtxHigh})
+		i = e
+	}
+	return dst
+}
+
+// hasAddressHint is a cheap pre-check: every core has a digit or a street
+// ending, so a text with no digit is scanned only for street endings and
+// prefix words.
+func hasAddressHint(sc *scan) bool {
+	for _, t := range sc.toks {
+		if t.f&tDigit != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// core finds an address core starting at token i and returns its first and
+// last token.
+func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
+	n := len(sc.toks)
+	tk := sc.toks[i]
+	if tk.f&tDigit == 0 && !sc.has(i, bAddrOpen|bAddrSite) && !(i+1 < n && sc.toks[i+1].f&tDigit != 0) {
+		return 0, 0, false // every core opens with a number, an address word, or a word before a number
+	}
+	w := r.aw(sc, i)
+	// A unit or box word and its number: "Apt. 595", "PO Box 4471".
+	if w&(awUnit|awBox) != 0 && (sc.toks[i].f&tCap != 0 || w&awUnitLow != 0) {
+		j := i
+		if r.inSentence(sc, j) && j+1 < n {
+			k := j + 1
+			if sc.toks[k].e-sc.toks[k].s == 1 && sc.alpha(k) && sc.gap(k) == "-" && sc.num(k+1) { // "B-204"
+				k++
+			}
+			if e := sc.numGroup(k); e >= 0 && !r.unitIsQuantity(sc, i, e) {
+				return i, e, true
+			}
+		}
+	}
+	// A hospital ward or a motorway junction by number, any case: "Ward
+	// 7", "ward 4B", "Junction 27".
+	if w&awSite != 0 && sc.spaced(i) {
+		if e := sc.numGroup(i + 1); e >= 0 {
+			return i, e, true
+		}
+	}
+	// A road number with a road context: "the A64", "on the M62", "A61
+	// northbound", "M1 junction 5".
+	if r.roadNumber(sc, i) {
+		return i, i, true
+	}
+	// "PO Box", "P.O. Box", "Locked Bag", "Rural Route".
+	if (sc.isWord(i, "po") || sc.isWord(i, "p") || sc.isWord(i, "locked") || sc.isWord(i, "rural") || sc.isWord(i, "private")) && sc.toks[i].f&tCap != 0 {
+		k := i + 1
+		if sc.isWord(i, "p") && sc.isWord(k, "o") {
+			k++
+		}
+		if k < n && (sc.isWord(k, "box") || sc.isWord(k, "bag") || sc.isWord(k, "route")) && r.inSentence(sc, k-1) && r.inSentence(sc, k) {
+			if e := sc.numGroup(k + 1); e >= 0 {
+				return i, e, true
+			}
+		}
+	}
+	// A house number before a street: "1600 Pennsylvania Ave", "12 rue des
+	// Lilas", "45 Kloof Street", "88 Nguyen Hue Boulevard".
+	if e := sc.numGroup(i); e >= 0 && sc.toks[i].e-sc.toks[i].s <= 6 && !r.quantityBefore(sc, i) {
+		k := e
+		if k+1 < n && r.aw(sc, k+1)&awNumSuffix != 0 && sc.spaced(k) && sc.toks[k+1].e-sc.toks[k+1].s > 1 { // "8 bis"
+			k++
+		}
+		if k+1 < n && sc.spaced(k) {
+			if end, ok := r.streetAfterNumber(sc, k+1); ok {
+				return i, end, true
+			}
+		}
+		// Block-and-lot: "2-11-3 Meguro".
+		if e >= i+2 && k+1 < n && sc.spaced(k) && r.nameWord(sc, k+1) && sc.toks[k+1].f&tCap != 0 {
+			return i, k + 1, true
+		}
+	}
+	// A street word before the name: "Via Franscini 71", "ul. Długa 5/7",
+	// with the capitalised words before it ("Gran Vía 28").
+	if w&awPrefix != 0 && (sc.toks[i].f&tCap != 0 || r.dotted(sc, i)) {
+		if end, ok := r.prefixStreet(sc, i); ok {
+			return r.namesBefore(sc, i), end, true
+		}
+		if st := r.namesBefore(sc, i); st < i && sc.spaced(i) {
+			if e := sc.numGroup(i + 1); e >= 0 {
+				return st, e, true // "Gran Vía 28"
+			}
+		}
+	}
+	// Name words, a street word, a house number, as much of Europe writes
+	// them: "Karl Johans gate 22", "Sankt Annæ Plads 13", "Beach Road 5".
+	if w&awStreet != 0 && i > 0 && sc.spaced(i-1) && r.nameWord(sc, i-1) && sc.spaced(i) {
+		if e := sc.numGroup(i + 1); e >= 0 && !r.countAfter(sc, e) {
+			return r.namesBefore(sc, i), e, true
+		}
+	}
+	// A one-word street with a street ending: "Hauptstraße 5".
+	if r.streetEnding(sc, i) && r.inSentence(sc, i) && sc.gap(i) == " " {
+		if e := sc.numGroup(i + 1); e >= 0 {
+			return i, e, true
+		}
+	}
+	// A name, a house number and a continental postcode: "Meir 78, 2000
+	// Antwerpen".
+	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && !sc.sentStart(i) && sc.lex(i).wc == wNone && i+1 < n && sc.spaced(i) {
+		if e := sc.numGroup(i + 1); e >= 0 && e+1 < n && strings.TrimSpace(sc.gap(e)) == "," && r.postcodeAt(sc, e+1) {
+			return i, e, true
+		}
+	}
+	return 0, 0, false
+}
+
+// dotted reports whether token i is an abbreviation followed by a full
+// stop: "ul.", "al.", "str.".
+func (r *addressRecognizer) dotted(sc *scan, i int) bool {
+	return i+1 < len(sc.toks) && strings.HasPrefix(sc.gap(i), ".")
+}
+
+// unitIsQuantity rejects a unit word used as a count or a rank: "level 3
+// anxiety" is not an address, "Level 3, 100 George St" is; "no 1 fan".
+func (r *addressRecognizer) unitIsQuantity(sc *scan, i, e int) bool {
+	if r.aw(sc, i)&awUnitLow != 0 || r.aw(sc, i)&awBox != 0 {
+		return false
+	}
+	// An ambiguous unit word needs its capital and an address after it or
+	// before it: a comma, another number, a capitalised word.
+	if sc.toks[i].f&tCap == 0 {
+		return true
+	}
+	k := e + 1
+	if k >= len(sc.toks) {
+		return sc.isWord(i, "no") || sc.isWord(i, "level") || sc.isWord(i, "floor") || sc.isWord(i, "phase") || sc.isWord(i, "extension") || sc.isWord(i, "stand")
+	}
+	g := strings.TrimSpace(sc.gap(e))
+	if g == "," || g == "#" {
+		return false
+	}
+	if sc.num(k) || (sc.toks[k].f&tCap != 0 && sc.alpha(k)) || r.aw(sc, k)&(awBox|awUnit) != 0 {
+		return false
+	}
+	return true
+}
+
+// quantityBefore reports whether the number at token i counts something a
+// street word could follow in talk ("for 2 hours down the road" does not
+// reach here; "at 10 the street" has "the"). Kept as a hook: numbers
+// before a capitalised or street word are taken.
+func (r *addressRecognizer) quantityBefore(sc *scan, i int) bool {
+	p := sc.prevWord(i)
+	if p < 0 {
+		return false
+	}
+	return sc.isWord(p, "the") || sc.isWord(p, "of") || sc.isWord(p, "than") || sc.isWord(p, "about")
+}
+
+// streetAfterNumber matches the street after a house number starting at
+// token k: up to four name words and a street word ("Pennsylvania Ave",
+// "Kloof Street"), or a prefix street word and its name ("rue des Lilas",
+// "Đường Lê Lợi"), or a word with a street ending ("Banpo-daero").
+func (r *addressRecognizer) streetAfterNumber(sc *scan, k int) (int, bool) {
+	n := len(sc.toks)
+	if r.aw(sc, k)&awPrefix != 0 {
+		end := k
+		for j := k + 1; j < n && j <= k+5 && (sc.spaced(j-1) || sc.gap(j-1) == "-"); j++ {
+			if r.nameWord(sc, j) {
+				end = j
+				continue
+			}
+			if r.aw(sc, j)&awJoin != 0 {
+				continue
+			}
+			break
+		}
+		if end > k {
+			return end, true
+		}
+	}
+	words := 0
+	for j := k; j < n && j <= k+4; j++ {
+		if j > k && !(sc.spaced(j-1) || sc.gap(j-1) == "-") {
+			break
+		}
+		aw := r.aw(sc, j)
+		if words > 0 && aw&awStreet != 0 {
+			end := j
+			if j+1 < n && sc.spaced(j) && r.aw(sc, j+1)&awDir != 0 && sc.toks[j+1].f&tUpper != 0 {
+				end = j + 1 // "Ave NW"
+			}
+			return end, true
+		}
+		if words > 0 && r.streetEnding(sc, j) {
+			return j, true
+		}
+		if r.nameWord(sc, j) && aw&awUnit == 0 {
+			if words == 0 && r.streetEnding(sc, j) {
+				return j, true
+			}
+			words++
+			continue
+		}
+		if aw&awDir != 0 && sc.toks[j].f&tCap != 0 {
+			words++ // "West 57th Street"
+			continue
+		}
+		if sc.num(j) && words > 0 || (sc.num(j) && j == k && hasOrdinal(sc, j)) {
+			words++ // "57th"
+			continue
+		}
+		if words > 0 && aw&awJoin != 0 {
+			continue
+		}
+		break
+	}
+	return 0, false
+}
+
+// hasOrdinal reports whether number token j ends in an ordinal suffix:
+// "57th", "3rd".
+func hasOrdinal(sc *scan, j int) bool {
+	w := sc.lw(j)
+	return hasSuffix(w, "th") || hasSuffix(w, "st") || hasSuffix(w, "nd") || hasSuffix(w, "rd")
+}
+
+// prefixStreet matches a street opened by a prefix street word at token i:
+// up to five name words or connectives, then a house number ("Via
+// Franscini 71", "Rue de la Loi 155", "Jalan Sudirman Kav. 52"), or, for an
+// unambiguous prefix, the name alone ("Chemin des Vignes").
+func (r *addressRecognizer) prefixStreet(sc *scan, i int) (int, bool) {
+	n := len(sc.toks)
+	end, names := i, 0
+	for j := i + 1; j < n && j <= i+6; j++ {
+		if !r.inSentence(sc, j-1) || strings.Contains(sc.gap(j-1), ",") {
+			break
+		}
+		if e := sc.numGroup(j); e >= 0 && names > 0 {
+			return e, true
+		}
+		if r.aw(sc, j)&awUnit != 0 && names > 0 && sc.num(j+1) { // "Kav. 52"
+			return sc.numGroup(j + 1), true
+		}
+		if r.nameWord(sc, j) {
+			names++
+			end = j
+			continue
+		}
+		if r.aw(sc, j)&awJoin != 0 && names < 4 {
+			continue
+		}
+		break
+	}
+	if names > 0 && r.aw(sc, i)&awPrefixAlone != 0 && sc.toks[i].f&tCap != 0 && sc.toks[i+1].f&tCap != 0 {
+		return end, true
+	}
+	return 0, false
+}
+
+// postcodeAt reports whether a postcode-like group starts at token k: four
+// to six digits, maybe with a letter pair ("1012 LM"), or digits with a
+// hyphen ("90-926", "1100-053").
+func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
+	if k >= len(sc.toks) || sc.toks[k].f&tAlpha != 0 || sc.toks[k].f&tDigit == 0 {
+		return false
+	}
+	l := sc.toks[k].e - sc.toks[k].s
+	if l >= 4 && l <= 6 {
+		return true
+	}
+	return l >= 2 && l <= 4 && sc.gap(k) == "-" && k+1 < len(sc.toks) && sc.toks[k+1].f&tAlpha == 0
+}
+
+// extend grows an address ending at token e over what follows it in the
+// same address: units, numbers, postcodes, capitalised place words, state
+// and military codes, compass points. It stops at a lower-case ordinary
+// word, a sentence end or a line break.
+func (r *addressRecognizer) extend(sc *scan, e int) int {
+	n := len(sc.toks)
+	for e+1 < n && r.inSentence(sc, e) {
+		k := e + 1
+		g := sc.gap(e)
+		comma := strings.Contains(g, ",")
+		aw := r.aw(sc, k)
+		switch {
+		case sc.toks[k].f&tDigit != 0 && sc.toks[k].e-sc.toks[k].s <= 10:
+			// A number, postcode or unit: "10115", "M5R", "12/F", "#08-45".
+			if !comma && sc.toks[k].f&tAlpha == 0 && !(r.postcodeAt(sc, k) || sc.num(k)) {
+				return e
+			}
+			if !comma && r.countAfter(sc, k) {
+				return e
+			}
+			e = k
+		case aw&(awUnit|awBox) != 0 && sc.num(k+1) && r.inSentence(sc, k):
+			e = sc.numGroup(k + 1)
+		case (sc.isWord(k, "po") || sc.isWord(k, "p")) && k+1 < n && (sc.isWord(k+1, "box") || sc.isWord(k+1, "o")):
+			e = k + 1
+		case aw&awNumSuffix != 0 && sc.toks[e].f&tDigit != 0 && sc.spaced(e) && sc.toks[k].e-sc.toks[k].s > 1:
+			e = k // "158 bis"
+		case (aw&(awState|awDir) != 0 || sc.toks[k].e-sc.toks[k].s <= 3) && sc.toks[k].f&tUpper != 0 && sc.alpha(k):
+			e = k // "CA", "NSW", "NW", "DPO AE", "TP"
+		case sc.alpha(k) && sc.toks[k].f&tCap != 0 && !sc.isWord(k, "i") && (comma || sc.lex(k).wc != wCommon || r.placeWordAfter(sc, e)):
+			e = k
+		case sc.alpha(k) && (aw&(awUnit|awStreet|awPrefix) != 0 || (aw&awJoin != 0 && sc.toks[e].f&tCap != 0 && k+1 < n && sc.toks[k+1].f&tCap != 0)) && !comma && sc.toks[e].f&tAlpha != 0:
+			e = k // "Meguro-ku", "kv", "de"
+		case sc.alpha(k) && sc.gap(e) == "-" && sc.toks[k].e-sc.toks[k].s <= 4:
+			e = k // "Shibuya-ku", "Banpo-daero"
+		default:
+			return e
+		}
+	}
+	return e
+}
+
+// placeWordAfter reports whether the capitalised token after e continues a
+// place name: the token at e is a capitalised word or a number.
+func (r *addressRecognizer) placeWordAfter(sc *scan, e int) bool {
+	return sc.toks[e].f&(tCap|tDigit) != 0
+}
+
+// countAfter reports whether the number at token k counts what follows it
+// ("for 3 weeks") rather than continuing an address.
+func (r *addressRecognizer) countAfter(sc *scan, k int) bool {
+	j := sc.nextWord(k)
+	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && sc.lex(j).wc != wNone
+}
+
+// roadCuesAfter follow a road number: "A64 northbound", "M62 junction 27".
+var roadCuesAfter = words(`northbound southbound eastbound westbound junction jct j road roadworks traffic
+	towards near into exit slip services bridge roundabout`)
+
+// roadTail are words that may follow a road number in a sentence about
+// the road: "on the M62 and", "up the A1 again".
+var roadTail = words(`and or but was is were near at for again today yesterday tonight all every when because with`)
+
+// roadCuesBefore come before one: "the A64", "off the M1", "via the A1(M)".
+var roadCuesBefore = words(`the on off along via up down took take taking onto`)
+
+// roadNumber reports whether token i is a British road number (A, B or M
+// and one to four digits: "A64", "M62", "B6265") in a road context. On its
+// own "A4" is paper and "B12" a vitamin, so a cue word is required.
+func (r *addressRecognizer) roadNumber(sc *scan, i int) bool {
+	tk := sc.toks[i]
+	l := tk.e - tk.s
+	if l < 2 || l > 5 || tk.f&tDigit == 0 || tk.f&tAlpha == 0 {
+		return false
+	}
+	c := sc.text[tk.s]
+	if c != 'A' && c != 'B' && c != 'M' && c != 'a' && c != 'm' {
+		return false
+	}
+	for k := tk.s + 1; k < tk.e; k++ {
+		if sc.text[k] < '0' || sc.text[k] > '9' {
+			return false
+		}
+	}
+	if p := sc.prevWord(i); p >= 0 && roadCuesBefore[string(sc.lw(p))] {
+		// "on the A64 near", "take the M60 towards": not "on A4 paper",
+		// "take B12 tablets", where a noun follows.
+		k := sc.nextWord(i)
+		return k < 0 || !sc.spaced(i) || !sc.alpha(k) || roadCuesAfter[string(sc.lw(k))] || sc.lex(k).wc == wNone ||
+			sc.has(k, bFunction|bVerbObject|bPronoun|bGeneric|bPlaceWeak|bPlaceStrong|bDateCue|bWeekday) || roadTail[string(sc.lw(k))]
+	}
+	k := sc.nextWord(i)
+	return k >= 0 && sc.alpha(k) && roadCuesAfter[string(sc.lw(k))]
+}
+
+// namesBefore returns the first of up to three capitalised name words (or
+// connectives between them) just before token i, or i.
+func (r *addressRecognizer) namesBefore(sc *scan, i int) int {
+	start := i
+	for k := i - 1; k >= 0 && k >= i-4 && sc.spaced(k); k-- {
+		if sc.alpha(k) && sc.toks[k].f&tCap != 0 && !sc.has(k, bFunction|bPronoun|bGeneric|bPlaceWeak|bPlaceStrong|bPlaceVerb|bTitle) && !sc.isWord(k, "i") {
+			start = k
+			if sc.sentStart(k) {
+				break
+			}
+			continue
+		}
+		if r.aw(sc, k)&awJoin != 0 && k > 0 && sc.spaced(k-1) && sc.toks[k-1].f&tCap != 0 {
+			continue
+		}
+		break
+	}
+	return start
+}

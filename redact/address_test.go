@@ -1,0 +1,61 @@
+package redact
+
+import "testing"
+
+// The cases are written from the address formats of each country (not
+// from the dev set); decoys are ordinary talk with numbers near street-like
+// words and clinical notes with numbers after abbreviations.
+func TestAddressRecognizer(t *testing.T) {
+	runCases(t, NewAddressRecognizer(), nil, []caseT{
+		{text: "send it to Kalevankatu 33 B 12, 00100 Helsinki today", want: []string{"Kalevankatu 33 B 12, 00100 Helsinki"}, not: []string{"today"}, label: Location},
+		{text: "she lives at Via Garibaldi 14, 20121 Milano now", want: []string{"Via Garibaldi 14, 20121 Milano"}, not: []string{"now"}},
+		{text: "mail goes to PSC 1234, Box 5678, APO AE 09001.", want: []string{"PSC 1234, Box 5678, APO AE 09001"}},
+		{text: "we met at Friedrichstraße 43, 10117 Berlin.", want: []string{"Friedrichstraße 43, 10117 Berlin"}},
+		{text: "they moved to 7 avenue Victor Hugo last year", want: []string{"7 avenue Victor Hugo"}, not: []string{"last year"}},
+		{text: "deliver to 350 Fifth Ave, Suite 3100, New York, NY 10118", want: []string{"350 Fifth Ave, Suite 3100, New York, NY 10118"}},
+		{text: "write to Calle de Alcalá 42, 3º izq, Madrid", want: []string{"Calle de Alcalá 42"}},
+		{text: "his flat is ul. Marszałkowska 10/12 in Warsaw", want: []string{"ul. Marszałkowska 10/12"}},
+		{text: "our house is Prinsengracht 263, Amsterdam", want: []string{"Prinsengracht 263, Amsterdam"}},
+		{text: "Apt. 12, 45 Elm Road, Springfield", want: []string{"Apt. 12, 45 Elm Road, Springfield"}},
+		{text: "use PO Box 321 for now", want: []string{"PO Box 321"}, not: []string{"now"}},
+		{text: "the office is at 3-2-1 Nishi-Shinjuku, Shinjuku-ku", want: []string{"3-2-1 Nishi-Shinjuku, Shinjuku-ku"}},
+		{text: "I live at Sveavägen 44 with my sister", want: []string{"Sveavägen 44"}, not: []string{"with my sister"}},
+		{text: "she rents Flat 2, 9 Mill Street near the park", want: []string{"Flat 2, 9 Mill Street"}, not: []string{"near the park"}},
+		{text: "Rua das Flores 27, 4050-265 Porto", want: []string{"Rua das Flores 27, 4050-265 Porto"}},
+		{text: "the clinic is at Karl Johans gate 22, 0159 Oslo.", want: []string{"Karl Johans gate 22, 0159 Oslo"}},
+		{text: "they live at Gran Vía 28, 28013 Madrid.", want: []string{"Gran Vía 28, 28013 Madrid"}},
+		{text: "deliver to 1 Infinite Loop, Cupertino, CA 95014.", want: []string{"1 Infinite Loop, Cupertino, CA 95014"}},
+		{text: "her studio: Sankt Annæ Plads 13, København.", want: []string{"Sankt Annæ Plads 13, København"}},
+		// Decoys.
+		{text: "we waited at gate 22 for hours", not: []string{"gate 22"}},
+		{text: "I walked 3 miles down the road", not: []string{"3 miles", "road"}},
+		{text: "BP 131/84, RR 22, HR 90, BMI 27, GCS 15", not: []string{"BP", "RR", "HR", "BMI", "GCS"}},
+		{text: "level 3 anxiety and step 2 of the plan", not: []string{"level 3", "step 2"}},
+		{text: "No 1 fan of the show, room for 2 more", not: []string{"No 1", "room for 2"}},
+		{text: "Sertraline 100mg od, Propranolol 40mg bd.", not: []string{"Sertraline", "Propranolol"}},
+		{text: "PHQ-9 18, GAD-7 15, day 3 of 10", not: []string{"PHQ", "GAD", "day 3"}},
+		{text: "it was 2 the other way round", not: []string{"2 the", "way"}},
+	})
+}
+
+func BenchmarkAddressRecognizer(b *testing.B) {
+	r := NewAddressRecognizer()
+	text := "she said she would come round on Tuesday about 3 and bring the kids, but then the bus was late again and it was 20 past by the time"
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		r.Find(nil, text, nil)
+	}
+}
+
+func TestAddressSites(t *testing.T) {
+	runCases(t, NewAddressRecognizer(), nil, []caseT{
+		{text: "moved to ward 12 overnight", want: []string{"ward 12"}, label: Location},
+		{text: "back on Ward 3C after theatre", want: []string{"Ward 3C"}},
+		{text: "stuck at Junction 25 for an hour", want: []string{"Junction 25"}},
+		{text: "the crash on the A629 near Halifax", want: []string{"A629"}},
+		{text: "take the M60 towards Stockport", want: []string{"M60"}},
+		{text: "B6265 southbound was shut", want: []string{"B6265"}},
+		{text: "print it on A4 paper and take B12 tablets", not: []string{"A4", "B12"}},
+		{text: "she got an A1 in maths", not: []string{"A1"}},
+	})
+}

@@ -1,0 +1,105 @@
+package redact
+
+// Propagation carries the rare words redacted as names or places in one
+// record (a patient's texts in the extract, one input line in `deid
+// redact`) to every other occurrence in that record: "Nowak said ..." in
+// one note makes "spoke to nowak" in another a name too, although alone it
+// would not be ("nowak" in lower case after "to" is weak evidence).
+//
+// Only rare words are carried: alphabetic, three bytes or more, not an
+// everyday English word (SCOWL size 35), not on the safelist, not a cue,
+// title, kin, function or facility word. A common word that was a name in
+// one place ("Rose said") is not spread to "a rose", which is why the rule
+// is safe to apply to every text of a record.
+//
+// A Propagation is not safe for concurrent use: learn from every text of
+// the record first (Learn), then add the spans (Apply). Words are kept in
+// lower case in memory only; they are never logged.
+type Propagation struct {
+	words map[string]Label
+}
+
+// NewPropagation returns an empty Propagation for one record.
+func NewPropagation() *Propagation { return &Propagation{words: map[string]Label{}} }
+
+// Len is the number of words learned.
+func (p *Propagation) Len() int { return len(p.words) }
+
+// Learn records the rare words of text covered whole by a PERSON or
+// LOCATION span of spans (as Redactor.Find returns them).
+func (p *Propagation) Learn(text string, spans []Span) {
+	if len(spans) == 0 {
+		return
+	}
+	sc := getScan(text)
+	defer putScan(sc)
+	k := 0
+	for i := range sc.toks {
+		tk := sc.toks[i]
+		for k < len(spans) && spans[k].End <= tk.s {
+			k++
+		}
+		if k == len(spans) {
+			break
+		}
+		s := spans[k]
+		if s.Start > tk.s || s.End < tk.e || (s.Label != Person && s.Label != Location) || !rareWord(sc, i) {
+			continue
+		}
+		w := string(sc.lw(i))
+		if _, ok := p.words[w]; !ok {
+			p.words[w] = s.Label
+		}
+	}
+}
+
+// rareWord reports whether token i may be carried to the rest of a record.
+func rareWord(sc *scan, i int) bool {
+	if !sc.alpha(i) || sc.toks[i].e-sc.toks[i].s < 3 {
+		return false
+	}
+	e := sc.lex(i)
+	if e.wc == wCommon || e.is(bNotName|bChat|bKin|bTitle|bFunction|bPronoun|bGeneric|bFacility|bStreet|bPlaceMod|bFacilityMod|bVerbObject) {
+		return false
+	}
+	return !safe(sc, i)
+}
+
+// Apply returns spans (sorted, merged, as Redactor.Find returns them)
+// with every occurrence in text of a learned word added and merged in.
+func (p *Propagation) Apply(text string, spans []Span) []Span {
+	if len(p.words) == 0 || text == "" {
+		return spans
+	}
+	sc := getScan(text)
+	n := len(spans)
+	for i := range sc.toks {
+		if !sc.alpha(i) {
+			continue
+		}
+		if l, ok := p.words[string(sc.lw(i))]; ok {
+			spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: l, Source: srcContext, Score: scGazLow})
+		}
+	}
+	putScan(sc)
+	if len(spans) == n {
+		return spans
+	}
+	return Merge(text, spans)
+}
+
+// FindRecord finds the spans of every text of one record (for one subject,
+// which may be nil) and carries the record's rare redacted words across all
+// of them (see Propagation). The result has one span list per text.
+func (r *Redactor) FindRecord(texts []string, subj *Subject) [][]Span {
+	out := make([][]Span, len(texts))
+	p := NewPropagation()
+	for i, t := range texts {
+		out[i] = r.Find(t, subj)
+		p.Learn(t, out[i])
+	}
+	for i, t := range texts {
+		out[i] = p.Apply(t, out[i])
+	}
+	return out
+}

@@ -1,0 +1,48 @@
+package redact
+
+import "testing"
+
+func TestFindRecordPropagates(t *testing.T) {
+	r := mustNew(t, Config{})
+	texts := []string{
+		"Wrzosek said the shift was fine.",
+		"later i spoke to wrzosek about it, and Rose said yes",
+		"a rose in the garden, and the wrzosek rota",
+		"nothing here",
+	}
+	got := r.FindRecord(texts, nil)
+	if !covered(texts[0], got[0], "Wrzosek") {
+		t.Fatalf("first mention not found: %s", describe(texts[0], got[0]))
+	}
+	// Without propagation the lower-case mention is missed: the test
+	// checks the rule, not the recognizers.
+	if covered(texts[1], r.Find(texts[1], nil), "wrzosek") {
+		t.Skip("recognizers alone now find the lower-case mention; pick a harder word")
+	}
+	for i := 1; i <= 2; i++ {
+		if !covered(texts[i], got[i], "wrzosek") {
+			t.Errorf("text %d: learned word not carried: %s", i, describe(texts[i], got[i]))
+		}
+	}
+	// A common word that was a name once is not carried.
+	if touched(texts[2], got[2], "rose") {
+		t.Errorf("common word carried: %s", describe(texts[2], got[2]))
+	}
+	if len(got[3]) != 0 {
+		t.Errorf("spans in a text without the word: %s", describe(texts[3], got[3]))
+	}
+}
+
+func TestPropagationSkipsSafeAndCommon(t *testing.T) {
+	p := NewPropagation()
+	text := "Netflix and Leeds and Grace"
+	p.Learn(text, []Span{{Start: 0, End: 7, Label: Person}, {Start: 12, End: 17, Label: Location}, {Start: 22, End: 27, Label: Person}})
+	if p.Len() != 1 {
+		t.Fatalf("learned %d words, want 1 (leeds only)", p.Len())
+	}
+	other := "netflix in leeds with grace"
+	spans := p.Apply(other, nil)
+	if !covered(other, spans, "leeds") || touched(other, spans, "netflix") || touched(other, spans, "grace") {
+		t.Errorf("apply: %s", describe(other, spans))
+	}
+}

@@ -1,0 +1,297 @@
+package redact
+
+// The domain safelist names words that look like names or places to the
+// dictionary-free recognizers (the NER model, a capitalised unknown word,
+// a cue phrase) but in health and therapy text are something else:
+// clinical shorthand and abbreviations (SI, GAD, NOK, cath, abd), medicines
+// (Propranolol, Sertraline, and anything with a drug-class ending),
+// apps and brands (Netflix, Zoom), languages and nationalities (Romanian,
+// Tigrinya), and family words (Mam, Appa).
+//
+// dropSafe consults it after the recognizers run: a span from the model,
+// a gazetteer or a cue phrase is dropped when every word in it is
+// safelisted and it has no digit. Spans of known identifiers and validated
+// patterns are never dropped (a patient really called Zoom is still
+// redacted by their known name), and a span that mixes a safelisted word
+// with any other word stays whole, so the list can only remove whole
+// false positives, never shorten a true one.
+//
+// Months and weekdays are not on the list: "June is always manic" and
+// "June said" differ only by context, so they are dropped only with a
+// temporal cue around them ("in June", "June 2021", "last Friday").
+
+// safeWords is keyed by lower-case word. Case matters for some entries:
+// safeUpper entries are safe only when written in capitals (an acronym:
+// "SI", "NAT", "ESA"), because the same letters are names in mixed case
+// ("Nat", "Esa", "Si").
+var safeWords = words(`
+	pt pts hx fhx pmh dx ddx rx tx sx obs cath catheter foley abd abdo nbm prn od bd tds qds nocte mane stat po iv im sc
+	sob soboe doe  npo nad nkda nka bs  pu   pvr obs ob obgyn gcs mae avpu news2 nocte ttos tto
+	mobilising mobilise mobility ambulant ambulating wbat nwb fwb
+	physio physiotherapy ot salt dn dns hca rn rgn rmn sho fy1 fy2 f1 f2 ct1 ct2 st1 st3  spr cons
+	 ae a&e  icu itu hdu ccu acu mau amu sau edu opd ooh sdec
+	ecg ekg cxr axr  mri usg uss eeg echo ogd ercp pci cabg tavi
+	fbc ue lft lfts crp esr inr aptt tft tfts hba1c bnp trop troponin abg vbg bm bms cbg
+	copd chf ccf ihd  nstemi stemi acs af htn t1dm t2dm dm ckd aki uti lrti urti cap hap  dvt tia cva
+	   mnd pd ibs ibd gord gerd ugib lgib dka hhs
+	ptsd ocd gad mdd bpd eupd asd adhd adhd's phq gad7 phq9 wsas core10 core34 cbt dbt emdr  ipt cft
+	iapt camhs cmht crht ieip cpn amhp sctt ldt  mha dols lpa ipa lpas dnacpr dnar respect resus treatment
+	  dsh od'd nssi lsd mdma thc cbd
+	nok nfa dv ipv  fgm cse cce  aces safeguarding mash lado
+	  uc jsa dla hb ctb wca
+	hcp mdt cpa ctp wrap sop ppe lfd pcr covid covid19 sars
+	mg mcg ml mmol mmhg bpm kg cm mm rr hr bp spo2 sats o2 fio2 
+	gp gps nhs dwp ssri snri maoi tca nsaid nsaids ppi ace-i arb ccb lmwh doac doacs
+	otc prn pov
+	netflix zoom spotify whatsapp facebook instagram insta tiktok snapchat youtube twitter google amazon
+	skype teams ipad iphone android xbox playstation ps4 ps5 nintendo switch kindle   fitbit
+	headspace calm sleepio silvercloud kooth shout samaritans mind rethink tinder hinge bumble grindr
+	reddit discord twitch uber deliveroo ebay paypal linkedin pinterest gmail outlook messenger imessage
+	english british welsh scottish irish northern american european asian african arab arabic
+	polish romanian tigrinya amharic somali urdu punjabi hindi bengali bangla gujarati tamil telugu malayalam
+	kannada marathi sinhala nepali pashto dari farsi persian kurdish turkish greek italian spanish portuguese
+	french german dutch swedish norwegian danish finnish icelandic russian ukrainian lithuanian latvian estonian
+	czech slovak hungarian bulgarian serbian croatian bosnian albanian slovenian macedonian
+	chinese mandarin cantonese japanese korean vietnamese thai filipino tagalog indonesian malay
+	nigerian yoruba igbo hausa ghanaian twi akan kenyan swahili ugandan eritrean ethiopian sudanese
+	zimbabwean shona zulu xhosa afrikaans congolese lingala cameroonian
+	pakistani indian bangladeshi  lankan afghan iranian iraqi syrian kurdish lebanese egyptian moroccan
+	algerian tunisian libyan yemeni saudi jamaican caribbean barbadian trinidadian
+	brazilian mexican colombian venezuelan argentinian chilean peruvian cuban
+	canadian australian kiwi scots brit brits yank
+	hebrew yiddish latin gaelic cymraeg bsl makaton
+	iraqi israeli pakistani bangladeshi saudi kuwaiti omani yemeni somali nepali afghani emirati qatari bahraini
+	azerbaijani uzbek kazakh tajik jew jewish arab muslim christians catholic protestant anglican methodist baptist pentecostal sikh hindu jewish buddhist
+	mam mammy mammi mummy mommy mama mamma mum mom ma amma ammi ammu  appa  abbu   babaji
+	papa pappa pa dada daddy dad nana nanna nan nani dadi dada nanaji dadaji gran granny grandma grandad
+	grandpa granda grandmama oma opa babcia babci dziadek dziadzia abuela abuelo abuelita abuelito
+	 tato mamusia mamo bubbe bubby zaide ouma oupa mormor morfar farmor farfar  
+	aunty auntie uncle chacha chachi  mama-ji khala khalu phupho chachu bhaiya bhai  behen  
+	baji bhabhi jiji
+	`)
+
+// safeUpper are acronyms that are safe only in capitals.
+var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla
+	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
+
+// safeStems are endings of medicine names (INN stems): a capitalised word
+// with one of them that is not a known name is a medicine.
+var safeStems = []string{"olol", "alol", "pril", "sartan", "statin", "azepam", "azolam", "oxetine",
+	"aloprám", "alopram", "triptyline", "ipramine", "prazole", "mycin", "micin", "cillin", "floxacin",
+	"cycline", "dipine", "tidine", "gliptin", "gliflozin", "parin", "xaban", "gatran", "afil", "apine",
+	"idone", "peridol", "azine", "zepine", "tiapine", "triptan", "setron", "lukast", "terol", "sonide",
+	"olone", "asone", "ozide", "thiazide", "semide", "etanide", "profen", "fenac", "coxib", "oxicam",
+	"codone", "morphone", "orphine", "etamol", "ytoin", "iracetam", "igine", "amate",
+	"proate", "abalin", "apentin", "xetine", "faxine", "vlafaxine", "azodone", "razodone", "pidem",
+	"piclone", "mazine", "zapine", "perone", "pramine", "umab", "imab", "zumab", "ximab",
+	"tinib", "anib", "ciclovir", "clovir", "navir", "buvir", "conazole", "nazole", "dazole", "floxacin",
+	"penem", "vastatin", "formin", "glitazone", "glipizide", "gliclazide", "insulin",
+	"thyroxine", "oxine", "ergoline", "amfetamine", "phetamine", "phenidate", "lamide",
+	"barbital", "ethasone", "olone", "caine", "trexate", "platin", "rubicin", "dronate", "tretinoin"}
+
+// stemEnds marks the last two bytes of every stem, so that most words are
+// ruled out by one array probe.
+var stemEnds = func() (t [256][256]bool) {
+	for _, st := range safeStems {
+		t[st[len(st)-2]][st[len(st)-1]] = true
+	}
+	return
+}()
+
+// safeMedicines are common medicines without a telling stem.
+var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramorph oxycodone tramadol naproxen diclofenac
+	metformin insulin gliclazide levothyroxine thyroxine warfarin apixaban rivaroxaban edoxaban dabigatran clopidogrel
+	ticagrelor heparin enoxaparin dalteparin amoxicillin flucloxacillin doxycycline clarithromycin erythromycin
+	trimethoprim nitrofurantoin metronidazole co-amoxiclav coamoxiclav gentamicin vancomycin tazocin meropenem
+	salbutamol ventolin seretide symbicort fostair beclometasone prednisolone hydrocortisone dexamethasone
+	omeprazole lansoprazole ranitidine gaviscon senna lactulose movicol laxido docusate loperamide buscopan
+	sertraline citalopram escitalopram fluoxetine paroxetine mirtazapine venlafaxine duloxetine amitriptyline
+	nortriptyline trazodone vortioxetine agomelatine bupropion propranolol atenolol bisoprolol
+	diazepam lorazepam clonazepam temazepam zopiclone zolpidem promethazine melatonin pregabalin gabapentin
+	quetiapine olanzapine risperidone aripiprazole clozapine haloperidol lithium priadel valproate depakote
+	lamotrigine carbamazepine levetiracetam topiramate methylphenidate ritalin concerta elvanse lisdexamfetamine
+	atomoxetine guanfacine naltrexone acamprosate disulfiram antabuse methadone buprenorphine subutex espranor
+	naloxone nicorette champix varenicline vitamin folic ferrous adcal calcichew
+	amlodipine ramipril lisinopril losartan candesartan bendroflumethiazide indapamide furosemide bumetanide
+	spironolactone digoxin atorvastatin simvastatin rosuvastatin pravastatin ezetimibe gtn isosorbide
+	sumatriptan cetirizine loratadine fexofenadine chlorphenamine piriton sudocrem epipen
+	prozac zoloft xanax valium lexapro cipralex effexor cymbalta seroquel abilify zyprexa lyrica
+	calpol nurofen lemsip beechams rennie chantix champix wellbutrin zyban suboxone narcan vivitrol adderall
+	ambien klonopin ativan lipitor zocor glucophage humalog lantus novorapid ozempic wegovy mounjaro saxenda
+	viagra cialis tylenol advil motrin aleve benadryl zyrtec claritin flonase nicoderm nicotinell
+	madopar allevyn mepilex aquacel tegaderm duoderm waterlow braden
+	weetabix lucozade ribena vimto marmite hovis cadbury haribo nandos kfc mcdonalds starbucks marlboro rizla
+	paxil celexa lamictal tegretol keppra neurontin topamax trazadone sinemet aricept
+	`)
+
+// safe reports whether token i is on the safelist.
+func safe(sc *scan, i int) bool {
+	if !sc.alpha(i) {
+		return false
+	}
+	lw, e := sc.lw(i), sc.lex(i)
+	if e.is(bSafe) {
+		if sc.toks[i].f&tUpper != 0 && safeUpper[string(lw)] {
+			return true
+		}
+		if safeMedicines[string(lw)] {
+			return true
+		}
+		if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && eponymHead(sc, i)) {
+			return true // "Crohn's", "Parkinson's disease": a disease, not the man
+		}
+		if safeWords[string(lw)] {
+			// A word that is also a frequent first name (Christian,
+			// Shona) stays a name: fail closed.
+			return e.nf&(nFirstHigh|nFirstTop) == 0 || sc.toks[i].f&tCap == 0
+		}
+	}
+	if e.nf != 0 {
+		return false
+	}
+	n := len(lw)
+	plural := n > 3 && lw[n-1] == 's'
+	if plural && (weekdays[string(lw[:n-1])] || monthNum[string(lw[:n-1])] != 0) {
+		return true // "Fridays", "Junes": a day or month as a recurring time
+	}
+	derived := (plural && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && drugStem(lw))
+	// A derived form is safe only when no name list knows the word
+	// (Kardashian is a surname).
+	return derived && getTables().world(sc, i)&(bWorldFirst|bWorldSurname) == 0
+}
+
+// drugStem reports whether w ends in a medicine stem.
+func drugStem(w []byte) bool {
+	if n := len(w); n < 2 || !stemEnds[w[n-2]][w[n-1]] {
+		return false
+	}
+	for _, st := range safeStems {
+		if hasSuffix(w, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropSafe removes the spans of the model, the gazetteers and cue phrases
+// whose every word is safelisted (see the safelist comment above) or is a
+// month or weekday used as a time ("in June", "last Friday").
+func dropSafe(sc *scan, spans []Span) []Span {
+	k := 0
+	for _, s := range spans {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && allSafe(sc, s) {
+			continue
+		}
+		spans[k] = s
+		k++
+	}
+	return spans[:k]
+}
+
+// allSafe reports whether every token inside span s is safelisted or a
+// month or weekday in a temporal context; a span with a digit, or with
+// no token, is never safe.
+func allSafe(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 {
+		return false
+	}
+	any := false
+	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
+		if sc.toks[i].f&tDigit != 0 {
+			return false
+		}
+		if sc.toks[i].e > s.End || sc.toks[i].s < s.Start {
+			return false
+		}
+		if !safe(sc, i) && !timeWord(sc, i) {
+			return false
+		}
+		any = true
+	}
+	return any
+}
+
+// firstTokenFrom returns the index of the first token starting at or after byte
+// offset p, or -1.
+func firstTokenFrom(sc *scan, p int) int {
+	lo, hi := 0, len(sc.toks)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if sc.toks[m].s < p {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo >= len(sc.toks) {
+		return -1
+	}
+	return lo
+}
+
+// timeCues before a month or weekday make it a time: "in June", "last
+// Friday", "since April".
+var timeCues = words(`in on since until till til by before after during last next this every each early late mid
+	of from through throughout around end start beginning middle`)
+
+// timeWord reports whether token i is a month or weekday used as a time:
+// a temporal word before it, or a day number or year right after it
+// ("June 2021", "March 3rd").
+func timeWord(sc *scan, i int) bool {
+	if !sc.has(i, bMonth|bWeekday) {
+		return false
+	}
+	if p := sc.prevWord(i); p >= 0 && timeCues[string(sc.lw(p))] {
+		return true
+	}
+	if p := sc.prevWord(i); p >= 0 && sc.toks[p].f&tDigit != 0 { // "3 June"
+		return true
+	}
+	if k := sc.nextWord(i); k >= 0 && sc.toks[k].f&tDigit != 0 {
+		return true
+	}
+	return false
+}
+
+// groupSuffixes end nouns and adjectives of peoples, faiths and movements
+// ("Palestinian", "Shiites", "Methodists", "Sudanese"). A word with one
+// that no name list knows (Kardashian is a surname) is not a name.
+var groupSuffixes = []string{"ian", "ians", "ese", "ists", "ites", "ite", "ans"}
+
+func groupNoun(w []byte) bool {
+	if len(w) < 6 {
+		return false
+	}
+	for _, suf := range groupSuffixes {
+		if hasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// eponyms name diseases and scales after people and places. They are
+// safe only in the eponym's own shape, "Parkinson's disease", "Glasgow coma
+// scale": the same word alone may be a patient's surname or town.
+// rareEponyms are rarely anything else, so their possessive alone is
+// enough ("Crohn's", "Alzheimer's").
+var eponyms = words(`parkinson parkinsons huntington huntingtons addison addisons cushing cushings lyme bell
+	bells graves wilson wilsons down downs still stills paget pagets bristol glasgow apgar epworth waterlow
+	braden edinburgh`)
+
+var rareEponyms = words(`crohn crohns alzheimer alzheimers hodgkin hodgkins asperger aspergers tourette
+	tourettes raynaud raynauds hashimoto hashimotos meniere menieres guillain barre kawasaki jehovah
+	munchausen korsakoff wernicke sjogren sjögren dupuytren`)
+
+// eponymHeads follow an eponym: "Parkinson disease", "Glasgow coma scale".
+var eponymHeads = words(`disease syndrome palsy lymphoma dementia chorea phenomenon encephalopathy psychosis
+	sign test scale score chart stool coma sleepiness postnatal`)
+
+func eponymHead(sc *scan, i int) bool {
+	k := sc.nextWord(i)
+	if k >= 0 && sc.possessive(i) {
+		k = sc.nextWord(k) // past the "s" of "'s"
+	}
+	return k >= 0 && eponymHeads[string(sc.lw(k))]
+}

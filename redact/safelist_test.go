@@ -1,0 +1,69 @@
+package redact
+
+import (
+	"testing"
+
+	"github.com/nhs-talking-therapies/deid/redact/ner"
+)
+
+// capsNER is a model that takes every capitalised word for a person, as
+// an over-eager tagger does on clinical and chat text.
+type capsNER struct{}
+
+func (capsNER) Entities(text string, dst []ner.Entity) []ner.Entity {
+	sc := getScan(text)
+	defer putScan(sc)
+	for i, tk := range sc.toks {
+		if tk.f&tCap != 0 && sc.alpha(i) {
+			dst = append(dst, ner.Entity{Start: tk.s, End: tk.e, Label: ner.Person, Score: 0.6})
+		}
+	}
+	return dst
+}
+
+func TestSafelist(t *testing.T) {
+	r := mustNew(t, Config{NER: capsNER{}})
+	cases := []struct {
+		text      string
+		want, not []string
+	}{
+		{text: "NOK aware, no SI, GAD dx, CAMHS and ESA", not: []string{"NOK", "SI", "GAD", "CAMHS", "ESA"}},
+		{text: "Started Escitalopram and Bisoprolol, stopped Gabapentin", not: []string{"Escitalopram", "Bisoprolol", "Gabapentin"}},
+		{text: "Watches Netflix, uses Zoom and Spotify", not: []string{"Netflix", "Zoom", "Spotify"}},
+		{text: "Speaks Romanian and Tigrinya, some English", not: []string{"Romanian", "Tigrinya", "English"}},
+		{text: "Mam rang, Appa is visiting", not: []string{"Mam", "Appa"}},
+		{text: "Seen in March, worse since Friday", not: []string{"March", "Friday"}},
+		{text: "Comes in Tuesdays and Fridays, tried Chantix", not: []string{"Tuesdays", "Fridays", "Chantix"}},
+		{text: "Hx of Crohn's, and Parkinson disease, Bristol stool chart type 6", not: []string{"Crohn", "Parkinson", "Bristol"}},
+		{text: "Pain in left arm, RIF tender, GA planned", not: []string{"RIF", "GA"}},
+		// Names stay: mixed-case forms of acronyms, frequent first names
+		// that are also on the list, months without a time cue.
+		{text: "Nat and Esa came with Christian", want: []string{"Nat", "Esa", "Christian"}},
+		{text: "June said she would call", want: []string{"June"}},
+		{text: "Okonjo Sertraline", want: []string{"Okonjo"}},
+		{text: "Parkinson said the bus was late, it was Wilson's car", want: []string{"Parkinson", "Wilson"}},
+	}
+	for _, c := range cases {
+		spans := r.Find(c.text, nil)
+		for _, w := range c.want {
+			if !covered(c.text, spans, w) {
+				t.Errorf("%q: %q not covered; spans %s", c.text, w, describe(c.text, spans))
+			}
+		}
+		for _, n := range c.not {
+			if touched(c.text, spans, n) {
+				t.Errorf("%q: %q should not be redacted; spans %s", c.text, n, describe(c.text, spans))
+			}
+		}
+	}
+}
+
+// A known identifier is redacted even when its word is on the safelist.
+func TestSafelistKeepsKnown(t *testing.T) {
+	r := mustNew(t, Config{NER: capsNER{}})
+	subj := NewSubject(Known{GivenName: "Zoom"})
+	text := "Zoom came in today"
+	if spans := r.Find(text, subj); !covered(text, spans, "Zoom") {
+		t.Errorf("known name on the safelist not redacted: %s", describe(text, spans))
+	}
+}

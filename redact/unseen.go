@@ -1,0 +1,139 @@
+package redact
+
+import "strings"
+
+// unseen is the common-word rule, in the spirit of Philter: in running
+// text, a capitalised word that is no English word (SCOWL up to size 50),
+// not on the domain safelist and not a cue or chat word is a name or a
+// place, whether or not any gazetteer lists it ("Nowak", "Yefremova",
+// "Miramar", "the Kowalskis", "on Kirkgate"). The world name and place
+// lists then widen what is decided without a capital mid-sentence:
+//
+//   - mid-sentence and capitalised: any unknown word; a rarer English word
+//     that is a name or place somewhere ("Trump" is common and needs a
+//     name list hit and a capital);
+//   - at a sentence start, where every word is capitalised: an unknown word
+//     that a world list names, or any unknown word a person-verb follows
+//     ("Nowak said"); a month or first-name word followed by such a verb
+//     ("April said");
+//   - in lower case: a world city of 100,000+ people that is no English
+//     word after a place preposition ("in calgary").
+//
+// A capitalised word after a place preposition is a LOCATION, else a
+// PERSON (a name redacted under the other label has not leaked). Words in
+// capitals only are acronyms or shouting and are left to the other rules.
+func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
+	tk := sc.toks[i]
+	if tk.e-tk.s < 2 || sc.capText || tk.f&tUpper != 0 {
+		return Span{}, false
+	}
+	if r.gluedName(sc, i) {
+		// "dianeabbott", "#colindoyle": a first name and a surname
+		// written as one word, as handles and hashtags do.
+		return Span{Start: tk.s, End: tk.e, Label: Person, Source: srcContext, Score: scGazLow}, true
+	}
+	if tk.s > 0 && sc.text[tk.s-1] == '#' {
+		return Span{}, false // a hashtag is a topic, not a mention
+	}
+	if tk.s > 0 && sc.text[tk.s-1] == '&' {
+		// A piece after "&" ("U&Es") is part of another word.
+		return Span{}, false
+	}
+	if r.keepCountries && r.country(sc, i) {
+		return Span{}, false
+	}
+	e := sc.lex(i)
+	capital := tk.f&tCap != 0
+	if e.is(bNotName|bFunction) && e.nf&nFirst != 0 && capital && !e.is(bChat|bKin|bTitle) {
+		// Months, modals and faith words that are also first names: a
+		// name only with a person-verb after ("April said", "May said")
+		// and no time cue.
+		if r.nameVerbAfter(sc, i) && !timeWord(sc, i) {
+			return Span{Start: tk.s, End: tk.e, Label: Person, Source: srcContext, Score: scGazLow}, true
+		}
+		return Span{}, false
+	}
+	if e.is(bNotName | bChat | bKin | bTitle | bFunction | bPronoun | bGeneric | bNameCue | bPlaceStrong | bPlaceWeak | bPlaceVerb | bFacility | bStreet | bPersonNoun | bVerbObject) {
+		return Span{}, false
+	}
+	// The world lists are searched only for the few tokens that need
+	// them: capitalised, or an unknown word after a place preposition.
+	var wb uint64
+	switch {
+	case capital && !sc.sentStart(i):
+		if e.wc == wRare && e.nf == 0 {
+			wb = r.t.world(sc, i)
+		}
+		if !(e.wc == wNone || (e.wc == wRare && (e.nf != 0 || wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0))) {
+			return Span{}, false
+		}
+	case capital:
+		if e.wc == wNone {
+			wb = r.t.world(sc, i)
+		}
+		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i)) ||
+			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i)) {
+			return Span{}, false
+		}
+	case e.wc == wNone && tk.e-tk.s >= 4 && r.placeCue(sc, i) > 0:
+		if wb = r.t.world(sc, i); wb&bWorldCity == 0 || wb&(bWorldFirst|bWorldSurname) != 0 || safe(sc, i) {
+			return Span{}, false
+		}
+		return Span{Start: tk.s, End: tk.e, Label: Location, Source: srcContext, Score: scGazLow}, true
+	default:
+		return Span{}, false
+	}
+	if safe(sc, i) {
+		return Span{}, false
+	}
+	if wb == 0 && e.wc == wNone {
+		wb = r.t.world(sc, i)
+	}
+	l := Person
+	if r.placeBefore(sc, i) || (wb&bWorldPlace != 0 && wb&(bWorldFirst|bWorldSurname) == 0) {
+		l = Location
+	}
+	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true
+}
+
+// placeBefore reports whether the words before token i make it a place:
+// a strong cue ("moved to", "near") or a preposition people are in, come
+// from or are at ("in", "from", "at"); "to" alone is as often "spoke to".
+func (r *contextRecognizer) placeBefore(sc *scan, i int) bool {
+	if r.placeCue(sc, i) == 2 {
+		return true
+	}
+	p := sc.prevWord(i)
+	return p >= 0 && (sc.isWord(p, "in") || sc.isWord(p, "from") || sc.isWord(p, "at") || sc.isWord(p, "via"))
+}
+
+// gluedName reports whether token i is a first name and a surname run
+// together: no English word itself, its head a frequent first name that is
+// no English word, its tail a surname of some list that is not an everyday
+// word ("dianeabbott", "ColinDoyle").
+func (r *contextRecognizer) gluedName(sc *scan, i int) bool {
+	tk := sc.toks[i]
+	n := tk.e - tk.s
+	if n < 8 || n > 30 || tk.f&tASCII == 0 || !sc.alpha(i) {
+		return false
+	}
+	e := sc.lex(i)
+	if e.wc != wNone || e.nf != 0 {
+		return false
+	}
+	lw := sc.lw(i)
+	for k := 3; k <= n-4; k++ {
+		head, ok := r.t.lex[string(lw[:k])]
+		if !ok || head.wc != wNone || head.nf&nFirstHigh == 0 || head.nf&nAmbiguous != 0 {
+			continue
+		}
+		tail := r.t.lex[string(lw[k:])]
+		if tail.wc == wCommon {
+			continue
+		}
+		if tail.nf&nSurname != 0 || r.t.worldNames.find(lw[k:]) != "" && strings.IndexByte(r.t.worldNames.find(lw[k:]), 's') >= 0 {
+			return true
+		}
+	}
+	return false
+}

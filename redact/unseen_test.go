@@ -1,0 +1,31 @@
+package redact
+
+import "testing"
+
+// Names and places from outside the gazetteers' UK lists, in the shapes the
+// common-word rule decides: capitalised mid-sentence, at a sentence start
+// before a person-verb, family plurals, glued to emoji, lower-case cities.
+func TestUnseenNames(t *testing.T) {
+	runCases(t, NewContextRecognizer(false), nil, []caseT{
+		{text: "I spoke to Wrzosek about the rota", want: []string{"Wrzosek"}},
+		{text: "Szymańska said the bus was late", want: []string{"Szymańska"}, label: Person},
+		{text: "we had tea with the Ołowskis again", want: []string{"Ołowskis"}},
+		{text: "she messaged Thorvaldsen😂 last night", want: []string{"Thorvaldsen"}},
+		{text: "the man next door Quispe shouts", want: []string{"Quispe"}},
+		{text: "May said it was fine", want: []string{"May"}, label: Person},
+		{text: "we drove to Zyrardow and back", want: []string{"Zyrardow"}, label: Location},
+		{text: "my cousin lives in winnipeg now", want: []string{"winnipeg"}, label: Location},
+		{text: "she flew in from Tegucigalpa", want: []string{"Tegucigalpa"}},
+		{text: "love this from #dianeabbott and ColinDoyle", want: []string{"dianeabbott", "ColinDoyle"}},
+		// Decoys: safelisted words, sentence-start words, acronyms,
+		// hashtags, months as time, nationalities and faiths.
+		{text: "Started Fluvoxamine and Escitalopram", not: []string{"Fluvoxamine", "Escitalopram"}},
+		{text: "Honestly I think so. Anyway it went fine", not: []string{"Honestly", "Anyway"}},
+		{text: "the NHS and the DWP sent letters", not: []string{"NHS", "DWP"}},
+		{text: "loved it #Blessed #Mondays", not: []string{"Blessed", "Mondays"}},
+		{text: "since March things are worse, and in June too", not: []string{"March", "June"}},
+		{text: "the Palestinians and Sudanese and Methodists", not: []string{"Palestinians", "Sudanese", "Methodists"}},
+		{text: "she speaks Tigrinya and watches Netflix", not: []string{"Tigrinya", "Netflix"}},
+		{text: "the markdown file and a jackhammer and headphones", not: []string{"markdown", "jackhammer", "headphones"}},
+	})
+}
