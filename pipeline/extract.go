@@ -308,8 +308,13 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 			return nil, fmt.Errorf("report: counts for %s do not add up", t)
 		}
 	}
-	if err := writeJSON(filepath.Join(x.stage, "report.json"), r); err != nil {
+	// The partner's report has no counts of opted-out records; the full
+	// one stays in the internal folder.
+	if err := writeJSON(filepath.Join(x.stage, "report.json"), r.Partner()); err != nil {
 		return nil, fmt.Errorf("report.json: %w", err)
+	}
+	if err := writeJSON(filepath.Join(x.opt.InternalDir, "report.json"), r); err != nil {
+		return nil, fmt.Errorf("internal report.json: %w", err)
 	}
 	if err := writeFileAtomic(filepath.Join(x.stage, "DATA_DICTIONARY.md"), []byte(schemas.Dictionary(x.prof.Selected()))); err != nil {
 		return nil, fmt.Errorf("DATA_DICTIONARY.md: %w", err)
@@ -483,31 +488,64 @@ func (x *extractor) closeWriters(ctx context.Context) error {
 	return x.finishWriters(ctx)
 }
 
-// quarantine records a bad record and enforces --max-bad.
+// quarantine records a bad record and enforces --max-bad. A record of the
+// opt-out list is never quarantined: an opt-out that cannot be read cannot
+// be honoured, so the run stops instead.
 func (x *extractor) quarantine(kind string, rec rawRecord, field, reason string) error {
-	x.report.Records[kind].Quarantined++
-	rel, err := filepath.Rel(x.opt.In, rec.File)
-	if err != nil {
-		rel = filepath.Base(rec.File)
+	if kind == "opt_outs" {
+		return x.fatalRecord(rec, field, reason)
 	}
-	if err := x.quar.add(Quarantine{RecordType: kind, File: filepath.ToSlash(rel), Line: rec.Line, Field: field, Reason: reason}); err != nil {
+	x.report.Records[kind].Quarantined++
+	rel := x.relPath(rec.File)
+	if err := x.quar.add(Quarantine{RecordType: kind, File: rel, Line: rec.Line, Field: field, Reason: reason}); err != nil {
 		return err
 	}
-	x.log.Debug("record quarantined", zap.String("record_type", kind), zap.String("file", filepath.ToSlash(rel)),
+	x.log.Debug("record quarantined", zap.String("record_type", kind), zap.String("file", rel),
 		zap.Int("line", rec.Line), zap.String("field", field), zap.String("reason", reason))
 	if x.opt.MaxBad >= 0 && x.quar.n > x.opt.MaxBad {
-		return fmt.Errorf("%w: %d quarantined, limit %d (last: %s line %d field %q: %s)", ErrTooManyBad, x.quar.n, x.opt.MaxBad, filepath.ToSlash(rel), rec.Line, field, reason)
+		return fmt.Errorf("%w: %d quarantined, limit %d (last: %s line %d field %q: %s)", ErrTooManyBad, x.quar.n, x.opt.MaxBad, rel, rec.Line, field, reason)
 	}
 	return nil
 }
 
-// each reads one record type, decodes every record and hands the good ones
-// to fn. Records that fail to split or decode are quarantined here.
-func (x *extractor) each(ctx context.Context, kind string, fn func(rec rawRecord, d *decoder) error) error {
-	files, err := sourceFiles(x.opt.In, kind)
-	if err != nil {
-		return err
+// reject handles a record that failed to decode: quarantined, or the run
+// stopped when the failure bears on an opt-out (ferr.fatal).
+func (x *extractor) reject(kind string, rec rawRecord, ferr *FieldError) error {
+	if ferr.fatal {
+		return x.fatalRecord(rec, "", ferr.Reason)
 	}
+	return x.quarantine(kind, rec, ferr.Field, ferr.Reason)
+}
+
+// ErrOptOutUnreadable is returned when an opt-out, or a field an opt-out
+// decision rests on, cannot be read: the run stops rather than guess.
+var ErrOptOutUnreadable = errors.New("the run stops: an opt-out that cannot be read cannot be honoured")
+
+// fatalRecord is the error that stops the run on one record: where it is
+// and why, never what it holds.
+func (x *extractor) fatalRecord(rec rawRecord, field, reason string) error {
+	unit := "line"
+	if formatOf(rec.File) == "parquet" {
+		unit = "row"
+	}
+	where := fmt.Sprintf("%s %s %d", x.relPath(rec.File), unit, rec.Line)
+	if field != "" {
+		where += " field " + field
+	}
+	return fmt.Errorf("input %s: %s: %w", where, reason, ErrOptOutUnreadable)
+}
+
+func (x *extractor) relPath(file string) string {
+	rel, err := filepath.Rel(x.opt.In, file)
+	if err != nil {
+		rel = filepath.Base(file)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// each reads one record type, decodes every record and hands the good ones
+// to fn. Records that fail to split are quarantined here.
+func (x *extractor) each(ctx context.Context, kind string, files []string, fn func(rec rawRecord, d *decoder) error) error {
 	c := x.report.Records[kind]
 	return readSource(ctx, files, func(rec rawRecord) error {
 		c.In++
@@ -521,66 +559,167 @@ func (x *extractor) each(ctx context.Context, kind string, fn func(rec rawRecord
 	})
 }
 
+// inputFiles finds a record type's files; a missing type is noted in the
+// report (the caller decides whether that is an error).
+func (x *extractor) inputFiles(kind string) ([]string, error) {
+	files, err := sourceFiles(x.opt.In, kind)
+	if err == nil && len(files) == 0 {
+		x.report.MissingInputs = append(x.report.MissingInputs, kind)
+		x.report.Notes = append(x.report.Notes, "No "+kind+" file in the snapshot: no "+kind+" records were read.")
+	}
+	return files, err
+}
+
+// readOptOuts reads the National Data Opt-out list. Every entry is read or
+// the run stops; an empty or missing list stops the run too, unless the
+// profile says the list may be empty.
 func (x *extractor) readOptOuts(ctx context.Context) error {
-	files, err := sourceFiles(x.opt.In, "opt_outs")
+	ndoo := *x.prof.OptOuts.NationalDataOptOut
+	files, err := x.inputFiles("opt_outs")
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 && *x.prof.OptOuts.NationalDataOptOut {
-		// Fail closed: without the list the opt-out cannot be honoured.
-		return fmt.Errorf("input %s: no opt_outs file, but the profile applies the National Data Opt-out", x.opt.In)
-	}
 	x.optOuts = map[string]bool{}
+	if len(files) == 0 && ndoo {
+		return fmt.Errorf("input %s: no opt_outs file (opt_outs.jsonl, .csv or .parquet, or an opt_outs folder), but the profile applies the National Data Opt-out: %w", x.opt.In, ErrOptOutUnreadable)
+	}
 	c := x.report.Records["opt_outs"]
-	return x.each(ctx, "opt_outs", func(rec rawRecord, d *decoder) error {
+	err = x.each(ctx, "opt_outs", files, func(rec rawRecord, d *decoder) error {
 		o := decodeOptOut(d)
 		if d.err != nil {
-			return x.quarantine("opt_outs", rec, d.err.Field, d.err.Reason)
+			return x.reject("opt_outs", rec, d.err)
 		}
 		c.UnknownFields += d.unknown()
-		x.optOuts[digitsOf(o.NHSNumber)] = true
+		x.optOuts[o.NHSNumber] = true
 		x.report.OptOuts.ListEntries++
 		// Opt-out records are applied, not written: they count as
 		// excluded from output by design.
 		c.exclude("applied_not_written")
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if ndoo && len(x.optOuts) == 0 && !x.prof.OptOuts.AllowEmptyList {
+		return fmt.Errorf("input %s: the opt_outs list has no entry, but the profile applies the National Data Opt-out (if the list really is empty, say so in the profile: opt_outs.allow_empty_list: true): %w", x.opt.In, ErrOptOutUnreadable)
+	}
+	return nil
+}
+
+// Why a patient record is excluded, beyond the reasons the report has
+// always counted.
+const (
+	// ExcludedOptOutUnknown: research_opt_out missing, null, empty or not
+	// a yes/no value, so the patient is treated as opted out.
+	ExcludedOptOutUnknown = "research_opt_out_unknown"
+	// ExcludedOtherRecord: another record of the same patient (same
+	// patient_id, or same NHS number) was excluded by an opt-out.
+	ExcludedOtherRecord = "opted_out_in_another_record"
+	// excludedNHSUnreadable is pass one's reason for a record whose NHS
+	// number cannot be checked against the list; pass two quarantines it.
+	excludedNHSUnreadable = "nhs_number_unreadable"
+)
+
+// optedOut says why a patient record is excluded by an opt-out, or "".
+func (x *extractor) optedOut(nhs string, nhsOK, flag, flagKnown bool) string {
+	ndoo, cleared := *x.prof.OptOuts.NationalDataOptOut, x.prof.OptOuts.ListKind == "cleared"
+	research := *x.prof.OptOuts.ResearchOptOut
+	switch {
+	case ndoo && !nhsOK:
+		return excludedNHSUnreadable
+	case ndoo && !cleared && x.optOuts[nhs]:
+		return ExcludedNationalOptOut
+	case ndoo && cleared && !x.optOuts[nhs]:
+		return ExcludedNotCleared
+	case research && !flagKnown:
+		return ExcludedOptOutUnknown
+	case research && flag:
+		return ExcludedResearchOptOut
+	}
+	return ""
+}
+
+// markOptedOut is the first of two passes over the patients: it records
+// every patient id and NHS number that any record excludes, in the state
+// file (memory stays bounded), so that the second pass excludes every
+// copy of an opted-out patient and every registration under the same NHS
+// number, wherever in the file they come. Records that do not split are
+// left to the second pass, which quarantines them.
+func (x *extractor) markOptedOut(ctx context.Context, files []string) error {
+	return readSource(ctx, files, func(rec rawRecord) error {
+		if rec.Err != nil {
+			return nil
+		}
+		d := &decoder{raw: rec.Fields, clock: x.clock}
+		id := d.view("patient_id", false)
+		nhs, present, nhsOK := d.nhsNumber("nhs_number")
+		flag, known := d.optOut("research_opt_out")
+		if d.finish(); d.err != nil && d.err.fatal {
+			return x.reject("patients", rec, d.err)
+		}
+		if x.optedOut(nhs, present && nhsOK, flag, known) == "" {
+			return nil
+		}
+		if id != "" {
+			if _, err := x.db.addPatient(x.ids.key(id), nil); err != nil {
+				return err
+			}
+		}
+		if nhsOK {
+			return x.db.markNHS(x.ids.key(nhs))
+		}
+		return nil
+	})
 }
 
 func (x *extractor) readPatients(ctx context.Context) error {
+	files, err := sourceFiles(x.opt.In, "patients")
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("input %s: no patients file (patients.jsonl, .csv or .parquet, or a patients folder): nothing can be extracted without it", x.opt.In)
+	}
+	if err := x.markOptedOut(ctx, files); err != nil {
+		return err
+	}
 	c := x.report.Records["patients"]
-	ndoo := *x.prof.OptOuts.NationalDataOptOut
-	cleared := x.prof.OptOuts.ListKind == "cleared"
-	return x.each(ctx, "patients", func(rec rawRecord, d *decoder) error {
+	return x.each(ctx, "patients", files, func(rec rawRecord, d *decoder) error {
 		p := decodePatient(d)
 		if d.err != nil {
-			return x.quarantine("patients", rec, d.err.Field, d.err.Reason)
+			return x.reject("patients", rec, d.err)
 		}
 		pk := x.ids.key(p.PatientID)
-		if _, seen, err := x.db.patient(pk); err != nil {
+		_, seen, err := x.db.patient(pk)
+		if err != nil {
 			return err
-		} else if seen != absent {
+		}
+		reason := x.optedOut(p.NHSNumber, true, p.ResearchOptOut, p.optOutKnown)
+		if reason == "" && seen == excluded {
+			reason = ExcludedOtherRecord
+		}
+		if reason == "" {
+			if marked, err := x.db.nhsMarked(x.ids.key(p.NHSNumber)); err != nil {
+				return err
+			} else if marked {
+				reason = ExcludedOtherRecord
+			}
+		}
+		if reason == "" && seen == found {
 			return x.quarantine("patients", rec, "patient_id", "duplicate patient_id")
 		}
 		c.UnknownFields += d.unknown()
-		onList := x.optOuts[digitsOf(p.NHSNumber)]
-		switch {
-		case ndoo && !cleared && onList:
-			c.exclude(ExcludedNationalOptOut)
-		case ndoo && cleared && !onList:
-			c.exclude(ExcludedNotCleared)
-		case *x.prof.OptOuts.ResearchOptOut && p.ResearchOptOut:
-			c.exclude(ExcludedResearchOptOut)
-		default:
-			pr, err := newPatientRec(&p, x.pseudo.raw("patient", p.PatientID), x.spill)
-			if err != nil {
-				return err
-			}
-			_, err = x.db.addPatient(pk, &pr)
+		if reason != "" {
+			c.exclude(reason)
+			x.report.OptOuts.PatientsExcluded++
+			_, err := x.db.addPatient(pk, nil)
 			return err
 		}
-		x.report.OptOuts.PatientsExcluded++
-		_, err := x.db.addPatient(pk, nil)
+		pr, err := newPatientRec(&p, x.pseudo.raw("patient", p.PatientID), x.spill)
+		if err != nil {
+			return err
+		}
+		_, err = x.db.addPatient(pk, &pr)
 		return err
 	})
 }

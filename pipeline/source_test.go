@@ -145,7 +145,6 @@ func TestSourceFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "notes", "part-0002.jsonl"), "")
 	writeFile(t, filepath.Join(dir, "notes", "part-0001.jsonl"), "")
-	writeFile(t, filepath.Join(dir, "notes", "README.txt"), "")
 	files, err := sourceFiles(dir, "notes")
 	if err != nil || len(files) != 2 || !strings.HasSuffix(files[0], "part-0001.jsonl") {
 		t.Fatalf("files %v err %v", files, err)
