@@ -574,6 +574,13 @@ func (x *extractor) inputFiles(kind string) ([]string, error) {
 // the run stops; an empty or missing list stops the run too, unless the
 // profile says the list may be empty.
 func (x *extractor) readOptOuts(ctx context.Context) error {
+	// Every record type's files are found, or refused, before any is
+	// read: a refused file stops the run before an hour is spent.
+	for _, kind := range recordTypes {
+		if _, err := sourceFiles(x.opt.In, kind); err != nil {
+			return err
+		}
+	}
 	ndoo := *x.prof.OptOuts.NationalDataOptOut
 	files, err := x.inputFiles("opt_outs")
 	if err != nil {
@@ -639,38 +646,87 @@ func (x *extractor) optedOut(nhs string, nhsOK, flag, flagKnown bool) string {
 	return ""
 }
 
-// markOptedOut is the first of two passes over the patients: it records
-// every patient id and NHS number that any record excludes, in the state
-// file (memory stays bounded), so that the second pass excludes every
-// copy of an opted-out patient and every registration under the same NHS
-// number, wherever in the file they come. Records that do not split are
-// left to the second pass, which quarantines them.
+// markOptedOut reads the patients before they are admitted and records,
+// in the state file (memory stays bounded), every patient id and NHS
+// number that any record excludes; then, pass by pass, the NHS numbers of
+// marked ids and the ids of marked NHS numbers, until nothing new is
+// marked. The admitting pass then excludes every copy of an opted-out
+// patient and every registration linked to one, wherever they come in
+// the file. Records that do not split are left to the admitting pass,
+// which quarantines them.
 func (x *extractor) markOptedOut(ctx context.Context, files []string) error {
-	return readSource(ctx, files, func(rec rawRecord) error {
-		if rec.Err != nil {
-			return nil
+	first := true
+	for pass := 0; ; pass++ {
+		if pass == maxLinkPasses {
+			return fmt.Errorf("input %s: patients linked by patient_id and NHS number in chains longer than %d registrations: %w", x.opt.In, maxLinkPasses, ErrOptOutUnreadable)
 		}
-		d := &decoder{raw: rec.Fields, clock: x.clock}
-		id := d.view("patient_id", false)
-		nhs, present, nhsOK := d.nhsNumber("nhs_number")
-		flag, known := d.optOut("research_opt_out")
-		if d.finish(); d.err != nil && d.err.fatal {
-			return x.reject("patients", rec, d.err)
-		}
-		if x.optedOut(nhs, present && nhsOK, flag, known) == "" {
-			return nil
-		}
-		if id != "" {
-			if _, err := x.db.addPatient(x.ids.key(id), nil); err != nil {
-				return err
+		marked := 0
+		err := readSource(ctx, files, func(rec rawRecord) error {
+			if rec.Err != nil {
+				return nil
 			}
+			d := &decoder{raw: rec.Fields, clock: x.clock}
+			id := d.view("patient_id", false)
+			nhs, present, nhsOK := d.nhsNumber("nhs_number")
+			var markID, markNHS bool
+			if first {
+				flag, known := d.optOut("research_opt_out")
+				if d.finish(); d.err != nil && d.err.fatal {
+					return x.reject("patients", rec, d.err)
+				}
+				markID = x.optedOut(nhs, present && nhsOK, flag, known) != ""
+				markNHS = markID
+			} else {
+				var idMarked, nhsMarked bool
+				if id != "" {
+					_, st, err := x.db.patient(x.ids.key(id))
+					if err != nil {
+						return err
+					}
+					idMarked = st == excluded
+				}
+				if nhsOK {
+					var err error
+					if nhsMarked, err = x.db.nhsMarked(x.ids.key(nhs)); err != nil {
+						return err
+					}
+				}
+				markID, markNHS = nhsMarked && !idMarked, idMarked && !nhsMarked
+			}
+			if markID && id != "" {
+				existed, err := x.db.addPatientMark(x.ids.key(id))
+				if err != nil {
+					return err
+				}
+				if !existed {
+					marked++
+				}
+			}
+			if markNHS && nhsOK {
+				existed, err := x.db.markNHS(x.ids.key(nhs))
+				if err != nil {
+					return err
+				}
+				if !existed {
+					marked++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if nhsOK {
-			return x.db.markNHS(x.ids.key(nhs))
+		if marked == 0 {
+			return nil
 		}
-		return nil
-	})
+		first = false
+	}
 }
+
+// maxLinkPasses bounds the passes that follow links between registrations
+// (a copy under another NHS number, that number under another id, ...):
+// real duplicates chain two or three deep.
+const maxLinkPasses = 8
 
 func (x *extractor) readPatients(ctx context.Context) error {
 	files, err := sourceFiles(x.opt.In, "patients")

@@ -269,7 +269,9 @@ func openInput(path string) (*bufio.Reader, io.Closer, error) {
 		}
 		r = zr
 	case ".zst":
-		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1))
+		// The window bound keeps a hostile frame from claiming gigabytes;
+		// zstd --long=27, the largest common setting, fits.
+		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<27))
 		if err != nil {
 			f.Close()
 			return nil, nil, fmt.Errorf("source %s: %w", path, errReason("unreadable zstd file"))
@@ -574,10 +576,13 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (er
 // parquetText turns a binary value (BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY
 // without a string annotation) into the text it holds, so that an
 // identifier written as bytes reads as the same identifier (JSON would
-// make base64 of it); false when the bytes are not UTF-8 text.
+// make base64 of it); false when a text or binary value is not UTF-8.
 func parquetText(v any) (any, bool) {
 	var b []byte
 	switch t := v.(type) {
+	case string:
+		// JSON would replace invalid bytes with U+FFFD without a word.
+		return v, utf8.ValidString(t)
 	case []byte:
 		b = t
 	default:

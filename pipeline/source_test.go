@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/zstd"
+	"github.com/parquet-go/parquet-go"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -313,5 +314,49 @@ func TestLineSlab(t *testing.T) {
 		if string(got[i]) != want[i] {
 			t.Errorf("line %d (%d bytes) changed", i, len(want[i]))
 		}
+	}
+}
+
+// Parquet columns of every physical type that can hold an NHS number
+// decode to the same ten digits: integers get their leading zero back,
+// byte arrays read as text (not base64).
+func TestParquetNHSNumberTypes(t *testing.T) {
+	type row struct {
+		I32   int32    `parquet:"i32"`
+		I64   int64    `parquet:"i64"`
+		F64   float64  `parquet:"f64"`
+		Bytes []byte   `parquet:"bytes"`
+		Fixed [10]byte `parquet:"fixed"`
+		Str   string   `parquet:"str"`
+	}
+	const n = "0123456789" // valid check digit; fits an INT32 without its zero
+	var fixed [10]byte
+	copy(fixed[:], n)
+	var b bytes.Buffer
+	if err := parquet.Write(&b, []row{{I32: 123456789, I64: 123456789, F64: 123456789, Bytes: []byte(n), Fixed: fixed, Str: n}}); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "opt_outs.parquet")
+	writeFile(t, p, b.String())
+	recs := collect(t, p)
+	if len(recs) != 1 || recs[0].Err != nil {
+		t.Fatalf("records %+v", recs)
+	}
+	for _, col := range []string{"i32", "i64", "f64", "bytes", "fixed", "str"} {
+		d := &decoder{raw: recs[0].Fields}
+		if got, _, ok := d.nhsNumber(col); !ok || got != n {
+			t.Errorf("%s: %q %v (%v)", col, got, ok, d.err)
+		}
+	}
+	bad := []struct {
+		B []byte `parquet:"nhs_number"`
+	}{{[]byte{0xff, 0xfe, 0x00}}}
+	b.Reset()
+	if err := parquet.Write(&b, bad); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, p, b.String())
+	if recs := collect(t, p); len(recs) != 1 || recs[0].Err != reasonBadUTF8 || recs[0].Field != "nhs_number" {
+		t.Errorf("binary column: %+v", recs)
 	}
 }

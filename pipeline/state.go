@@ -515,11 +515,19 @@ func (db *stateDB) seenMessage(k idKey) (bool, error) {
 
 // markNHS records the NHS number of a patient record an opt-out excluded,
 // so that every registration under that number is excluded too.
-func (db *stateDB) markNHS(k idKey) error {
+func (db *stateDB) markNHS(k idKey) (existed bool, err error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	_, err := db.optedNHS.insert(k, nil)
-	return err
+	return db.optedNHS.insert(k, nil)
+}
+
+// addPatientMark records a patient id as excluded before any of its
+// records is admitted; existed reports whether it was already recorded.
+func (db *stateDB) addPatientMark(k idKey) (existed bool, err error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var zero [4]byte
+	return db.patients.insert(k, zero[:])
 }
 
 // nhsMarked reports whether markNHS recorded the NHS number.
