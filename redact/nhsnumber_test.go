@@ -29,9 +29,9 @@ func TestNHSNumber(t *testing.T) {
 		{"9.990344809e9", "9990344809"},
 		{"1.23456789E+08", "0123456789"}, // a numeric column lost the leading zero
 		{"9434765919.00", "9434765919"},
-		{"9434765918", ""},   // check digit
-		{"943476591", ""},    // nine digits
-		{"94347659197", ""},  // eleven
+		{"9434765918", ""},  // check digit
+		{"943476591", ""},   // nine digits
+		{"94347659197", ""}, // eleven
 		{"", ""},
 		{"unknown", ""},
 		{"943 476 5919 x", ""},
