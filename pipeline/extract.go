@@ -309,12 +309,9 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		}
 	}
 	// The partner's report has no counts of opted-out records; the full
-	// one stays in the internal folder.
+	// one goes to the internal folder once the extract is in place.
 	if err := writeJSON(filepath.Join(x.stage, "report.json"), r.Partner()); err != nil {
 		return nil, fmt.Errorf("report.json: %w", err)
-	}
-	if err := writeJSON(filepath.Join(x.opt.InternalDir, "report.json"), r); err != nil {
-		return nil, fmt.Errorf("internal report.json: %w", err)
 	}
 	if err := writeFileAtomic(filepath.Join(x.stage, "DATA_DICTIONARY.md"), []byte(schemas.Dictionary(x.prof.Selected()))); err != nil {
 		return nil, fmt.Errorf("DATA_DICTIONARY.md: %w", err)
@@ -353,6 +350,9 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	}
 	timings["total"] = time.Since(start).Seconds()
 	timings["text_mb"] = float64(x.textBytes) / 1e6
+	if err := writeJSON(filepath.Join(x.opt.InternalDir, "report.json"), r); err != nil {
+		return nil, fmt.Errorf("internal report.json: %w", err)
+	}
 	if err := writeJSON(filepath.Join(x.opt.InternalDir, "timings.json"), timings); err != nil {
 		return nil, fmt.Errorf("timings.json: %w", err)
 	}
