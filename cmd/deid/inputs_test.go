@@ -979,3 +979,22 @@ func TestPartnerReportHasNoOptOutCounts(t *testing.T) {
 		t.Errorf("internal report lost the opt-out counts: %+v", rep)
 	}
 }
+
+// TestAllowEmptyOptOutList: a profile that says the list may be empty
+// runs on an empty list (and still refuses a missing one).
+func TestAllowEmptyOptOutList(t *testing.T) {
+	b, err := os.ReadFile(hProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof := filepath.Join(t.TempDir(), "university.yaml")
+	writeBytes(t, prof, bytes.Replace(b, []byte("  research_opt_out: true\n"), []byte("  research_opt_out: true\n  allow_empty_list: true\n"), 1))
+	in := inputSnapshot(t)
+	writeBytes(t, filepath.Join(in, "opt_outs.jsonl"), nil)
+	if r, _ := extractWith(t, in, prof); r.code != 0 {
+		t.Fatalf("empty list allowed by the profile: exit %d\n%s", r.code, r.stderr)
+	}
+	os.Remove(filepath.Join(in, "opt_outs.jsonl"))
+	r, out := extractWith(t, in, prof)
+	refused(t, r, out, "no opt_outs file")
+}
