@@ -2,18 +2,23 @@ package pipeline
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/redact/textnorm"
 )
 
 // FieldError says which field of a record failed and why. It never carries
-// the field's value.
+// the field's value. A fatal error stops the run instead of quarantining
+// the record: the record bears on an opt-out that could not be read.
 type FieldError struct {
 	Field  string
 	Reason string
+	fatal  bool
 }
 
 func (e *FieldError) Error() string { return "field " + e.Field + ": " + e.Reason }
@@ -42,6 +47,78 @@ func (d *decoder) fail(field, reason string) {
 // unknown is the number of fields present in the record that no decoder
 // call asked for.
 func (d *decoder) unknown() int { return len(d.raw) - d.used }
+
+// finish ends a record's decoding: a field left unread whose name is a
+// near miss of a privacy-critical field's is a fatal error, whatever else
+// failed. Only records with unknown fields pay for the check.
+func (d *decoder) finish() {
+	if d.unknown() == 0 {
+		return
+	}
+	for i := range d.raw {
+		if want, ok := nearMissCritical(d.raw[i].name); ok {
+			d.err = &FieldError{Field: d.raw[i].name, Reason: nearMissError(d.raw[i].name, want).Error(), fatal: true}
+			return
+		}
+	}
+}
+
+// criticalFields are the fields an opt-out decision, or which patient a
+// record belongs to, rests on. A field named like one of them but not
+// exactly (another case, spaces, hyphens, underscores, a byte-order mark)
+// is an error, never an unknown field: the exact field would otherwise be
+// silently missing, and a missing opt-out would let a patient through.
+var criticalFields = [...]struct{ name, loose string }{
+	{"nhs_number", "nhsnumber"}, {"research_opt_out", "researchoptout"}, {"patient_id", "patientid"},
+}
+
+// nearMissCritical reports whether name is a near miss of a critical
+// field's name, and which. An exact name is not a near miss.
+func nearMissCritical(name string) (string, bool) {
+	var buf [24]byte
+	n := 0
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return nearMissUnicode(name)
+		case c == ' ' || c == '_' || c == '-' || c == '.' || c == '\t':
+			continue
+		case n == len(buf):
+			return "", false
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	for _, f := range criticalFields {
+		if string(buf[:n]) == f.loose {
+			return f.name, name != f.name
+		}
+	}
+	return "", false
+}
+
+// nearMissUnicode is nearMissCritical for a name with non-ASCII
+// characters: compared on the one normalised view (full-width letters,
+// no-break spaces and format characters such as a byte-order mark fold).
+func nearMissUnicode(name string) (string, bool) {
+	c := strings.ToLower(textnorm.Compact(name))
+	for _, f := range criticalFields {
+		if c == f.loose {
+			return f.name, true
+		}
+	}
+	return "", false
+}
+
+// nearMissError says a field is named like a critical one. The name is
+// quoted: a near miss is made of the critical name's letters and
+// separators only, so it carries no value from the records.
+func nearMissError(name, want string) error {
+	return fmt.Errorf("field %q is named like %q but not exactly: rename it to %s (a privacy-critical field is never ignored)", name, want, want)
+}
 
 // get returns the raw value of a field; null and absent are both missing.
 func (d *decoder) get(name string) (rawValue, bool) {
@@ -112,6 +189,64 @@ func (d *decoder) integer(name string, required bool) int {
 		d.fail(name, "want an integer")
 	}
 	return n
+}
+
+// nhsNumber reads an NHS number in any exported shape (redact.ParseNHSNumber)
+// and returns its ten digits. A number typed as a number (JSON, Parquet)
+// has lost its leading zeros, which are put back. present is false when
+// the field is absent or null; ok false when it is present but not a
+// valid NHS number (the decoder's error then says so).
+func (d *decoder) nhsNumber(name string) (digits string, present, ok bool) {
+	v, present := d.get(name)
+	if !present {
+		return "", false, false
+	}
+	text := v.cell
+	if !v.isCSV {
+		if s, isStr := jsonString(v.json, true); isStr {
+			text = s
+		} else {
+			text = string(v.json)
+			if len(text) < 10 && len(text) > 0 && strings.Trim(text, "0123456789") == "" {
+				text = strings.Repeat("0", 10-len(text)) + text
+			}
+		}
+	}
+	if strings.TrimSpace(text) == "" {
+		return "", false, false
+	}
+	if digits, ok = redact.ParseNHSNumber(text); !ok {
+		d.fail(name, "not a valid NHS number (10 digits with a valid check digit)")
+	}
+	return digits, true, ok
+}
+
+// optOut reads a yes/no opt-out flag: true/false, yes/no, y/n, t/f, 1/0 in
+// any case, as JSON booleans, numbers or strings, or CSV cells. known is
+// false when the field is absent, null, empty or none of these: the caller
+// must then treat the patient as opted out (fail closed). An unreadable
+// flag is not a decoding error, so that the record is never quarantined
+// and released with a copy that reads.
+func (d *decoder) optOut(name string) (value, known bool) {
+	v, ok := d.get(name)
+	if !ok {
+		return false, false
+	}
+	text := v.cell
+	if !v.isCSV {
+		if s, isStr := jsonString(v.json, true); isStr {
+			text = s
+		} else {
+			text = string(v.json)
+		}
+	}
+	switch strings.ToLower(strings.TrimSpace(textnorm.String(text))) {
+	case "true", "yes", "y", "t", "1":
+		return true, true
+	case "false", "no", "n", "f", "0":
+		return false, true
+	}
+	return false, false
 }
 
 func (d *decoder) boolean(name string) bool {
@@ -236,6 +371,7 @@ type patientIn struct {
 	Patient
 	dob, referral, discharge time.Time
 	hasDischarge             bool
+	optOutKnown              bool // research_opt_out was read; false: treat as opted out
 }
 
 type sessionIn struct {
@@ -275,11 +411,11 @@ var (
 func decodePatient(d *decoder) patientIn {
 	var p patientIn
 	p.PatientID = d.str("patient_id", true)
-	p.NHSNumber = d.str("nhs_number", true)
-	if p.NHSNumber != "" && !redact.ValidNHSNumber(p.NHSNumber) {
-		// Without a valid NHS number the opt-out check cannot be made:
-		// fail closed and keep the patient out.
-		d.fail("nhs_number", "not a valid NHS number (check digit)")
+	// Without a valid NHS number the opt-out check cannot be made: the
+	// decoder's error keeps the patient out.
+	var present bool
+	if p.NHSNumber, present, _ = d.nhsNumber("nhs_number"); !present {
+		d.fail("nhs_number", "missing")
 	}
 	p.GivenName = d.str("given_name", false)
 	p.FamilyName = d.str("family_name", false)
@@ -296,9 +432,9 @@ func decodePatient(d *decoder) patientIn {
 	p.GPName = d.str("gp_name", false)
 	p.referral, _ = d.date("referral_date", true)
 	p.discharge, p.hasDischarge = d.date("discharge_date", false)
-	p.Diagnosis = strings.ToUpper(strings.TrimSpace(d.str("diagnosis", false)))
-	p.Provider = d.str("provider", false)
-	p.ResearchOptOut = d.boolean("research_opt_out")
+	p.Diagnosis = d.diagnosis("diagnosis")
+	p.Provider = d.provider("provider")
+	p.ResearchOptOut, p.optOutKnown = d.optOut("research_opt_out")
 	p.Contacts = d.contacts("contacts")
 	if d.err == nil && p.hasDischarge && p.discharge.Before(p.referral) {
 		d.fail("discharge_date", "before referral_date")
@@ -306,17 +442,64 @@ func decodePatient(d *decoder) patientIn {
 	if d.err == nil && p.dob.After(p.referral) {
 		d.fail("date_of_birth", "after referral_date")
 	}
+	d.finish()
 	return p
+}
+
+// diagnosis reads an ICD-10 code, the only shape passed through: a letter,
+// two digits, and optionally a subdivision of one or two digits, with or
+// without the dot ("F32", "F32.1", "F321", "F41.10"); it is returned in
+// the dotted form. Anything else (a description, a name) is an error: the
+// value would otherwise reach a profile that keeps the full code.
+func (d *decoder) diagnosis(name string) string {
+	s := strings.ToUpper(strings.TrimSpace(d.view(name, false)))
+	if s == "" {
+		return ""
+	}
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	if len(s) < 3 || s[0] < 'A' || s[0] > 'Z' || !digit(s[1]) || !digit(s[2]) {
+		d.fail(name, "not an ICD-10 code (letter, two digits, optional .1 or .12)")
+		return ""
+	}
+	sub := strings.TrimPrefix(s[3:], ".")
+	if len(sub) > 2 || len(s) > 3 && s[3] == '.' && sub == "" || strings.Trim(sub, "0123456789") != "" {
+		d.fail(name, "not an ICD-10 code (letter, two digits, optional .1 or .12)")
+		return ""
+	}
+	if sub == "" {
+		return strings.Clone(s[:3])
+	}
+	return s[:3] + "." + sub
+}
+
+// provider reads an NHS organisation (ODS) code, the only shape passed
+// through: three or five upper-case letters or digits ("RT1", "NQ7",
+// "RT1AB"). Anything else (a name, a number, free text) is an error.
+func (d *decoder) provider(name string) string {
+	s := strings.TrimSpace(d.view(name, false))
+	if s == "" {
+		return ""
+	}
+	ok := len(s) == 3 || len(s) == 5
+	for i := 0; ok && i < len(s); i++ {
+		ok = s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9'
+	}
+	if !ok {
+		d.fail(name, "not an ODS provider code (3 or 5 upper-case letters or digits)")
+		return ""
+	}
+	return strings.Clone(s)
 }
 
 func decodeOptOut(d *decoder) OptOut {
 	var o OptOut
-	o.NHSNumber = d.str("nhs_number", true)
+	var present bool
+	if o.NHSNumber, present, _ = d.nhsNumber("nhs_number"); !present {
+		d.fail("nhs_number", "missing")
+	}
 	o.Source = d.str("source", false)
 	o.ReceivedAt = d.str("received_at", false)
-	if o.NHSNumber != "" && !redact.ValidNHSNumber(o.NHSNumber) {
-		d.fail("nhs_number", "not a valid NHS number (check digit)")
-	}
+	d.finish()
 	return o
 }
 
@@ -336,6 +519,7 @@ func decodeSession(d *decoder) sessionIn {
 	if d.err == nil && s.hasEnded && s.ended.Before(s.started) {
 		d.fail("ended_at", "before started_at")
 	}
+	d.finish()
 	return s
 }
 
@@ -349,6 +533,7 @@ func decodeTranscript(d *decoder) transcriptIn {
 	if d.err == nil && t.Turn < 0 {
 		d.fail("turn", "negative")
 	}
+	d.finish()
 	return t
 }
 
@@ -359,6 +544,7 @@ func decodeMessage(d *decoder) messageIn {
 	m.Sender = d.enum("sender", true, senders...)
 	m.sent, _ = d.timestamp("sent_at", true)
 	m.Text = d.view("text", false)
+	d.finish()
 	return m
 }
 
@@ -368,6 +554,7 @@ func decodeNote(d *decoder) noteIn {
 	n.AuthorID = d.view("author_id", true)
 	n.written, _ = d.timestamp("written_at", true)
 	n.Text = d.view("text", false)
+	d.finish()
 	return n
 }
 
@@ -378,6 +565,7 @@ func decodeQuestionnaire(d *decoder) questionnaireIn {
 	q.Instrument = d.view("instrument", true)
 	q.completed, _ = d.timestamp("completed_at", true)
 	q.Items = d.items("items")
+	d.finish()
 	return q
 }
 

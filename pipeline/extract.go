@@ -308,7 +308,9 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 			return nil, fmt.Errorf("report: counts for %s do not add up", t)
 		}
 	}
-	if err := writeJSON(filepath.Join(x.stage, "report.json"), r); err != nil {
+	// The partner's report has no counts of opted-out records; the full
+	// one goes to the internal folder once the extract is in place.
+	if err := writeJSON(filepath.Join(x.stage, "report.json"), r.Partner()); err != nil {
 		return nil, fmt.Errorf("report.json: %w", err)
 	}
 	if err := writeFileAtomic(filepath.Join(x.stage, "DATA_DICTIONARY.md"), []byte(schemas.Dictionary(x.prof.Selected()))); err != nil {
@@ -348,6 +350,9 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	}
 	timings["total"] = time.Since(start).Seconds()
 	timings["text_mb"] = float64(x.textBytes) / 1e6
+	if err := writeJSON(filepath.Join(x.opt.InternalDir, "report.json"), r); err != nil {
+		return nil, fmt.Errorf("internal report.json: %w", err)
+	}
 	if err := writeJSON(filepath.Join(x.opt.InternalDir, "timings.json"), timings); err != nil {
 		return nil, fmt.Errorf("timings.json: %w", err)
 	}
@@ -483,31 +488,64 @@ func (x *extractor) closeWriters(ctx context.Context) error {
 	return x.finishWriters(ctx)
 }
 
-// quarantine records a bad record and enforces --max-bad.
+// quarantine records a bad record and enforces --max-bad. A record of the
+// opt-out list is never quarantined: an opt-out that cannot be read cannot
+// be honoured, so the run stops instead.
 func (x *extractor) quarantine(kind string, rec rawRecord, field, reason string) error {
-	x.report.Records[kind].Quarantined++
-	rel, err := filepath.Rel(x.opt.In, rec.File)
-	if err != nil {
-		rel = filepath.Base(rec.File)
+	if kind == "opt_outs" {
+		return x.fatalRecord(rec, field, reason)
 	}
-	if err := x.quar.add(Quarantine{RecordType: kind, File: filepath.ToSlash(rel), Line: rec.Line, Field: field, Reason: reason}); err != nil {
+	x.report.Records[kind].Quarantined++
+	rel := x.relPath(rec.File)
+	if err := x.quar.add(Quarantine{RecordType: kind, File: rel, Line: rec.Line, Field: field, Reason: reason}); err != nil {
 		return err
 	}
-	x.log.Debug("record quarantined", zap.String("record_type", kind), zap.String("file", filepath.ToSlash(rel)),
+	x.log.Debug("record quarantined", zap.String("record_type", kind), zap.String("file", rel),
 		zap.Int("line", rec.Line), zap.String("field", field), zap.String("reason", reason))
 	if x.opt.MaxBad >= 0 && x.quar.n > x.opt.MaxBad {
-		return fmt.Errorf("%w: %d quarantined, limit %d (last: %s line %d field %q: %s)", ErrTooManyBad, x.quar.n, x.opt.MaxBad, filepath.ToSlash(rel), rec.Line, field, reason)
+		return fmt.Errorf("%w: %d quarantined, limit %d (last: %s line %d field %q: %s)", ErrTooManyBad, x.quar.n, x.opt.MaxBad, rel, rec.Line, field, reason)
 	}
 	return nil
 }
 
-// each reads one record type, decodes every record and hands the good ones
-// to fn. Records that fail to split or decode are quarantined here.
-func (x *extractor) each(ctx context.Context, kind string, fn func(rec rawRecord, d *decoder) error) error {
-	files, err := sourceFiles(x.opt.In, kind)
-	if err != nil {
-		return err
+// reject handles a record that failed to decode: quarantined, or the run
+// stopped when the failure bears on an opt-out (ferr.fatal).
+func (x *extractor) reject(kind string, rec rawRecord, ferr *FieldError) error {
+	if ferr.fatal {
+		return x.fatalRecord(rec, "", ferr.Reason)
 	}
+	return x.quarantine(kind, rec, ferr.Field, ferr.Reason)
+}
+
+// ErrOptOutUnreadable is returned when an opt-out, or a field an opt-out
+// decision rests on, cannot be read: the run stops rather than guess.
+var ErrOptOutUnreadable = errors.New("the run stops: an opt-out that cannot be read cannot be honoured")
+
+// fatalRecord is the error that stops the run on one record: where it is
+// and why, never what it holds.
+func (x *extractor) fatalRecord(rec rawRecord, field, reason string) error {
+	unit := "line"
+	if formatOf(rec.File) == "parquet" {
+		unit = "row"
+	}
+	where := fmt.Sprintf("%s %s %d", x.relPath(rec.File), unit, rec.Line)
+	if field != "" {
+		where += " field " + field
+	}
+	return fmt.Errorf("input %s: %s: %w", where, reason, ErrOptOutUnreadable)
+}
+
+func (x *extractor) relPath(file string) string {
+	rel, err := filepath.Rel(x.opt.In, file)
+	if err != nil {
+		rel = filepath.Base(file)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// each reads one record type, decodes every record and hands the good ones
+// to fn. Records that fail to split are quarantined here.
+func (x *extractor) each(ctx context.Context, kind string, files []string, fn func(rec rawRecord, d *decoder) error) error {
 	c := x.report.Records[kind]
 	return readSource(ctx, files, func(rec rawRecord) error {
 		c.In++
@@ -521,66 +559,223 @@ func (x *extractor) each(ctx context.Context, kind string, fn func(rec rawRecord
 	})
 }
 
+// inputFiles finds a record type's files; a missing type is noted in the
+// report (the caller decides whether that is an error).
+func (x *extractor) inputFiles(kind string) ([]string, error) {
+	files, err := sourceFiles(x.opt.In, kind)
+	if err == nil && len(files) == 0 {
+		x.report.MissingInputs = append(x.report.MissingInputs, kind)
+		x.report.Notes = append(x.report.Notes, "No "+kind+" file in the snapshot: no "+kind+" records were read.")
+	}
+	return files, err
+}
+
+// readOptOuts reads the National Data Opt-out list. Every entry is read or
+// the run stops; an empty or missing list stops the run too, unless the
+// profile says the list may be empty.
 func (x *extractor) readOptOuts(ctx context.Context) error {
-	files, err := sourceFiles(x.opt.In, "opt_outs")
+	// Every record type's files are found, or refused, before any is
+	// read: a refused file stops the run before an hour is spent.
+	for _, kind := range recordTypes {
+		if _, err := sourceFiles(x.opt.In, kind); err != nil {
+			return err
+		}
+	}
+	ndoo := *x.prof.OptOuts.NationalDataOptOut
+	files, err := x.inputFiles("opt_outs")
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 && *x.prof.OptOuts.NationalDataOptOut {
-		// Fail closed: without the list the opt-out cannot be honoured.
-		return fmt.Errorf("input %s: no opt_outs file, but the profile applies the National Data Opt-out", x.opt.In)
-	}
 	x.optOuts = map[string]bool{}
+	if len(files) == 0 && ndoo {
+		return fmt.Errorf("input %s: no opt_outs file (opt_outs.jsonl, .csv or .parquet, or an opt_outs folder), but the profile applies the National Data Opt-out: %w", x.opt.In, ErrOptOutUnreadable)
+	}
 	c := x.report.Records["opt_outs"]
-	return x.each(ctx, "opt_outs", func(rec rawRecord, d *decoder) error {
+	err = x.each(ctx, "opt_outs", files, func(rec rawRecord, d *decoder) error {
 		o := decodeOptOut(d)
 		if d.err != nil {
-			return x.quarantine("opt_outs", rec, d.err.Field, d.err.Reason)
+			return x.reject("opt_outs", rec, d.err)
 		}
 		c.UnknownFields += d.unknown()
-		x.optOuts[digitsOf(o.NHSNumber)] = true
+		x.optOuts[o.NHSNumber] = true
 		x.report.OptOuts.ListEntries++
 		// Opt-out records are applied, not written: they count as
 		// excluded from output by design.
 		c.exclude("applied_not_written")
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if ndoo && len(x.optOuts) == 0 && !x.prof.OptOuts.AllowEmptyList {
+		return fmt.Errorf("input %s: the opt_outs list has no entry, but the profile applies the National Data Opt-out (if the list really is empty, say so in the profile: opt_outs.allow_empty_list: true): %w", x.opt.In, ErrOptOutUnreadable)
+	}
+	return nil
 }
 
+// Why a patient record is excluded, beyond the reasons the report has
+// always counted.
+const (
+	// ExcludedOptOutUnknown: research_opt_out missing, null, empty or not
+	// a yes/no value, so the patient is treated as opted out.
+	ExcludedOptOutUnknown = "research_opt_out_unknown"
+	// ExcludedOtherRecord: another record of the same patient (same
+	// patient_id, or same NHS number) was excluded by an opt-out.
+	ExcludedOtherRecord = "opted_out_in_another_record"
+	// excludedNHSUnreadable is pass one's reason for a record whose NHS
+	// number cannot be checked against the list; pass two quarantines it.
+	excludedNHSUnreadable = "nhs_number_unreadable"
+)
+
+// optedOut says why a patient record is excluded by an opt-out, or "".
+func (x *extractor) optedOut(nhs string, nhsOK, flag, flagKnown bool) string {
+	ndoo, cleared := *x.prof.OptOuts.NationalDataOptOut, x.prof.OptOuts.ListKind == "cleared"
+	research := *x.prof.OptOuts.ResearchOptOut
+	switch {
+	case ndoo && !nhsOK:
+		return excludedNHSUnreadable
+	case ndoo && !cleared && x.optOuts[nhs]:
+		return ExcludedNationalOptOut
+	case ndoo && cleared && !x.optOuts[nhs]:
+		return ExcludedNotCleared
+	case research && !flagKnown:
+		return ExcludedOptOutUnknown
+	case research && flag:
+		return ExcludedResearchOptOut
+	}
+	return ""
+}
+
+// markOptedOut reads the patients before they are admitted and records,
+// in the state file (memory stays bounded), every patient id and NHS
+// number that any record excludes; then, pass by pass, the NHS numbers of
+// marked ids and the ids of marked NHS numbers, until nothing new is
+// marked. The admitting pass then excludes every copy of an opted-out
+// patient and every registration linked to one, wherever they come in
+// the file. Records that do not split are left to the admitting pass,
+// which quarantines them.
+func (x *extractor) markOptedOut(ctx context.Context, files []string) error {
+	first := true
+	for pass := 0; ; pass++ {
+		if pass == maxLinkPasses {
+			return fmt.Errorf("input %s: patients linked by patient_id and NHS number in chains longer than %d registrations: %w", x.opt.In, maxLinkPasses, ErrOptOutUnreadable)
+		}
+		marked := 0
+		err := readSource(ctx, files, func(rec rawRecord) error {
+			if rec.Err != nil {
+				return nil
+			}
+			d := &decoder{raw: rec.Fields, clock: x.clock}
+			id := d.view("patient_id", false)
+			nhs, present, nhsOK := d.nhsNumber("nhs_number")
+			var markID, markNHS bool
+			if first {
+				flag, known := d.optOut("research_opt_out")
+				if d.finish(); d.err != nil && d.err.fatal {
+					return x.reject("patients", rec, d.err)
+				}
+				markID = x.optedOut(nhs, present && nhsOK, flag, known) != ""
+				markNHS = markID
+			} else {
+				var idMarked, nhsMarked bool
+				if id != "" {
+					_, st, err := x.db.patient(x.ids.key(id))
+					if err != nil {
+						return err
+					}
+					idMarked = st == excluded
+				}
+				if nhsOK {
+					var err error
+					if nhsMarked, err = x.db.nhsMarked(x.ids.key(nhs)); err != nil {
+						return err
+					}
+				}
+				markID, markNHS = nhsMarked && !idMarked, idMarked && !nhsMarked
+			}
+			if markID && id != "" {
+				existed, err := x.db.addPatientMark(x.ids.key(id))
+				if err != nil {
+					return err
+				}
+				if !existed {
+					marked++
+				}
+			}
+			if markNHS && nhsOK {
+				existed, err := x.db.markNHS(x.ids.key(nhs))
+				if err != nil {
+					return err
+				}
+				if !existed {
+					marked++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if marked == 0 {
+			return nil
+		}
+		first = false
+	}
+}
+
+// maxLinkPasses bounds the passes that follow links between registrations
+// (a copy under another NHS number, that number under another id, ...):
+// real duplicates chain two or three deep.
+const maxLinkPasses = 8
+
 func (x *extractor) readPatients(ctx context.Context) error {
+	files, err := sourceFiles(x.opt.In, "patients")
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("input %s: no patients file (patients.jsonl, .csv or .parquet, or a patients folder): nothing can be extracted without it", x.opt.In)
+	}
+	if err := x.markOptedOut(ctx, files); err != nil {
+		return err
+	}
 	c := x.report.Records["patients"]
-	ndoo := *x.prof.OptOuts.NationalDataOptOut
-	cleared := x.prof.OptOuts.ListKind == "cleared"
-	return x.each(ctx, "patients", func(rec rawRecord, d *decoder) error {
+	return x.each(ctx, "patients", files, func(rec rawRecord, d *decoder) error {
 		p := decodePatient(d)
 		if d.err != nil {
-			return x.quarantine("patients", rec, d.err.Field, d.err.Reason)
+			return x.reject("patients", rec, d.err)
 		}
 		pk := x.ids.key(p.PatientID)
-		if _, seen, err := x.db.patient(pk); err != nil {
+		_, seen, err := x.db.patient(pk)
+		if err != nil {
 			return err
-		} else if seen != absent {
+		}
+		reason := x.optedOut(p.NHSNumber, true, p.ResearchOptOut, p.optOutKnown)
+		if reason == "" && seen == excluded {
+			reason = ExcludedOtherRecord
+		}
+		if reason == "" {
+			if marked, err := x.db.nhsMarked(x.ids.key(p.NHSNumber)); err != nil {
+				return err
+			} else if marked {
+				reason = ExcludedOtherRecord
+			}
+		}
+		if reason == "" && seen == found {
 			return x.quarantine("patients", rec, "patient_id", "duplicate patient_id")
 		}
 		c.UnknownFields += d.unknown()
-		onList := x.optOuts[digitsOf(p.NHSNumber)]
-		switch {
-		case ndoo && !cleared && onList:
-			c.exclude(ExcludedNationalOptOut)
-		case ndoo && cleared && !onList:
-			c.exclude(ExcludedNotCleared)
-		case *x.prof.OptOuts.ResearchOptOut && p.ResearchOptOut:
-			c.exclude(ExcludedResearchOptOut)
-		default:
-			pr, err := newPatientRec(&p, x.pseudo.raw("patient", p.PatientID), x.spill)
-			if err != nil {
-				return err
-			}
-			_, err = x.db.addPatient(pk, &pr)
+		if reason != "" {
+			c.exclude(reason)
+			x.report.OptOuts.PatientsExcluded++
+			_, err := x.db.addPatient(pk, nil)
 			return err
 		}
-		x.report.OptOuts.PatientsExcluded++
-		_, err := x.db.addPatient(pk, nil)
+		pr, err := newPatientRec(&p, x.pseudo.raw("patient", p.PatientID), x.spill)
+		if err != nil {
+			return err
+		}
+		_, err = x.db.addPatient(pk, &pr)
 		return err
 	})
 }

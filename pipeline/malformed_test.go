@@ -69,8 +69,7 @@ func TestMalformedInputIsQuarantined(t *testing.T) {
 	res := runExtract(t, university, dir, keyA, 2)
 	got := readQuarantine(t, res.InternalDir)
 	want := []pipeline.Quarantine{
-		{RecordType: "opt_outs", File: "opt_outs.jsonl", Line: 2, Field: "nhs_number", Reason: "not a valid NHS number (check digit)"},
-		{RecordType: "patients", File: "patients.jsonl", Line: 4, Field: "nhs_number", Reason: "not a valid NHS number (check digit)"},
+		{RecordType: "patients", File: "patients.jsonl", Line: 4, Field: "nhs_number", Reason: "not a valid NHS number (10 digits with a valid check digit)"},
 		{RecordType: "patients", File: "patients.jsonl", Line: 5, Field: "date_of_birth", Reason: "before 1900"},
 		{RecordType: "patients", File: "patients.jsonl", Line: 6, Field: "gender", Reason: "unknown value (allowed: female, male, other, unknown)"},
 		{RecordType: "patients", File: "patients.jsonl", Line: 7, Field: "referral_date", Reason: "in the future"},

@@ -57,6 +57,11 @@ type OptOutConfig struct {
 	// or "cleared" (opt_outs holds the NHS numbers the national check
 	// service cleared; everyone else is excluded).
 	ListKind string `yaml:"list_kind"`
+	// AllowEmptyList lets a run go ahead when the opt_outs file holds no
+	// entry. Without it an empty list stops the run: an export that lost
+	// its rows looks the same as a list with nobody on it. A missing file
+	// is always an error.
+	AllowEmptyList bool `yaml:"allow_empty_list"`
 }
 
 // GeneraliseConfig sets how quasi-identifiers are coarsened.
@@ -251,6 +256,9 @@ func (p *Profile) validate() error {
 	}
 	if err := oneOf("opt_outs.list_kind", p.OptOuts.ListKind, "opted-out", "cleared"); err != nil {
 		return err
+	}
+	if p.OptOuts.AllowEmptyList && !*p.OptOuts.NationalDataOptOut {
+		return &ProfileError{Key: "opt_outs.allow_empty_list", Reason: "only applies with national_data_opt_out: true (no list is read otherwise)"}
 	}
 	g := p.Generalise
 	if err := oneOf("generalise.age_band_years", fmt.Sprint(g.AgeBandYears), "5", "10", "20"); err != nil {

@@ -106,6 +106,14 @@ func TestProfileErrors(t *testing.T) {
 		{"external without encryption", func(s string) string {
 			return strings.Replace(s, "  encryption:\n    key_env: DEID_OUTPUT_KEY\n", "", 1)
 		}, "output.encryption"},
+		{"allow_empty_list not a boolean", func(s string) string {
+			return strings.Replace(s, "  research_opt_out: true\n", "  research_opt_out: true\n  allow_empty_list: sometimes\n", 1)
+		}, "(document)"},
+		{"allow_empty_list without the National Data Opt-out", func(s string) string {
+			s = strings.Replace(s, "external-research", "service-evaluation", 1)
+			s = strings.Replace(s, "national_data_opt_out: true", "national_data_opt_out: false", 1)
+			return strings.Replace(s, "  research_opt_out: true\n", "  research_opt_out: true\n  allow_empty_list: true\n", 1)
+		}, "opt_outs.allow_empty_list"},
 		{"encryption with two key sources", func(s string) string {
 			return strings.Replace(s, "    key_env: DEID_OUTPUT_KEY\n", "    key_env: DEID_OUTPUT_KEY\n    key_file: k\n", 1)
 		}, "output.encryption"},
@@ -129,6 +137,17 @@ func TestServiceEvaluationMaySkipNationalOptOut(t *testing.T) {
 	s = strings.Replace(s, "national_data_opt_out: true", "national_data_opt_out: false", 1)
 	if _, err := ParseProfile([]byte(s)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestAllowEmptyList(t *testing.T) {
+	s := strings.Replace(validProfile, "  research_opt_out: true\n", "  research_opt_out: true\n  allow_empty_list: true\n", 1)
+	p, err := ParseProfile([]byte(s))
+	if err != nil || !p.OptOuts.AllowEmptyList {
+		t.Fatalf("allow_empty_list: %v %+v", err, p)
+	}
+	if p, _ := ParseProfile([]byte(validProfile)); p.OptOuts.AllowEmptyList {
+		t.Fatal("an empty list is allowed by default")
 	}
 }
 

@@ -60,7 +60,11 @@ type Report struct {
 	Questionnair map[string]int     `json:"questionnaire_reasons,omitempty"`
 	Outcomes     map[string]int     `json:"outcomes"`
 	Disclosure   any                `json:"disclosure_control,omitempty"`
-	Notes        []string           `json:"notes,omitempty"`
+	// MissingInputs are the record types the snapshot had no file for
+	// (a missing patients or, under the National Data Opt-out, opt_outs
+	// file stops the run instead).
+	MissingInputs []string `json:"missing_inputs,omitempty"`
+	Notes         []string `json:"notes,omitempty"`
 }
 
 // OptOutReport says which opt-outs were applied, so a reader of the report
@@ -71,6 +75,61 @@ type OptOutReport struct {
 	ListKind                  string `json:"list_kind"`
 	ListEntries               int    `json:"list_entries"`
 	PatientsExcluded          int    `json:"patients_excluded"`
+}
+
+// PartnerReport is the report.json the partner receives. It carries no
+// count from which the records of opted-out patients could be told:
+// neither the records read nor those excluded, by type or by reason, nor
+// the number of patients excluded or on the list (a single research
+// opt-out's sessions and turns were readable from those). The full
+// Report stays in the internal folder.
+type PartnerReport struct {
+	Extract       string                  `json:"extract"`
+	Profile       string                  `json:"profile"`
+	Purpose       string                  `json:"purpose"`
+	OptOuts       PartnerOptOuts          `json:"opt_outs"`
+	Records       map[string]PartnerCount `json:"records"`
+	Rows          map[string]int          `json:"rows"`
+	Redactions    map[string]int          `json:"redactions"`
+	Postcodes     map[string]int          `json:"postcodes"`
+	Questionnair  map[string]int          `json:"questionnaire_reasons,omitempty"`
+	Outcomes      map[string]int          `json:"outcomes"`
+	Disclosure    any                     `json:"disclosure_control,omitempty"`
+	MissingInputs []string                `json:"missing_inputs,omitempty"`
+	Notes         []string                `json:"notes,omitempty"`
+}
+
+// PartnerOptOuts says which opt-outs were applied, without counts.
+type PartnerOptOuts struct {
+	NationalDataOptOutApplied bool   `json:"national_data_opt_out_applied"`
+	ResearchOptOutApplied     bool   `json:"research_opt_out_applied"`
+	ListKind                  string `json:"list_kind"`
+}
+
+// PartnerCount is what the partner is told of one record type: what was
+// written and what was set aside as unreadable.
+type PartnerCount struct {
+	Written     int `json:"written"`
+	Quarantined int `json:"quarantined"`
+}
+
+// Partner returns the report for the partner's report.json.
+func (r *Report) Partner() *PartnerReport {
+	p := &PartnerReport{
+		Extract: r.Extract, Profile: r.Profile, Purpose: r.Purpose,
+		OptOuts: PartnerOptOuts{NationalDataOptOutApplied: r.OptOuts.NationalDataOptOutApplied,
+			ResearchOptOutApplied: r.OptOuts.ResearchOptOutApplied, ListKind: r.OptOuts.ListKind},
+		Records: map[string]PartnerCount{}, Rows: r.Rows, Redactions: r.Redactions, Postcodes: r.Postcodes,
+		Questionnair: r.Questionnair, Outcomes: r.Outcomes, Disclosure: r.Disclosure,
+		MissingInputs: r.MissingInputs, Notes: r.Notes,
+	}
+	for t, c := range r.Records {
+		if t == "opt_outs" {
+			continue // the list is applied, never written
+		}
+		p.Records[t] = PartnerCount{Written: c.Written, Quarantined: c.Quarantined}
+	}
+	return p
 }
 
 func newReport() *Report {

@@ -10,12 +10,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
 )
 
@@ -75,53 +79,144 @@ const (
 )
 
 // sourceFiles finds the files of one record type in a snapshot directory:
-// <dir>/<name>.jsonl|.csv|.parquet, or the files of a folder <dir>/<name>/,
-// in lexical order. A record type with no file yields no files (an empty
-// snapshot part), which the caller reports.
+// one file <dir>/<name>.jsonl|.ndjson|.json|.csv|.parquet, or the files of
+// a folder <dir>/<name>/, in lexical order; JSON Lines and CSV files may be
+// compressed (.gz, .zst after the format's extension). A record type with
+// no file yields no files, which the caller reports.
+//
+// Every file that could be meant as this record type is read or refused,
+// never skipped: in the snapshot directory, any entry whose name is the
+// record type's in any case, with or without an extension; in the record
+// type's folder, every entry. A symbolic link, a folder where a file should
+// be, an extension in another case, a hidden file and an unknown or
+// compressed-Parquet extension are errors naming the path.
 func sourceFiles(dir, name string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", dir, err)
+	}
 	var out []string
-	for _, ext := range []string{".jsonl", ".ndjson", ".json", ".csv", ".parquet"} {
-		p := filepath.Join(dir, name+ext)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+	folder := false
+	for _, e := range ents {
+		lower := strings.ToLower(e.Name())
+		if lower != name && !strings.HasPrefix(lower, name+".") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if e.Type()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("source %s: %w", p, errReason("a symbolic link: deid reads only regular files and folders of the snapshot itself (copy the file in)"))
+		}
+		if e.Name() == name && e.IsDir() {
+			folder = true
+			continue
+		}
+		if strings.HasPrefix(e.Name(), name+".") && e.Type().IsRegular() {
+			if _, _, reason := parseInputName(strings.TrimPrefix(e.Name(), name)); reason != "" {
+				return nil, fmt.Errorf("source %s: %w", p, errReason(reason))
+			}
 			out = append(out, p)
+			continue
+		}
+		switch {
+		case lower == name && e.IsDir():
+			return nil, fmt.Errorf("source %s: %w", p, errReason("folder name in another case: the "+name+" folder must be named "+name))
+		case e.IsDir():
+			return nil, fmt.Errorf("source %s: %w", p, errReason("a folder named like a "+name+" file: put the files in the "+name+" folder"))
+		case !e.Type().IsRegular():
+			return nil, fmt.Errorf("source %s: %w", p, errReason("not a regular file"))
+		case lower == name:
+			return nil, fmt.Errorf("source %s: %w", p, errReason("no extension: name it "+name+".jsonl, .csv or .parquet"))
+		default:
+			return nil, fmt.Errorf("source %s: %w", p, errReason("file name in another case: the "+name+" file must be named "+name+" with a lower-case extension"))
 		}
 	}
-	sub := filepath.Join(dir, name)
-	if st, err := os.Stat(sub); err == nil && st.IsDir() {
+	if len(out) > 1 {
+		// Several files side by side would double-count records.
+		return nil, fmt.Errorf("source %s: %w", filepath.Join(dir, name), errReason("more than one file for this record type (put parts in the "+name+" folder)"))
+	}
+	if folder {
+		if len(out) > 0 {
+			return nil, fmt.Errorf("source %s: %w", filepath.Join(dir, name), errReason("both a file and a folder for this record type"))
+		}
+		sub := filepath.Join(dir, name)
 		ents, err := os.ReadDir(sub)
 		if err != nil {
 			return nil, fmt.Errorf("source %s: %w", sub, err)
 		}
 		for _, e := range ents {
-			if e.Type().IsRegular() && formatOf(e.Name()) != "" {
-				out = append(out, filepath.Join(sub, e.Name()))
+			p := filepath.Join(sub, e.Name())
+			switch {
+			case e.Type()&fs.ModeSymlink != 0:
+				return nil, fmt.Errorf("source %s: %w", p, errReason("a symbolic link: deid reads only regular files of the snapshot itself (copy the file in)"))
+			case strings.HasPrefix(e.Name(), "."):
+				return nil, fmt.Errorf("source %s: %w", p, errReason("a hidden file in a record-type folder: every file there is read or refused, so remove it"))
+			case !e.Type().IsRegular():
+				return nil, fmt.Errorf("source %s: %w", p, errReason("not a regular file: a record-type folder holds only its part files"))
 			}
+			// Parts may be named anything; their extension says the format.
+			if _, _, reason := parseInputName(partExt(e.Name())); reason != "" {
+				return nil, fmt.Errorf("source %s: %w", p, errReason(reason))
+			}
+			out = append(out, p)
 		}
-	}
-	sort.Strings(out)
-	if len(out) > 1 {
-		// Several formats side by side would double-count records.
+		sort.Strings(out)
 		formats := map[string]bool{}
 		for _, p := range out {
-			formats[filepath.Dir(p)+"|"+formatOf(p)] = true
+			formats[formatOf(p)] = true
 		}
 		if len(formats) > 1 {
-			return nil, fmt.Errorf("source %s: more than one file or format for this record type", filepath.Join(dir, name))
+			return nil, fmt.Errorf("source %s: %w", sub, errReason("more than one format in this record-type folder"))
 		}
 	}
 	return out, nil
 }
 
-func formatOf(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".jsonl", ".ndjson", ".json":
-		return "jsonl"
-	case ".csv":
-		return "csv"
-	case ".parquet":
-		return "parquet"
+// partExt returns the extensions of a file name: its last extension, and
+// the one before when the last is a compression's.
+func partExt(name string) string {
+	ext := filepath.Ext(name)
+	if c := strings.ToLower(ext); c == ".gz" || c == ".zst" {
+		ext = filepath.Ext(strings.TrimSuffix(name, ext)) + ext
 	}
-	return ""
+	return ext
+}
+
+// inputFormats are the formats a record type is read from, by extension.
+// Only the lower-case spelling is read: a name in another case is refused
+// rather than guessed at, so that what is read is what the README lists.
+var inputFormats = map[string]string{".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+
+// parseInputName reads a file's extensions (".jsonl", ".csv.gz"): the
+// format and compression they name, or why the file cannot be read.
+func parseInputName(ext string) (format, compression, reason string) {
+	e := filepath.Ext(ext)
+	if lc := strings.ToLower(e); lc == ".gz" || lc == ".zst" {
+		if e != lc {
+			return "", "", "extension in another case: use lower case (" + lc + ")"
+		}
+		compression, ext = e, strings.TrimSuffix(ext, e)
+		e = filepath.Ext(ext)
+	}
+	if e != ext {
+		return "", "", "not a JSON Lines, CSV or Parquet file (extensions read: .jsonl .ndjson .json .csv .parquet, optionally with .gz or .zst)"
+	}
+	format = inputFormats[e]
+	switch {
+	case format == "" && inputFormats[strings.ToLower(e)] != "":
+		return "", "", "extension in another case: use lower case (" + strings.ToLower(e) + ")"
+	case format == "":
+		return "", "", "not a JSON Lines, CSV or Parquet file (extensions read: .jsonl .ndjson .json .csv .parquet, optionally with .gz or .zst)"
+	case format == "parquet" && compression != "":
+		return "", "", "a compressed Parquet file cannot be read: Parquet compresses its own pages, so leave the file uncompressed"
+	}
+	return format, compression, ""
+}
+
+// formatOf is the format a file's name gives ("jsonl", "csv", "parquet"),
+// or "" when it names none.
+func formatOf(path string) string {
+	f, _, _ := parseInputName(partExt(filepath.Base(path)))
+	return f
 }
 
 // readSource streams every raw record of the files to fn, in file order.
@@ -154,13 +249,65 @@ func readFiles(ctx context.Context, files []string, lazy bool, fn func(rawRecord
 	return nil
 }
 
-func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) error) error {
+// openInput opens a JSON Lines or CSV file for reading: decompressed when
+// its name says so, past a UTF-8 byte-order mark, and refused when it
+// starts with a UTF-16 or UTF-32 one (its lines would not be UTF-8).
+func openInput(path string) (*bufio.Reader, io.Closer, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("source %s: %w", path, err)
+		return nil, nil, fmt.Errorf("source %s: %w", path, err)
+	}
+	var r io.Reader = f
+	var closer io.Closer = f
+	_, comp, _ := parseInputName(partExt(filepath.Base(path)))
+	switch comp {
+	case ".gz":
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("source %s: %w", path, errReason("unreadable gzip file"))
+		}
+		r = zr
+	case ".zst":
+		// The window bound keeps a hostile frame from claiming gigabytes;
+		// zstd --long=27, the largest common setting, fits.
+		zr, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(1<<27))
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("source %s: %w", path, errReason("unreadable zstd file"))
+		}
+		r, closer = zr, closeBoth{zr.IOReadCloser(), f}
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, utf8BOM):
+		_, _ = br.Discard(len(utf8BOM))
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}), bytes.HasPrefix(head, []byte{0, 0, 0xFE}):
+		closer.Close()
+		return nil, nil, fmt.Errorf("source %s: %w", path, errReason("UTF-16 or UTF-32 text: save the file as UTF-8"))
+	}
+	return br, closer, nil
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+type closeBoth [2]io.Closer
+
+func (c closeBoth) Close() error {
+	err := c[0].Close()
+	if e := c[1].Close(); err == nil {
+		err = e
+	}
+	return err
+}
+
+func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) error) error {
+	br, f, err := openInput(path)
+	if err != nil {
+		return err
 	}
 	defer f.Close()
-	br := bufio.NewReaderSize(f, 1<<20)
 	line := 0
 	var buf fields // reused: fn does not keep a record's fields
 	var lines lineSlab
@@ -179,6 +326,8 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 		}
 		line++
 		rec := rawRecord{File: path, Line: line, Bytes: n}
+		// Files joined end to end each bring their byte-order mark.
+		b = bytes.TrimPrefix(b, utf8BOM)
 		switch {
 		case tooLong:
 			rec.Err = reasonLineTooLong
@@ -261,12 +410,12 @@ func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, n int, err 
 }
 
 func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
-	f, err := os.Open(path)
+	br, f, err := openInput(path)
 	if err != nil {
-		return fmt.Errorf("source %s: %w", path, err)
+		return err
 	}
 	defer f.Close()
-	cr := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -282,6 +431,9 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 	}
 	seen := map[string]bool{}
 	for _, h := range header {
+		if want, ok := nearMissCritical(h); ok {
+			return fmt.Errorf("source %s line 1: %w", path, nearMissError(h, want))
+		}
 		if seen[h] {
 			// Which column a field would be read from is ambiguous: fail
 			// closed. (The name is input, so it is not quoted.)
@@ -370,6 +522,11 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (er
 	if err != nil {
 		return fmt.Errorf("source %s: %w", path, errReason("unreadable Parquet file"))
 	}
+	for _, col := range pf.Schema().Fields() {
+		if want, ok := nearMissCritical(col.Name()); ok {
+			return fmt.Errorf("source %s: %w", path, nearMissError(col.Name(), want))
+		}
+	}
 	r := parquet.NewReader(pf)
 	defer r.Close()
 	for row = 1; ; row++ {
@@ -391,9 +548,13 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (er
 		}
 		rec.Fields = make(fields, 0, len(m))
 		for _, k := range sortedKeys(m) {
-			v := m[k]
-			if v == nil {
+			if m[k] == nil {
 				continue
+			}
+			v, ok := parquetText(m[k])
+			if !ok {
+				rec.Err, rec.Field, rec.Fields = reasonBadUTF8, k, nil
+				break
 			}
 			b, err := json.Marshal(v)
 			if err != nil {
@@ -410,6 +571,32 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (er
 			return ferr
 		}
 	}
+}
+
+// parquetText turns a binary value (BYTE_ARRAY or FIXED_LEN_BYTE_ARRAY
+// without a string annotation) into the text it holds, so that an
+// identifier written as bytes reads as the same identifier (JSON would
+// make base64 of it); false when a text or binary value is not UTF-8.
+func parquetText(v any) (any, bool) {
+	var b []byte
+	switch t := v.(type) {
+	case string:
+		// JSON would replace invalid bytes with U+FFFD without a word.
+		return v, utf8.ValidString(t)
+	case []byte:
+		b = t
+	default:
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Array || rv.Type().Elem().Kind() != reflect.Uint8 {
+			return v, true
+		}
+		b = make([]byte, rv.Len())
+		reflect.Copy(reflect.ValueOf(b), rv)
+	}
+	if !utf8.Valid(b) {
+		return nil, false
+	}
+	return string(b), true
 }
 
 // plausibleParquet checks the magic bytes and that the footer length fits

@@ -1,12 +1,17 @@
 package pipeline
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/parquet-go/parquet-go"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -145,7 +150,6 @@ func TestSourceFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "notes", "part-0002.jsonl"), "")
 	writeFile(t, filepath.Join(dir, "notes", "part-0001.jsonl"), "")
-	writeFile(t, filepath.Join(dir, "notes", "README.txt"), "")
 	files, err := sourceFiles(dir, "notes")
 	if err != nil || len(files) != 2 || !strings.HasSuffix(files[0], "part-0001.jsonl") {
 		t.Fatalf("files %v err %v", files, err)
@@ -156,6 +160,130 @@ func TestSourceFiles(t *testing.T) {
 	}
 	if files, err := sourceFiles(dir, "messages"); err != nil || len(files) != 0 {
 		t.Fatalf("absent record type: %v %v", files, err)
+	}
+}
+
+// Every entry that could be meant as a record type is read or refused,
+// never skipped.
+func TestSourceFilesReadOrRefuse(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files []string // relative paths created (a trailing / makes a folder)
+		links [][2]string
+		want  []string // files read, relative; nil with err
+		err   string
+	}{
+		{"plain", []string{"notes.jsonl", "notesy.jsonl", "other.csv"}, nil, []string{"notes.jsonl"}, ""},
+		{"compressed", []string{"notes.csv.gz"}, nil, []string{"notes.csv.gz"}, ""},
+		{"parts", []string{"notes/b.jsonl.zst", "notes/a.jsonl", "notes/c.ndjson.gz"}, nil, []string{"notes/a.jsonl", "notes/b.jsonl.zst", "notes/c.ndjson.gz"}, ""},
+		{"none", []string{"other.jsonl"}, nil, nil, ""},
+		{"empty folder", []string{"notes/"}, nil, nil, ""},
+		{"upper-case extension", []string{"notes.JSONL"}, nil, nil, "notes.JSONL: extension in another case"},
+		{"upper-case name", []string{"NOTES.jsonl"}, nil, nil, "NOTES.jsonl: file name in another case"},
+		{"upper-case folder", []string{"Notes/a.jsonl"}, nil, nil, "Notes: folder name in another case"},
+		{"part upper-case", []string{"notes/a.Csv"}, nil, nil, "a.Csv: extension in another case"},
+		{"part compression upper-case", []string{"notes/a.csv.GZ"}, nil, nil, "a.csv.GZ: extension in another case"},
+		{"unknown extension", []string{"notes.txt"}, nil, nil, "notes.txt: not a JSON Lines, CSV or Parquet file"},
+		{"double extension", []string{"notes.jsonl.bak"}, nil, nil, "notes.jsonl.bak: not a JSON Lines"},
+		{"no extension", []string{"notes"}, nil, nil, "no extension"},
+		{"compressed parquet", []string{"notes/a.parquet.zst"}, nil, nil, "a compressed Parquet file cannot be read"},
+		{"hidden", []string{"notes/a.jsonl", "notes/.DS_Store"}, nil, nil, ".DS_Store: a hidden file"},
+		{"part without extension", []string{"notes/part-0"}, nil, nil, "part-0: not a JSON Lines"},
+		{"sub-folder", []string{"notes/a.jsonl", "notes/old/"}, nil, nil, "old: not a regular file"},
+		{"two files", []string{"notes.jsonl", "notes.csv"}, nil, nil, "more than one file"},
+		{"same format twice", []string{"notes.jsonl", "notes.jsonl.gz"}, nil, nil, "more than one file"},
+		{"file and folder", []string{"notes.jsonl", "notes/a.jsonl"}, nil, nil, "both a file and a folder"},
+		{"mixed formats in folder", []string{"notes/a.jsonl", "notes/b.csv"}, nil, nil, "more than one format"},
+		{"folder named like a file", []string{"notes.jsonl/"}, nil, nil, "a folder named like a notes file"},
+		{"symlinked file", []string{"x.jsonl"}, [][2]string{{"x.jsonl", "notes.jsonl"}}, nil, "notes.jsonl: a symbolic link"},
+		{"symlinked folder", []string{"x/a.jsonl"}, [][2]string{{"x", "notes"}}, nil, "notes: a symbolic link"},
+		{"symlinked part", []string{"x.jsonl", "notes/a.jsonl"}, [][2]string{{"x.jsonl", "notes/b.jsonl"}}, nil, "b.jsonl: a symbolic link"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, f := range tc.files {
+				if strings.HasSuffix(f, "/") {
+					if err := os.MkdirAll(filepath.Join(dir, f), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				writeFile(t, filepath.Join(dir, f), "")
+			}
+			for _, l := range tc.links {
+				if err := os.Symlink(filepath.Join(dir, l[0]), filepath.Join(dir, l[1])); err != nil {
+					t.Skip("no symlinks:", err)
+				}
+			}
+			got, err := sourceFiles(dir, "notes")
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rel []string
+			for _, g := range got {
+				r, _ := filepath.Rel(dir, g)
+				rel = append(rel, filepath.ToSlash(r))
+			}
+			if strings.Join(rel, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("files %v, want %v", rel, tc.want)
+			}
+		})
+	}
+}
+
+// Compressed files and byte-order marks are read to the same records;
+// a UTF-16 file is refused; a near-miss CSV header stops the read.
+func TestReadEncodings(t *testing.T) {
+	const body = "{\"nhs_number\":\"9434765919\"}\n{\"nhs_number\":\"9434765919\"}\n"
+	const csvBody = "nhs_number,source\n9434765919,NDOP\n9434765919,NDOP\n"
+	var gz, zs bytes.Buffer
+	w := gzip.NewWriter(&gz)
+	w.Write([]byte("\ufeff" + body))
+	w.Close()
+	zw, _ := zstd.NewWriter(&zs)
+	zw.Write([]byte(csvBody))
+	zw.Close()
+	for _, tc := range []struct {
+		name, file, content, err string
+	}{
+		{"jsonl bom", "a.jsonl", "\ufeff" + body, ""},
+		{"jsonl bom on every part", "a.jsonl", "\ufeff" + strings.Replace(body, "\n{", "\n\ufeff{", 1), ""},
+		{"csv bom", "a.csv", "\ufeff" + csvBody, ""},
+		{"csv bom quoted header", "a.csv", "\ufeff\"nhs_number\",\"source\"\n9434765919,NDOP\n9434765919,NDOP\n", ""},
+		{"gzip", "a.jsonl.gz", gz.String(), ""},
+		{"zstd", "a.csv.zst", zs.String(), ""},
+		{"utf-16le", "a.jsonl", "\xff\xfe{\x00}\x00", "UTF-16 or UTF-32"},
+		{"utf-16be", "a.csv", "\xfe\xff\x00{", "UTF-16 or UTF-32"},
+		{"broken gzip", "a.jsonl.gz", "not gzip", "unreadable gzip file"},
+		{"near-miss csv header", "a.csv", "NHS Number,source\n9434765919,NDOP\n", `field "NHS Number" is named like "nhs_number"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), tc.file)
+			writeFile(t, p, tc.content)
+			var recs []rawRecord
+			err := readSource(context.Background(), []string{p}, func(r rawRecord) error { recs = append(recs, r); return nil })
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err = %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || len(recs) != 2 {
+				t.Fatalf("err %v, %d records", err, len(recs))
+			}
+			for _, r := range recs {
+				d := &decoder{raw: r.Fields}
+				if got, _, ok := d.nhsNumber("nhs_number"); r.Err != nil || !ok || got != "9434765919" {
+					t.Errorf("record %d: %v %q", r.Line, r.Err, got)
+				}
+			}
+		})
 	}
 }
 
@@ -186,5 +314,49 @@ func TestLineSlab(t *testing.T) {
 		if string(got[i]) != want[i] {
 			t.Errorf("line %d (%d bytes) changed", i, len(want[i]))
 		}
+	}
+}
+
+// Parquet columns of every physical type that can hold an NHS number
+// decode to the same ten digits: integers get their leading zero back,
+// byte arrays read as text (not base64).
+func TestParquetNHSNumberTypes(t *testing.T) {
+	type row struct {
+		I32   int32    `parquet:"i32"`
+		I64   int64    `parquet:"i64"`
+		F64   float64  `parquet:"f64"`
+		Bytes []byte   `parquet:"bytes"`
+		Fixed [10]byte `parquet:"fixed"`
+		Str   string   `parquet:"str"`
+	}
+	const n = "0123456789" // valid check digit; fits an INT32 without its zero
+	var fixed [10]byte
+	copy(fixed[:], n)
+	var b bytes.Buffer
+	if err := parquet.Write(&b, []row{{I32: 123456789, I64: 123456789, F64: 123456789, Bytes: []byte(n), Fixed: fixed, Str: n}}); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "opt_outs.parquet")
+	writeFile(t, p, b.String())
+	recs := collect(t, p)
+	if len(recs) != 1 || recs[0].Err != nil {
+		t.Fatalf("records %+v", recs)
+	}
+	for _, col := range []string{"i32", "i64", "f64", "bytes", "fixed", "str"} {
+		d := &decoder{raw: recs[0].Fields}
+		if got, _, ok := d.nhsNumber(col); !ok || got != n {
+			t.Errorf("%s: %q %v (%v)", col, got, ok, d.err)
+		}
+	}
+	bad := []struct {
+		B []byte `parquet:"nhs_number"`
+	}{{[]byte{0xff, 0xfe, 0x00}}}
+	b.Reset()
+	if err := parquet.Write(&b, bad); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, p, b.String())
+	if recs := collect(t, p); len(recs) != 1 || recs[0].Err != reasonBadUTF8 || recs[0].Field != "nhs_number" {
+		t.Errorf("binary column: %+v", recs)
 	}
 }

@@ -354,6 +354,7 @@ type stateDB struct {
 	patients *diskIndex // id → patient number + 1; 0: excluded by an opt-out
 	sessions *diskIndex // id → session number
 	messages *diskIndex // message ids seen
+	optedNHS *diskIndex // NHS numbers of patient records excluded by an opt-out
 	records  *recordArray
 	// Session records by number, in input order: the key, then the
 	// sessionRec. Children mostly come in their sessions' order, so a
@@ -382,7 +383,7 @@ func openStateDB(dir string, frames int) (*stateDB, error) {
 	for _, t := range []struct {
 		idx   **diskIndex
 		vsize int
-	}{{&db.patients, 4}, {&db.sessions, 4}, {&db.messages, 0}} {
+	}{{&db.patients, 4}, {&db.sessions, 4}, {&db.messages, 0}, {&db.optedNHS, 0}} {
 		if *t.idx, err = newDiskIndex(ps, t.vsize); err != nil {
 			ps.Close()
 			return nil, err
@@ -510,6 +511,30 @@ func (db *stateDB) seenMessage(k idKey) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	return db.messages.insert(k, nil)
+}
+
+// markNHS records the NHS number of a patient record an opt-out excluded,
+// so that every registration under that number is excluded too.
+func (db *stateDB) markNHS(k idKey) (existed bool, err error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.optedNHS.insert(k, nil)
+}
+
+// addPatientMark records a patient id as excluded before any of its
+// records is admitted; existed reports whether it was already recorded.
+func (db *stateDB) addPatientMark(k idKey) (existed bool, err error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var zero [4]byte
+	return db.patients.insert(k, zero[:])
+}
+
+// nhsMarked reports whether markNHS recorded the NHS number.
+func (db *stateDB) nhsMarked(k idKey) (bool, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.optedNHS.get(k, nil)
 }
 
 // turnTable holds the turn numbers seen per session (0..127 as two bit

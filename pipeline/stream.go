@@ -212,7 +212,7 @@ type decodedItem struct {
 // check and admit.
 func decodedStream[T any](ctx context.Context, x *extractor, kind string, base func(*T) *decodedItem,
 	decode func(it *T, d *decoder), admit func(*T) error) error {
-	files, err := sourceFiles(x.opt.In, kind)
+	files, err := x.inputFiles(kind)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func decodedStream[T any](ctx context.Context, x *extractor, kind string, base f
 }
 
 func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
-	files, err := sourceFiles(x.opt.In, spec.kind.name)
+	files, err := x.inputFiles(spec.kind.name)
 	if err != nil {
 		return err
 	}
@@ -284,7 +284,7 @@ func (x *extractor) admitBad(kind string, rec rawRecord, ferr *FieldError) (bad 
 	case rec.Err != nil:
 		return true, x.quarantine(kind, rec, rec.Field, rec.Err.Error())
 	case ferr != nil:
-		return true, x.quarantine(kind, rec, ferr.Field, ferr.Reason)
+		return true, x.reject(kind, rec, ferr)
 	}
 	return false, nil
 }

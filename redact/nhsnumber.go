@@ -34,6 +34,9 @@ func ParseNHSNumber(s string) (string, bool) {
 
 // exactInteger reads a number in exponent or decimal notation whose value
 // is an integer of at most ten digits ("9.993576087E+09", "9993576087.0").
+// The notation must write every digit of the integer: a mantissa with
+// fewer significant digits ("9.993576E+09") was rounded, and the number
+// it names is another one, whatever its check digit says.
 func exactInteger(s string) (string, bool) {
 	if !strings.ContainsAny(s, "eE.") || strings.Count(s, ".") > 1 {
 		return "", false
@@ -43,6 +46,14 @@ func exactInteger(s string) (string, bool) {
 		return "", false
 	}
 	d := strconv.FormatInt(int64(f), 10)
+	mantissa := s
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		mantissa = s[:i]
+	}
+	sig := strings.TrimLeft(strings.NewReplacer(".", "", "+", "", "-", "").Replace(mantissa), "0")
+	if len(sig) < len(d) {
+		return "", false
+	}
 	for len(d) < 10 {
 		// Leading zeros are lost by a numeric column.
 		d = "0" + d

@@ -691,10 +691,13 @@ func plantBadRecords(t *testing.T, snap string) int {
 		"{\"text\":\"" + p.GivenName + " \xff\"}",                               // invalid UTF-8
 		`[` + q(p.Email) + `]`,                                                  // not an object
 	}
+	// Each says research_opt_out false: a registration with none is an
+	// unknown opt-out, which would exclude the patient sharing its NHS
+	// number rather than be quarantined.
 	patients := []string{
 		string(first), // duplicate patient_id
-		`{"patient_id":` + q(p.Email) + `,"nhs_number":` + q(digitsOnly(p.Phone)) + `,"date_of_birth":"1980-01-01","referral_date":"2024-01-01"}`, // check digit
-		`{"patient_id":"PBAD1","nhs_number":` + q(p.NHSNumber) + `,"date_of_birth":` + q(p.Postcode) + `,"referral_date":"2024-01-01"}`,           // not a date
+		`{"patient_id":` + q(p.Email) + `,"nhs_number":` + q(digitsOnly(p.Phone)) + `,"date_of_birth":"1980-01-01","referral_date":"2024-01-01","research_opt_out":false}`, // check digit
+		`{"patient_id":"PBAD1","nhs_number":` + q(p.NHSNumber) + `,"date_of_birth":` + q(p.Postcode) + `,"referral_date":"2024-01-01","research_opt_out":false}`,           // not a date
 	}
 	for file, lines := range map[string][]string{"transcripts.jsonl": transcripts, "patients.jsonl": patients} {
 		f, err := os.OpenFile(filepath.Join(snap, file), os.O_APPEND|os.O_WRONLY, 0)
