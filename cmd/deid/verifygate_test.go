@@ -306,7 +306,7 @@ func TestVerifyScansEveryStringColumn(t *testing.T) {
 	// P0000001 of the fixture: Annie Lawrence, born 1957-09-26.
 	cases := []struct {
 		dataset, column, value string
-		check                  string // the problem's check
+		check                  string // the problem's check, and its detail when it says which identifier
 	}{
 		{"transcripts", "speaker", "Annie Lawrence", "leak"},
 		{"messages", "sender", "9995032708", "leak"},
@@ -324,6 +324,20 @@ func TestVerifyScansEveryStringColumn(t *testing.T) {
 		{"notes", "text", "dob 26.09.57", "leak"},
 		{"notes", "text", "dob 26091957", "leak"},
 		{"notes", "text", "spoke to AnnieLawrence today", "leak"},
+		{"notes", "text", "spoke to annielawrence79", "leak"},
+		// Mangled: the scan reads the normalised view (redact/textnorm).
+		{"notes", "text", "Annie\u00a0Lawrence called", "leak: source identifier found: name"},
+		{"notes", "text", "An\u200bnie Law\u200brence called", "leak: source identifier found: name"},
+		{"notes", "text", "A&#110;nie L&#x61;wrence called", "leak: source identifier found: name"},
+		{"notes", "text", "%41nnie%20L%61wrence called", "leak: source identifier found: name"},
+		{"notes", "text", "An\x00nie La\x00wrence called", "leak: source identifier found: name"},
+		{"notes", "text", "nhs \uff19\uff19\uff19\uff15\uff10\uff13\uff12\uff17\uff10\uff18", "leak: source identifier found: nhs_number"},
+		{"notes", "text", "ring 07700\u2009900504", "leak: source identifier found: phone"},
+		{"notes", "text", "ring 07700/900/504", "leak: source identifier found: phone"},
+		{"notes", "text", "mail annie.lawrence\u200b@example.net", "leak: source identifier found: email"},
+		{"notes", "text", "mail annie.lawrence&#64;example.net", "leak: source identifier found: email"},
+		{"notes", "text", "lives at HX1\u00a07DN", "leak: source identifier found: postcode"},
+		{"messages", "sender", "An\u00adnie Lawr\u00adence", "leak: source identifier found: name"},
 	}
 	for _, c := range cases {
 		t.Run(c.dataset+"/"+c.column+"/"+c.value, func(t *testing.T) {
@@ -334,7 +348,10 @@ func TestVerifyScansEveryStringColumn(t *testing.T) {
 			if r.code != exitRun {
 				t.Fatalf("exit %d, want %d\n%s%s", r.code, exitRun, r.stdout, r.stderr)
 			}
-			want := c.dataset + "/part-00000.parquet row 1 column " + c.column + ": " + c.check + ":"
+			want := c.dataset + "/part-00000.parquet row 1 column " + c.column + ": " + c.check
+			if !strings.Contains(c.check, ":") {
+				want += ":"
+			}
 			if !strings.Contains(r.stdout, want) {
 				t.Errorf("no %q in:\n%s", want, r.stdout)
 			}
