@@ -396,11 +396,22 @@ func TestREADMESealSnippet(t *testing.T) {
 		return strings.TrimSpace(string(out))
 	}
 	good := sealedManifestJSON(t, key)
+	bad := bytes.Replace(good, []byte(`"rows": 3`), []byte(`"rows": 2`), 1)
 	if got := run(good); got != "seal OK" {
 		t.Errorf("snippet on deid's manifest: %q", got)
 	}
-	if got := run(bytes.Replace(good, []byte(`"rows": 3`), []byte(`"rows": 2`), 1)); !strings.HasPrefix(got, "seal MISMATCH") {
+	if got := run(bad); !strings.HasPrefix(got, "seal MISMATCH") {
 		t.Errorf("snippet on an edited manifest: %q", got)
+	}
+	// The interop scripts' check (fixtures/interop/partner.py) agrees.
+	for want, m := range map[string][]byte{"ok": good, "mismatch": bad, "absent": sealedManifestJSON(t, nil)} {
+		cmd := exec.Command("python3", "-B", "-c", "import json,sys; sys.path.insert(0, sys.argv[1]); import partner; "+
+			"print(partner.manifest_seal(json.load(sys.stdin), bytes.fromhex(sys.argv[2])))", filepath.Join("..", "fixtures", "interop"), hex.EncodeToString(key.Bytes))
+		cmd.Stdin = bytes.NewReader(m)
+		out, err := cmd.CombinedOutput()
+		if err != nil || strings.TrimSpace(string(out)) != want {
+			t.Errorf("partner.manifest_seal: %q, %v; want %s", out, err, want)
+		}
 	}
 }
 
