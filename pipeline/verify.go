@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -361,6 +363,10 @@ func (v *verifier) checkFile(ctx context.Context, f ManifestFile) error {
 	if f.Dataset == "" {
 		if strings.HasSuffix(f.Path, ".parquet") {
 			v.fail(Problem{File: f.Path, Check: "manifest", Detail: "a Parquet file listed without its dataset"})
+			return nil
+		}
+		if v.idx != nil {
+			v.scanSideFile(f.Path, p)
 		}
 		return nil
 	}
@@ -547,6 +553,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		p := decodePatient(&decoder{raw: r.Fields, clock: clock})
 		full := strings.TrimSpace(p.GivenName + " " + p.FamilyName)
 		ix.addPhrase(full, "name")
+		ix.addPhrase(p.FamilyName+" "+p.GivenName, "name") // "Lawrence, Annie"
 		if p.PreferredName != "" && p.FamilyName != "" {
 			ix.addPhrase(p.PreferredName+" "+p.FamilyName, "name")
 		}
@@ -833,6 +840,63 @@ func dateKeys(toks []string, emit func(string)) {
 			}
 		}
 	}
+}
+
+// scanSideFile runs the leak scan over a file that is not a dataset
+// (report.json, DATA_DICTIONARY.md): every string of a JSON file, every
+// line of any other. They are small; one that is not UTF-8 text, or a .json
+// file that is not JSON, cannot be scanned and fails.
+func (v *verifier) scanSideFile(rel, p string) {
+	b, err := os.ReadFile(p)
+	if err != nil || !utf8.Valid(b) {
+		v.fail(Problem{File: rel, Check: "leak", Detail: "not UTF-8 text: cannot be scanned"})
+		return
+	}
+	var fold textnorm.Folder
+	n := 0
+	scan := func(row int64, s string) {
+		var seen []string
+		for _, kind := range v.idx.scanCell(fold.Fold(s).Text, "") {
+			if !slices.Contains(seen, kind) && n < maxProblemsPerFile {
+				seen = append(seen, kind)
+				n++
+				v.fail(Problem{File: rel, Row: row, Check: "leak", Detail: "source identifier found: " + kind})
+			}
+		}
+	}
+	if !strings.HasSuffix(rel, ".json") {
+		for i, line := range strings.Split(string(b), "\n") {
+			scan(int64(i+1), line)
+		}
+		return
+	}
+	var doc any
+	if json.Unmarshal(b, &doc) != nil {
+		v.fail(Problem{File: rel, Check: "leak", Detail: "not valid JSON: cannot be scanned"})
+		return
+	}
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case string:
+			scan(0, x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys) // problems in a stable order
+			for _, k := range keys {
+				scan(0, k)
+				walk(x[k])
+			}
+		}
+	}
+	walk(doc)
 }
 
 // farFuture lets verify read every date the source holds: it checks

@@ -325,6 +325,7 @@ func TestVerifyScansEveryStringColumn(t *testing.T) {
 		{"notes", "text", "dob 26091957", "leak"},
 		{"notes", "text", "spoke to AnnieLawrence today", "leak"},
 		{"notes", "text", "spoke to annielawrence79", "leak"},
+		{"notes", "text", "Lawrence, Annie attended", "leak: source identifier found: name"},
 		// Mangled: the scan reads the normalised view (redact/textnorm).
 		{"notes", "text", "Annie\u00a0Lawrence called", "leak: source identifier found: name"},
 		{"notes", "text", "An\u200bnie Law\u200brence called", "leak: source identifier found: name"},
@@ -360,6 +361,26 @@ func TestVerifyScansEveryStringColumn(t *testing.T) {
 			}
 		})
 	}
+	t.Run("report and dictionary", func(t *testing.T) {
+		// The files beside the datasets are scanned too.
+		for _, f := range []string{"report.json", "DATA_DICTIONARY.md"} {
+			dir := filepath.Join(t.TempDir(), hID)
+			copyDir(t, clean, dir)
+			p := filepath.Join(dir, f)
+			b, _ := os.ReadFile(p)
+			if f == "report.json" {
+				b = bytes.Replace(b, []byte(`{`), []byte(`{"note": "Annie Lawrence, 999 503 2708",`), 1)
+			} else {
+				b = append(b, "\nAnnie Lawrence\n"...)
+			}
+			os.WriteFile(p, b, 0o644)
+			editManifest(t, dir, vgOutputKey(t), updateEntry(t, dir, f, -1))
+			r := deid(t, hKeys(), vgFullArgs(dir)...)
+			if r.code != exitRun || !strings.Contains(r.stdout, f) || !strings.Contains(r.stdout, ": leak: source identifier found: name") || strings.Contains(r.stdout, "Annie") {
+				t.Errorf("%s: exit %d\n%s%s", f, r.code, r.stdout, r.stderr)
+			}
+		}
+	})
 	t.Run("unencrypted provider", func(t *testing.T) {
 		// The service evaluation extract carries provider: a name and an
 		// NHS number there were passed by the old scan.
