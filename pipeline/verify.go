@@ -440,6 +440,7 @@ type leakIndex struct {
 	digits     map[string]string            // phone and NHS numbers, digits only
 	dates      map[string]string            // dates of birth, as dateKeys writes them
 	optedOut   map[string]bool              // research ids that must appear nowhere
+	prefixes   map[string]bool              // proper word prefixes of global phrases: where to keep reading
 	maxWords   int
 }
 
@@ -457,6 +458,9 @@ func (ix *leakIndex) addPhrase(s, kind string) {
 		if _, ok := ix.global[key]; !ok {
 			ix.global[key] = kind
 		}
+	}
+	for n := 1; n < len(toks); n++ {
+		ix.prefixes[strings.Join(toks[:n], " ")] = true
 	}
 	if len(toks) > ix.maxWords {
 		ix.maxWords = len(toks)
@@ -486,7 +490,7 @@ func (ix *leakIndex) addDate(t time.Time, kind string) {
 // records that could not be read at all, whose identifiers are therefore
 // not indexed (the extract quarantined them, so they are not in it).
 func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOutsApplied) (ix *leakIndex, unread int, err error) {
-	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}}
+	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}, prefixes: map[string]bool{}}
 	var ps Pseudonymiser
 	if key != nil {
 		ps = NewPseudonymiser(key)
@@ -676,6 +680,7 @@ func letterRuns(tok string) []string {
 // must already be the normalised view (textnorm).
 func (ix *leakIndex) scanCell(v, researchID string) []string {
 	var hits []string
+	var buf []byte
 	toks := words(v)
 	own := ix.perPatient[researchID]
 	for i := range toks {
@@ -690,19 +695,23 @@ func (ix *leakIndex) scanCell(v, researchID string) []string {
 				hits = append(hits, k)
 			}
 		}
-		var b strings.Builder
-		for n := 0; n < ix.maxWords && i+n < len(toks); n++ {
-			if n > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(toks[i+n])
-			if k, ok := ix.global[b.String()]; ok {
+		if i+1 < len(toks) { // postcodes written with a space: "ls6 1ab"
+			buf = append(append(buf[:0], toks[i]...), toks[i+1]...)
+			if k, ok := ix.global[string(buf)]; ok && k == "postcode" {
 				hits = append(hits, k)
 			}
-			if n == 1 { // postcodes written with a space: "ls6 1ab"
-				if k, ok := ix.global[toks[i]+toks[i+1]]; ok && k == "postcode" {
-					hits = append(hits, k)
-				}
+		}
+		buf = buf[:0]
+		for n := 0; n < ix.maxWords && i+n < len(toks); n++ {
+			if n > 0 {
+				buf = append(buf, ' ')
+			}
+			buf = append(buf, toks[i+n]...)
+			if k, ok := ix.global[string(buf)]; ok {
+				hits = append(hits, k)
+			}
+			if !ix.prefixes[string(buf)] {
+				break // no phrase goes on from here
 			}
 		}
 	}

@@ -490,7 +490,7 @@ func TestColumnRules(t *testing.T) {
 		{"sender", []string{"service"}, []string{"Annie"}},
 		{"instrument", []string{"PHQ9", "GAD7", "WSAS"}, []string{"phq9", "Annie"}},
 		{"severity", []string{"mild", "moderately_severe"}, []string{"extreme", "Annie"}},
-		{"redaction_counts", []string{"{}", `{"PERSON":2,"NHS_NUMBER":1}`}, []string{`{"Annie":1}`, "null", `{"PERSON":-1}`, "Annie"}},
+		{"redaction_counts", []string{"{}", `{"PERSON":2,"NHS_NUMBER":1}`, `{"DATE":10}`}, []string{`{"Annie":1}`, `{"ANNIE":1}`, "null", `{"PERSON":-1}`, `{"PERSON":1,}`, `{"PERSON":1`, `{"PERSON":}`, "Annie", `{"PERSON":1}x`}},
 	}
 	for _, tt := range tests {
 		r, ok := columnRule(tt.column)

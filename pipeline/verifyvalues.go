@@ -1,13 +1,13 @@
 package pipeline
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
 	"github.com/nhs-talking-therapies/deid/pipeline/measures"
+	"github.com/nhs-talking-therapies/deid/redact"
 )
 
 // valueRule is what verify accepts in one string column of the output
@@ -71,7 +71,7 @@ func columnRule(name string) (valueRule, bool) {
 		}
 		return oneOf(bands...), true
 	case "redaction_counts":
-		return valueRule{ok: isLabelCounts, allowed: "a JSON object of redaction label to count"}, true
+		return valueRule{ok: isLabelCounts, allowed: "a JSON object of redaction label to count", closed: true}, true
 	}
 	return valueRule{}, false
 }
@@ -151,16 +151,37 @@ func isMonth(v string) bool {
 	return len(v) == 7 && v[4] == '-' && allDigits(v[:4]) && allDigits(v[5:]) && v[5:] >= "01" && v[5:] <= "12"
 }
 
-// isLabelCounts accepts {"LABEL":n,...} with upper-case labels.
+// isLabelCounts accepts {"LABEL":n,...}: redaction labels (redact.Labels)
+// to counts, as the extract writes them (no spaces).
 func isLabelCounts(v string) bool {
-	var m map[string]int
-	if json.Unmarshal([]byte(v), &m) != nil || m == nil {
+	rest, ok := strings.CutPrefix(v, "{")
+	if !ok {
 		return false
 	}
-	for k, n := range m {
-		if n < 0 || k == "" || strings.TrimLeft(k, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != "" {
+	if rest == "}" {
+		return true
+	}
+	for {
+		var label, count string
+		if rest, ok = strings.CutPrefix(rest, `"`); !ok {
+			return false
+		}
+		if label, rest, ok = strings.Cut(rest, `":`); !ok || !slices.Contains(redact.Labels, redact.Label(label)) {
+			return false
+		}
+		i := strings.IndexAny(rest, ",}")
+		if i < 0 {
+			return false
+		}
+		count, rest = rest[:i], rest[i:]
+		if !allDigits(count) {
+			return false
+		}
+		if rest == "}" {
+			return true
+		}
+		if rest, ok = strings.CutPrefix(rest, ","); !ok {
 			return false
 		}
 	}
-	return true
 }
