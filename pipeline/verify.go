@@ -185,7 +185,6 @@ type verifier struct {
 	idx        *leakIndex // nil without a source
 	probs      []Problem
 	notChecked []string
-	sealed     bool // the content checks ran on at least one encrypted file
 	skippedEnc bool // an encrypted file was not opened for want of a key
 }
 

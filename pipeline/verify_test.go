@@ -140,6 +140,13 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		{"file removed", func(dir string) {
 			os.Remove(filepath.Join(dir, "notes", "part-00000.parquet"))
 		}, "presence"},
+		{"old format", func(dir string) {
+			m, _ := ReadManifest(dir)
+			m.Format = "deid-extract/1"
+			m.Seal(&dec)
+			b, _ := json.MarshalIndent(m, "", "  ")
+			os.WriteFile(filepath.Join(dir, "manifest.json"), b, 0o644)
+		}, "manifest"},
 		{"manifest removed", func(dir string) {
 			os.Remove(filepath.Join(dir, "manifest.json"))
 		}, "manifest"},
