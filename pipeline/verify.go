@@ -113,8 +113,9 @@ type parquetFile struct {
 }
 
 // openParquet opens a Parquet file of an extract. An encrypted file is
-// decrypted into a sealedTemp, never into plaintext on disk. pf is nil,
-// with no error, when the file is encrypted and no key was given.
+// decrypted into a sealedTemp, never into plaintext on disk. The result's
+// File is nil, with no error, when the file is encrypted and no key was
+// given.
 func openParquet(ctx context.Context, path string, key *handover.Key) (*parquetFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -489,6 +490,9 @@ func (ix *leakIndex) addDate(t time.Time, kind string) {
 // records that could not be read at all, whose identifiers are therefore
 // not indexed (the extract quarantined them, so they are not in it).
 func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOutsApplied) (ix *leakIndex, unread int, err error) {
+	if st, err := os.Stat(src); err != nil || !st.IsDir() {
+		return nil, 0, fmt.Errorf("source %s: not a readable folder", src)
+	}
 	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}, prefixes: map[string]bool{}}
 	var ps Pseudonymiser
 	if key != nil {
@@ -546,7 +550,12 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	if err != nil {
 		return nil, 0, err
 	}
+	if len(files) == 0 {
+		return nil, 0, fmt.Errorf("source %s: no patients file: the leak scan would have nothing to look for", src)
+	}
+	patients := 0
 	err = readSource(ctx, files, func(r rawRecord) error {
+		patients++
 		if r.Err != nil {
 			unread++
 			return nil
@@ -624,6 +633,9 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		for _, rid := range ridsOf[nhs] {
 			ix.optedOut[rid] = true
 		}
+	}
+	if err == nil && patients == 0 {
+		err = fmt.Errorf("source %s: no patient records: the leak scan would have nothing to look for", src)
 	}
 	return ix, unread, err
 }

@@ -521,6 +521,16 @@ func TestVerifyFailsClosed(t *testing.T) {
 			editManifest(t, dir, key, updateEntry(t, dir, "outcomes/part-00000.parquet", -1))
 		}, "outcomes/part-00000.parquet: encryption:"},
 	}
+	// A source that is not there, or holds no patients, would make the
+	// leak scan pass on nothing.
+	for name, src := range map[string]string{"missing source": filepath.Join(t.TempDir(), "none"), "empty source": t.TempDir()} {
+		t.Run(name, func(t *testing.T) {
+			r := deid(t, hKeys(), "verify", clean, "--source", src, "--key-env", "DEID_KEY", "--decrypt-key-env", "DEID_OUTPUT_KEY")
+			if r.code != exitRun || !strings.Contains(r.stderr, "source "+src) {
+				t.Fatalf("exit %d, want %d naming the source\n%s%s", r.code, exitRun, r.stdout, r.stderr)
+			}
+		})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), hID)
