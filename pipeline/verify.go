@@ -218,14 +218,12 @@ func Verify(ctx context.Context, opt VerifyOptions) ([]Problem, error) {
 		v.fail(Problem{File: "manifest.json", Check: "encryption", Detail: "the decryption key given is not the key this extract was encrypted with"})
 	}
 	if opt.Source != "" {
-		idx, unread, err := buildLeakIndex(ctx, opt.Source, v.opt.Key, m.OptOuts)
+		idx, notChecked, err := buildLeakIndex(ctx, opt.Source, v.opt.Key, m.OptOuts)
 		if err != nil {
 			return nil, err
 		}
 		v.idx = idx
-		if unread > 0 {
-			v.skip(fmt.Sprintf("identifiers of %d source records that could not be read", unread))
-		}
+		v.notChecked = append(v.notChecked, notChecked...)
 	}
 	listed := map[string]bool{"manifest.json": true}
 	for _, f := range m.Files {
@@ -486,12 +484,14 @@ func (ix *leakIndex) addDate(t time.Time, kind string) {
 	ix.dates[fmt.Sprintf("s%02d%02d%02d", t.Year()%100, t.Month(), t.Day())] = kind
 }
 
-// buildLeakIndex reads the source's identifiers. unread counts source
-// records that could not be read at all, whose identifiers are therefore
-// not indexed (the extract quarantined them, so they are not in it).
-func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOutsApplied) (ix *leakIndex, unread int, err error) {
+// buildLeakIndex reads the source's identifiers. notChecked names what the
+// source cannot support: identifiers of records that could not be read at
+// all (the extract quarantined them, so they are not in it), opt-out
+// entries that could not be read, an opt-out list that is not there.
+func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOutsApplied) (ix *leakIndex, notChecked []string, err error) {
+	unread, optUnread := 0, 0
 	if st, err := os.Stat(src); err != nil || !st.IsDir() {
-		return nil, 0, fmt.Errorf("source %s: not a readable folder", src)
+		return nil, nil, fmt.Errorf("source %s: not a readable folder", src)
 	}
 	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}, prefixes: map[string]bool{}}
 	var ps Pseudonymiser
@@ -508,23 +508,31 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	optList := map[string]bool{}
 	files, err := sourceFiles(src, "opt_outs")
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
+	}
+	if applied.NationalDataOptOut && len(files) == 0 {
+		notChecked = append(notChecked, "National Data Opt-out ids (the source has no opt-out list)")
 	}
 	if err := readSource(ctx, files, func(r rawRecord) error {
 		if r.Err != nil {
-			unread++
+			optUnread++
 			return nil
 		}
 		d := &decoder{raw: r.Fields, clock: clock}
-		optList[nhsKey(d.str("nhs_number", false))] = true
+		n, ok := redact.ParseNHSNumber(d.str("nhs_number", false))
+		if !ok {
+			optUnread++
+			return nil
+		}
+		optList[n] = true
 		return nil
 	}); err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	therapists := map[string][]string{}
 	files, err = sourceFiles(src, "sessions")
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	if err := readSource(ctx, files, func(r rawRecord) error {
 		if r.Err != nil {
@@ -540,7 +548,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		}
 		return nil
 	}); err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	// Every registration of one NHS number stands or falls together: one
 	// that opted out takes the others with it.
@@ -548,10 +556,10 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	optedNHS := map[string]bool{}
 	files, err = sourceFiles(src, "patients")
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	if len(files) == 0 {
-		return nil, 0, fmt.Errorf("source %s: no patients file: the leak scan would have nothing to look for", src)
+		return nil, nil, fmt.Errorf("source %s: no patients file: the leak scan would have nothing to look for", src)
 	}
 	patients := 0
 	err = readSource(ctx, files, func(r rawRecord) error {
@@ -637,7 +645,13 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	if err == nil && patients == 0 {
 		err = fmt.Errorf("source %s: no patient records: the leak scan would have nothing to look for", src)
 	}
-	return ix, unread, err
+	if optUnread > 0 {
+		notChecked = append(notChecked, fmt.Sprintf("opted-out ids of %d opt-out entries that could not be read", optUnread))
+	}
+	if unread > 0 {
+		notChecked = append(notChecked, fmt.Sprintf("identifiers of %d source records that could not be read", unread))
+	}
+	return ix, notChecked, err
 }
 
 func stripTitle(s string) string {

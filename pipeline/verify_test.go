@@ -111,9 +111,9 @@ func TestVerifyDetectsTampering(t *testing.T) {
 	}
 	res, key, dec := verifiableExtract(t, "../fixtures/malformed", strings.Repeat("cd", 32), nil)
 	probs, err := Verify(context.Background(), VerifyOptions{Dir: res.Dir, Source: "../fixtures/malformed", Key: key, DecryptKey: &dec})
-	// The fixture's one line that is not JSON cannot be indexed, and
-	// verify says so.
-	if err != nil || len(probs) != 1 || !slices.Equal(NotChecked(probs), []string{"identifiers of 1 source records that could not be read"}) {
+	// The fixture's one line that is not JSON cannot be indexed, nor its
+	// opt-out entry with a wrong check digit matched, and verify says so.
+	if err != nil || len(probs) != 1 || !slices.Equal(NotChecked(probs), []string{"opted-out ids of 1 opt-out entries that could not be read", "identifiers of 1 source records that could not be read"}) {
 		t.Fatalf("clean extract: %v %v", probs, err)
 	}
 	// Without the decryption key: checksums pass, the rest is listed as

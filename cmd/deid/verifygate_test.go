@@ -434,6 +434,25 @@ func TestVerifySaysWhatItSkipped(t *testing.T) {
 	}
 }
 
+// TestVerifySaysWhatTheSourceCannotCheck: a source whose opt-out list is
+// missing or has unreadable entries cannot confirm every opt-out; verify
+// says so instead of passing them.
+func TestVerifySaysWhatTheSourceCannotCheck(t *testing.T) {
+	dir := vgExtract(t, "")
+	src := filepath.Join(t.TempDir(), "snapshot")
+	copyDir(t, vgSnapshot, src)
+	os.Remove(filepath.Join(src, "opt_outs.jsonl"))
+	r := deid(t, hKeys(), "verify", dir, "--source", src, "--key-env", "DEID_KEY", "--decrypt-key-env", "DEID_OUTPUT_KEY")
+	if !strings.Contains(r.stdout, "not checked: National Data Opt-out ids (the source has no opt-out list)") {
+		t.Errorf("no opt-out list: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	os.WriteFile(filepath.Join(src, "opt_outs.jsonl"), []byte(`{"nhs_number":"999 503 2709"}`+"\n"), 0o644)
+	r = deid(t, hKeys(), "verify", dir, "--source", src, "--key-env", "DEID_KEY", "--decrypt-key-env", "DEID_OUTPUT_KEY")
+	if !strings.Contains(r.stdout, "opted-out ids of 1 opt-out entries that could not be read") {
+		t.Errorf("unreadable opt-out entry: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
 // TestVerifyLeavesNoPlaintext: while verify runs, and after it is killed,
 // its temporary folder holds no Parquet plaintext of an encrypted extract.
 func TestVerifyLeavesNoPlaintext(t *testing.T) {
