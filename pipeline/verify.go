@@ -570,7 +570,8 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		}
 		// Decoding errors are ignored here: a patient quarantined by the
 		// extract still has identifiers that must not appear.
-		p := decodePatient(&decoder{raw: r.Fields, clock: clock})
+		d := &decoder{raw: r.Fields, clock: clock}
+		p := decodePatient(d)
 		full := strings.TrimSpace(p.GivenName + " " + p.FamilyName)
 		ix.addPhrase(full, "name")
 		ix.addPhrase(p.FamilyName+" "+p.GivenName, "name") // "Lawrence, Annie"
@@ -628,7 +629,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		nhs := nhsKey(p.NHSNumber)
 		onList := optList[nhs]
 		if applied.NationalDataOptOut && (applied.ListKind == "cleared") != onList ||
-			applied.ResearchOptOut && p.ResearchOptOut {
+			applied.ResearchOptOut && researchOptedOut(d) {
 			ix.optedOut[rid] = true
 			optedNHS[nhs] = true
 		}
@@ -652,6 +653,22 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		notChecked = append(notChecked, fmt.Sprintf("identifiers of %d source records that could not be read", unread))
 	}
 	return ix, notChecked, err
+}
+
+// researchOptedOut reads a patient record's research opt-out failing
+// closed: anything but an explicit false (missing, null, empty, not a
+// boolean) counts as opted out, and so does any copy of a patient that
+// says so (the caller marks the research id).
+func researchOptedOut(d *decoder) bool {
+	v, ok := d.get("research_opt_out")
+	if !ok {
+		return true
+	}
+	text := v.cell
+	if !v.isCSV {
+		text = string(v.json)
+	}
+	return strings.ToLower(strings.TrimSpace(text)) != "false"
 }
 
 func stripTitle(s string) string {

@@ -453,6 +453,40 @@ func TestVerifySaysWhatTheSourceCannotCheck(t *testing.T) {
 	}
 }
 
+// TestVerifyOptOutsFailClosed: verify holds the extract to the source's
+// opt-outs read failing closed. A patient whose research opt-out is
+// missing or null, a second copy of a patient that opts out, or a second
+// registration of the same NHS number that opts out: that patient's rows
+// are opt-out problems.
+func TestVerifyOptOutsFailClosed(t *testing.T) {
+	dir := vgExtract(t, "")
+	orig, err := os.ReadFile(filepath.Join(vgSnapshot, "patients.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := bytes.Cut(orig, []byte("\n")) // P0000001, included in the extract
+	cases := map[string][]byte{
+		"missing":     bytes.Replace(orig, []byte(`"research_opt_out":false,`), nil, 1),
+		"null":        bytes.Replace(orig, []byte(`"research_opt_out":false`), []byte(`"research_opt_out":null`), 1),
+		"second copy": append(append([]byte(nil), orig...), bytes.Replace(first, []byte(`"research_opt_out":false`), []byte(`"research_opt_out":true`), 1)...),
+		"second registration": append(append([]byte(nil), orig...), bytes.Replace(bytes.Replace(first, []byte(`"research_opt_out":false`), []byte(`"research_opt_out":true`), 1),
+			[]byte(`"patient_id":"P0000001"`), []byte(`"patient_id":"P0009999"`), 1)...),
+	}
+	for name, patients := range cases {
+		t.Run(name, func(t *testing.T) {
+			src := filepath.Join(t.TempDir(), "snapshot")
+			copyDir(t, vgSnapshot, src)
+			if err := os.WriteFile(filepath.Join(src, "patients.jsonl"), append(bytes.TrimRight(patients, "\n"), '\n'), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := deid(t, hKeys(), "verify", dir, "--source", src, "--key-env", "DEID_KEY", "--decrypt-key-env", "DEID_OUTPUT_KEY")
+			if r.code != exitRun || !strings.Contains(r.stdout, "patients/part-00000.parquet row 1 column research_id: opt-out:") {
+				t.Fatalf("exit %d, want %d and an opt-out problem\n%s%s", r.code, exitRun, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
 // TestVerifyLeavesNoPlaintext: while verify runs, and after it is killed,
 // its temporary folder holds no Parquet plaintext of an encrypted extract.
 func TestVerifyLeavesNoPlaintext(t *testing.T) {
