@@ -991,6 +991,19 @@ func (v *verifier) scanContents(ctx context.Context, rel string, ds schemas.Data
 	}
 	idx := v.idx
 	var fold textnorm.Folder
+	if idx != nil {
+		// The footer's free strings travel with the file too.
+		md := pf.Metadata()
+		meta := []string{md.CreatedBy}
+		for _, kv := range md.KeyValueMetadata {
+			meta = append(meta, kv.Key, kv.Value)
+		}
+		for _, s := range meta {
+			for _, kind := range idx.scanCell(fold.Fold(s).Text, "") {
+				add(Problem{File: rel, Check: "leak", Detail: "source identifier found in the file's metadata: " + kind})
+			}
+		}
+	}
 	rowNum := int64(0)
 	buf := make([]parquet.Row, 256)
 	for _, rg := range pf.RowGroups() {

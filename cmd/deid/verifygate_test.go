@@ -225,7 +225,7 @@ func TestVerifyUnkeyedSealSaysSo(t *testing.T) {
 // plantValue rewrites one cell (row is 0-based) of a dataset's Parquet
 // file, re-encrypting it with key when given, and updates and re-seals the
 // manifest as deid would: the extract is what a faulty run would write.
-func plantValue(t *testing.T, dir, dataset string, row int, column, value string, key *handover.Key) {
+func plantValue(t *testing.T, dir, dataset string, row int, column, value string, key *handover.Key, opts ...parquet.WriterOption) {
 	t.Helper()
 	ctx := context.Background()
 	rel := dataset + "/part-00000.parquet"
@@ -277,7 +277,7 @@ func plantValue(t *testing.T, dir, dataset string, row int, column, value string
 		}
 	}
 	var out bytes.Buffer
-	w := parquet.NewWriter(&out, pf.Schema())
+	w := parquet.NewWriter(&out, append([]parquet.WriterOption{pf.Schema()}, opts...)...)
 	if _, err := w.WriteRows(rows); err != nil {
 		t.Fatal(err)
 	}
@@ -361,6 +361,15 @@ func TestVerifyScansEveryStringColumn(t *testing.T) {
 			}
 		})
 	}
+	t.Run("file metadata", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), hID)
+		copyDir(t, clean, dir)
+		plantValue(t, dir, "transcripts", 0, "speaker", "patient", vgOutputKey(t), parquet.KeyValueMetadata("note", "Annie Lawrence"))
+		r := deid(t, hKeys(), vgFullArgs(dir)...)
+		if r.code != exitRun || !strings.Contains(r.stdout, "transcripts/part-00000.parquet: leak: source identifier found in the file's metadata: name") {
+			t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+		}
+	})
 	t.Run("report and dictionary", func(t *testing.T) {
 		// The files beside the datasets are scanned too.
 		for _, f := range []string{"report.json", "DATA_DICTIONARY.md"} {
