@@ -122,25 +122,22 @@ func isICD10(v string) bool {
 		return false
 	}
 	rest := strings.TrimPrefix(v[3:], ".")
-	if len(rest) > 4 || rest == "" && strings.HasSuffix(v, ".") {
-		return false
+	if rest == "" {
+		return !strings.HasSuffix(v, ".")
 	}
-	for i := 0; i < len(rest); i++ {
-		if c := rest[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
+	return len(rest) <= 4 && upperAlnum(rest)
 }
 
 // isProviderCode accepts an ODS organisation code: trusts (RX4), sites
 // (RX401) and practices (A81001) are 3 to 6 upper-case letters and digits.
 func isProviderCode(v string) bool {
-	if len(v) < 3 || len(v) > 6 {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
+	return len(v) >= 3 && len(v) <= 6 && upperAlnum(v)
+}
+
+// upperAlnum reports whether s is all ASCII digits and upper-case letters.
+func upperAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
 			return false
 		}
 	}
