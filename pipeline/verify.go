@@ -626,6 +626,12 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		for _, t := range therapists[p.PatientID] {
 			add(t, "therapist_name")
 		}
+		if !p.dob.IsZero() {
+			// Six digits (140588) are too common a number to look for in
+			// everyone's rows; in the patient's own they are the birthday.
+			y, m, d := p.dob.Date()
+			own[fmt.Sprintf("%02d%02d%02d", d, m, y%100)] = "date_of_birth"
+		}
 		nhs := nhsKey(p.NHSNumber)
 		onList := optList[nhs]
 		if applied.NationalDataOptOut && (applied.ListKind == "cleared") != onList ||

@@ -65,6 +65,8 @@ func TestLeakIndexFindsSourceIdentifiers(t *testing.T) {
 		{"born May 14th, 1988", "", []string{"date_of_birth"}},
 		{"born 14051988", "", []string{"date_of_birth"}},
 		{"born 19880514", "", []string{"date_of_birth"}},
+		{"dob 140588", p1, []string{"date_of_birth"}},
+		{"ref 140588", "", nil},
 		{"seen 14/05/2024", "", nil},
 		{"born 15/05/1988", "", nil},
 		// Glued to each other or to digits.
