@@ -381,8 +381,11 @@ func (v *verifier) checkFile(ctx context.Context, f ManifestFile) error {
 		v.fail(Problem{File: f.Path, Check: "parquet", Detail: "not a readable Parquet file (or the wrong decryption key)"})
 		return nil
 	}
-	if pf.encrypted != (v.m.Encryption != nil) {
-		v.fail(Problem{File: f.Path, Check: "encryption", Detail: fmt.Sprintf("encrypted: %v, but the manifest says the extract's encryption is %v", pf.encrypted, v.m.Encryption != nil)})
+	switch {
+	case pf.encrypted && v.m.Encryption == nil:
+		v.fail(Problem{File: f.Path, Check: "encryption", Detail: "encrypted, but the manifest says the extract is not"})
+	case !pf.encrypted && v.m.Encryption != nil:
+		v.fail(Problem{File: f.Path, Check: "encryption", Detail: "not encrypted, but the manifest says the extract is"})
 	}
 	if pf.File == nil {
 		v.skippedEnc = true
