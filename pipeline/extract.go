@@ -332,7 +332,9 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if x.encKey != nil {
 		m.Encryption = &Encryption{Scheme: EncryptionScheme, KeyID: x.encKey.ID, KeyFingerprint: x.encKey.Fingerprint()}
 	}
-	m.Seal()
+	if err := m.Seal(x.encKey); err != nil {
+		return nil, fmt.Errorf("manifest: %w", err)
+	}
 	// The manifest goes last: its presence marks the extract complete.
 	if err := writeJSON(filepath.Join(x.stage, "manifest.json"), m); err != nil {
 		return nil, fmt.Errorf("manifest.json: %w", err)

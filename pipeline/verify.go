@@ -2,28 +2,54 @@ package pipeline
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
+	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/redact/textnorm"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
 
-// Verify checks a finished extract the way a partner or auditor would:
-// the manifest's seal, every file's presence, size, SHA-256 and row count,
-// each Parquet file's schema against package schemas, and, given the
-// source snapshot, a leak scan of every string column against every known
-// identifier of every patient in the source. Problems name the file, row,
-// column and identifier type, never the identifier.
+// Verify checks a finished extract the way a partner or auditor would,
+// and is the gate an extract passes before it leaves:
+//   - the manifest's seal: with an output key, an HMAC under a key derived
+//     from the partner's key (Manifest.Seal), which nobody editing the
+//     folder can recompute; without one, an unkeyed SHA-256, said so on
+//     every run;
+//   - every file's presence (a regular file inside the folder), size,
+//     SHA-256, and nothing unlisted;
+//   - each Parquet file's encryption (as the manifest says), schema against
+//     package schemas, row count, and every string value against its
+//     column's allowed values or shape (columnRule);
+//   - given the source snapshot, a leak scan of every string column of every
+//     dataset, on the normalised view of the text (redact/textnorm), against
+//     every known identifier of every patient in the source, dates of birth
+//     included; given the pseudonym key, opted-out patients' research ids.
+//
+// Fail closed: whatever verify cannot read (a file, a row, the manifest)
+// is a failure, never a skip. A check that cannot run for want of the
+// source or a key is listed in one "not checked" notice, so an OK never
+// implies more than was checked. Problems name the file, row, column and
+// identifier type, never the identifier or the value; decrypted bytes never
+// reach the disk in the clear (sealedTemp).
 
 // VerifyOptions configure Verify.
 type VerifyOptions struct {
@@ -35,11 +61,11 @@ type VerifyOptions struct {
 	// them) and opted-out patients' research ids are looked for. Without
 	// it, only identifiers distinctive enough to scan for everywhere are
 	// checked (full names, addresses, postcodes, phones, emails, NHS
-	// numbers).
+	// numbers, dates of birth).
 	Key []byte
-	// DecryptKey opens encrypted Parquet files for the schema, row and leak
-	// checks. Without it those checks are skipped for encrypted files and
-	// Verify says so in a Notice; checksums are still verified.
+	// DecryptKey is the partner's output key: it checks the manifest's
+	// keyed seal and opens encrypted Parquet files for the content checks.
+	// Without it those checks are listed as not checked.
 	DecryptKey *handover.Key
 }
 
@@ -55,6 +81,10 @@ type Problem struct {
 	Notice bool `json:"notice,omitempty"`
 }
 
+// CheckNotChecked is the Check of the notice listing the checks that did
+// not run; its Detail is the list, "; "-separated.
+const CheckNotChecked = "not checked"
+
 // Failed reports whether any problem is a failure, not a notice.
 func Failed(probs []Problem) bool {
 	for _, p := range probs {
@@ -65,58 +95,71 @@ func Failed(probs []Problem) bool {
 	return false
 }
 
-// openParquet opens a Parquet file of an extract, decrypting it to a
-// temporary file first when it is encrypted. ok is false when it is
-// encrypted and no key was given.
-func openParquet(ctx context.Context, path string, key *handover.Key) (pf *parquet.File, closeFn func(), ok bool, err error) {
+// NotChecked returns the checks that did not run, from Verify's notice.
+func NotChecked(probs []Problem) []string {
+	for _, p := range probs {
+		if p.Notice && p.Check == CheckNotChecked {
+			return strings.Split(p.Detail, "; ")
+		}
+	}
+	return nil
+}
+
+// parquetFile is an opened Parquet file of an extract.
+type parquetFile struct {
+	*parquet.File
+	encrypted bool
+	close     func()
+}
+
+// openParquet opens a Parquet file of an extract. An encrypted file is
+// decrypted into a sealedTemp, never into plaintext on disk. The result's
+// File is nil, with no error, when the file is encrypted and no key was
+// given.
+func openParquet(ctx context.Context, path string, key *handover.Key) (*parquetFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, false, err
+		return nil, err
 	}
 	enc, err := handover.IsEncryptedParquet(f, st.Size())
 	if err != nil {
 		f.Close()
-		return nil, nil, false, err
+		return nil, err
 	}
-	if enc {
-		if key == nil {
-			f.Close()
-			return nil, nil, false, nil
-		}
-		tmp, err := os.CreateTemp("", "deid-verify-*.parquet")
+	if !enc {
+		pf, err := parquet.OpenFile(f, st.Size())
 		if err != nil {
 			f.Close()
-			return nil, nil, false, err
+			return nil, err
 		}
-		err = handover.DecryptParquet(ctx, tmp, f, st.Size(), *key)
-		f.Close()
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return nil, nil, false, fmt.Errorf("decrypting: %w", err)
-		}
-		f = tmp
-		if st, err = f.Stat(); err != nil {
-			return nil, nil, false, err
-		}
+		return &parquetFile{File: pf, close: func() { f.Close() }}, nil
 	}
-	pf, err = parquet.OpenFile(f, st.Size())
-	closeFn = func() {
+	if key == nil {
 		f.Close()
-		if enc {
-			os.Remove(f.Name())
-		}
+		return &parquetFile{encrypted: true}, nil
 	}
+	tmp, err := newSealedTemp()
 	if err != nil {
-		closeFn()
-		return nil, nil, false, err
+		f.Close()
+		return nil, fmt.Errorf("scratch copy: %w", err)
 	}
-	return pf, closeFn, true, nil
+	err = handover.DecryptParquet(ctx, tmp, f, st.Size(), *key)
+	f.Close()
+	if err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("decrypting: %w", err)
+	}
+	pf, err := parquet.OpenFile(tmp, tmp.Size())
+	if err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	return &parquetFile{File: pf, encrypted: true, close: func() { tmp.Close() }}, nil
 }
 
 func (p Problem) String() string {
@@ -136,104 +179,241 @@ func (p Problem) String() string {
 // maxProblemsPerFile keeps a badly leaking file from flooding the output.
 const maxProblemsPerFile = 200
 
-// Verify runs every check and returns the problems found; an error means
-// verify itself could not run.
+// verifier carries one Verify run.
+type verifier struct {
+	opt        VerifyOptions
+	m          *Manifest
+	idx        *leakIndex // nil without a source
+	probs      []Problem
+	notChecked []string
+	skippedEnc bool // an encrypted file was not opened for want of a key
+}
+
+func (v *verifier) fail(p Problem)   { v.probs = append(v.probs, p) }
+func (v *verifier) skip(what string) { v.notChecked = append(v.notChecked, what) }
+func (v *verifier) notice(p Problem) { p.Notice = true; v.probs = append(v.probs, p) }
+
+// Verify runs every check and returns the problems found, with notices;
+// an error means verify itself could not run (the source could not be
+// read, the context ended).
 func Verify(ctx context.Context, opt VerifyOptions) ([]Problem, error) {
-	var probs []Problem
-	m, err := ReadManifest(opt.Dir)
+	m, raw, err := readManifest(opt.Dir)
 	if err != nil {
 		return []Problem{{File: "manifest.json", Check: "manifest", Detail: "missing or unreadable: the extract is incomplete"}}, nil
 	}
-	if m.Format != ManifestFormat {
-		probs = append(probs, Problem{File: "manifest.json", Check: "manifest", Detail: "unknown manifest format"})
+	v := &verifier{opt: opt, m: m}
+	switch m.Format {
+	case ManifestFormat:
+	case "deid-extract/1":
+		v.fail(Problem{File: "manifest.json", Check: "manifest", Detail: "format deid-extract/1 is sealed by a plain SHA-256 that anyone can recompute after an edit: not accepted; make the extract again with this deid"})
+	default:
+		v.fail(Problem{File: "manifest.json", Check: "manifest", Detail: "unknown manifest format"})
 	}
-	if !m.Sealed() {
-		probs = append(probs, Problem{File: "manifest.json", Check: "manifest", Detail: "manifest_sha256 does not match its content: the manifest was altered"})
-	}
+	v.checkSeal(raw)
 	if opt.Key != nil && KeyFingerprint(opt.Key) != m.KeyFingerprint {
-		probs = append(probs, Problem{File: "manifest.json", Check: "key", Detail: "the key given is not the key this extract was made with"})
-		opt.Key = nil
+		v.fail(Problem{File: "manifest.json", Check: "key", Detail: "the pseudonym key given is not the key this extract was made with"})
+		v.opt.Key = nil
 	}
-	listed := map[string]bool{"manifest.json": true}
-	for _, f := range m.Files {
-		listed[f.Path] = true
-		probs = append(probs, checkFile(ctx, opt.Dir, f, opt.DecryptKey)...)
+	if opt.DecryptKey != nil && m.Encryption != nil && opt.DecryptKey.Fingerprint() != m.Encryption.KeyFingerprint {
+		v.fail(Problem{File: "manifest.json", Check: "encryption", Detail: "the decryption key given is not the key this extract was encrypted with"})
 	}
-	_ = filepath.WalkDir(opt.Dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		rel, _ := filepath.Rel(opt.Dir, p)
-		if !listed[filepath.ToSlash(rel)] {
-			probs = append(probs, Problem{File: filepath.ToSlash(rel), Check: "manifest", Detail: "file not listed in the manifest"})
-		}
-		return nil
-	})
-	if opt.Source == "" {
-		return probs, nil
-	}
-	idx, err := buildLeakIndex(ctx, opt.Source, opt.Key, m.OptOuts)
-	if err != nil {
-		return nil, err
-	}
-	for _, f := range m.Files {
-		if f.Dataset == "" {
-			continue
-		}
-		p, err := idx.scanFile(ctx, opt.Dir, f.Path, opt.DecryptKey)
+	if opt.Source != "" {
+		idx, notChecked, err := buildLeakIndex(ctx, opt.Source, v.opt.Key, m.OptOuts)
 		if err != nil {
 			return nil, err
 		}
-		probs = append(probs, p...)
+		v.idx = idx
+		v.notChecked = append(v.notChecked, notChecked...)
 	}
-	return probs, nil
+	listed := map[string]bool{"manifest.json": true}
+	for _, f := range m.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if !safeManifestPath(f.Path) || listed[f.Path] {
+			v.fail(Problem{File: f.Path, Check: "manifest", Detail: "not a path inside the extract, or listed twice"})
+			continue
+		}
+		listed[f.Path] = true
+		if err := v.checkFile(ctx, f); err != nil {
+			return nil, err
+		}
+	}
+	err = filepath.WalkDir(opt.Dir, func(p string, d os.DirEntry, err error) error {
+		rel, _ := filepath.Rel(opt.Dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case err != nil:
+			v.fail(Problem{File: rel, Check: "file", Detail: "cannot be read: " + errReasonOf(err)})
+			if d != nil && d.IsDir() {
+				return filepath.SkipDir
+			}
+		case d.IsDir():
+		case !d.Type().IsRegular():
+			if listed[rel] {
+				return nil // checkFile reported it
+			}
+			v.fail(Problem{File: rel, Check: "file", Detail: "not a regular file (a link or device) and not listed in the manifest"})
+		case !listed[rel]:
+			v.fail(Problem{File: rel, Check: "manifest", Detail: "file not listed in the manifest"})
+		}
+		return nil
+	})
+	if err != nil {
+		v.fail(Problem{Check: "file", Detail: "the extract folder cannot be read: " + errReasonOf(err)})
+	}
+	v.listSkipped()
+	return v.probs, nil
 }
 
-func checkFile(ctx context.Context, dir string, f ManifestFile, key *handover.Key) []Problem {
-	path := filepath.Join(dir, filepath.FromSlash(f.Path))
-	sum, n, err := fileSHA256(path)
-	if err != nil {
-		return []Problem{{File: f.Path, Check: "presence", Detail: "listed in the manifest but missing or unreadable"}}
+// errReasonOf is an os error's reason without the path it names (the
+// problem line names the file already).
+func errReasonOf(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
 	}
-	var probs []Problem
+	return err.Error()
+}
+
+// safeManifestPath reports whether a manifest path names a file inside the
+// extract: relative, forward slashes, clean, no "..", not the manifest.
+func safeManifestPath(p string) bool {
+	return p != "" && p != "manifest.json" && !strings.Contains(p, "\\") && !path.IsAbs(p) && path.Clean(p) == p &&
+		p != ".." && !strings.HasPrefix(p, "../") && filepath.IsLocal(filepath.FromSlash(p))
+}
+
+// checkSeal checks the manifest's seal on its bytes raw.
+func (v *verifier) checkSeal(raw []byte) {
+	m, key := v.m, v.opt.DecryptKey
+	sealProblem := func(detail string) { v.fail(Problem{File: "manifest.json", Check: "seal", Detail: detail}) }
+	switch {
+	case m.ManifestHMAC != "":
+		if key == nil {
+			v.skip("manifest seal (no --decrypt-key-env)")
+			return
+		}
+		c, err := canonicalManifest(raw, sealFieldKeyed)
+		if err != nil || !hmac.Equal([]byte(sealMAC(key, c)), []byte(m.ManifestHMAC)) {
+			sealProblem("does not match: the manifest was altered after it was sealed, or the key given is not this extract's")
+		}
+	case m.ManifestSHA256 != "":
+		if m.Encryption != nil {
+			sealProblem("an encrypted extract's manifest with only an unkeyed manifest_sha256, which anyone can recompute: refused")
+			return
+		}
+		if key != nil {
+			sealProblem("a decryption key was given, but this extract is not encrypted and its manifest carries no keyed seal to check the key against")
+		}
+		c, err := canonicalManifest(raw, sealFieldUnkeyed)
+		sum := sha256.Sum256(c)
+		if err != nil || hex.EncodeToString(sum[:]) != m.ManifestSHA256 {
+			sealProblem("manifest_sha256 does not match its content: the manifest was altered")
+			return
+		}
+		v.notice(Problem{File: "manifest.json", Check: "seal", Detail: "unkeyed (no output key): manifest_sha256 catches accidental change, not a deliberate edit"})
+		v.skip("keyed manifest seal (the extract has no output key)")
+	default:
+		sealProblem("the manifest is not sealed")
+	}
+}
+
+// listSkipped adds the notice naming every check that did not run.
+func (v *verifier) listSkipped() {
+	if v.skippedEnc {
+		if v.opt.Source != "" {
+			v.skip("file contents and leak scan (no --decrypt-key-env)")
+		} else {
+			v.skip("file contents (no --decrypt-key-env)")
+		}
+	}
+	if v.opt.Source == "" {
+		v.skip("leak scan (no --source)")
+		v.skip("opted-out ids (no --source)")
+	} else if v.opt.Key == nil {
+		v.skip("opted-out ids and each patient's single-word names (no --key-env)")
+	}
+	if len(v.notChecked) > 0 {
+		v.notice(Problem{Check: CheckNotChecked, Detail: strings.Join(v.notChecked, "; ")})
+	}
+}
+
+func (v *verifier) checkFile(ctx context.Context, f ManifestFile) error {
+	p := filepath.Join(v.opt.Dir, filepath.FromSlash(f.Path))
+	if st, err := os.Lstat(p); err != nil {
+		v.fail(Problem{File: f.Path, Check: "presence", Detail: "listed in the manifest but missing or unreadable"})
+		return nil
+	} else if !st.Mode().IsRegular() {
+		v.fail(Problem{File: f.Path, Check: "file", Detail: "not a regular file (a link or device)"})
+		return nil
+	}
+	sum, n, err := fileSHA256(p)
+	if err != nil {
+		v.fail(Problem{File: f.Path, Check: "presence", Detail: "listed in the manifest but unreadable: " + errReasonOf(err)})
+		return nil
+	}
 	if n != f.Bytes {
-		probs = append(probs, Problem{File: f.Path, Check: "size", Detail: fmt.Sprintf("%d bytes, manifest says %d", n, f.Bytes)})
+		v.fail(Problem{File: f.Path, Check: "size", Detail: fmt.Sprintf("%d bytes, manifest says %d", n, f.Bytes)})
 	}
 	if sum != f.SHA256 {
-		probs = append(probs, Problem{File: f.Path, Check: "sha256", Detail: "checksum does not match the manifest"})
+		v.fail(Problem{File: f.Path, Check: "sha256", Detail: "checksum does not match the manifest"})
 	}
 	if f.Dataset == "" {
-		return probs
+		if strings.HasSuffix(f.Path, ".parquet") {
+			v.fail(Problem{File: f.Path, Check: "manifest", Detail: "a Parquet file listed without its dataset"})
+			return nil
+		}
+		if v.idx != nil {
+			v.scanSideFile(f.Path, p)
+		}
+		return nil
 	}
 	ds, ok := schemas.Lookup(f.Dataset)
-	if !ok || ds.SchemaID() != f.SchemaVersion {
-		return append(probs, Problem{File: f.Path, Check: "schema", Detail: "unknown dataset or schema version " + f.SchemaVersion})
+	if !ok || ds.SchemaID() != f.SchemaVersion || path.Dir(f.Path) != f.Dataset {
+		v.fail(Problem{File: f.Path, Check: "schema", Detail: "unknown dataset or schema version " + f.SchemaVersion + ", or a file outside its dataset's folder"})
+		return nil
 	}
-	pf, done, ok, err := openParquet(ctx, path, key)
+	pf, err := openParquet(ctx, p, v.opt.DecryptKey)
 	if err != nil {
-		return append(probs, Problem{File: f.Path, Check: "parquet", Detail: "not a readable Parquet file (or the wrong decryption key)"})
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		v.fail(Problem{File: f.Path, Check: "parquet", Detail: "not a readable Parquet file (or the wrong decryption key)"})
+		return nil
 	}
-	if !ok {
-		return append(probs, Problem{File: f.Path, Check: "parquet", Detail: "encrypted: schema and row checks need the decryption key", Notice: true})
+	switch {
+	case pf.encrypted && v.m.Encryption == nil:
+		v.fail(Problem{File: f.Path, Check: "encryption", Detail: "encrypted, but the manifest says the extract is not"})
+	case !pf.encrypted && v.m.Encryption != nil:
+		v.fail(Problem{File: f.Path, Check: "encryption", Detail: "not encrypted, but the manifest says the extract is"})
 	}
-	defer done()
+	if pf.File == nil {
+		v.skippedEnc = true
+		return nil
+	}
+	defer pf.close()
 	if pf.NumRows() != f.Rows {
-		probs = append(probs, Problem{File: f.Path, Check: "rows", Detail: fmt.Sprintf("%d rows, manifest says %d", pf.NumRows(), f.Rows)})
+		v.fail(Problem{File: f.Path, Check: "rows", Detail: fmt.Sprintf("%d rows, manifest says %d", pf.NumRows(), f.Rows)})
 	}
 	for _, fld := range pf.Schema().Fields() {
 		c, ok := ds.Column(fld.Name())
 		if !ok {
-			probs = append(probs, Problem{File: f.Path, Column: fld.Name(), Check: "schema", Detail: "column not in schema " + ds.SchemaID()})
+			v.fail(Problem{File: f.Path, Column: fld.Name(), Check: "schema", Detail: "column not in schema " + ds.SchemaID()})
 			continue
 		}
 		if fld.Optional() != c.Nullable {
-			probs = append(probs, Problem{File: f.Path, Column: fld.Name(), Check: "schema", Detail: "nullability differs from the schema"})
+			v.fail(Problem{File: f.Path, Column: fld.Name(), Check: "schema", Detail: "nullability differs from the schema"})
 		}
 		if !sameType(fld, c.Type) {
-			probs = append(probs, Problem{File: f.Path, Column: fld.Name(), Check: "schema", Detail: "type differs from the schema (" + string(c.Type) + ")"})
+			v.fail(Problem{File: f.Path, Column: fld.Name(), Check: "schema", Detail: "type differs from the schema (" + string(c.Type) + ")"})
 		}
 	}
-	return probs
+	probs, err := v.scanContents(ctx, f.Path, ds, pf.File)
+	if err != nil {
+		return err
+	}
+	v.probs = append(v.probs, probs...)
+	return nil
 }
 
 // sameType compares a written column with its schema type.
@@ -252,29 +432,36 @@ func sameType(fld parquet.Field, t schemas.Type) bool {
 	return false
 }
 
-// leakIndex holds the source's identifiers in normalised form. Values are
-// the identifier type reported on a hit.
+// leakIndex holds the source's identifiers in normalised form (the
+// textnorm view, lower-cased, split into words). Values are the identifier
+// type reported on a hit.
 type leakIndex struct {
 	global     map[string]string            // token sequences (space-joined) scanned everywhere
 	perPatient map[string]map[string]string // research id → single tokens scanned in that patient's rows
 	digits     map[string]string            // phone and NHS numbers, digits only
+	dates      map[string]string            // dates of birth, as dateKeys writes them
 	optedOut   map[string]bool              // research ids that must appear nowhere
+	prefixes   map[string]bool              // proper word prefixes of global phrases: where to keep reading
 	maxWords   int
 }
 
 // addPhrase indexes an identifier of two or more words for the scan of
-// every row. A single word ("Young", "Long", "Street") is too often an
-// ordinary word to flag in anyone's text; single words are checked only in
-// their own patient's rows (perPatient), where the redactor must have
-// removed them.
+// every row, also written as one word ("DawnRowe", "milllane"). A single
+// word ("Young", "Long", "Street") is too often an ordinary word to flag
+// in anyone's text; single words are checked only in their own patient's
+// rows (perPatient), where the redactor must have removed them.
 func (ix *leakIndex) addPhrase(s, kind string) {
-	toks := words(s)
+	toks := words(textnorm.String(s))
 	if len(toks) < 2 {
 		return
 	}
-	key := strings.Join(toks, " ")
-	if _, ok := ix.global[key]; !ok {
-		ix.global[key] = kind
+	for _, key := range []string{strings.Join(toks, " "), strings.Join(toks, "")} {
+		if _, ok := ix.global[key]; !ok {
+			ix.global[key] = kind
+		}
+	}
+	for n := 1; n < len(toks); n++ {
+		ix.prefixes[strings.Join(toks[:n], " ")] = true
 	}
 	if len(toks) > ix.maxWords {
 		ix.maxWords = len(toks)
@@ -285,79 +472,130 @@ func (ix *leakIndex) addPhrase(s, kind string) {
 // phone number's national significant number, so 07700 900123 and
 // +44 7700 900123 are one number.
 func (ix *leakIndex) addDigits(s, kind string) {
-	d := digitsOf(s)
+	d := digitsOf(textnorm.String(s))
 	if len(d) >= 10 {
 		ix.digits[d[len(d)-10:]] = kind
 	}
 }
 
-func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOutsApplied) (*leakIndex, error) {
-	ix := &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, optedOut: map[string]bool{}}
+// addDate indexes a date of birth in every form dateKeys reads.
+func (ix *leakIndex) addDate(t time.Time, kind string) {
+	if t.IsZero() {
+		return
+	}
+	ix.dates[fmt.Sprintf("d%04d%02d%02d", t.Year(), t.Month(), t.Day())] = kind
+	ix.dates[fmt.Sprintf("s%02d%02d%02d", t.Year()%100, t.Month(), t.Day())] = kind
+}
+
+// buildLeakIndex reads the source's identifiers. notChecked names what the
+// source cannot support: identifiers of records that could not be read at
+// all (the extract quarantined them, so they are not in it), opt-out
+// entries that could not be read, an opt-out list that is not there.
+func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOutsApplied) (ix *leakIndex, notChecked []string, err error) {
+	unread, optUnread := 0, 0
+	if st, err := os.Stat(src); err != nil || !st.IsDir() {
+		return nil, nil, fmt.Errorf("source %s: not a readable folder", src)
+	}
+	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}, prefixes: map[string]bool{}}
 	var ps Pseudonymiser
 	if key != nil {
 		ps = NewPseudonymiser(key)
 	}
 	clock := dateRange{max: farFuture}
+	nhsKey := func(s string) string {
+		if n, ok := redact.ParseNHSNumber(s); ok {
+			return n
+		}
+		return digitsOf(textnorm.String(s))
+	}
 	optList := map[string]bool{}
 	files, err := sourceFiles(src, "opt_outs")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if applied.NationalDataOptOut && len(files) == 0 {
+		notChecked = append(notChecked, "National Data Opt-out ids (the source has no opt-out list)")
 	}
 	if err := readSource(ctx, files, func(r rawRecord) error {
-		if r.Err == nil {
-			d := &decoder{raw: r.Fields, clock: clock}
-			optList[digitsOf(d.str("nhs_number", false))] = true
+		if r.Err != nil {
+			optUnread++
+			return nil
 		}
+		d := &decoder{raw: r.Fields, clock: clock}
+		n, ok := redact.ParseNHSNumber(d.str("nhs_number", false))
+		if !ok {
+			optUnread++
+			return nil
+		}
+		optList[n] = true
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	therapists := map[string][]string{}
 	files, err = sourceFiles(src, "sessions")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := readSource(ctx, files, func(r rawRecord) error {
-		if r.Err == nil {
-			d := &decoder{raw: r.Fields, clock: clock}
-			s := decodeSession(d)
-			if s.TherapistName != "" {
-				pid := strings.Clone(s.PatientID) // a view of the line: kept as a key
-				therapists[pid] = append(therapists[pid], s.TherapistName)
-				ix.addPhrase(s.TherapistName, "therapist_name")
-			}
+		if r.Err != nil {
+			unread++
+			return nil
+		}
+		d := &decoder{raw: r.Fields, clock: clock}
+		s := decodeSession(d)
+		if s.TherapistName != "" {
+			pid := strings.Clone(s.PatientID) // a view of the line: kept as a key
+			therapists[pid] = append(therapists[pid], s.TherapistName)
+			ix.addPhrase(s.TherapistName, "therapist_name")
 		}
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	// Every registration of one NHS number stands or falls together: one
+	// that opted out takes the others with it.
+	ridsOf := map[string][]string{}
+	optedNHS := map[string]bool{}
 	files, err = sourceFiles(src, "patients")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	if len(files) == 0 {
+		return nil, nil, fmt.Errorf("source %s: no patients file: the leak scan would have nothing to look for", src)
+	}
+	patients := 0
 	err = readSource(ctx, files, func(r rawRecord) error {
+		patients++
 		if r.Err != nil {
+			unread++
 			return nil
 		}
 		// Decoding errors are ignored here: a patient quarantined by the
 		// extract still has identifiers that must not appear.
-		p := decodePatient(&decoder{raw: r.Fields, clock: clock})
+		d := &decoder{raw: r.Fields, clock: clock}
+		p := decodePatient(d)
 		full := strings.TrimSpace(p.GivenName + " " + p.FamilyName)
 		ix.addPhrase(full, "name")
+		ix.addPhrase(p.FamilyName+" "+p.GivenName, "name") // "Lawrence, Annie"
+		if p.PreferredName != "" && p.FamilyName != "" {
+			ix.addPhrase(p.PreferredName+" "+p.FamilyName, "name")
+		}
 		for _, c := range p.Contacts {
 			ix.addPhrase(c.Name, "contact_name")
 		}
 		for _, a := range p.AddressLines {
 			ix.addPhrase(a, "address")
 		}
-		if pc := strings.ToUpper(strings.ReplaceAll(p.Postcode, " ", "")); len(pc) >= 5 {
-			ix.global[strings.ToLower(pc)] = "postcode"
+		if pc := strings.ToLower(strings.Join(words(textnorm.String(p.Postcode)), "")); len(pc) >= 5 {
+			ix.global[pc] = "postcode"
 		}
-		if p.Email != "" {
-			ix.global[strings.ToLower(strings.TrimSpace(p.Email))] = "email"
+		if e := strings.ToLower(strings.TrimSpace(textnorm.String(p.Email))); e != "" {
+			ix.global[e] = "email"
 		}
 		ix.addDigits(p.Phone, "phone")
 		ix.addDigits(p.NHSNumber, "nhs_number")
+		ix.addDate(p.dob, "date_of_birth")
 		ix.addPhrase(p.GPPractice, "gp_practice")
 		ix.addPhrase(p.GPName, "gp_name") // with its title: "Dr Long"
 		if key == nil || p.PatientID == "" {
@@ -370,7 +608,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 			ix.perPatient[rid] = own
 		}
 		add := func(v, kind string) {
-			for _, w := range words(v) {
+			for _, w := range words(textnorm.String(v)) {
 				if _, ok := own[w]; !ok { // the first, most specific type wins
 					own[w] = kind
 				}
@@ -391,14 +629,55 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		for _, t := range therapists[p.PatientID] {
 			add(t, "therapist_name")
 		}
-		onList := optList[digitsOf(p.NHSNumber)]
+		if !p.dob.IsZero() {
+			// Six digits (140588) are too common a number to look for in
+			// everyone's rows; in the patient's own they are the birthday.
+			y, m, d := p.dob.Date()
+			own[fmt.Sprintf("%02d%02d%02d", d, m, y%100)] = "date_of_birth"
+		}
+		nhs := nhsKey(p.NHSNumber)
+		onList := optList[nhs]
 		if applied.NationalDataOptOut && (applied.ListKind == "cleared") != onList ||
-			applied.ResearchOptOut && p.ResearchOptOut {
+			applied.ResearchOptOut && researchOptedOut(d) {
 			ix.optedOut[rid] = true
+			optedNHS[nhs] = true
+		}
+		if nhs != "" {
+			ridsOf[nhs] = append(ridsOf[nhs], rid)
 		}
 		return nil
 	})
-	return ix, err
+	for nhs := range optedNHS {
+		for _, rid := range ridsOf[nhs] {
+			ix.optedOut[rid] = true
+		}
+	}
+	if err == nil && patients == 0 {
+		err = fmt.Errorf("source %s: no patient records: the leak scan would have nothing to look for", src)
+	}
+	if optUnread > 0 {
+		notChecked = append(notChecked, fmt.Sprintf("opted-out ids of %d opt-out entries that could not be read", optUnread))
+	}
+	if unread > 0 {
+		notChecked = append(notChecked, fmt.Sprintf("identifiers of %d source records that could not be read", unread))
+	}
+	return ix, notChecked, err
+}
+
+// researchOptedOut reads a patient record's research opt-out failing
+// closed: anything but an explicit false (missing, null, empty, not a
+// boolean) counts as opted out, and so does any copy of a patient that
+// says so (the caller marks the research id).
+func researchOptedOut(d *decoder) bool {
+	v, ok := d.get("research_opt_out")
+	if !ok {
+		return true
+	}
+	text := v.cell
+	if !v.isCSV {
+		text = string(v.json)
+	}
+	return strings.ToLower(strings.TrimSpace(text)) != "false"
 }
 
 func stripTitle(s string) string {
@@ -438,28 +717,52 @@ func digitsOf(s string) string {
 	return b.String()
 }
 
-// scanCell returns the identifier types found in one string value.
+// letterRuns returns the letter runs of a token that mixes letters and
+// digits ("dawnrowe79" → "dawnrowe"; "dawn1979" → "dawn"), nil otherwise.
+func letterRuns(tok string) []string {
+	hasDigit := strings.IndexFunc(tok, unicode.IsDigit) >= 0
+	if !hasDigit || strings.IndexFunc(tok, unicode.IsLetter) < 0 {
+		return nil
+	}
+	return strings.FieldsFunc(tok, unicode.IsDigit)
+}
+
+// scanCell returns the identifier types found in one string value, which
+// must already be the normalised view (textnorm).
 func (ix *leakIndex) scanCell(v, researchID string) []string {
 	var hits []string
+	var buf []byte
 	toks := words(v)
 	own := ix.perPatient[researchID]
 	for i := range toks {
 		if k, ok := own[toks[i]]; ok {
 			hits = append(hits, k)
 		}
-		var b strings.Builder
-		for n := 0; n < ix.maxWords && i+n < len(toks); n++ {
-			if n > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(toks[i+n])
-			if k, ok := ix.global[b.String()]; ok {
+		for _, part := range letterRuns(toks[i]) {
+			if k, ok := own[part]; ok {
 				hits = append(hits, k)
 			}
-			if n == 1 { // postcodes written with a space: "ls6 1ab"
-				if k, ok := ix.global[toks[i]+toks[i+1]]; ok && k == "postcode" {
-					hits = append(hits, k)
-				}
+			if k, ok := ix.global[part]; ok {
+				hits = append(hits, k)
+			}
+		}
+		if i+1 < len(toks) { // postcodes written with a space: "ls6 1ab"
+			buf = append(append(buf[:0], toks[i]...), toks[i+1]...)
+			if k, ok := ix.global[string(buf)]; ok && k == "postcode" {
+				hits = append(hits, k)
+			}
+		}
+		buf = buf[:0]
+		for n := 0; n < ix.maxWords && i+n < len(toks); n++ {
+			if n > 0 {
+				buf = append(buf, ' ')
+			}
+			buf = append(buf, toks[i+n]...)
+			if k, ok := ix.global[string(buf)]; ok {
+				hits = append(hits, k)
+			}
+			if !ix.prefixes[string(buf)] {
+				break // no phrase goes on from here
 			}
 		}
 	}
@@ -485,7 +788,7 @@ func (ix *leakIndex) scanCell(v, researchID string) []string {
 		switch {
 		case r >= '0' && r <= '9':
 			run.WriteRune(r)
-		case r == ' ' || r == '-' || r == '+' || r == '(' || r == ')':
+		case r == ' ' || r == '-' || r == '+' || r == '(' || r == ')' || r == '.' || r == '/':
 		default:
 			if run.Len() > 0 {
 				flush()
@@ -493,39 +796,223 @@ func (ix *leakIndex) scanCell(v, researchID string) []string {
 		}
 	}
 	flush()
+	if len(ix.dates) > 0 && strings.ContainsAny(v, "0123456789") {
+		dateKeys(toks, func(k string) {
+			if kind, ok := ix.dates[k]; ok {
+				hits = append(hits, kind)
+			}
+		})
+	}
 	return hits
+}
+
+// monthNames maps month names and abbreviations to 1..12.
+var monthNames = map[string]int{
+	"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+	"may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+	"sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+
+// dateKeys emits a key for every calendar date written in toks (words of
+// a normalised text): day, month and year in any order people write them
+// (12/03/1985, 1985-03-12, 12.3.85, 12th March 1985, March 12th, 1985,
+// 12 of March 1985), a month by number or name, a two- or four-digit
+// year, and eight-digit runs (12031985, 19850312). A four-digit year gives
+// "dYYYYMMDD", a two-digit one "sYYMMDD". Ambiguous orders emit every
+// reading: a false reading can only match a date of birth by coincidence.
+func dateKeys(toks []string, emit func(string)) {
+	num := func(s string, lo, hi int) (int, bool) {
+		if len(s) == 0 || len(s) > 2 || !allDigits(s) {
+			return 0, false
+		}
+		n, _ := strconv.Atoi(s)
+		return n, n >= lo && n <= hi
+	}
+	day := func(s string) (int, bool) {
+		for _, suf := range []string{"st", "nd", "rd", "th"} {
+			if t, ok := strings.CutSuffix(s, suf); ok {
+				s = t
+				break
+			}
+		}
+		return num(s, 1, 31)
+	}
+	month := func(s string) (int, bool) {
+		if m, ok := monthNames[s]; ok {
+			return m, true
+		}
+		return num(s, 1, 12)
+	}
+	year := func(s string) (int, bool, bool) { // year, four digits, ok
+		if len(s) == 4 && allDigits(s) {
+			n, _ := strconv.Atoi(s)
+			return n, true, n >= 1800 && n <= 2199
+		}
+		if len(s) == 2 && allDigits(s) {
+			n, _ := strconv.Atoi(s)
+			return n, false, true
+		}
+		return 0, false, false
+	}
+	put := func(y int, full bool, m, d int) {
+		if full {
+			emit(fmt.Sprintf("d%04d%02d%02d", y, m, d))
+		} else {
+			emit(fmt.Sprintf("s%02d%02d%02d", y, m, d))
+		}
+	}
+	var ts []string
+	for _, t := range toks {
+		switch {
+		case t == "of" || t == "the":
+			continue // "the 12th of March 1985"
+		case len(t) == 8 && allDigits(t):
+			a, _ := strconv.Atoi(t[:4])
+			b, _ := strconv.Atoi(t[4:])
+			put(a, true, b/100, b%100) // YYYYMMDD
+			c, _ := strconv.Atoi(t[:2])
+			d, _ := strconv.Atoi(t[2:4])
+			put(b, true, d, c) // DDMMYYYY
+		}
+		ts = append(ts, t)
+	}
+	for i := 0; i+2 < len(ts); i++ {
+		a, b, c := ts[i], ts[i+1], ts[i+2]
+		if y, full, ok := year(a); ok && full {
+			if m, ok := month(b); ok {
+				if d, ok := day(c); ok {
+					put(y, true, m, d)
+				}
+			}
+		}
+		y, full, ok := year(c)
+		if !ok {
+			continue
+		}
+		if d, ok := day(a); ok {
+			if m, ok := month(b); ok {
+				put(y, full, m, d)
+			}
+		}
+		if m, ok := month(a); ok {
+			if d, ok := day(b); ok {
+				put(y, full, m, d)
+			}
+		}
+	}
+}
+
+// scanSideFile runs the leak scan over a file that is not a dataset
+// (report.json, DATA_DICTIONARY.md): every string of a JSON file, every
+// line of any other. They are small; one that is not UTF-8 text, or a .json
+// file that is not JSON, cannot be scanned and fails.
+func (v *verifier) scanSideFile(rel, p string) {
+	b, err := os.ReadFile(p)
+	if err != nil || !utf8.Valid(b) {
+		v.fail(Problem{File: rel, Check: "leak", Detail: "not UTF-8 text: cannot be scanned"})
+		return
+	}
+	var fold textnorm.Folder
+	n := 0
+	scan := func(row int64, s string) {
+		var seen []string
+		for _, kind := range v.idx.scanCell(fold.Fold(s).Text, "") {
+			if !slices.Contains(seen, kind) && n < maxProblemsPerFile {
+				seen = append(seen, kind)
+				n++
+				v.fail(Problem{File: rel, Row: row, Check: "leak", Detail: "source identifier found: " + kind})
+			}
+		}
+	}
+	if !strings.HasSuffix(rel, ".json") {
+		for i, line := range strings.Split(string(b), "\n") {
+			scan(int64(i+1), line)
+		}
+		return
+	}
+	var doc any
+	if json.Unmarshal(b, &doc) != nil {
+		v.fail(Problem{File: rel, Check: "leak", Detail: "not valid JSON: cannot be scanned"})
+		return
+	}
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case string:
+			scan(0, x)
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys) // problems in a stable order
+			for _, k := range keys {
+				scan(0, k)
+				walk(x[k])
+			}
+		}
+	}
+	walk(doc)
 }
 
 // farFuture lets verify read every date the source holds: it checks
 // identifiers, not validity.
 var farFuture = time.Date(2999, 12, 31, 0, 0, 0, 0, time.UTC)
 
-func (ix *leakIndex) scanFile(ctx context.Context, dir, rel string, key *handover.Key) ([]Problem, error) {
-	pf, done, ok, err := openParquet(ctx, filepath.Join(dir, filepath.FromSlash(rel)), key)
-	if err != nil {
-		// checkFile has reported it; the scan cannot run on this file.
-		return nil, nil
+// scanContents reads every row of a dataset file once: each string value
+// is checked against its column's rule and, given the source, scanned for
+// identifiers; research ids are checked against the opted-out ones.
+func (v *verifier) scanContents(ctx context.Context, rel string, ds schemas.Dataset, pf *parquet.File) ([]Problem, error) {
+	type colPlan struct {
+		name    string
+		str     bool // a string column
+		rule    valueRule
+		hasRule bool
 	}
-	if !ok {
-		return []Problem{{File: rel, Check: "leak", Detail: "encrypted: the leak scan needs the decryption key", Notice: true}}, nil
-	}
-	defer done()
-	// Free-text columns are scanned; the others hold codes from closed
-	// vocabularies (a "White" ethnicity is not a leaked surname) and
-	// pseudonyms, checked against the opted-out ids.
-	ds, _ := schemas.Lookup(path.Dir(rel))
-	var names []string
-	var scan []bool
+	var plan []colPlan
 	ridCol := -1
+	var probs []Problem
+	more := 0
+	add := func(p Problem) {
+		if len(probs) < maxProblemsPerFile {
+			probs = append(probs, p)
+		} else {
+			more++
+		}
+	}
 	for i, col := range pf.Schema().Columns() {
-		names = append(names, strings.Join(col, "."))
 		c, _ := ds.Column(col[0])
-		scan = append(scan, c.FreeText)
+		cp := colPlan{name: strings.Join(col, "."), str: c.Type == schemas.String && len(col) == 1}
+		if cp.str && !c.FreeText {
+			cp.rule, cp.hasRule = columnRule(col[0])
+			if !cp.hasRule {
+				add(Problem{File: rel, Column: cp.name, Check: "value", Detail: "verify has no rule for this column's values: it cannot be checked"})
+			}
+		}
+		plan = append(plan, cp)
 		if len(col) == 1 && col[0] == "research_id" {
 			ridCol = i
 		}
 	}
-	var probs []Problem
+	idx := v.idx
+	var fold textnorm.Folder
+	if idx != nil {
+		// The footer's free strings travel with the file too.
+		md := pf.Metadata()
+		meta := []string{md.CreatedBy}
+		for _, kv := range md.KeyValueMetadata {
+			meta = append(meta, kv.Key, kv.Value)
+		}
+		for _, s := range meta {
+			for _, kind := range idx.scanCell(fold.Fold(s).Text, "") {
+				add(Problem{File: rel, Check: "leak", Detail: "source identifier found in the file's metadata: " + kind})
+			}
+		}
+	}
 	rowNum := int64(0)
 	buf := make([]parquet.Row, 256)
 	for _, rg := range pf.RowGroups() {
@@ -547,22 +1034,34 @@ func (ix *leakIndex) scanFile(ctx context.Context, dir, rel string, key *handove
 						return true
 					})
 				}
-				if ix.optedOut[rid] {
-					probs = append(probs, Problem{File: rel, Row: rowNum, Column: "research_id", Check: "opt-out", Detail: "research id of an opted-out patient"})
+				if idx != nil && idx.optedOut[rid] {
+					add(Problem{File: rel, Row: rowNum, Column: "research_id", Check: "opt-out", Detail: "research id of an opted-out patient"})
 				}
 				row.Range(func(ci int, vals []parquet.Value) bool {
-					if !scan[ci] {
+					cp := plan[ci]
+					if !cp.str {
 						return true
 					}
-					for _, v := range vals {
-						if v.IsNull() {
+					for _, val := range vals {
+						if val.IsNull() {
 							continue
 						}
-						seen := map[string]bool{}
-						for _, kind := range ix.scanCell(string(v.ByteArray()), rid) {
-							if !seen[kind] && len(probs) < maxProblemsPerFile {
-								seen[kind] = true
-								probs = append(probs, Problem{File: rel, Row: rowNum, Column: names[ci], Check: "leak", Detail: "source identifier found: " + kind})
+						s := string(val.ByteArray())
+						if cp.hasRule {
+							if !cp.rule.ok(s) {
+								add(Problem{File: rel, Row: rowNum, Column: cp.name, Check: "value", Detail: "not an allowed value (allowed: " + cp.rule.allowed + ")"})
+							} else if cp.rule.closed {
+								continue
+							}
+						}
+						if idx == nil {
+							continue
+						}
+						var seen []string
+						for _, kind := range idx.scanCell(fold.Fold(s).Text, rid) {
+							if !slices.Contains(seen, kind) {
+								seen = append(seen, kind)
+								add(Problem{File: rel, Row: rowNum, Column: cp.name, Check: "leak", Detail: "source identifier found: " + kind})
 							}
 						}
 					}
@@ -574,11 +1073,15 @@ func (ix *leakIndex) scanFile(ctx context.Context, dir, rel string, key *handove
 			}
 			if err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("verify %s: reading rows: %w", rel, err)
+				add(Problem{File: rel, Row: rowNum + 1, Check: "parquet", Detail: "rows cannot be read"})
+				return probs, nil
 			}
 		}
 		rows.Close()
 	}
 	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Row < probs[j].Row })
+	if more > 0 {
+		probs = append(probs, Problem{File: rel, Check: "more", Detail: fmt.Sprintf("%d more problems in this file not listed", more)})
+	}
 	return probs, nil
 }
