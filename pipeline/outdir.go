@@ -165,26 +165,33 @@ func (d *outputDirs) checkOverlaps(in, out string) error {
 	if err != nil {
 		return fmt.Errorf("internal folder %s: %w", d.internal.path, err)
 	}
-	rparent := filepath.Dir(rint)
-	for _, s := range []slot{d.extract, d.internal} {
-		base := filepath.Base(s.path)
-		parent := rout
-		if s.what == d.internal.what {
-			parent = rparent
-		}
-		for _, p := range []string{base, filepath.Base(s.stage), filepath.Base(s.old)} {
-			if overlap(filepath.Join(parent, p), rin) {
+	// Each slot's folder, staging folder and old folder, resolved.
+	family := func(real string, sl slot) []string {
+		dir := filepath.Dir(real)
+		return []string{real, filepath.Join(dir, filepath.Base(sl.stage)), filepath.Join(dir, filepath.Base(sl.old))}
+	}
+	ext := family(filepath.Join(rout, filepath.Base(d.extract.path)), d.extract)
+	internal := family(rint, d.internal)
+	for _, f := range []struct {
+		sl    slot
+		paths []string
+	}{{d.extract, ext}, {d.internal, internal}} {
+		for _, p := range f.paths {
+			if overlap(p, rin) {
 				return fmt.Errorf("%w: the %s %s and --in %s overlap: deid never writes into, or replaces a folder holding, the snapshot it reads",
-					ErrUsage, s.what, s.path, in)
+					ErrUsage, f.sl.what, f.sl.path, in)
 			}
 		}
 	}
-	if rint == rout || within(rout, rint) {
-		return fmt.Errorf("%w: --internal %s is --out or a folder above it: it would be replaced with everything in it", ErrUsage, d.internal.path)
-	}
-	rext := filepath.Join(rout, filepath.Base(d.extract.path))
-	if overlap(rint, rext) {
-		return fmt.Errorf("%w: --internal %s and the extract folder %s overlap", ErrUsage, d.internal.path, d.extract.path)
+	for _, p := range internal {
+		if p == rout || within(rout, p) {
+			return fmt.Errorf("%w: --internal %s is --out or a folder above it: it would be replaced with everything in it", ErrUsage, d.internal.path)
+		}
+		for _, q := range ext {
+			if overlap(p, q) {
+				return fmt.Errorf("%w: --internal %s and the extract folder %s overlap", ErrUsage, d.internal.path, d.extract.path)
+			}
+		}
 	}
 	return nil
 }
