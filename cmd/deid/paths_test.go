@@ -22,7 +22,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	kzstd "github.com/klauspost/compress/zstd"
+
+	"github.com/nhs-talking-therapies/deid/internal/azuritetest"
+	"github.com/nhs-talking-therapies/deid/pipeline/deliver"
 )
 
 const pSnapshot = "../../fixtures/snapshot"
@@ -728,4 +732,50 @@ func readableData(t *testing.T, dir, probe string) []string {
 		return nil
 	})
 	return bad
+}
+
+// TestRemoteExtract: --out azblob://... goes through the same staging,
+// marker and lock machinery: the extract is published (deid verify passes
+// on it), the internal folder is kept in the working directory, a re-run
+// replaces both, and nothing else is left locally.
+func TestRemoteExtract(t *testing.T) {
+	conn := azuritetest.Start(t)
+	client, err := azblob.NewClientFromConnectionString(conn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateContainer(t.Context(), "partner", nil); err != nil {
+		t.Fatal(err)
+	}
+	prof, err := filepath.Abs(hProfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := filepath.Abs(pSnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	env := append(hKeys(), deliver.ConnectionStringEnv+"="+conn)
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(deidBinary(t), args...)
+		cmd.Dir, cmd.Env = work, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("deid %s: %v\n%s", args[0], err, out)
+		}
+	}
+	for range 2 {
+		run("extract", "--profile", prof, "--in", in, "--out", "azblob://partner/ucl", "--id", hID)
+	}
+	run("verify", "azblob://partner/ucl")
+	if _, err := os.Stat(filepath.Join(work, hID+".internal", "audit.jsonl.zst")); err != nil {
+		t.Errorf("no local internal folder: %v", err)
+	}
+	ents, _ := os.ReadDir(work)
+	for _, e := range ents {
+		if n := e.Name(); n != hID+".internal" && n != "."+hID+".internal.lock" {
+			t.Errorf("left in the working directory: %s", n)
+		}
+	}
 }
