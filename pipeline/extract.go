@@ -108,7 +108,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		opt.ExtractID = opt.Profile.Name
 	}
 	if err := CheckName(opt.ExtractID); err != nil {
-		return nil, fmt.Errorf("%w: extract id: %v", ErrUsage, err)
+		return nil, usagef("extract id: %v", err)
 	}
 	if opt.InternalDir == "" {
 		opt.InternalDir = filepath.Join(opt.Out, opt.ExtractID+".internal")

@@ -39,6 +39,14 @@ import (
 // found before any data is read: the command exits 2 on them.
 var ErrUsage = errors.New("bad usage")
 
+// usageError is an error that errors.Is finds to be ErrUsage, without
+// ErrUsage's text in its message.
+type usageError struct{ error }
+
+func (usageError) Is(target error) bool { return target == ErrUsage }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
 // maxNameLen bounds a profile name or extract id: it names folders, and
 // file systems limit a name to 255 bytes.
 const maxNameLen = 64
@@ -98,10 +106,10 @@ type outputDirs struct {
 // staging folders. Nothing is read from in before it returns.
 func openOutput(in, out, id, internal string) (_ *outputDirs, err error) {
 	if err := CheckName(id); err != nil {
-		return nil, fmt.Errorf("%w: extract id: %v", ErrUsage, err)
+		return nil, usagef("extract id: %v", err)
 	}
 	if filepath.Clean(internal) == string(filepath.Separator) || filepath.Base(filepath.Clean(internal)) == "." {
-		return nil, fmt.Errorf("%w: --internal %s: not a folder deid can create", ErrUsage, internal)
+		return nil, usagef("--internal %s: not a folder deid can create", internal)
 	}
 	d := &outputDirs{
 		extract:  newSlot(filepath.Join(out, id), markerExtract, "extract folder"),
@@ -178,18 +186,18 @@ func (d *outputDirs) checkOverlaps(in, out string) error {
 	}{{d.extract, ext}, {d.internal, internal}} {
 		for _, p := range f.paths {
 			if overlap(p, rin) {
-				return fmt.Errorf("%w: the %s %s and --in %s overlap: deid never writes into, or replaces a folder holding, the snapshot it reads",
-					ErrUsage, f.sl.what, f.sl.path, in)
+				return usagef("the %s %s and --in %s overlap: deid never writes into, or replaces a folder holding, the snapshot it reads",
+					f.sl.what, f.sl.path, in)
 			}
 		}
 	}
 	for _, p := range internal {
 		if p == rout || within(rout, p) {
-			return fmt.Errorf("%w: --internal %s is --out or a folder above it: it would be replaced with everything in it", ErrUsage, d.internal.path)
+			return usagef("--internal %s is --out or a folder above it: it would be replaced with everything in it", d.internal.path)
 		}
 		for _, q := range ext {
 			if overlap(p, q) {
-				return fmt.Errorf("%w: --internal %s and the extract folder %s overlap", ErrUsage, d.internal.path, d.extract.path)
+				return usagef("--internal %s and the extract folder %s overlap", d.internal.path, d.extract.path)
 			}
 		}
 	}
