@@ -275,6 +275,14 @@ func TestForeignFolders(t *testing.T) {
 			}
 			return nil
 		}, "." + hID + ".partial", exitRun},
+		{"symlink at the lock file", func(t *testing.T, out, victim string) []string {
+			writeFile(t, victim, "not deid's")
+			mkdirs(t, out)
+			if err := os.Symlink(victim, filepath.Join(out, ".deid.lock")); err != nil {
+				t.Fatal(err)
+			}
+			return nil
+		}, ".deid.lock", exitRun},
 		{"--internal is a folder of the user's", func(t *testing.T, out, victim string) []string {
 			writeFile(t, filepath.Join(victim, "keep.txt"), "mine")
 			return []string{"--internal", victim}
