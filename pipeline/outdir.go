@@ -108,7 +108,7 @@ func openOutput(in, out, id, internal string) (_ *outputDirs, err error) {
 	if err := CheckName(id); err != nil {
 		return nil, usagef("extract id: %v", err)
 	}
-	if filepath.Clean(internal) == string(filepath.Separator) || filepath.Base(filepath.Clean(internal)) == "." {
+	if b := filepath.Base(filepath.Clean(internal)); b == string(filepath.Separator) || b == "." || b == ".." {
 		return nil, usagef("--internal %s: not a folder deid can create", internal)
 	}
 	d := &outputDirs{

@@ -131,6 +131,9 @@ func TestOpenOutputUsage(t *testing.T) {
 		{"internal is the extract", filepath.Join(root, "o"), "x", filepath.Join(root, "o", "x")},
 		{"internal is the staging folder", filepath.Join(root, "o"), "x", filepath.Join(root, "o", ".x.partial")},
 		{"bad id", filepath.Join(root, "o"), "..", filepath.Join(root, "i")},
+		{"internal is ..", filepath.Join(root, "o"), "x", ".."},
+		{"internal is /", filepath.Join(root, "o"), "x", "/"},
+		{"internal is .", filepath.Join(root, "o"), "x", "."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := openOutput(in, tc.out, tc.id, tc.internal)
