@@ -65,7 +65,9 @@ type extractor struct {
 	report  *Report
 	quar    *quarantineLog
 	audit   *auditLog
-	stage   string // staging folder
+	dirs    *outputDirs // the extract's and internal folder's paths, locks and staging
+	stage   string      // staging folder of the extract
+	istage  string      // staging folder of the internal folder
 	clock   dateRange
 	optOuts map[string]bool // normalised NHS numbers on the list
 
@@ -79,6 +81,7 @@ type extractor struct {
 	smemo     parentMemo // sessions' patients
 
 	writers  map[string]*datasetWriter
+	spooled  []*datasetWriter // finished, published at the end of the run
 	finished map[string]bool  // datasets whose file is complete
 	codec    *zstdCodec       // shared by the writers
 	rows     map[string]int64 // rows per written file, by relative path
@@ -104,6 +107,9 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	if opt.ExtractID == "" {
 		opt.ExtractID = opt.Profile.Name
 	}
+	if err := CheckName(opt.ExtractID); err != nil {
+		return nil, usagef("extract id: %v", err)
+	}
 	if opt.InternalDir == "" {
 		opt.InternalDir = filepath.Join(opt.Out, opt.ExtractID+".internal")
 	}
@@ -126,6 +132,13 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	if st, err := os.Stat(opt.In); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("input %s: not a readable directory", opt.In)
 	}
+	// The output folders are checked, locked and staged before any data
+	// is read.
+	dirs, err := openOutput(opt.In, opt.Out, opt.ExtractID, opt.InternalDir)
+	if err != nil {
+		return nil, err
+	}
+	defer dirs.close()
 	x := &extractor{
 		opt: opt, prof: opt.Profile, log: opt.Log, pseudo: NewPseudonymiser(key),
 		report:    newReport(),
@@ -137,12 +150,15 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		rows:      map[string]int64{},
 	}
 	x.encKey = encKey
+	x.dirs, x.stage, x.istage = dirs, dirs.extract.stage, dirs.internal.stage
 	if x.codec, err = newZstdCodec(); err != nil {
+		dirs.abort()
 		return nil, err
 	}
 	x.red = opt.Redactor
 	if x.red == nil {
 		if x.red, err = NewRedactor(opt.Profile); err != nil {
+			dirs.abort()
 			return nil, err
 		}
 	}
@@ -193,22 +209,12 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	timings := map[string]float64{}
 	lap := func(name string, t0 time.Time) { timings[name] = time.Since(t0).Seconds() }
 
-	final := filepath.Join(x.opt.Out, x.opt.ExtractID)
-	x.stage = filepath.Join(x.opt.Out, "."+x.opt.ExtractID+".partial")
-	if err := os.RemoveAll(x.stage); err != nil {
-		return nil, fmt.Errorf("output %s: %w", x.stage, err)
-	}
-	if err := os.MkdirAll(x.stage, 0o750); err != nil {
-		return nil, fmt.Errorf("output: %w", err)
-	}
-	if err := os.MkdirAll(x.opt.InternalDir, 0o750); err != nil {
-		return nil, fmt.Errorf("internal folder: %w", err)
-	}
+	final := x.dirs.extract.path
 	var err error
-	if x.quar, err = openQuarantine(x.opt.InternalDir); err != nil {
+	if x.quar, err = openQuarantine(x.istage); err != nil {
 		return nil, err
 	}
-	if x.spill, err = openSpill(x.opt.InternalDir); err != nil {
+	if x.spill, err = openSpill(x.istage); err != nil {
 		return nil, err
 	}
 	defer x.spill.Close()
@@ -216,13 +222,13 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if frames <= 0 {
 		frames = pageFrames
 	}
-	if x.db, err = openStateDB(x.opt.InternalDir, frames); err != nil {
+	if x.db, err = openStateDB(x.istage, frames); err != nil {
 		return nil, err
 	}
 	defer x.db.Close()
 	// The turn table is read and written in session order: a few pages
 	// in memory cover it.
-	if x.turnTab, err = openTurnTable(x.opt.InternalDir, max(frames/64, 1)); err != nil {
+	if x.turnTab, err = openTurnTable(x.istage, max(frames/64, 1)); err != nil {
 		return nil, err
 	}
 	defer x.turnTab.Close()
@@ -233,7 +239,7 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	x.subjects = newSubjectCache(size, x.spill)
 	x.openStateCaches(size)
 	if *x.prof.Redaction.Audit {
-		if x.audit, err = openAudit(x.opt.InternalDir); err != nil {
+		if x.audit, err = openAudit(x.istage); err != nil {
 			return nil, err
 		}
 	}
@@ -293,6 +299,11 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if err := x.closeWriters(ctx); err != nil {
 		return nil, err
 	}
+	t0 := time.Now()
+	if err := x.publishFiles(ctx); err != nil {
+		return nil, err
+	}
+	lap("publish_files", t0)
 	if err := x.quar.Close(); err != nil {
 		return nil, fmt.Errorf("quarantine file: %w", err)
 	}
@@ -309,7 +320,7 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 		}
 	}
 	// The partner's report has no counts of opted-out records; the full
-	// one goes to the internal folder once the extract is in place.
+	// one goes to the internal folder.
 	if err := writeJSON(filepath.Join(x.stage, "report.json"), r.Partner()); err != nil {
 		return nil, fmt.Errorf("report.json: %w", err)
 	}
@@ -339,24 +350,18 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if err := writeJSON(filepath.Join(x.stage, "manifest.json"), m); err != nil {
 		return nil, fmt.Errorf("manifest.json: %w", err)
 	}
-	// The old manifest goes first: RemoveAll deletes in directory order, and
-	// a crash part-way must not leave an old manifest beside missing files.
-	if err := os.Remove(filepath.Join(final, "manifest.json")); err != nil && !os.IsNotExist(err) {
-		return nil, fmt.Errorf("output %s: removing the previous manifest: %w", final, err)
-	}
-	if err := os.RemoveAll(final); err != nil {
-		return nil, fmt.Errorf("output %s: removing the previous extract: %w", final, err)
-	}
-	if err := os.Rename(x.stage, final); err != nil {
-		return nil, fmt.Errorf("output %s: %w", final, err)
-	}
 	timings["total"] = time.Since(start).Seconds()
 	timings["text_mb"] = float64(x.textBytes) / 1e6
-	if err := writeJSON(filepath.Join(x.opt.InternalDir, "report.json"), r); err != nil {
+	if err := writeJSON(filepath.Join(x.istage, "report.json"), r); err != nil {
 		return nil, fmt.Errorf("internal report.json: %w", err)
 	}
-	if err := writeJSON(filepath.Join(x.opt.InternalDir, "timings.json"), timings); err != nil {
+	if err := writeJSON(filepath.Join(x.istage, "timings.json"), timings); err != nil {
 		return nil, fmt.Errorf("timings.json: %w", err)
+	}
+	// Both folders are complete: they replace the previous ones now, and
+	// only now.
+	if err := x.dirs.commit(); err != nil {
+		return nil, err
 	}
 	if ce := x.log.Check(zap.DebugLevel, "memory"); ce != nil {
 		// Where the process's memory went, for sizing and for bench notes.
@@ -371,9 +376,13 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	return &Result{Dir: final, InternalDir: x.opt.InternalDir, Report: r, Manifest: m, Timings: timings}, nil
 }
 
-// abort removes the staging folder so nothing half-written survives.
+// abort removes the staging folders so nothing half-written survives; the
+// previous extract and internal folder were never touched.
 func (x *extractor) abort() {
 	for _, w := range x.writers {
+		w.Abort()
+	}
+	for _, w := range x.spooled {
 		w.Abort()
 	}
 	if x.quar != nil {
@@ -382,9 +391,7 @@ func (x *extractor) abort() {
 	if x.audit != nil {
 		_ = x.audit.Close()
 	}
-	if x.stage != "" {
-		_ = os.RemoveAll(x.stage)
-	}
+	x.dirs.abort()
 }
 
 func (x *extractor) progress(done <-chan struct{}, start time.Time) {
@@ -461,18 +468,32 @@ func (x *extractor) write(name string, row Row) error {
 	return w.Write(row)
 }
 
-// finishWriters closes the datasets written so far.
-func (x *extractor) finishWriters(ctx context.Context) error {
+// finishWriters finishes the datasets written so far; their files are
+// published at the end of the run (publishFiles).
+func (x *extractor) finishWriters(context.Context) error {
 	for _, name := range sortedKeys(x.writers) {
 		w := x.writers[name]
-		if err := w.Close(ctx); err != nil {
+		delete(x.writers, name)
+		x.spooled = append(x.spooled, w)
+		if err := w.finish(); err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(x.stage, w.path)
 		x.rows[filepath.ToSlash(rel)] = w.rows
-		delete(x.writers, name)
 		x.finished[name] = true
 	}
+	return nil
+}
+
+// publishFiles writes the finished datasets' files into the staging
+// folder, encrypted when the profile asks.
+func (x *extractor) publishFiles(ctx context.Context) error {
+	for _, w := range x.spooled {
+		if err := w.publish(ctx); err != nil {
+			return err
+		}
+	}
+	x.spooled = nil
 	return nil
 }
 

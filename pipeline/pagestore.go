@@ -87,12 +87,8 @@ func openPageStore(dir string, frames int) (*pageStore, error) {
 // nothing of it outlives the process, crash or not, and returns it with
 // AES-256-GCM under a random key that lives only in this process.
 func openRunFile(dir, pattern string) (*os.File, cipher.AEAD, error) {
-	f, err := os.CreateTemp(dir, pattern)
+	f, err := createUnlinked(dir, pattern)
 	if err != nil {
-		return nil, nil, fmt.Errorf("state file: %w", err)
-	}
-	if err := os.Remove(f.Name()); err != nil {
-		f.Close()
 		return nil, nil, fmt.Errorf("state file: %w", err)
 	}
 	aead, err := newRunAEAD()
@@ -101,6 +97,20 @@ func openRunFile(dir, pattern string) (*os.File, cipher.AEAD, error) {
 		return nil, nil, err
 	}
 	return f, aead, nil
+}
+
+// createUnlinked creates a new file in dir and unlinks it at once: it lives
+// as long as the process holds it open.
+func createUnlinked(dir, pattern string) (*os.File, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func newRunAEAD() (cipher.AEAD, error) {

@@ -219,13 +219,8 @@ func oneOf(key, v string, allowed ...string) error {
 }
 
 func (p *Profile) validate() error {
-	if strings.TrimSpace(p.Name) == "" {
-		return &ProfileError{Key: "name", Reason: "missing"}
-	}
-	for _, r := range p.Name {
-		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return &ProfileError{Key: "name", Reason: "only letters, digits, '-', '_' and '.' (it names the extract folder)"}
-		}
+	if err := CheckName(p.Name); err != nil {
+		return &ProfileError{Key: "name", Reason: err.Error()}
 	}
 	if p.Purpose == "" {
 		return &ProfileError{Key: "purpose", Reason: "missing"}

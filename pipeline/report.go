@@ -163,7 +163,7 @@ type quarantineLog struct {
 }
 
 func openQuarantine(dir string) (*quarantineLog, error) {
-	f, err := os.OpenFile(filepath.Join(dir, "quarantine.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	f, err := createFile(filepath.Join(dir, "quarantine.jsonl"))
 	if err != nil {
 		return nil, fmt.Errorf("quarantine file: %w", err)
 	}
@@ -200,7 +200,7 @@ func writeJSON(path string, v any) error {
 
 func writeFileAtomic(path string, b []byte) error {
 	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	f, err := createFile(tmp)
 	if err != nil {
 		return err
 	}

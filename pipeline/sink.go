@@ -1,8 +1,14 @@
 package pipeline
 
 import (
+	"bufio"
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -22,14 +28,14 @@ import (
 // written.
 type Row []any
 
-// datasetWriter writes one dataset's Parquet file under a temporary name and
-// renames it when Close succeeds, so a crash never leaves a file that looks
-// finished.
+// datasetWriter writes one dataset's Parquet file to a spool (see
+// spoolFile) and writes the file itself only when the extract publishes it:
+// encrypted for a profile that encrypts, so no page of it reaches the disk
+// readable, and a crash never leaves a file that looks finished.
 type datasetWriter struct {
 	ds      schemas.Dataset
 	path    string // final path
-	tmp     string
-	f       *os.File
+	spool   *spoolFile
 	w       *parquet.GenericWriter[any]
 	cols    []*parquet.ColumnWriter // one per written field, in pick order
 	pick    []int                   // dataset column index of each written field
@@ -110,29 +116,23 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 		return nil, fmt.Errorf("dataset %s: no columns selected", ds.Name)
 	}
 	typ := reflect.StructOf(fields)
-	sub := filepath.Join(dir, ds.Name)
-	if err := os.MkdirAll(sub, 0o750); err != nil {
-		return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
-	}
-	final := filepath.Join(sub, "part-00000.parquet")
-	tmp := final + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	final := filepath.Join(dir, ds.Name, "part-00000.parquet")
+	sp, err := newSpoolFile(dir)
 	if err != nil {
 		return nil, fmt.Errorf("dataset %s: %w", ds.Name, err)
 	}
 	schema := parquet.SchemaOf(reflect.New(typ).Elem().Interface())
-	w := parquet.NewGenericWriter[any](f, append([]parquet.WriterOption{
+	w := parquet.NewGenericWriter[any](sp, append([]parquet.WriterOption{
 		schema,
 		parquet.Compression(codec),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("deid", createdBy, "deterministic"),
 		parquet.KeyValueMetadata("deid.schema", ds.SchemaID()),
 	}, textOpts...)...)
-	d := &datasetWriter{ds: ds, path: final, tmp: tmp, f: f, w: w, cols: w.ColumnWriters(), pick: pick,
+	d := &datasetWriter{ds: ds, path: final, spool: sp, w: w, cols: w.ColumnWriters(), pick: pick,
 		groupAt: rowGroupRows, pending: make([][]parquet.Value, len(pick)), enc: encrypt}
 	if len(d.cols) != len(pick) {
-		_ = d.f.Close()
-		_ = os.Remove(tmp)
+		_ = sp.Close()
 		return nil, fmt.Errorf("dataset %s: parquet-go made %d column writers for %d columns", ds.Name, len(d.cols), len(pick))
 	}
 	for _, ci := range pick {
@@ -246,38 +246,155 @@ func (d *datasetWriter) flush() error {
 	return nil
 }
 
-// Close finishes the file, syncs it and moves it into place: renamed, or
-// rewritten encrypted (the plain temporary file is then removed).
+// Close finishes the file and publishes it.
 func (d *datasetWriter) Close(ctx context.Context) error {
+	if err := d.finish(); err != nil {
+		d.Abort()
+		return err
+	}
+	return d.publish(ctx)
+}
+
+// finish completes the Parquet file in the spool, which frees the row
+// group's buffers; publish writes it out.
+func (d *datasetWriter) finish() error {
 	err := d.flush()
 	if err == nil {
 		err = d.w.Close()
 	}
-	if err == nil {
-		err = d.f.Sync()
-	}
-	if cerr := d.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		if d.enc != nil {
-			err = handover.EncryptParquetFile(ctx, d.tmp, d.path, *d.enc)
-		} else {
-			err = os.Rename(d.tmp, d.path)
-		}
-	}
-	_ = os.Remove(d.tmp)
 	if err != nil {
 		return fmt.Errorf("dataset %s: finishing file: %w", d.ds.Name, err)
 	}
 	return nil
 }
 
-// Abort removes the unfinished file.
-func (d *datasetWriter) Abort() {
-	_ = d.f.Close()
-	_ = os.Remove(d.tmp)
+// publish writes the finished file to its path, a new file, encrypting it
+// when the profile asks, and syncs it; the spool is then closed (and, being
+// unlinked, gone).
+func (d *datasetWriter) publish(ctx context.Context) (err error) {
+	defer d.Abort()
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("dataset %s: writing file: %w", d.ds.Name, err)
+		}
+	}()
+	if err := os.MkdirAll(filepath.Dir(d.path), 0o750); err != nil {
+		return err
+	}
+	f, err := createFile(d.path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if d.enc != nil {
+		err = handover.EncryptParquet(ctx, bw, d.spool, d.spool.size, *d.enc)
+	} else {
+		_, err = io.Copy(bw, io.NewSectionReader(d.spool, 0, d.spool.size))
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
+
+// Abort drops the spool; what it held goes with it.
+func (d *datasetWriter) Abort() {
+	if d.spool != nil {
+		_ = d.spool.Close()
+		d.spool = nil
+	}
+}
+
+// spoolFile holds a Parquet file while it is written: a file in the
+// extract's private staging folder, unlinked as soon as it is created (so
+// nothing of it outlives the process, killed or not) and sealed with
+// AES-256-CTR under a key made for it that lives only in this process (so
+// its pages never reach the disk readable). Parquet is written front to
+// back and read back at offsets: the keystream at an offset is the counter
+// block offset/16, so any range decrypts on its own.
+type spoolFile struct {
+	f     *os.File
+	block cipher.Block
+	size  int64 // bytes written
+	buf   []byte
+}
+
+func newSpoolFile(dir string) (*spoolFile, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := createUnlinked(dir, ".spool-*.tmp")
+	if err != nil {
+		return nil, err
+	}
+	return &spoolFile{f: f, block: block}, nil
+}
+
+// spoolChunk bounds the buffer a write is sealed in.
+const spoolChunk = 1 << 20
+
+// Write seals p at the end of the file; p itself is left as it was.
+func (s *spoolFile) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		c := min(len(p), spoolChunk)
+		if cap(s.buf) < c {
+			s.buf = make([]byte, c)
+		}
+		b := s.buf[:c]
+		s.xor(b, p[:c], s.size)
+		w, err := s.f.Write(b)
+		s.size += int64(w)
+		n += w
+		if err != nil {
+			return n, err
+		}
+		p = p[c:]
+	}
+	return n, nil
+}
+
+// ReadAt reads and opens the plaintext at off.
+func (s *spoolFile) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 || off >= s.size {
+		return 0, io.EOF
+	}
+	short := false
+	if rem := s.size - off; int64(len(p)) > rem {
+		p, short = p[:rem], true
+	}
+	n, err := s.f.ReadAt(p, off)
+	s.xor(p[:n], p[:n], off)
+	if err == nil && short {
+		err = io.EOF
+	}
+	return n, err
+}
+
+// xor writes src XOR the keystream at file offset off to dst.
+func (s *spoolFile) xor(dst, src []byte, off int64) {
+	var iv [aes.BlockSize]byte
+	binary.BigEndian.PutUint64(iv[8:], uint64(off/aes.BlockSize))
+	ctr := cipher.NewCTR(s.block, iv[:])
+	if skip := int(off % aes.BlockSize); skip > 0 {
+		var pad [aes.BlockSize]byte
+		ctr.XORKeyStream(pad[:skip], pad[:skip])
+	}
+	ctr.XORKeyStream(dst, src)
+}
+
+func (s *spoolFile) Close() error { return s.f.Close() }
 
 // zstdCodec is Parquet's ZSTD codec with one encoder whose window is a
 // data page's size: parquet-go's own codec pools encoders with the library's

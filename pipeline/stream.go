@@ -436,7 +436,7 @@ type auditLine struct {
 }
 
 func openAudit(dir string) (*auditLog, error) {
-	f, err := os.OpenFile(filepath.Join(dir, auditFile), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o640)
+	f, err := createFile(filepath.Join(dir, auditFile))
 	if err != nil {
 		return nil, fmt.Errorf("audit file: %w", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -39,6 +40,14 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		fmt.Fprintln(stderr, "deid extract: --profile, --in and --out are required")
 		fs.Usage()
 		return exitUsage
+	}
+	// --id names a folder: checked before anything is read, and never
+	// echoed (the reason does not repeat it).
+	if *id != "" {
+		if err := pipeline.CheckName(*id); err != nil {
+			fmt.Fprintln(stderr, "deid extract: --id:", err)
+			return exitUsage
+		}
 	}
 	log, err := lf.logger(stderr)
 	if err != nil {
@@ -124,6 +133,9 @@ func cmdExtract(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if err != nil {
 		log.Error("extract failed", zap.Error(err))
 		fmt.Fprintln(stderr, "deid extract:", err)
+		if errors.Is(err, pipeline.ErrUsage) {
+			return exitUsage
+		}
 		return exitRun
 	}
 	printSummary(stdout, res)

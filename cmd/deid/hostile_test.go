@@ -297,14 +297,13 @@ func TestUnwritableOutput(t *testing.T) {
 		}
 		noManifest(t, dir)
 	})
-	t.Run("disk full while writing", func(t *testing.T) {
-		// The audit file is written as the run goes (a compressed block
-		// at a time, the last when it closes); pointing it at /dev/full
-		// makes every write fail with ENOSPC, as a full disk would,
-		// without needing a small filesystem.
-		if _, err := os.Stat("/dev/full"); err != nil {
-			t.Skip("no /dev/full")
-		}
+	t.Run("symlink to /dev/full in the internal folder", func(t *testing.T) {
+		// This once simulated a full disk by planting the audit file as a
+		// symlink to /dev/full, which deid wrote through. deid now writes
+		// its files only as new files in its own staging folder, and
+		// refuses an internal folder it did not create: the planted link
+		// stops the run before anything is written. A full disk is the
+		// next subtest's real small file system.
 		dir := t.TempDir()
 		internal := filepath.Join(dir, "internal")
 		if err := os.MkdirAll(internal, 0o755); err != nil {
@@ -318,12 +317,12 @@ func TestUnwritableOutput(t *testing.T) {
 		if r.code != exitRun {
 			t.Fatalf("exit %d, want %d\n%s", r.code, exitRun, r.stderr)
 		}
-		if !strings.Contains(r.stderr, "no space left on device") {
-			t.Errorf("the error does not say the disk is full:\n%s", r.stderr)
+		if !strings.Contains(r.stderr, internal) || !strings.Contains(r.stderr, "not written by deid") {
+			t.Errorf("the error does not name the folder deid refuses:\n%s", r.stderr)
 		}
 		noManifest(t, dir)
 		if ents, _ := os.ReadDir(out); len(ents) != 0 {
-			t.Errorf("a failed run left %d entries in the output folder (first %s)", len(ents), ents[0].Name())
+			t.Errorf("a refused run left %d entries in the output folder (first %s)", len(ents), ents[0].Name())
 		}
 	})
 	t.Run("output filesystem full", func(t *testing.T) {

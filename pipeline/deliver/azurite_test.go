@@ -4,92 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+
+	"github.com/nhs-talking-therapies/deid/internal/azuritetest"
 )
 
-// The Azurite tests run the real SDK against Azurite (npm package azurite)
-// started here on loopback and stopped at the end. azurite-blob is found on
-// PATH or via AZURITE_BLOB; without it they skip, except under CI.
+// The Azurite tests run the real SDK against Azurite (azuritetest.Start).
 
-// azuriteAccountKey is Azurite's published development key, not a secret.
-const azuriteAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-func startAzurite(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("AZURITE_BLOB")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("azurite-blob"); err != nil {
-			msg := "azurite-blob not installed (npm install -g azurite@3.37.0, or set AZURITE_BLOB)"
-			if os.Getenv("CI") == "" {
-				t.Skip(msg)
-			}
-			t.Fatal(msg)
-		}
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-
-	cmd := exec.Command(bin, "--blobHost", "127.0.0.1", "--blobPort", fmt.Sprint(port),
-		"--location", t.TempDir(), "--silent", "--skipApiVersionCheck")
-	// Its own process group, so stopping it also stops anything a wrapper
-	// script started, and nothing else.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
-	t.Cleanup(func() {
-		// Azurite's graceful stop waits for the SDK's idle keep-alive
-		// connections to time out; its data is a temporary folder, so a
-		// short grace period and then SIGKILL loses nothing.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(2 * time.Second):
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-	})
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			break
-		}
-		select {
-		case <-done:
-			t.Fatalf("azurite exited: %s", out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("azurite did not listen within 30s: %s", out.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Sprintf("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=%s;BlobEndpoint=http://127.0.0.1:%d/devstoreaccount1;",
-		azuriteAccountKey, port)
-}
+func startAzurite(t *testing.T) string { return azuritetest.Start(t) }
 
 // blobs returns name -> content of every blob in the container.
 func blobs(t *testing.T, client *azblob.Client, containerName string) map[string]string {
@@ -326,7 +257,7 @@ func TestAzurite(t *testing.T) {
 			t.Fatal("publish to a missing container succeeded")
 		}
 		msg := err.Error()
-		if strings.Contains(msg, azuriteAccountKey[:12]) || strings.Contains(msg, "\n") {
+		if strings.Contains(msg, azuritetest.AccountKey[:12]) || strings.Contains(msg, "\n") {
 			t.Fatalf("error %q", msg)
 		}
 		if !strings.Contains(msg, "ContainerNotFound") {
