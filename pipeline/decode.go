@@ -446,49 +446,78 @@ func decodePatient(d *decoder) patientIn {
 	return p
 }
 
-// diagnosis reads an ICD-10 code, the only shape passed through: a letter,
-// two digits, and optionally a subdivision of one or two digits, with or
-// without the dot ("F32", "F32.1", "F321", "F41.10"); it is returned in
-// the dotted form. Anything else (a description, a name) is an error: the
-// value would otherwise reach a profile that keeps the full code.
+// diagnosis reads an ICD-10 code (icd10Code), returned in the dotted
+// form. Anything else (a description, a name) is an error: the value would
+// otherwise reach a profile that keeps the full code.
 func (d *decoder) diagnosis(name string) string {
-	s := strings.ToUpper(strings.TrimSpace(d.view(name, false)))
+	s := strings.TrimSpace(d.view(name, false))
 	if s == "" {
 		return ""
 	}
-	digit := func(c byte) bool { return c >= '0' && c <= '9' }
-	if len(s) < 3 || s[0] < 'A' || s[0] > 'Z' || !digit(s[1]) || !digit(s[2]) {
+	c, ok := icd10Code(s)
+	if !ok {
 		d.fail(name, "not an ICD-10 code (letter, two digits, optional .1 or .12)")
 		return ""
+	}
+	return c
+}
+
+// icd10Code is the one shape of diagnosis passed through: a letter, two
+// digits, and optionally a subdivision of one or two digits, with or
+// without the dot ("F32", "F32.1", "F321", "F41.10"), in any case. It
+// returns the upper-case dotted form. verify holds output values to the
+// same rule.
+func icd10Code(s string) (string, bool) {
+	s = strings.ToUpper(s)
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	if len(s) < 3 || s[0] < 'A' || s[0] > 'Z' || !digit(s[1]) || !digit(s[2]) {
+		return "", false
 	}
 	sub := strings.TrimPrefix(s[3:], ".")
 	if len(sub) > 2 || len(s) > 3 && s[3] == '.' && sub == "" || strings.Trim(sub, "0123456789") != "" {
-		d.fail(name, "not an ICD-10 code (letter, two digits, optional .1 or .12)")
-		return ""
+		return "", false
 	}
 	if sub == "" {
-		return strings.Clone(s[:3])
+		return s[:3], true
 	}
-	return s[:3] + "." + sub
+	return s[:3] + "." + sub, true
 }
 
-// provider reads an NHS organisation (ODS) code, the only shape passed
-// through: three or five upper-case letters or digits ("RT1", "NQ7",
-// "RT1AB"). Anything else (a name, a number, free text) is an error.
+// provider reads an NHS organisation (ODS) code (odsCode), the only shape
+// passed through. Anything else (a name, a number, free text) is an error.
 func (d *decoder) provider(name string) string {
 	s := strings.TrimSpace(d.view(name, false))
 	if s == "" {
 		return ""
 	}
-	ok := len(s) == 3 || len(s) == 5
-	for i := 0; ok && i < len(s); i++ {
-		ok = s[i] >= 'A' && s[i] <= 'Z' || s[i] >= '0' && s[i] <= '9'
-	}
-	if !ok {
-		d.fail(name, "not an ODS provider code (3 or 5 upper-case letters or digits)")
+	if !odsCode(s) {
+		d.fail(name, "not an ODS provider code (3 upper-case letters or digits; 5 or 6 with a digit)")
 		return ""
 	}
 	return strings.Clone(s)
+}
+
+// odsCode accepts an ODS organisation code: trusts and commissioners are
+// three upper-case letters or digits ("RX4", "RTH", "00C"), sites and other
+// providers five ("RX401", "NQ701") and GP practices six ("A81001"). The
+// longer codes always hold a digit, so an upper-case surname ("SMITH") is
+// refused. verify holds output values to the same rule.
+func odsCode(s string) bool {
+	if len(s) != 3 && len(s) != 5 && len(s) != 6 {
+		return false
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'A' && c <= 'Z':
+		default:
+			return false
+		}
+	}
+	return len(s) == 3 || digits > 0
 }
 
 func decodeOptOut(d *decoder) OptOut {

@@ -156,6 +156,7 @@ func TestDecodePassThroughCodes(t *testing.T) {
 		{"diagnosis", "F32 Dawn Rowe", ""}, {"diagnosis", "F32DAWN", ""}, {"diagnosis", "depression", ""}, {"diagnosis", "32.1", ""},
 		{"provider", "RT1", "RT1"}, {"provider", "NQ7", "NQ7"}, {"provider", "RT1AB", "RT1AB"}, {"provider", "rt1", ""},
 		{"provider", "RT1A", ""}, {"provider", "Dawn Rowe 9993576087", ""}, {"provider", "DAWN", ""}, {"provider", "R T1", ""},
+		{"provider", "A81001", "A81001"}, {"provider", "SMITH", ""}, {"provider", "LAWRIE", ""},
 	} {
 		d := &decoder{raw: fields{{name: tc.field, val: rawValue{cell: tc.in, isCSV: true}}}}
 		var got string

@@ -522,7 +522,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 			return nil
 		}
 		d := &decoder{raw: r.Fields, clock: clock}
-		n, ok := redact.ParseNHSNumber(d.str("nhs_number", false))
+		n, _, ok := d.nhsNumber("nhs_number")
 		if !ok {
 			optUnread++
 			return nil

@@ -43,9 +43,9 @@ func columnRule(name string) (valueRule, bool) {
 	case "postcode_level":
 		return oneOf("sector", "district", "area", "suppressed"), true
 	case "diagnosis":
-		return valueRule{ok: isICD10, allowed: "an ICD-10 code"}, true
+		return valueRule{ok: func(v string) bool { c, ok := icd10Code(v); return ok && c == v }, allowed: "an ICD-10 code"}, true
 	case "provider":
-		return valueRule{ok: isProviderCode, allowed: "an ODS organisation code (3 to 6 upper-case letters and digits)"}, true
+		return valueRule{ok: odsCode, allowed: "an ODS organisation code"}, true
 	case "month":
 		return valueRule{ok: isMonth, allowed: "YYYY-MM", closed: true}, true
 	case "modality":
@@ -112,36 +112,6 @@ func isEthnicity(v string) bool {
 	}
 	g, ok := disclosure.EthnicGroup(v)
 	return ok && g == v
-}
-
-// isICD10 accepts a category (F32) or a full code (F32.1, F321, F32.A):
-// a letter, two digits, and up to four more letters or digits after an
-// optional dot.
-func isICD10(v string) bool {
-	if len(v) < 3 || v[0] < 'A' || v[0] > 'Z' || !allDigits(v[1:3]) {
-		return false
-	}
-	rest := strings.TrimPrefix(v[3:], ".")
-	if rest == "" {
-		return !strings.HasSuffix(v, ".")
-	}
-	return len(rest) <= 4 && upperAlnum(rest)
-}
-
-// isProviderCode accepts an ODS organisation code: trusts (RX4), sites
-// (RX401) and practices (A81001) are 3 to 6 upper-case letters and digits.
-func isProviderCode(v string) bool {
-	return len(v) >= 3 && len(v) <= 6 && upperAlnum(v)
-}
-
-// upperAlnum reports whether s is all ASCII digits and upper-case letters.
-func upperAlnum(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 func isMonth(v string) bool {
