@@ -12,24 +12,27 @@ import (
 // model stores its own copy of the lexicon, so a model file behaves the same
 // whatever the gazetteer package holds later.
 const (
-	flagFirst1      uint16 = 1 << iota // first name, 300 most frequent
-	flagFirst2                         // first name, next 2,700
-	flagFirst3                         // any other first name
-	flagSurname                        // surname
-	flagTown                           // city or town (OS Open Names), post town
-	flagPlace                          // village, hamlet, suburb, other settlement, named area
-	flagCounty                         // county, unitary or local authority, nation
-	flagCommon                         // frequent non-entity word in the training text
-	flagPhraseStart                    // first token of a multi-token lexicon entry
-	flagInPhrase                       // token covered by a multi-token entry (set at tagging time)
-	flagWorld                          // country, region, US state or large world city (data/world_places.txt)
-	flagDict                           // lower-case dictionary word or conversational filler (data/english_words.txt, data/conversational.txt)
-	flagTitle                          // title that precedes a name and stays when the name goes ("dr", "mrs")
-	numFlags        = 13
+	flagFirst1       uint16 = 1 << iota // first name, 300 most frequent
+	flagFirst2                          // first name, next 2,700
+	flagFirst3                          // any other first name
+	flagSurname                         // surname
+	flagTown                            // city or town (OS Open Names), post town
+	flagPlace                           // village, hamlet, suburb, other settlement, named area
+	flagCounty                          // county, unitary or local authority, nation
+	flagCommon                          // frequent non-entity word in the training text
+	flagPhraseStart                     // first token of a multi-token lexicon entry
+	flagInPhrase                        // token covered by a multi-token entry (set at tagging time)
+	flagWorld                           // country, region, US state or large world city (data/world_places.txt)
+	flagDict                            // lower-case dictionary word or conversational filler (data/english_words.txt, data/conversational.txt)
+	flagTitle                           // title that precedes a name and stays when the name goes ("dr", "mrs")
+	flagWorldFirst                      // first name of any of 86 locales (data/world_first_names.txt)
+	flagWorldSurname                    // surname of any of 86 locales or the US Census (data/world_surnames.txt, data/us_surnames.txt)
+	flagGeo                             // GeoNames place of 1,000+ people or country (data/geonames_places.txt)
+	numFlags         = 16
 )
 
 // nameFlags are the flags that make a word look like a name.
-const nameFlags = flagFirst1 | flagFirst2 | flagFirst3 | flagSurname | flagTown | flagPlace | flagCounty | flagWorld
+const nameFlags = flagFirst1 | flagFirst2 | flagFirst3 | flagSurname | flagTown | flagPlace | flagCounty | flagWorld | flagWorldFirst | flagWorldSurname | flagGeo
 
 // lexEntry is one lexicon line: a lower-cased word or phrase and its flags.
 type lexEntry struct {
@@ -45,6 +48,22 @@ var englishWords string
 
 //go:embed data/conversational.txt
 var conversational string
+
+// The world lists are broad and noisy (a GeoNames town "Hope", a census
+// surname "Will"): they are separate flags so that the model learns how
+// far to trust each beside capitalisation and context.
+
+//go:embed data/world_first_names.txt
+var worldFirstNames string
+
+//go:embed data/world_surnames.txt
+var worldSurnames string
+
+//go:embed data/us_surnames.txt
+var usSurnames string
+
+//go:embed data/geonames_places.txt
+var geonamesPlaces string
 
 // titles precede names and are kept (DESIGN.md §7: "Titles stay; the name
 // goes"). Tagged spans never start with one.
@@ -111,6 +130,18 @@ func gazetteerEntries(g *gazetteer.Gazetteer) []lexEntry {
 	}
 	for _, l := range lines(worldPlaces) {
 		add(l, flagWorld)
+	}
+	for _, l := range lines(worldFirstNames) {
+		add(l, flagWorldFirst)
+	}
+	for _, l := range lines(worldSurnames) {
+		add(l, flagWorldSurname)
+	}
+	for _, l := range lines(usSurnames) {
+		add(l, flagWorldSurname)
+	}
+	for _, l := range lines(geonamesPlaces) {
+		add(l, flagGeo)
 	}
 	for _, l := range lines(englishWords) {
 		add(l, flagDict)

@@ -98,6 +98,43 @@ func show(text string, es []Entity) []string {
 	return out
 }
 
+// TestUnseenNames checks names and places from outside the UK lists and
+// outside any training sentence: surnames alone before a verb, names of
+// other countries, lower-case world cities. A name counts as found when
+// every letter is covered by an entity of either label (a leak is what
+// matters); these rest on the world lexicon (data/*.txt) and the broader
+// training corpora.
+func TestUnseenNames(t *testing.T) {
+	m := defaultModel(t)
+	tests := []struct {
+		text  string
+		names []string
+	}{
+		{"Nowak said the meeting was cancelled.", []string{"Nowak"}},
+		{"Magnusson was late again this morning", []string{"Magnusson"}},
+		{"Kowalczyk and Brennan came round after work", []string{"Kowalczyk", "Brennan"}},
+		{"She met Oluwaseun at the station", []string{"Oluwaseun"}},
+		{"Dagny moved to Tromsø in the spring", []string{"Dagny", "Tromsø"}},
+		{"The mayor of Kraków visited Wrocław.", []string{"Kraków", "Wrocław"}},
+		{"we flew to calgary last week", []string{"calgary"}},
+		{"went to see mrs okonkwo at the clinic", []string{"okonkwo"}},
+	}
+	for _, tt := range tests {
+		es := m.Entities(tt.text, nil)
+		checkEntities(t, tt.text, es)
+		for _, w := range tt.names {
+			i := strings.Index(tt.text, w)
+			covered := 0
+			for _, e := range es {
+				covered += max(0, min(e.End, i+len(w))-max(e.Start, i))
+			}
+			if covered < len(w) {
+				t.Errorf("%q: %q not covered (got %v)", tt.text, w, show(tt.text, es))
+			}
+		}
+	}
+}
+
 func TestEntitiesInvariants(t *testing.T) {
 	m := defaultModel(t)
 	inputs := append(dialogueTurns(t),

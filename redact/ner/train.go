@@ -24,6 +24,10 @@ type TrainOptions struct {
 	// of every example containing capitals, so that the model also learns
 	// names in all-lower-case chat.
 	NoLowerCopies bool
+	// LowerShare is the share (0..1] of examples with capitals that get
+	// the lower-cased copy, picked by a hash of the text so that the
+	// choice is deterministic and the same in every fold (default 1).
+	LowerShare float64
 	// Folds is the number of cross-validation folds used to choose the
 	// decision threshold and the score calibration (default 4).
 	Folds int
@@ -96,6 +100,9 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 	if opt.Folds < 2 {
 		opt.Folds = 4
 	}
+	if opt.LowerShare <= 0 || opt.LowerShare > 1 {
+		opt.LowerShare = 1
+	}
 	if opt.Bits < minBits || opt.Bits > maxBits {
 		return nil, fmt.Errorf("ner: train: bits must be in %d..%d", minBits, maxBits)
 	}
@@ -127,7 +134,7 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 		out := make([]seq, 0, 2*len(in))
 		for _, sq := range in {
 			out = append(out, sq)
-			if !opt.NoLowerCopies {
+			if !opt.NoLowerCopies && (opt.LowerShare >= 1 || float64(mix(hashBytes([]byte(sq.text)))>>11)/(1<<53) < opt.LowerShare) {
 				if lt := lowerSameLen(sq.text); lt != sq.text {
 					out = append(out, seq{lt, sq.gold, sq.source})
 				}
