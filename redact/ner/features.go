@@ -267,7 +267,11 @@ func (s *scratch) matchPhrases(lx *lexicon) {
 			if j == i {
 				continue
 			}
-			if f, ok := lx.phrases[ph]; ok {
+			f, ok := lx.phrases[ph]
+			if !ok {
+				break // no entry starts with these tokens
+			}
+			if f != 0 {
 				best, bestLen = f, j-i+1
 			}
 		}

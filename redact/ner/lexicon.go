@@ -2,6 +2,8 @@ package ner
 
 import (
 	_ "embed"
+	"encoding/binary"
+	"iter"
 	"slices"
 	"strings"
 
@@ -177,18 +179,18 @@ func gazetteerEntries(g *gazetteer.Gazetteer) []lexEntry {
 // lexicon is the runtime form: word and phrase hashes to flags.
 type lexicon struct {
 	words     map[uint64]uint16 // single-token entries (and phrase-start marks)
-	phrases   map[uint64]uint16 // multi-token entries, keyed by phraseHash
+	phrases   map[uint64]uint16 // multi-token entries (and, with no flags, their proper prefixes), keyed by phraseHash
 	maxPhrase int               // longest phrase in tokens
 }
 
 // buildLexicon hashes entries exactly as the tagger hashes text: each entry
 // is tokenized, and single-token entries go to words, longer ones to
 // phrases.
-func buildLexicon(entries []lexEntry) *lexicon {
-	lx := &lexicon{words: make(map[uint64]uint16, len(entries)), phrases: map[uint64]uint16{}}
+func buildLexicon(n int, entries iter.Seq[lexEntry]) *lexicon {
+	lx := &lexicon{words: make(map[uint64]uint16, n), phrases: map[uint64]uint16{}}
 	var toks []token
 	var buf []byte
-	for _, e := range entries {
+	for e := range entries {
 		toks = tokenize(e.Text, toks[:0])
 		switch {
 		case len(toks) == 0:
@@ -208,6 +210,14 @@ func buildLexicon(entries []lexEntry) *lexicon {
 					lx.words[h] |= flagPhraseStart
 				}
 				ph = phraseStep(ph, h)
+				if j > 0 && j < len(toks)-1 {
+					// A proper prefix is stored with no flags, so
+					// that matching stops at the first token that
+					// no entry continues with.
+					if _, ok := lx.phrases[ph]; !ok {
+						lx.phrases[ph] = 0
+					}
+				}
 			}
 			lx.phrases[ph] |= e.Flags
 			lx.maxPhrase = max(lx.maxPhrase, len(toks))
@@ -218,3 +228,57 @@ func buildLexicon(entries []lexEntry) *lexicon {
 
 // phraseStep folds one token hash into a phrase hash.
 func phraseStep(ph, h uint64) uint64 { return mix(ph*0x100000001b3 ^ h) }
+
+// packedLexicon is the lexicon as the model file stores it: for each entry,
+// in text order, the text's length (uvarint), its bytes and its flags
+// (uvarint). A model keeps its lexicon in this form, one string, because
+// it holds hundreds of thousands of short entries that are needed again
+// only to save the model: as separate strings they would cost three times
+// the memory.
+type packedLexicon struct {
+	data string
+	n    int // entries
+}
+
+func packEntries(entries []lexEntry) packedLexicon {
+	var b []byte
+	for _, e := range entries {
+		b = binary.AppendUvarint(b, uint64(len(e.Text)))
+		b = append(b, e.Text...)
+		b = binary.AppendUvarint(b, uint64(e.Flags))
+	}
+	return packedLexicon{string(b), len(entries)}
+}
+
+// all yields the entries. The data is well formed: packEntries wrote it,
+// or decode checked it entry by entry while reading it.
+func (p packedLexicon) all() iter.Seq[lexEntry] {
+	return func(yield func(lexEntry) bool) {
+		d := p.data
+		for len(d) > 0 {
+			l, k := uvarintString(d)
+			d = d[k:]
+			text := d[:l]
+			d = d[l:]
+			f, k := uvarintString(d)
+			d = d[k:]
+			if !yield(lexEntry{text, uint16(f)}) {
+				return
+			}
+		}
+	}
+}
+
+// uvarintString decodes a uvarint at the start of s (well formed, as in
+// packedLexicon) and returns it with its length in bytes.
+func uvarintString(s string) (uint64, int) {
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			return v, i + 1
+		}
+	}
+	return v, len(s)
+}

@@ -53,13 +53,13 @@ type Info struct {
 
 // Info returns facts about the model.
 func (m *Model) Info() Info {
-	in := Info{Bits: int(m.bits), LexiconEntries: len(m.entries), OBias: float64(m.oBias), PlattA: float64(m.plattA), PlattB: float64(m.plattB)}
+	in := Info{Bits: int(m.bits), LexiconEntries: m.packed.n, OBias: float64(m.oBias), PlattA: float64(m.plattA), PlattB: float64(m.plattB)}
 	for b := 0; b < len(m.w); b += nTags {
 		if nonzero(m.w[b : b+nTags]) {
 			in.NonZero++
 		}
 	}
-	for _, e := range m.entries {
+	for e := range m.packed.all() {
 		if e.Flags&flagCommon != 0 {
 			in.CommonWords++
 		}
@@ -129,7 +129,7 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 		base = append(base, sq)
 	}
 	entries := withCommonWords(gazetteerEntries(gazetteer.Default()), base)
-	lex := buildLexicon(entries)
+	lex := buildLexicon(len(entries), slices.Values(entries))
 	augment := func(in []seq) []seq {
 		out := make([]seq, 0, 2*len(in))
 		for _, sq := range in {
@@ -181,7 +181,7 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 		return nil, err
 	}
 	m.plattA, m.plattB, m.oBias = plattA, plattB, oBias
-	m.entries = entries
+	m.packed = packEntries(entries)
 	return m, nil
 }
 
