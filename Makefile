@@ -71,8 +71,18 @@ bench: build
 	bin/deid-bench --deid $(BIN) --sizes $(BENCH_SIZES) --repeat $(BENCH_REPEAT) --dir build/bench --cpuprofile build/bench/cpu.pprof
 	bin/deid-bench redact-scaling --deid $(BIN) --turns $(SHARED)/eval/dialogue/annomi.jsonl --repeat $(BENCH_REPEAT) --dir build/bench
 
+# The NER model's training corpora (MODEL_CARD.md): the TRAIN pool of
+# ../shared/eval. NER_SA_CORPORA are the share-alike ones (CC BY-SA): with
+# them the weights are CC BY-SA; `make model NER_SA_CORPORA=` leaves them
+# out. DEV splits (wikigold, btc_h, uner_ewt_test) are never listed here.
+NER_CORPORA    ?= wnut17=$(SHARED)/eval/wnut17_train.jsonl wnut17=$(SHARED)/eval/wnut17_dev.jsonl \
+	btc=$(SHARED)/eval/ner/btc_a.jsonl btc=$(SHARED)/eval/ner/btc_b.jsonl btc=$(SHARED)/eval/ner/btc_e.jsonl \
+	btc=$(SHARED)/eval/ner/btc_f.jsonl btc=$(SHARED)/eval/ner/btc_g.jsonl
+NER_SA_CORPORA ?= uner=$(SHARED)/eval/ner/uner_ewt_dev.jsonl uner=$(SHARED)/eval/ner/uner_pud.jsonl
+
 model:
-	$(GO) run ./cmd/deid train --wnut $(SHARED)/eval/wnut17_train.jsonl --out redact/ner/model.bin
+	GOMAXPROCS=1 $(GO) run ./cmd/deid train $(addprefix --corpus ,$(NER_CORPORA) $(NER_SA_CORPORA)) \
+		--synth-patients 400 --synth-seed 1000000 --lower-share 0.5 --epochs 10 --seed 1 --out redact/ner/model.bin
 
 eval: build
 	$(BIN) eval --gold fixtures/snapshot/gold.jsonl

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/nhs-talking-therapies/deid/fixtures/synth"
@@ -23,13 +24,43 @@ import (
 // below it are held out for evaluation (fixtures/synth).
 const minTrainSeed = 1_000_000
 
-// cmdTrain trains the NER model (package redact/ner) from WNUT-17 train and
-// synthetic therapy dialogue, and writes it where go:embed picks it up.
+// corpusFlags collects repeated --corpus SOURCE=PATH flags in order.
+type corpusFlags []corpusArg
+
+type corpusArg struct{ source, path string }
+
+func (c *corpusFlags) String() string {
+	parts := make([]string, len(*c))
+	for i, a := range *c {
+		parts[i] = a.source + "=" + a.path
+	}
+	return strings.Join(parts, ",")
+}
+
+// Set takes SOURCE=PATH, or a bare PATH whose file name (without
+// extension) then names the source.
+func (c *corpusFlags) Set(v string) error {
+	src, path, ok := strings.Cut(v, "=")
+	if !ok {
+		path = v
+		src = strings.TrimSuffix(filepath.Base(v), filepath.Ext(v))
+	}
+	if src == "" || path == "" {
+		return errors.New("want SOURCE=PATH")
+	}
+	*c = append(*c, corpusArg{src, path})
+	return nil
+}
+
+// cmdTrain trains the NER model (package redact/ner) from labelled corpora
+// and synthetic therapy dialogue, and writes it where go:embed picks it up.
 // `make model` runs it with the committed settings.
 func cmdTrain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	wnut := fs.String("wnut", "../shared/eval/wnut17_train.jsonl", "WNUT-17 train split (JSON Lines with byte-offset spans); empty to skip")
+	var corpora corpusFlags
+	fs.Var(&corpora, "corpus", "labelled corpus `SOURCE=PATH` (JSON Lines with byte-offset spans; PERSON and LOCATION kept, other labels train as outside); repeat for more. The operating point weighs every SOURCE the same")
+	lowerShare := fs.Float64("lower-share", 1, "share of the labelled examples with capitals that are also trained lower-cased (0..1; chosen by a hash of the text, so deterministic)")
 	synthPatients := fs.Int("synth-patients", 400, "synthetic patients whose dialogue is added (0: none)")
 	synthSeed := fs.Int64("synth-seed", minTrainSeed, "generator seed for the synthetic dialogue (>= 1000000; lower seeds are held out)")
 	out := fs.String("out", "redact/ner/model.bin", "model file to write")
@@ -40,7 +71,7 @@ func cmdTrain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if fs.NArg() > 0 || *out == "" || *epochs < 1 || *synthPatients < 0 {
+	if fs.NArg() > 0 || *out == "" || *epochs < 1 || *synthPatients < 0 || *lowerShare < 0 || *lowerShare > 1 {
 		fmt.Fprintln(stderr, "deid train: unexpected arguments")
 		fs.Usage()
 		return exitUsage
@@ -52,13 +83,13 @@ func cmdTrain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	}
 	start := time.Now()
 	var examples []ner.Example
-	if *wnut != "" {
-		ex, err := loadLabelled(*wnut, "wnut17")
+	for _, c := range corpora {
+		ex, err := loadLabelled(c.path, c.source)
 		if err != nil {
 			fmt.Fprintln(stderr, "deid train:", err)
 			return exitRun
 		}
-		fmt.Fprintf(stdout, "wnut17: %d examples, %s from %s\n", len(ex), spanCounts(ex), filepath.Base(*wnut))
+		fmt.Fprintf(stdout, "%s: %d examples, %s from %s\n", c.source, len(ex), spanCounts(ex), filepath.Base(c.path))
 		examples = append(examples, ex...)
 	}
 	if *synthPatients > 0 {
@@ -70,7 +101,7 @@ func cmdTrain(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		fmt.Fprintln(stderr, "deid train: no training examples")
 		return exitUsage
 	}
-	opt := ner.TrainOptions{Epochs: *epochs, Seed: *seed, Bits: *bits, Beta: *beta,
+	opt := ner.TrainOptions{Epochs: *epochs, Seed: *seed, Bits: *bits, Beta: *beta, LowerShare: *lowerShare, NoLowerCopies: *lowerShare == 0,
 		Progress: func(epoch, mistakes int) {
 			fmt.Fprintf(stdout, "epoch %d: %d examples mistagged\n", epoch, mistakes)
 		}}

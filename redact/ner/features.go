@@ -267,7 +267,11 @@ func (s *scratch) matchPhrases(lx *lexicon) {
 			if j == i {
 				continue
 			}
-			if f, ok := lx.phrases[ph]; ok {
+			f, ok := lx.phrases[ph]
+			if !ok {
+				break // no entry starts with these tokens
+			}
+			if f != 0 {
 				best, bestLen = f, j-i+1
 			}
 		}
@@ -279,6 +283,11 @@ func (s *scratch) matchPhrases(lx *lexicon) {
 		}
 	}
 }
+
+// maxAffix is the longest prefix and suffix feature, in runes: four
+// carries the endings that mark surnames of many languages (-ović, -ski,
+// -sson, -escu).
+const maxAffix = 4
 
 // Feature templates.
 const (
@@ -312,6 +321,7 @@ const (
 	tPartFlags
 	tPartFirst
 	tPartLast
+	tFlagCap
 )
 
 func (s *scratch) at(i int) *tokInfo {
@@ -362,7 +372,12 @@ func (s *scratch) features(i int, caseMode uint8, out []uint64) []uint64 {
 	}
 	out = append(out, feat2(tWm2m1Name, feat2(tWm2m1, m2.hw, m1.hw), name))
 	for f := c.flags; f != 0; f &= f - 1 {
-		out = append(out, feat(tFlag, uint64(f&-f)))
+		out = append(out,
+			feat(tFlag, uint64(f&-f)),
+			// Each list's evidence in the token's own capitalisation:
+			// a capitalised mid-sentence census surname is telling, a
+			// lower-case one much less so.
+			feat(tFlagCap, uint64(f&-f)|uint64(c.capc)<<16|ss<<24|cm<<32))
 	}
 	if c.hyphen {
 		d := uint64(0)
@@ -383,7 +398,7 @@ func (s *scratch) features(i int, caseMode uint8, out []uint64) []uint64 {
 	if c.kind == kindWord || c.kind == kindMention || c.kind == kindHashtag {
 		runes := 0
 		h := uint64(fnvOffset)
-		for j := 0; j < len(w) && runes < 3; {
+		for j := 0; j < len(w) && runes < maxAffix; {
 			_, n := utf8.DecodeRune(w[j:])
 			for k := 0; k < n; k++ {
 				h ^= uint64(w[j+k])
@@ -395,7 +410,7 @@ func (s *scratch) features(i int, caseMode uint8, out []uint64) []uint64 {
 		}
 		runes = 0
 		h = fnvOffset
-		for j := len(w); j > 0 && runes < 3; {
+		for j := len(w); j > 0 && runes < maxAffix; {
 			_, n := utf8.DecodeLastRune(w[:j])
 			j -= n
 			for k := 0; k < n; k++ {

@@ -55,12 +55,8 @@ func (m *Model) Save(w io.Writer) error {
 			f32(m.trans[p][t])
 		}
 	}
-	uv(uint64(len(m.entries)))
-	for _, e := range m.entries {
-		uv(uint64(len(e.Text)))
-		bw.WriteString(e.Text)
-		uv(uint64(e.Flags))
-	}
+	uv(uint64(m.packed.n))
+	bw.WriteString(m.packed.data)
 	nz := 0
 	for b := 0; b < len(m.w); b += nTags {
 		if nonzero(m.w[b : b+nTags]) {
@@ -121,7 +117,7 @@ func Load(r io.Reader) (*Model, error) {
 	if n, err := io.Copy(io.Discard, br); err != nil || n != 0 {
 		return nil, fmt.Errorf("ner: load: %w: trailing data or bad checksum", ErrFormat)
 	}
-	m.lex = buildLexicon(m.entries)
+	m.lex = buildLexicon(m.packed.n, m.packed.all())
 	return m, nil
 }
 
@@ -168,7 +164,8 @@ func decode(br *bufio.Reader) (*Model, error) {
 	if err != nil || ne > 1<<22 {
 		return nil, bad("lexicon size", err)
 	}
-	m.entries = make([]lexEntry, 0, min(ne, 1<<17)) // a corrupt count must not allocate much
+	// The entries are checked one by one and kept packed, as saved.
+	var arena []byte
 	buf := make([]byte, maxEntryLen)
 	for range ne {
 		l, err := binary.ReadUvarint(br)
@@ -182,8 +179,11 @@ func decode(br *bufio.Reader) (*Model, error) {
 		if err != nil || f >= 1<<numFlags {
 			return nil, bad("lexicon flags", err)
 		}
-		m.entries = append(m.entries, lexEntry{string(buf[:l]), uint16(f)})
+		arena = binary.AppendUvarint(arena, l)
+		arena = append(arena, buf[:l]...)
+		arena = binary.AppendUvarint(arena, f)
 	}
+	m.packed = packedLexicon{string(arena), int(ne)}
 	nb := uint64(1) << bits
 	nz, err := binary.ReadUvarint(br)
 	if err != nil || nz > nb {

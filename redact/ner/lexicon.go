@@ -2,6 +2,8 @@ package ner
 
 import (
 	_ "embed"
+	"encoding/binary"
+	"iter"
 	"slices"
 	"strings"
 
@@ -12,24 +14,27 @@ import (
 // model stores its own copy of the lexicon, so a model file behaves the same
 // whatever the gazetteer package holds later.
 const (
-	flagFirst1      uint16 = 1 << iota // first name, 300 most frequent
-	flagFirst2                         // first name, next 2,700
-	flagFirst3                         // any other first name
-	flagSurname                        // surname
-	flagTown                           // city or town (OS Open Names), post town
-	flagPlace                          // village, hamlet, suburb, other settlement, named area
-	flagCounty                         // county, unitary or local authority, nation
-	flagCommon                         // frequent non-entity word in the training text
-	flagPhraseStart                    // first token of a multi-token lexicon entry
-	flagInPhrase                       // token covered by a multi-token entry (set at tagging time)
-	flagWorld                          // country, region, US state or large world city (data/world_places.txt)
-	flagDict                           // lower-case dictionary word or conversational filler (data/english_words.txt, data/conversational.txt)
-	flagTitle                          // title that precedes a name and stays when the name goes ("dr", "mrs")
-	numFlags        = 13
+	flagFirst1       uint16 = 1 << iota // first name, 300 most frequent
+	flagFirst2                          // first name, next 2,700
+	flagFirst3                          // any other first name
+	flagSurname                         // surname
+	flagTown                            // city or town (OS Open Names), post town
+	flagPlace                           // village, hamlet, suburb, other settlement, named area
+	flagCounty                          // county, unitary or local authority, nation
+	flagCommon                          // frequent non-entity word in the training text
+	flagPhraseStart                     // first token of a multi-token lexicon entry
+	flagInPhrase                        // token covered by a multi-token entry (set at tagging time)
+	flagWorld                           // country, region, US state or large world city (data/world_places.txt)
+	flagDict                            // lower-case dictionary word or conversational filler (data/english_words.txt, data/conversational.txt)
+	flagTitle                           // title that precedes a name and stays when the name goes ("dr", "mrs")
+	flagWorldFirst                      // first name of any of 86 locales (data/world_first_names.txt)
+	flagWorldSurname                    // surname of any of 86 locales or the US Census (data/world_surnames.txt, data/us_surnames.txt)
+	flagGeo                             // GeoNames place of 1,000+ people or country (data/geonames_places.txt)
+	numFlags         = 16
 )
 
 // nameFlags are the flags that make a word look like a name.
-const nameFlags = flagFirst1 | flagFirst2 | flagFirst3 | flagSurname | flagTown | flagPlace | flagCounty | flagWorld
+const nameFlags = flagFirst1 | flagFirst2 | flagFirst3 | flagSurname | flagTown | flagPlace | flagCounty | flagWorld | flagWorldFirst | flagWorldSurname | flagGeo
 
 // lexEntry is one lexicon line: a lower-cased word or phrase and its flags.
 type lexEntry struct {
@@ -45,6 +50,22 @@ var englishWords string
 
 //go:embed data/conversational.txt
 var conversational string
+
+// The world lists are broad and noisy (a GeoNames town "Hope", a census
+// surname "Will"): they are separate flags so that the model learns how
+// far to trust each beside capitalisation and context.
+
+//go:embed data/world_first_names.txt
+var worldFirstNames string
+
+//go:embed data/world_surnames.txt
+var worldSurnames string
+
+//go:embed data/us_surnames.txt
+var usSurnames string
+
+//go:embed data/geonames_places.txt
+var geonamesPlaces string
 
 // titles precede names and are kept (DESIGN.md §7: "Titles stay; the name
 // goes"). Tagged spans never start with one.
@@ -112,6 +133,18 @@ func gazetteerEntries(g *gazetteer.Gazetteer) []lexEntry {
 	for _, l := range lines(worldPlaces) {
 		add(l, flagWorld)
 	}
+	for _, l := range lines(worldFirstNames) {
+		add(l, flagWorldFirst)
+	}
+	for _, l := range lines(worldSurnames) {
+		add(l, flagWorldSurname)
+	}
+	for _, l := range lines(usSurnames) {
+		add(l, flagWorldSurname)
+	}
+	for _, l := range lines(geonamesPlaces) {
+		add(l, flagGeo)
+	}
 	for _, l := range lines(englishWords) {
 		add(l, flagDict)
 	}
@@ -146,18 +179,18 @@ func gazetteerEntries(g *gazetteer.Gazetteer) []lexEntry {
 // lexicon is the runtime form: word and phrase hashes to flags.
 type lexicon struct {
 	words     map[uint64]uint16 // single-token entries (and phrase-start marks)
-	phrases   map[uint64]uint16 // multi-token entries, keyed by phraseHash
+	phrases   map[uint64]uint16 // multi-token entries (and, with no flags, their proper prefixes), keyed by phraseHash
 	maxPhrase int               // longest phrase in tokens
 }
 
 // buildLexicon hashes entries exactly as the tagger hashes text: each entry
 // is tokenized, and single-token entries go to words, longer ones to
 // phrases.
-func buildLexicon(entries []lexEntry) *lexicon {
-	lx := &lexicon{words: make(map[uint64]uint16, len(entries)), phrases: map[uint64]uint16{}}
+func buildLexicon(n int, entries iter.Seq[lexEntry]) *lexicon {
+	lx := &lexicon{words: make(map[uint64]uint16, n), phrases: map[uint64]uint16{}}
 	var toks []token
 	var buf []byte
-	for _, e := range entries {
+	for e := range entries {
 		toks = tokenize(e.Text, toks[:0])
 		switch {
 		case len(toks) == 0:
@@ -177,6 +210,14 @@ func buildLexicon(entries []lexEntry) *lexicon {
 					lx.words[h] |= flagPhraseStart
 				}
 				ph = phraseStep(ph, h)
+				if j > 0 && j < len(toks)-1 {
+					// A proper prefix is stored with no flags, so
+					// that matching stops at the first token that
+					// no entry continues with.
+					if _, ok := lx.phrases[ph]; !ok {
+						lx.phrases[ph] = 0
+					}
+				}
 			}
 			lx.phrases[ph] |= e.Flags
 			lx.maxPhrase = max(lx.maxPhrase, len(toks))
@@ -187,3 +228,57 @@ func buildLexicon(entries []lexEntry) *lexicon {
 
 // phraseStep folds one token hash into a phrase hash.
 func phraseStep(ph, h uint64) uint64 { return mix(ph*0x100000001b3 ^ h) }
+
+// packedLexicon is the lexicon as the model file stores it: for each entry,
+// in text order, the text's length (uvarint), its bytes and its flags
+// (uvarint). A model keeps its lexicon in this form, one string, because
+// it holds hundreds of thousands of short entries that are needed again
+// only to save the model: as separate strings they would cost three times
+// the memory.
+type packedLexicon struct {
+	data string
+	n    int // entries
+}
+
+func packEntries(entries []lexEntry) packedLexicon {
+	var b []byte
+	for _, e := range entries {
+		b = binary.AppendUvarint(b, uint64(len(e.Text)))
+		b = append(b, e.Text...)
+		b = binary.AppendUvarint(b, uint64(e.Flags))
+	}
+	return packedLexicon{string(b), len(entries)}
+}
+
+// all yields the entries. The data is well formed: packEntries wrote it,
+// or decode checked it entry by entry while reading it.
+func (p packedLexicon) all() iter.Seq[lexEntry] {
+	return func(yield func(lexEntry) bool) {
+		d := p.data
+		for len(d) > 0 {
+			l, k := uvarintString(d)
+			d = d[k:]
+			text := d[:l]
+			d = d[l:]
+			f, k := uvarintString(d)
+			d = d[k:]
+			if !yield(lexEntry{text, uint16(f)}) {
+				return
+			}
+		}
+	}
+}
+
+// uvarintString decodes a uvarint at the start of s (well formed, as in
+// packedLexicon) and returns it with its length in bytes.
+func uvarintString(s string) (uint64, int) {
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		v |= uint64(c&0x7f) << (7 * i)
+		if c < 0x80 {
+			return v, i + 1
+		}
+	}
+	return v, len(s)
+}

@@ -53,8 +53,8 @@ type Model struct {
 	// Platt scaling of the mean per-token margin into a 0..1 score.
 	plattA, plattB float32
 
-	entries []lexEntry // the lexicon as saved
-	lex     *lexicon
+	packed packedLexicon // the lexicon as saved
+	lex    *lexicon
 
 	pool sync.Pool // *scratch
 }
@@ -214,7 +214,7 @@ func (m *Model) appendEntities(s *scratch, dst []Entity, off int) []Entity {
 		for k < j && s.info[k].flags&flagTitle != 0 {
 			k++
 		}
-		if k == j {
+		if k == j || allStutter(s, k, j) {
 			i = j
 			continue
 		}
@@ -228,6 +228,20 @@ func (m *Model) appendEntities(s *scratch, dst []Entity, off int) []Entity {
 		i = j
 	}
 	return dst
+}
+
+// allStutter reports whether tokens i..j-1 are all repetitions of one
+// ordinary word joined by hyphens ("i-i", "and-and"): a speaker's stutter,
+// never a name, however name-like its position. Reduplicated place names
+// ("Baden-Baden") are not ordinary words and stay.
+func allStutter(s *scratch, i, j int) bool {
+	for k := i; k < j; k++ {
+		in := &s.info[k]
+		if !in.hyphen || !in.partDict || in.partFirst != in.partLast {
+			return false
+		}
+	}
+	return true
 }
 
 // margin is the mean, over the entity's tokens, of how much the chosen tag

@@ -5,8 +5,9 @@
 // tags, Viterbi decoding) over hashed sparse features: the word and its
 // neighbours, affixes, shape, capitalisation in context (and whether the
 // text uses capitals at all), gazetteer membership (first names by
-// frequency, surnames, UK places, counties, frequent ordinary words) and cue
-// words ("my sister", "moved to", "dr"). It is trained by `deid train`; the
+// frequency, surnames, UK places, counties, frequent ordinary words, and
+// world first names, surnames and places) and cue words ("my sister",
+// "moved to", "dr"). It is trained by `deid train`; the
 // trained model is embedded (model.bin, described in MODEL_CARD.md).
 //
 // Invariants:

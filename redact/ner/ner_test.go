@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -96,6 +97,66 @@ func show(text string, es []Entity) []string {
 		out = append(out, e.Label+":"+text[e.Start:e.End])
 	}
 	return out
+}
+
+// TestUnseenNames checks names and places from outside the UK lists and
+// outside any training sentence: surnames alone before a verb, names of
+// other countries, lower-case world cities. A name counts as found when
+// every letter is covered by an entity of either label (a leak is what
+// matters); these rest on the world lexicon (data/*.txt) and the broader
+// training corpora.
+func TestUnseenNames(t *testing.T) {
+	m := defaultModel(t)
+	tests := []struct {
+		text  string
+		names []string
+	}{
+		{"Nowak said the meeting was cancelled.", []string{"Nowak"}},
+		{"Magnusson was late again this morning", []string{"Magnusson"}},
+		{"Kowalczyk and Brennan came round after work", []string{"Kowalczyk", "Brennan"}},
+		{"She met Oluwaseun at the station", []string{"Oluwaseun"}},
+		{"Dagny moved to Tromsø in the spring", []string{"Dagny", "Tromsø"}},
+		{"The mayor of Kraków visited Wrocław.", []string{"Kraków", "Wrocław"}},
+		{"we flew to calgary last week", []string{"calgary"}},
+		{"went to see mrs okonkwo at the clinic", []string{"okonkwo"}},
+	}
+	for _, tt := range tests {
+		es := m.Entities(tt.text, nil)
+		checkEntities(t, tt.text, es)
+		for _, w := range tt.names {
+			i := strings.Index(tt.text, w)
+			covered := 0
+			for _, e := range es {
+				covered += max(0, min(e.End, i+len(w))-max(e.Start, i))
+			}
+			if covered < len(w) {
+				t.Errorf("%q: %q not covered (got %v)", tt.text, w, show(tt.text, es))
+			}
+		}
+	}
+}
+
+// TestStutterNotTagged: a repeated ordinary word joined by hyphens is a
+// speaker's stutter in transcribed talk, never a name, whatever its
+// position or score.
+func TestStutterNotTagged(t *testing.T) {
+	m := defaultModel(t)
+	for _, text := range []string{
+		"I-I don't know what to say to her",
+		"i-i just feel like nobody listens",
+		"and-and then she walked out",
+		"yeah, and-and that was the worst part",
+		"They-they told me it would get better",
+		"so we-we tried again on Monday",
+		"it's-it's hard, you know",
+		"Well, I-I-I guess so.",
+	} {
+		for _, e := range m.Entities(text, nil) {
+			if w := text[e.Start:e.End]; strings.Contains(w, "-") {
+				t.Errorf("%q: stutter %q tagged %s (%.2f)", text, w, e.Label, e.Score)
+			}
+		}
+	}
 }
 
 func TestEntitiesInvariants(t *testing.T) {
@@ -303,18 +364,30 @@ func TestToSeq(t *testing.T) {
 }
 
 func TestPhraseLexicon(t *testing.T) {
-	lx := buildLexicon([]lexEntry{{"newcastle upon tyne", flagTown}, {"newcastle", flagTown}, {"king's lynn", flagTown}})
-	s := &scratch{}
-	text := "from Newcastle upon Tyne to King's Lynn"
-	s.prepare(text, lx)
-	var in []string
-	for i, tk := range s.toks {
-		if s.info[i].flags&flagInPhrase != 0 {
-			in = append(in, text[tk.start:tk.end])
-		}
+	ents := []lexEntry{{"newcastle upon tyne", flagTown}, {"newcastle", flagTown}, {"king's lynn", flagTown}, {"a b c d", flagPlace}, {"a b", flagTown}}
+	lx := buildLexicon(len(ents), slices.Values(ents))
+	tests := []struct{ text, want string }{
+		{"from Newcastle upon Tyne to King's Lynn", "Newcastle|upon|Tyne|King|'s|Lynn"},
+		// A proper prefix of an entry is not an entry.
+		{"from newcastle upon the hill", ""},
+		// The longest entry wins; a prefix that is itself an entry
+		// still matches when the longer one does not.
+		{"a b c d", "a|b|c|d"},
+		{"a b c x", "a|b"},
+		{"a c", ""},
 	}
-	if got := strings.Join(in, "|"); got != "Newcastle|upon|Tyne|King|'s|Lynn" {
-		t.Errorf("phrase tokens = %s", got)
+	s := &scratch{}
+	for _, tt := range tests {
+		s.prepare(tt.text, lx)
+		var in []string
+		for i, tk := range s.toks {
+			if s.info[i].flags&flagInPhrase != 0 {
+				in = append(in, tt.text[tk.start:tk.end])
+			}
+		}
+		if got := strings.Join(in, "|"); got != tt.want {
+			t.Errorf("%q: phrase tokens = %s, want %s", tt.text, got, tt.want)
+		}
 	}
 }
 

@@ -24,6 +24,10 @@ type TrainOptions struct {
 	// of every example containing capitals, so that the model also learns
 	// names in all-lower-case chat.
 	NoLowerCopies bool
+	// LowerShare is the share (0..1] of examples with capitals that get
+	// the lower-cased copy, picked by a hash of the text so that the
+	// choice is deterministic and the same in every fold (default 1).
+	LowerShare float64
 	// Folds is the number of cross-validation folds used to choose the
 	// decision threshold and the score calibration (default 4).
 	Folds int
@@ -49,13 +53,13 @@ type Info struct {
 
 // Info returns facts about the model.
 func (m *Model) Info() Info {
-	in := Info{Bits: int(m.bits), LexiconEntries: len(m.entries), OBias: float64(m.oBias), PlattA: float64(m.plattA), PlattB: float64(m.plattB)}
+	in := Info{Bits: int(m.bits), LexiconEntries: m.packed.n, OBias: float64(m.oBias), PlattA: float64(m.plattA), PlattB: float64(m.plattB)}
 	for b := 0; b < len(m.w); b += nTags {
 		if nonzero(m.w[b : b+nTags]) {
 			in.NonZero++
 		}
 	}
-	for _, e := range m.entries {
+	for e := range m.packed.all() {
 		if e.Flags&flagCommon != 0 {
 			in.CommonWords++
 		}
@@ -96,6 +100,9 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 	if opt.Folds < 2 {
 		opt.Folds = 4
 	}
+	if opt.LowerShare <= 0 || opt.LowerShare > 1 {
+		opt.LowerShare = 1
+	}
 	if opt.Bits < minBits || opt.Bits > maxBits {
 		return nil, fmt.Errorf("ner: train: bits must be in %d..%d", minBits, maxBits)
 	}
@@ -122,12 +129,12 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 		base = append(base, sq)
 	}
 	entries := withCommonWords(gazetteerEntries(gazetteer.Default()), base)
-	lex := buildLexicon(entries)
+	lex := buildLexicon(len(entries), slices.Values(entries))
 	augment := func(in []seq) []seq {
 		out := make([]seq, 0, 2*len(in))
 		for _, sq := range in {
 			out = append(out, sq)
-			if !opt.NoLowerCopies {
+			if !opt.NoLowerCopies && (opt.LowerShare >= 1 || float64(mix(hashBytes([]byte(sq.text)))>>11)/(1<<53) < opt.LowerShare) {
 				if lt := lowerSameLen(sq.text); lt != sq.text {
 					out = append(out, seq{lt, sq.gold, sq.source})
 				}
@@ -174,7 +181,7 @@ func Train(ctx context.Context, examples []Example, opt TrainOptions) (*Model, e
 		return nil, err
 	}
 	m.plattA, m.plattB, m.oBias = plattA, plattB, oBias
-	m.entries = entries
+	m.packed = packEntries(entries)
 	return m, nil
 }
 

@@ -39,10 +39,7 @@ func loadAnnoMI(tb testing.TB) []string {
 // never copied into the project). Run with -v to see a sample.
 func TestAnnoMIOverRedaction(t *testing.T) {
 	turns := loadAnnoMI(t)
-	m, err := ner.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := modelUnderTest(t)
 	words, tagged := 0, 0
 	var es []ner.Entity
 	counts := map[string]int{}

@@ -1,8 +1,12 @@
 // Package nereval measures the NER model of package ner and the prose
 // baseline of package prosener. It holds tests only:
 //
-//   - TestWNUTDev: entity-level precision, recall and leak recall on the
-//     WNUT-17 dev split (never used for training), ner against prose;
+//   - TestDevSplits: entity-level precision, recall, leak recall and
+//     overlap precision of the tagger alone on the DEV splits of issue 15
+//     (wikigold news, btc_h social media, UNER EWT test web text; never
+//     trained or tuned on); DEID_NER_MODEL scores a candidate model file,
+//     DEID_NER_EVAL other files;
+//   - TestProseBaseline: the same on btc_h, ner against prose;
 //   - TestSynthHeldOut: the same on synthetic therapy dialogue from
 //     evaluation seeds 500..509 (training uses seeds >= 1,000,000);
 //   - TestAnnoMIOverRedaction: the share of word tokens tagged in AnnoMI
