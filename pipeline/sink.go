@@ -124,6 +124,11 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 	w := parquet.NewGenericWriter[any](f, append([]parquet.WriterOption{
 		schema,
 		parquet.Compression(codec),
+		// Version-1 data pages: in a version-2 page parquet-java (Spark,
+		// Hive, Trino) leaves the levels out of the encrypted module while
+		// pyarrow, polars and DuckDB encrypt the whole page, so no
+		// encrypted v2 file opens in both. Every reader agrees on v1.
+		parquet.DataPageVersion(1),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("deid", createdBy, "deterministic"),
 		parquet.KeyValueMetadata("deid.schema", ds.SchemaID()),
