@@ -22,7 +22,7 @@ FUZZTIME  ?=
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SHARED    ?= ../shared
 
-.PHONY: all build test demo bench lint fuzz model eval eval-dev clean
+.PHONY: all build test demo bench lint fuzz model eval eval-dev dist clean
 
 all: build
 
@@ -31,6 +31,23 @@ build:
 
 test:
 	$(GO) test -count=1 ./...
+
+# The binaries a partner downloads (verify, decrypt): no Go needed on their
+# side. Static (CGO_ENABLED=0), so one file runs on any machine of that OS
+# and architecture; -trimpath keeps build paths out of them.
+DIST_DIR       ?= dist
+DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+dist:
+	rm -rf $(DIST_DIR)
+	mkdir -p $(DIST_DIR)
+	@set -e; for p in $(DIST_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" != windows ] || ext=.exe; \
+		echo "build $$os/$$arch"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" \
+			-o $(DIST_DIR)/deid-$$os-$$arch$$ext ./cmd/deid; \
+	done
+	cd $(DIST_DIR) && { sha256sum deid-* 2>/dev/null || shasum -a 256 deid-*; } > SHA256SUMS
+	@echo "$(DIST_DIR)/ (deid $(VERSION)):"; ls -l $(DIST_DIR)
 
 demo: build
 	rm -rf $(DEMO_DIR)
@@ -103,4 +120,4 @@ eval-dev: build
 	done
 
 clean:
-	rm -rf bin build
+	rm -rf bin build $(DIST_DIR)

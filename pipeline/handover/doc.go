@@ -4,9 +4,9 @@
 // Encryption is Parquet Modular Encryption (the Apache Parquet spec,
 // Encryption.md): AES_GCM_V1, uniform (one AES-256 key for the footer and
 // every column), encrypted footer ("PARE" magic). The partner reads the files
-// directly with pyarrow (pyarrow.parquet.encryption) or DuckDB given the key;
-// no deid is needed. See fixtures/interop for the partner-side commands that
-// the tests run.
+// directly with pyarrow (pyarrow.parquet.encryption), polars or parquet-java
+// (Spark, Hive, Trino) given the key; no deid is needed. See fixtures/interop
+// for the partner-side commands that the tests run.
 //
 // parquet-go v0.32 can write encrypted Parquet itself, but its files are not
 // readable by pyarrow or DuckDB (measured: its module type numbers, the
@@ -29,6 +29,11 @@
 //   - Fail closed: a file this package does not fully understand (column
 //     chunks in other files, already-encrypted input, unknown page types,
 //     bytes not described by the footer) is an error, never copied through.
+//   - Only version-1 data pages are encrypted: readers disagree on what an
+//     encrypted version-2 page covers (parquet-java leaves its levels in
+//     the clear, pyarrow, polars and DuckDB do not), so a v2 page is
+//     refused rather than written into a file some partner cannot open.
+//     Decryption accepts both.
 //   - Keys are never printed: Key's String/Format/MarshalJSON show only its ID
 //     and fingerprint; errors name the environment variable or file.
 package handover

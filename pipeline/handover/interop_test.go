@@ -214,7 +214,7 @@ func TestInteropDuckDBReadsFlatEncrypted(t *testing.T) {
 			Text: fmt.Sprintf("note %d [PERSON_1]", i)}
 	}
 	var buf bytes.Buffer
-	w := parquet.NewGenericWriter[flatRow](&buf, parquet.MaxRowsPerRowGroup(2000))
+	w := parquet.NewGenericWriter[flatRow](&buf, parquet.MaxRowsPerRowGroup(2000), parquet.DataPageVersion(1))
 	if _, err := w.Write(rows); err != nil {
 		t.Fatal(err)
 	}

@@ -768,6 +768,13 @@ func (rw *rewriter) chunk(r region, cc *format.ColumnChunk) error {
 			}
 			bodyModule, headerModule = moduleDictionaryPage, moduleDictionaryPageHeader
 		case format.DataPage, format.DataPageV2:
+			if h.Type == format.DataPageV2 && rw.encrypt {
+				// Readers disagree on what a v2 page's encrypted module
+				// covers (parquet-java leaves its levels outside, pyarrow,
+				// polars and DuckDB encrypt them): no reader set opens
+				// both, so never write one. Decrypting still takes them.
+				return fmt.Errorf("%w: version-2 data page at byte %d: encrypted, parquet-java cannot read it; write version-1 data pages", ErrUnsupported, oldOffset)
+			}
 			if dictionary {
 				return fmt.Errorf("%w: chunk's dictionary page offset points at a data page", ErrNotParquet)
 			}
