@@ -277,7 +277,8 @@ func plantValue(t *testing.T, dir, dataset string, row int, column, value string
 		}
 	}
 	var out bytes.Buffer
-	w := parquet.NewWriter(&out, append([]parquet.WriterOption{pf.Schema()}, opts...)...)
+	// Version-1 pages, as deid writes them: EncryptParquet refuses others.
+	w := parquet.NewWriter(&out, append([]parquet.WriterOption{pf.Schema(), parquet.DataPageVersion(1)}, opts...)...)
 	if _, err := w.WriteRows(rows); err != nil {
 		t.Fatal(err)
 	}
