@@ -327,7 +327,11 @@ func FuzzDecodeRecords(f *testing.F) {
 				if d.err == nil {
 					continue
 				}
-				if !fzFieldNames(dec.fields)[d.err.Field] {
+				if _, nearMiss := nearMissCritical(d.err.Field); nearMiss && d.err.fatal {
+					// A header named like a privacy-critical field is named
+					// in the error; only letters of that field's name (and
+					// separators) can make it so.
+				} else if !fzFieldNames(dec.fields)[d.err.Field] {
 					t.Fatalf("%s variant %d: error names %q, not a field of the record type", dec.kind, vi, d.err.Field)
 				}
 				if d.err.Reason == "" || strings.Contains(d.err.Error(), fzMarker) {
