@@ -312,7 +312,9 @@ func runExtract(ctx context.Context, o options, snap string, size float64, cores
 			In int64 `json:"in"`
 		} `json:"records"`
 	}
-	if err := readJSON(filepath.Join(out, "bench", "report.json"), &report); err != nil {
+	// Records read are counted in the internal report only: the partner's
+	// carries no counts that opted-out records are part of.
+	if err := readJSON(filepath.Join(out, "bench.internal", "report.json"), &report); err != nil {
 		return r, err
 	}
 	for _, c := range report.Records {
