@@ -203,7 +203,7 @@ func (s *scratch) prepare(text string, lx *lexicon) uint8 {
 			if in.capc == capTitle || in.capc == capUpper {
 				capped++
 			}
-			in.flags = lx.words[in.hw]
+			in.flags, _ = lx.words.get(in.hw)
 			anyPhrase = anyPhrase || in.flags&flagPhraseStart != 0
 			if bytes.IndexByte(s.lower[a:b], '-') >= 0 {
 				s.hyphenParts(in, lx)
@@ -239,7 +239,7 @@ func (s *scratch) hyphenParts(in *tokInfo, lx *lexicon) {
 			w = nil
 		}
 		h := hashBytes(part)
-		f := lx.words[h]
+		f, _ := lx.words.get(h)
 		in.partFlags |= f &^ flagPhraseStart
 		if f&(flagDict|flagCommon) == 0 {
 			in.partDict = false
@@ -267,7 +267,7 @@ func (s *scratch) matchPhrases(lx *lexicon) {
 			if j == i {
 				continue
 			}
-			f, ok := lx.phrases[ph]
+			f, ok := lx.phrases.get(ph)
 			if !ok {
 				break // no entry starts with these tokens
 			}

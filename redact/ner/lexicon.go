@@ -178,16 +178,17 @@ func gazetteerEntries(g *gazetteer.Gazetteer) []lexEntry {
 
 // lexicon is the runtime form: word and phrase hashes to flags.
 type lexicon struct {
-	words     map[uint64]uint16 // single-token entries (and phrase-start marks)
-	phrases   map[uint64]uint16 // multi-token entries (and, with no flags, their proper prefixes), keyed by phraseHash
-	maxPhrase int               // longest phrase in tokens
+	words     *hashTable // single-token entries (and phrase-start marks)
+	phrases   *hashTable // multi-token entries (and, with no flags, their proper prefixes), keyed by phraseHash
+	maxPhrase int        // longest phrase in tokens
 }
 
 // buildLexicon hashes entries exactly as the tagger hashes text: each entry
 // is tokenized, and single-token entries go to words, longer ones to
 // phrases.
 func buildLexicon(n int, entries iter.Seq[lexEntry]) *lexicon {
-	lx := &lexicon{words: make(map[uint64]uint16, n), phrases: map[uint64]uint16{}}
+	words, phrases := make(map[uint64]uint16, n), map[uint64]uint16{}
+	maxPhrase := 0
 	var toks []token
 	var buf []byte
 	for e := range entries {
@@ -197,7 +198,7 @@ func buildLexicon(n int, entries iter.Seq[lexEntry]) *lexicon {
 			continue
 		case len(toks) == 1:
 			buf = lowerToken(buf[:0], e.Text[toks[0].start:toks[0].end])
-			lx.words[hashBytes(buf)] |= e.Flags
+			words[hashBytes(buf)] |= e.Flags
 		default:
 			if len(toks) > 8 {
 				continue
@@ -207,23 +208,23 @@ func buildLexicon(n int, entries iter.Seq[lexEntry]) *lexicon {
 				buf = lowerToken(buf[:0], e.Text[t.start:t.end])
 				h := hashBytes(buf)
 				if j == 0 {
-					lx.words[h] |= flagPhraseStart
+					words[h] |= flagPhraseStart
 				}
 				ph = phraseStep(ph, h)
 				if j > 0 && j < len(toks)-1 {
 					// A proper prefix is stored with no flags, so
 					// that matching stops at the first token that
 					// no entry continues with.
-					if _, ok := lx.phrases[ph]; !ok {
-						lx.phrases[ph] = 0
+					if _, ok := phrases[ph]; !ok {
+						phrases[ph] = 0
 					}
 				}
 			}
-			lx.phrases[ph] |= e.Flags
-			lx.maxPhrase = max(lx.maxPhrase, len(toks))
+			phrases[ph] |= e.Flags
+			maxPhrase = max(maxPhrase, len(toks))
 		}
 	}
-	return lx
+	return &lexicon{words: newHashTable(words), phrases: newHashTable(phrases), maxPhrase: maxPhrase}
 }
 
 // phraseStep folds one token hash into a phrase hash.

@@ -108,20 +108,31 @@ func viterbi(s *scratch, trans *[nTags + 1][nTags]float32) {
 			cur[t] = trans[nTags][t] + s.emit[t]
 		}
 	}
+	tr := *trans
 	for i := 1; i < n; i++ {
-		e := s.emit[i*nTags : i*nTags+nTags]
-		for t := uint8(0); t < nTags; t++ {
+		e := s.emit[i*nTags : i*nTags+nTags : i*nTags+nTags]
+		bk := s.back[i*nTags : i*nTags+nTags : i*nTags+nTags]
+		// The predecessors that allowed permits, in the same order as
+		// a loop over all tags would try them, so ties break alike.
+		for _, t := range [...]uint8{tagO, tagBPer, tagBLoc} {
 			best, arg := negInf*2, uint8(0)
 			for p := uint8(0); p < nTags; p++ {
-				if !allowed(p, t) {
-					continue
-				}
-				if v := cur[p] + trans[p][t]; v > best {
+				if v := cur[p] + tr[p][t]; v > best {
 					best, arg = v, p
 				}
 			}
 			next[t] = best + e[t]
-			s.back[i*nTags+int(t)] = arg
+			bk[t] = arg
+		}
+		for _, t := range [...]uint8{tagIPer, tagILoc} {
+			best, arg := negInf*2, uint8(0)
+			for p := t - 1; p <= t; p++ {
+				if v := cur[p] + tr[p][t]; v > best {
+					best, arg = v, p
+				}
+			}
+			next[t] = best + e[t]
+			bk[t] = arg
 		}
 		cur = next
 	}
