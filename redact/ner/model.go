@@ -101,7 +101,7 @@ func viterbi(s *scratch, trans *[nTags + 1][nTags]float32) {
 	n := len(s.info)
 	s.back = growU8(s.back, n*nTags)
 	s.tags = growU8(s.tags, n)
-	var cur, next [nTags]float32
+	var cur [nTags]float32
 	for t := uint8(0); t < nTags; t++ {
 		cur[t] = negInf
 		if allowed(nTags, t) {
@@ -109,33 +109,35 @@ func viterbi(s *scratch, trans *[nTags + 1][nTags]float32) {
 		}
 	}
 	tr := *trans
+	c0, c1, c2, c3, c4 := cur[0], cur[1], cur[2], cur[3], cur[4]
 	for i := 1; i < n; i++ {
 		e := s.emit[i*nTags : i*nTags+nTags : i*nTags+nTags]
 		bk := s.back[i*nTags : i*nTags+nTags : i*nTags+nTags]
-		// The predecessors that allowed permits, in the same order as
-		// a loop over all tags would try them, so ties break alike.
-		for _, t := range [...]uint8{tagO, tagBPer, tagBLoc} {
-			best, arg := negInf*2, uint8(0)
-			for p := uint8(0); p < nTags; p++ {
-				if v := cur[p] + tr[p][t]; v > best {
-					best, arg = v, p
-				}
-			}
-			next[t] = best + e[t]
-			bk[t] = arg
-		}
-		for _, t := range [...]uint8{tagIPer, tagILoc} {
-			best, arg := negInf*2, uint8(0)
-			for p := t - 1; p <= t; p++ {
-				if v := cur[p] + tr[p][t]; v > best {
-					best, arg = v, p
-				}
-			}
-			next[t] = best + e[t]
-			bk[t] = arg
-		}
-		cur = next
+		// Each tag tries the predecessors that allowed permits, in tag
+		// order, as a loop over all tags would, so ties break alike.
+		n0, a0 := relax(negInf*2, 0, c0+tr[0][tagO], 0)
+		n0, a0 = relax(n0, a0, c1+tr[1][tagO], 1)
+		n0, a0 = relax(n0, a0, c2+tr[2][tagO], 2)
+		n0, a0 = relax(n0, a0, c3+tr[3][tagO], 3)
+		n0, a0 = relax(n0, a0, c4+tr[4][tagO], 4)
+		n1, a1 := relax(negInf*2, 0, c0+tr[0][tagBPer], 0)
+		n1, a1 = relax(n1, a1, c1+tr[1][tagBPer], 1)
+		n1, a1 = relax(n1, a1, c2+tr[2][tagBPer], 2)
+		n1, a1 = relax(n1, a1, c3+tr[3][tagBPer], 3)
+		n1, a1 = relax(n1, a1, c4+tr[4][tagBPer], 4)
+		n3, a3 := relax(negInf*2, 0, c0+tr[0][tagBLoc], 0)
+		n3, a3 = relax(n3, a3, c1+tr[1][tagBLoc], 1)
+		n3, a3 = relax(n3, a3, c2+tr[2][tagBLoc], 2)
+		n3, a3 = relax(n3, a3, c3+tr[3][tagBLoc], 3)
+		n3, a3 = relax(n3, a3, c4+tr[4][tagBLoc], 4)
+		n2, a2 := relax(negInf*2, 0, c1+tr[tagBPer][tagIPer], tagBPer)
+		n2, a2 = relax(n2, a2, c2+tr[tagIPer][tagIPer], tagIPer)
+		n4, a4 := relax(negInf*2, 0, c3+tr[tagBLoc][tagILoc], tagBLoc)
+		n4, a4 = relax(n4, a4, c4+tr[tagILoc][tagILoc], tagILoc)
+		c0, c1, c2, c3, c4 = n0+e[0], n1+e[1], n2+e[2], n3+e[3], n4+e[4]
+		bk[0], bk[1], bk[2], bk[3], bk[4] = a0, a1, a2, a3, a4
 	}
+	cur = [nTags]float32{c0, c1, c2, c3, c4}
 	best, arg := cur[0], uint8(0)
 	for t := uint8(1); t < nTags; t++ {
 		if cur[t] > best {
@@ -146,6 +148,14 @@ func viterbi(s *scratch, trans *[nTags + 1][nTags]float32) {
 		s.tags[i] = arg
 		arg = s.back[i*nTags+int(arg)]
 	}
+}
+
+// relax returns (v, p) if v beats best, else (best, arg).
+func relax(best float32, arg uint8, v float32, p uint8) (float32, uint8) {
+	if v > best {
+		return v, p
+	}
+	return best, arg
 }
 
 // tag runs the tagger over text, leaving tokens, emissions and tags in s.
