@@ -17,8 +17,9 @@ func TestHashTable(t *testing.T) {
 		{"empty", nil},
 		{"zero only", []uint64{0}},
 		{"zero and others", []uint64{0, 1, 2, 1 << 63}},
-		// Multiples of 2^60 all have home slot 0 in a small table.
-		{"same home", []uint64{1 << 60, 2 << 60, 3 << 60, 4 << 60, 5 << 60, 6 << 60, 7 << 60}},
+		// Seven keys whose home is the last of 16 slots: probing
+		// must wrap around to the start.
+		{"same home", sameHome(7, 4, 15)},
 		{"random", func() []uint64 {
 			ks := make([]uint64, 5000)
 			for i := range ks {
@@ -32,8 +33,11 @@ func TestHashTable(t *testing.T) {
 			m[k] = uint16(i) // includes value 0: present, no flags
 		}
 		h := newHashTable(m)
-		if len(h.slots) < 2*len(m) {
-			t.Errorf("%s: %d slots for %d keys: over half full", tt.name, len(h.slots), len(m))
+		if tt.name == "same home" && (len(h.slots) != 16 || h.home(tt.keys[0]) != 15 || h.home(tt.keys[6]) != 15) {
+			t.Fatalf("same home: %d slots, homes %d, %d: the case no longer collides", len(h.slots), h.home(tt.keys[0]), h.home(tt.keys[6]))
+		}
+		if 4*len(m) > 3*len(h.slots) {
+			t.Errorf("%s: %d slots for %d keys: over three quarters full", tt.name, len(h.slots), len(m))
 		}
 		for k, v := range m {
 			if got, ok := h.get(k); !ok || got != v {
@@ -49,4 +53,17 @@ func TestHashTable(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sameHome returns n keys whose home slot in a table of 2^bits slots is
+// slot.
+func sameHome(n int, bits uint, slot uint64) []uint64 {
+	t := hashTable{shift: 64 - bits}
+	var out []uint64
+	for k := uint64(1); len(out) < n; k++ {
+		if t.home(k) == slot {
+			out = append(out, k)
+		}
+	}
+	return out
 }
