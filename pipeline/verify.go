@@ -441,6 +441,7 @@ type leakIndex struct {
 	digits     map[string]string            // phone and NHS numbers, digits only
 	dates      map[string]string            // dates of birth, as dateKeys writes them
 	optedOut   map[string]bool              // research ids that must appear nowhere
+	names      map[string]*redact.Known     // research id → the patient's names, for redact.NameUsedAsWord
 	prefixes   map[string]bool              // proper word prefixes of global phrases: where to keep reading
 	maxWords   int
 }
@@ -496,7 +497,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	if st, err := os.Stat(src); err != nil || !st.IsDir() {
 		return nil, nil, fmt.Errorf("source %s: not a readable folder", src)
 	}
-	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}, prefixes: map[string]bool{}}
+	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}, names: map[string]*redact.Known{}, prefixes: map[string]bool{}}
 	var ps Pseudonymiser
 	if key != nil {
 		ps = NewPseudonymiser(key)
@@ -614,6 +615,14 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 				}
 			}
 		}
+		kn := ix.names[rid]
+		if kn == nil {
+			kn = &redact.Known{}
+			ix.names[rid] = kn
+		}
+		kn.GivenName, kn.FamilyName, kn.PreferredName = p.GivenName, p.FamilyName, p.PreferredName
+		kn.Contacts = append(kn.Contacts, p.Contacts...)
+		kn.TherapistNames = append(kn.TherapistNames, therapists[p.PatientID]...)
 		add(p.GivenName, "given_name")
 		add(p.FamilyName, "family_name")
 		add(p.PreferredName, "preferred_name")
@@ -734,9 +743,18 @@ func (ix *leakIndex) scanCell(v, researchID string) []string {
 	var buf []byte
 	toks := words(v)
 	own := ix.perPatient[researchID]
+	var subj *redact.Subject
 	for i := range toks {
 		if k, ok := own[toks[i]]; ok {
-			hits = append(hits, k)
+			// A short name that is also a word ("day", "mo") is a leak
+			// unless, everywhere in this cell, the redactor's own rule
+			// reads it as the word.
+			if len(toks[i]) <= 3 && subj == nil && ix.names[researchID] != nil {
+				subj = redact.NewSubject(*ix.names[researchID])
+			}
+			if len(toks[i]) > 3 || !redact.NameUsedAsWord(v, toks[i], subj) {
+				hits = append(hits, k)
+			}
 		}
 		for _, part := range letterRuns(toks[i]) {
 			if k, ok := own[part]; ok {

@@ -961,3 +961,29 @@ func alnumLower(s string) string {
 	}
 	return string(b)
 }
+
+// NameUsedAsWord reports whether every occurrence of the known name w (one
+// lower-case word) in text is one the known recognizer leaves as an
+// ordinary English word (wordNotName: "twice a day" for a contact called
+// Day, "half a mo" for a patient called Mo), and there is at least one.
+// verify asks it before calling such an occurrence a leak, so the
+// redactor and the leak scan hold one rule.
+func NameUsedAsWord(text, w string, subj *Subject) bool {
+	if subj == nil || len(w) > 3 {
+		return false
+	}
+	r := &knownRecognizer{t: getTables()}
+	sc := getViewScan(text)
+	defer putScan(sc)
+	seen := false
+	for i := range sc.toks {
+		if foldASCII(string(sc.lw(i))) != w {
+			continue
+		}
+		if !r.wordNotName(sc, i, subj, w) {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
