@@ -206,14 +206,18 @@ func (b *subjectBuilder) add(toks []string, l Label, ref string, part uint8) {
 	if len(toks) == 1 && l == Person && utf8.RuneCountInString(toks[0]) >= 5 && !b.fuzzySeen(toks[0]) {
 		b.s.fuzzy = append(b.s.fuzzy, fuzzyName{name: toks[0], ref: ref, part: part})
 	}
-	// An accented name is also written without its accents.
-	folded := make([]string, len(toks))
-	changed := false
+	// An accented name is also written without its accents (the copy is
+	// made only when a token changes: most names are ASCII).
+	var folded []string
 	for i, t := range toks {
-		folded[i] = foldASCII(t)
-		changed = changed || folded[i] != t
+		if f := foldASCII(t); f != t {
+			if folded == nil {
+				folded = slices.Clone(toks)
+			}
+			folded[i] = f
+		}
 	}
-	if changed {
+	if folded != nil {
 		b.add(folded, l, ref, part)
 	}
 }
@@ -551,7 +555,7 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 		}
 		// One-edit misspellings of names of five letters or more, unless
 		// the token is itself an English word ("hurry" is not Harry).
-		if matched || len(key) < 4 || r.t.words[string(key)] != wNone {
+		if matched || len(key) < 4 || sc.lex(i).wc != wNone {
 			continue
 		}
 		for _, f := range subj.fuzzy {
