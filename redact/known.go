@@ -45,6 +45,26 @@ type Subject struct {
 	// names ("DawnRowe79").
 	compact []kcompact
 	names   []kname
+	// firstBits is a 256-bit filter over the keys of phrases: a token
+	// whose bit is clear starts no phrase, so most tokens of a text are
+	// passed over without a map lookup.
+	firstBits [4]uint64
+}
+
+// firstBit is a token's position in Subject.firstBits: its length and
+// its first and last bytes.
+func firstBit[T string | []byte](k T) uint8 {
+	n := len(k)
+	if n == 0 {
+		return 0
+	}
+	return uint8(n)*37 ^ k[0]*7 ^ k[n-1]
+}
+
+// mayStart reports whether key may be a key of s.phrases (false: it is not).
+func (s *Subject) mayStart(key []byte) bool {
+	b := firstBit(key)
+	return s.firstBits[b>>6]&(1<<(b&63)) != 0
 }
 
 type kcompact struct {
@@ -175,6 +195,8 @@ func NewSubject(k Known) *Subject {
 	for k, ps := range b.s.phrases {
 		slices.SortStableFunc(ps, func(a, b kphrase) int { return len(b.rest) - len(a.rest) })
 		b.s.phrases[k] = ps
+		bit := firstBit(k)
+		b.s.firstBits[bit>>6] |= 1 << (bit & 63)
 	}
 	return b.s
 }
@@ -514,7 +536,11 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 			continue
 		}
 		key := sc.lw(i)
-		ps, ok := subj.phrases[string(key)]
+		var ps []kphrase
+		ok := false
+		if subj.mayStart(key) {
+			ps, ok = subj.phrases[string(key)]
+		}
 		if !ok && sc.toks[i].f&tASCII == 0 {
 			ps, ok = subj.phrases[foldASCII(string(key))]
 		}
@@ -542,7 +568,7 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 			continue
 		}
 		// "the smiths", "daves": a name with a bare plural or possessive s.
-		if n := len(key); n >= 4 && key[n-1] == 's' {
+		if n := len(key); n >= 4 && key[n-1] == 's' && subj.mayStart(key[:n-1]) {
 			if ps, ok := subj.phrases[string(key[:n-1])]; ok && !r.wordNotName(sc, i, subj, string(key[:n-1])) {
 				for _, p := range ps {
 					if p.plural {
