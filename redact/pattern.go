@@ -701,6 +701,12 @@ func findNINumbers(dst []Span, sc *scan) []Span {
 		if tk.f&tASCII == 0 || !isASCIILetter(sc.text[tk.s]) || tk.e-tk.s > 9 {
 			continue
 		}
+		// The third character (a digit in every NI number) is this
+		// token's third byte, or for a two-letter token the next token's
+		// first: most words fail here before any gathering.
+		if n := tk.e - tk.s; (n >= 3 && !isDigit(sc.text[tk.s+2])) || (n == 2 && (i+1 >= len(sc.toks) || !isDigit(sc.text[sc.toks[i+1].s]))) {
+			continue
+		}
 		// Gather up to 9 characters across space-joined tokens.
 		u := upperInto(buf[:0], sc.text[tk.s:tk.e])
 		j := i
