@@ -534,7 +534,12 @@ func (sc *scan) lexicon(t *tables) {
 			sc.lx[i] = lexEntry{}
 			continue
 		}
-		sc.lx[i] = t.lex[string(sc.low[tk.s:tk.e])]
+		w := sc.low[tk.s:tk.e]
+		if x := shortIndex(w); x >= 0 {
+			sc.lx[i] = t.short[x]
+			continue
+		}
+		sc.lx[i] = t.lex[string(w)]
 	}
 }
 
