@@ -118,7 +118,7 @@ var nameParticles = words(`de da del della der di du la le van von den ter bin b
 // NewSubject compiles k. A nil-safe empty Subject matches nothing.
 func NewSubject(k Known) *Subject {
 	k = normalKnown(k)
-	b := &subjectBuilder{s: &Subject{phrases: map[string][]kphrase{}}, t: getTables(), seen: map[string]bool{}}
+	b := &subjectBuilder{s: &Subject{phrases: map[string][]kphrase{}}, t: getTables(), seen: map[seenKey]bool{}}
 	for _, w := range strings.Fields(stripTitles(k.GivenName)) {
 		b.person(w, refSelf, partGiven, true)
 	}
@@ -204,7 +204,13 @@ func NewSubject(k Known) *Subject {
 type subjectBuilder struct {
 	s    *Subject
 	t    *tables
-	seen map[string]bool
+	seen map[seenKey]bool
+}
+
+// seenKey is a registered token sequence (joined by spaces) and its label.
+type seenKey struct {
+	l    Label
+	toks string
 }
 
 // add registers one token sequence.
@@ -212,7 +218,7 @@ func (b *subjectBuilder) add(toks []string, l Label, ref string, part uint8) {
 	if len(toks) == 0 {
 		return
 	}
-	key := string(l) + "\x00" + strings.Join(toks, " ")
+	key := seenKey{l, strings.Join(toks, " ")}
 	if b.seen[key] {
 		return
 	}
@@ -951,7 +957,15 @@ func findFold(dst []Span, sc *scan, needle string, l Label, ref string) []Span {
 // normalKnown returns k with every field in its normalised view, so that a
 // record holding "Da\u200bwn" or "LS6\u00a02AB" compiles like a clean one.
 func normalKnown(k Known) Known {
-	n := textnorm.String
+	// One Folder for every field (as textnorm.String would give, without
+	// a Folder per call); each result is a string of its own.
+	var f textnorm.Folder
+	n := func(s string) string {
+		if v := f.Fold(s); !v.Identity() {
+			return v.Text
+		}
+		return s
+	}
 	k.GivenName, k.FamilyName, k.PreferredName = n(k.GivenName), n(k.FamilyName), n(k.PreferredName)
 	k.Postcode, k.Phone, k.Email, k.NHSNumber = n(k.Postcode), n(k.Phone), n(k.Email), n(k.NHSNumber)
 	k.GPPractice, k.GPName, k.TherapistName = n(k.GPPractice), n(k.GPName), n(k.TherapistName)
