@@ -45,6 +45,26 @@ type Subject struct {
 	// names ("DawnRowe79").
 	compact []kcompact
 	names   []kname
+	// firstBits is a 256-bit filter over the keys of phrases: a token
+	// whose bit is clear starts no phrase, so most tokens of a text are
+	// passed over without a map lookup.
+	firstBits [4]uint64
+}
+
+// firstBit is a token's position in Subject.firstBits: its length and
+// its first and last bytes.
+func firstBit[T string | []byte](k T) uint8 {
+	n := len(k)
+	if n == 0 {
+		return 0
+	}
+	return uint8(n)*37 ^ k[0]*7 ^ k[n-1]
+}
+
+// mayStart reports whether key may be a key of s.phrases (false: it is not).
+func (s *Subject) mayStart(key []byte) bool {
+	b := firstBit(key)
+	return s.firstBits[b>>6]&(1<<(b&63)) != 0
 }
 
 type kcompact struct {
@@ -98,7 +118,7 @@ var nameParticles = words(`de da del della der di du la le van von den ter bin b
 // NewSubject compiles k. A nil-safe empty Subject matches nothing.
 func NewSubject(k Known) *Subject {
 	k = normalKnown(k)
-	b := &subjectBuilder{s: &Subject{phrases: map[string][]kphrase{}}, t: getTables(), seen: map[string]bool{}}
+	b := &subjectBuilder{s: &Subject{phrases: map[string][]kphrase{}}, t: getTables(), seen: map[seenKey]bool{}}
 	for _, w := range strings.Fields(stripTitles(k.GivenName)) {
 		b.person(w, refSelf, partGiven, true)
 	}
@@ -175,6 +195,8 @@ func NewSubject(k Known) *Subject {
 	for k, ps := range b.s.phrases {
 		slices.SortStableFunc(ps, func(a, b kphrase) int { return len(b.rest) - len(a.rest) })
 		b.s.phrases[k] = ps
+		bit := firstBit(k)
+		b.s.firstBits[bit>>6] |= 1 << (bit & 63)
 	}
 	return b.s
 }
@@ -182,7 +204,13 @@ func NewSubject(k Known) *Subject {
 type subjectBuilder struct {
 	s    *Subject
 	t    *tables
-	seen map[string]bool
+	seen map[seenKey]bool
+}
+
+// seenKey is a registered token sequence (joined by spaces) and its label.
+type seenKey struct {
+	l    Label
+	toks string
 }
 
 // add registers one token sequence.
@@ -190,7 +218,7 @@ func (b *subjectBuilder) add(toks []string, l Label, ref string, part uint8) {
 	if len(toks) == 0 {
 		return
 	}
-	key := string(l) + "\x00" + strings.Join(toks, " ")
+	key := seenKey{l, strings.Join(toks, " ")}
 	if b.seen[key] {
 		return
 	}
@@ -206,14 +234,18 @@ func (b *subjectBuilder) add(toks []string, l Label, ref string, part uint8) {
 	if len(toks) == 1 && l == Person && utf8.RuneCountInString(toks[0]) >= 5 && !b.fuzzySeen(toks[0]) {
 		b.s.fuzzy = append(b.s.fuzzy, fuzzyName{name: toks[0], ref: ref, part: part})
 	}
-	// An accented name is also written without its accents.
-	folded := make([]string, len(toks))
-	changed := false
+	// An accented name is also written without its accents (the copy is
+	// made only when a token changes: most names are ASCII).
+	var folded []string
 	for i, t := range toks {
-		folded[i] = foldASCII(t)
-		changed = changed || folded[i] != t
+		if f := foldASCII(t); f != t {
+			if folded == nil {
+				folded = slices.Clone(toks)
+			}
+			folded[i] = f
+		}
 	}
-	if changed {
+	if folded != nil {
 		b.add(folded, l, ref, part)
 	}
 }
@@ -510,7 +542,11 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 			continue
 		}
 		key := sc.lw(i)
-		ps, ok := subj.phrases[string(key)]
+		var ps []kphrase
+		ok := false
+		if subj.mayStart(key) {
+			ps, ok = subj.phrases[string(key)]
+		}
 		if !ok && sc.toks[i].f&tASCII == 0 {
 			ps, ok = subj.phrases[foldASCII(string(key))]
 		}
@@ -538,7 +574,7 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 			continue
 		}
 		// "the smiths", "daves": a name with a bare plural or possessive s.
-		if n := len(key); n >= 4 && key[n-1] == 's' {
+		if n := len(key); n >= 4 && key[n-1] == 's' && subj.mayStart(key[:n-1]) {
 			if ps, ok := subj.phrases[string(key[:n-1])]; ok && !r.wordNotName(sc, i, subj, string(key[:n-1])) {
 				for _, p := range ps {
 					if p.plural {
@@ -551,7 +587,7 @@ func (r *knownRecognizer) findPhrases(dst []Span, sc *scan, subj *Subject) []Spa
 		}
 		// One-edit misspellings of names of five letters or more, unless
 		// the token is itself an English word ("hurry" is not Harry).
-		if matched || len(key) < 4 || r.t.words[string(key)] != wNone {
+		if matched || len(key) < 4 || sc.lex(i).wc != wNone {
 			continue
 		}
 		for _, f := range subj.fuzzy {
@@ -921,7 +957,15 @@ func findFold(dst []Span, sc *scan, needle string, l Label, ref string) []Span {
 // normalKnown returns k with every field in its normalised view, so that a
 // record holding "Da\u200bwn" or "LS6\u00a02AB" compiles like a clean one.
 func normalKnown(k Known) Known {
-	n := textnorm.String
+	// One Folder for every field (as textnorm.String would give, without
+	// a Folder per call); each result is a string of its own.
+	var f textnorm.Folder
+	n := func(s string) string {
+		if v := f.Fold(s); !v.Identity() {
+			return v.Text
+		}
+		return s
+	}
 	k.GivenName, k.FamilyName, k.PreferredName = n(k.GivenName), n(k.FamilyName), n(k.PreferredName)
 	k.Postcode, k.Phone, k.Email, k.NHSNumber = n(k.Postcode), n(k.Phone), n(k.Email), n(k.NHSNumber)
 	k.GPPractice, k.GPName, k.TherapistName = n(k.GPPractice), n(k.GPName), n(k.TherapistName)

@@ -58,12 +58,15 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 	if strings.IndexByte(t, ':') >= 0 {
 		dst = findIPv6(dst, t)
 	}
+	// Numbers, postcodes and NI numbers all hold an ASCII digit (the view
+	// has already folded other digits): a text without one (most dialogue
+	// turns) skips their token scans.
 	if len(sc.chunks()) > 0 {
 		dst = findNumbers(dst, sc)
 		dst = findIPv4(dst, sc)
+		dst = findPostcodes(dst, sc)
+		dst = findNINumbers(dst, sc)
 	}
-	dst = findPostcodes(dst, sc)
-	dst = findNINumbers(dst, sc)
 	dst = findDates(dst, sc)
 	dst = findCodes(dst, sc)
 	return dst
@@ -239,12 +242,12 @@ func findURLs(dst []Span, sc *scan) []Span {
 		if tk.s < last {
 			continue
 		}
-		w := string(low[tk.s:tk.e])
+		w := low[tk.s:tk.e] // compared as string(w): no copy
 		start := -1
 		switch {
-		case (w == "http" || w == "https") && strings.HasPrefix(t[tk.e:], "://"):
+		case (string(w) == "http" || string(w) == "https") && strings.HasPrefix(t[tk.e:], "://"):
 			start = tk.s
-		case w == "www" && tk.e < len(t) && t[tk.e] == '.':
+		case string(w) == "www" && tk.e < len(t) && t[tk.e] == '.':
 			start = tk.s
 		case i+1 < len(sc.toks) && tk.e < len(t) && t[tk.e] == '.' && sc.toks[i+1].s == tk.e+1 && urlTLDs[string(sc.lw(i+1))] &&
 			sc.toks[i].f&tASCII != 0 && !(tk.s > 0 && t[tk.s-1] == '@'):
@@ -276,7 +279,7 @@ func findURLs(dst []Span, sc *scan) []Span {
 		for e > tk.e && strings.IndexByte(".,;:!?)]}'", t[e-1]) >= 0 {
 			e--
 		}
-		if start == tk.s && w == "www" && e <= tk.e+1 {
+		if start == tk.s && string(w) == "www" && e <= tk.e+1 {
 			continue
 		}
 		dst = append(dst, pat(start, e, URL, 1))
@@ -696,6 +699,12 @@ func findNINumbers(dst []Span, sc *scan) []Span {
 	for i := 0; i < len(sc.toks); i++ {
 		tk := sc.toks[i]
 		if tk.f&tASCII == 0 || !isASCIILetter(sc.text[tk.s]) || tk.e-tk.s > 9 {
+			continue
+		}
+		// The third character (a digit in every NI number) is this
+		// token's third byte, or for a two-letter token the next token's
+		// first: most words fail here before any gathering.
+		if n := tk.e - tk.s; (n >= 3 && !isDigit(sc.text[tk.s+2])) || (n == 2 && (i+1 >= len(sc.toks) || !isDigit(sc.text[sc.toks[i+1].s]))) {
 			continue
 		}
 		// Gather up to 9 characters across space-joined tokens.

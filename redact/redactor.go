@@ -110,7 +110,9 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	// found by all of them or by none, and the spans are mapped back to
 	// the original bytes before merging.
 	sc := getViewScan(text)
-	var spans []Span
+	// Recognizers append into the scan's reusable buffer; the merged
+	// result is copied out once at its final size.
+	spans := sc.spans[:0]
 	for _, rec := range r.recs {
 		if sr, ok := rec.(scanRecognizer); ok {
 			spans = sr.find(spans, sc, subj)
@@ -118,6 +120,8 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 			spans = rec.Find(spans, sc.text, subj)
 		}
 	}
+	used := spans // every slot a recognizer wrote, cleared before reuse
+	found := len(spans) > 0
 	// Drop labels not redacted before merging, so that an unwanted label
 	// can never swallow a wanted one.
 	k := 0
@@ -131,8 +135,17 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = dropSafe(sc, spans)
 	spans = extendInitials(sc, spans)
 	sc.mapSpans(spans)
+	merged := Merge(text, spans)
+	var out []Span
+	if found {
+		// Non-nil even when every span was dropped, as before the buffer.
+		out = make([]Span, len(merged))
+		copy(out, merged)
+	}
+	clear(used) // the pooled buffer keeps no refs alive
+	sc.spans = used[:0]
 	putScan(sc)
-	return Merge(text, spans)
+	return out
 }
 
 // extendInitials widens a PERSON span over a preceding initial: "J. Smith",

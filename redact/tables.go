@@ -119,6 +119,27 @@ type tables struct {
 	surrTown  []string                            // surrogate towns
 
 	worldNames, worldPlaces worldList // world lists, searched in place
+
+	// short is lex for every word of one to three letters a-z, indexed
+	// by shortIndex: the commonest words of a text ("i", "to", "the")
+	// are read from an array instead of hashed into the large map.
+	short []lexEntry
+}
+
+// shortIndex is the position of w in tables.short, or -1 when w is longer
+// than three bytes or has a byte outside a-z.
+func shortIndex(w []byte) int {
+	if len(w) == 0 || len(w) > 3 {
+		return -1
+	}
+	x := 0
+	for _, c := range w {
+		if c < 'a' || c > 'z' {
+			return -1
+		}
+		x = x*27 + int(c-'a'+1)
+	}
+	return x
 }
 
 var (
@@ -722,6 +743,7 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 	}
 
 	t.buildLexicon()
+	t.buildShort()
 	t.worldNames, t.worldPlaces = newWorldList(g.WorldNames), newWorldList(g.WorldPlaces)
 	t.buildNameDeletions()
 
@@ -828,6 +850,29 @@ func (t *tables) buildLexicon() {
 			e := get(w)
 			e.bits |= set.b
 			t.lex[w] = e
+		}
+	}
+}
+
+// buildShort copies the lexicon entries of every word of one to three
+// letters a-z into tables.short (absent words stay zero, as in the map).
+func (t *tables) buildShort() {
+	t.short = make([]lexEntry, 27*27*27)
+	var w [3]byte
+	for n := 1; n <= 3; n++ {
+		for x := 0; x < 1<<(5*n); x++ {
+			ok := true
+			for k := 0; k < n; k++ {
+				c := (x >> (5 * k)) & 31
+				if c >= 26 {
+					ok = false
+					break
+				}
+				w[k] = byte('a' + c)
+			}
+			if ok {
+				t.short[shortIndex(w[:n])] = t.lex[string(w[:n])]
+			}
 		}
 	}
 }

@@ -39,6 +39,7 @@ const (
 // A plain text (the common case) is its own view and costs nothing extra.
 type scan struct {
 	text    string
+	spans   []Span // Redactor.Find's buffer, reused across texts
 	view    textnorm.View
 	folder  textnorm.Folder
 	low     []byte
@@ -98,7 +99,7 @@ func findViewed(dst []Span, text string, subj *Subject, find func([]Span, *scan,
 }
 
 func putScan(sc *scan) {
-	if cap(sc.low) > 1<<20 || cap(sc.toks) > 1<<16 {
+	if cap(sc.low) > 1<<20 || cap(sc.toks) > 1<<16 || cap(sc.spans) > 1<<12 {
 		return // keep the pool from pinning one huge text's buffers
 	}
 	sc.text = ""
@@ -534,7 +535,12 @@ func (sc *scan) lexicon(t *tables) {
 			sc.lx[i] = lexEntry{}
 			continue
 		}
-		sc.lx[i] = t.lex[string(sc.low[tk.s:tk.e])]
+		w := sc.low[tk.s:tk.e]
+		if x := shortIndex(w); x >= 0 {
+			sc.lx[i] = t.short[x]
+			continue
+		}
+		sc.lx[i] = t.lex[string(w)]
 	}
 }
 

@@ -1,0 +1,63 @@
+package redact
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/nhs-talking-therapies/deid/redact/textnorm"
+)
+
+// TestShortLexiconMatchesMap holds the array of short words to the
+// lexicon map it copies: every lexicon key of one to three letters a-z
+// reads the same entry from both, and every other short word reads zero.
+func TestShortLexiconMatchesMap(t *testing.T) {
+	tb := getTables()
+	seen := 0
+	for w, e := range tb.lex {
+		if x := shortIndex([]byte(w)); x >= 0 {
+			seen++
+			if tb.short[x] != e {
+				t.Errorf("short[%q] = %+v, lex has %+v", w, tb.short[x], e)
+			}
+		}
+	}
+	nonzero := 0
+	for _, e := range tb.short {
+		if e != (lexEntry{}) {
+			nonzero++
+		}
+	}
+	if seen == 0 || nonzero > seen {
+		t.Errorf("short words: %d in lex, %d non-zero in the array", seen, nonzero)
+	}
+	for _, tc := range []struct {
+		w    string
+		want int
+	}{{"", -1}, {"a", 27*0 + 1}, {"z", 26}, {"aa", 28}, {"the", 20*729 + 8*27 + 5}, {"four", -1}, {"A", -1}, {"é", -1}, {"a1", -1}} {
+		if got := shortIndex([]byte(tc.w)); got != tc.want {
+			t.Errorf("shortIndex(%q) = %d, want %d", tc.w, got, tc.want)
+		}
+	}
+}
+
+// TestNormalKnownMatchesString holds normalKnown's one shared Folder to
+// textnorm.String field by field, with folded and plain values in turn so
+// that state left by one field would show in the next.
+func TestNormalKnownMatchesString(t *testing.T) {
+	vals := []string{"D&amp;#97;wn", "Smith", "Ｊｏｈｎ", "", "Ren\u00c3\u00a9e", "D%2561wn", "O\u200bBrien", "ﬁona", "plain text"}
+	for i := range vals {
+		r := func(k int) string { return vals[(i+k)%len(vals)] }
+		k := Known{GivenName: r(0), FamilyName: r(1), PreferredName: r(2), Postcode: r(3), Phone: r(4), Email: r(5),
+			NHSNumber: r(6), GPPractice: r(7), GPName: r(8), TherapistName: r(1),
+			Contacts: []Contact{{Name: r(2)}, {Name: r(3)}}, AddressLines: []string{r(4), r(5)}, TherapistNames: []string{r(6)}}
+		got := normalKnown(k)
+		s := textnorm.String
+		want := Known{GivenName: s(k.GivenName), FamilyName: s(k.FamilyName), PreferredName: s(k.PreferredName), Postcode: s(k.Postcode),
+			Phone: s(k.Phone), Email: s(k.Email), NHSNumber: s(k.NHSNumber), GPPractice: s(k.GPPractice), GPName: s(k.GPName),
+			TherapistName: s(k.TherapistName), Contacts: []Contact{{Name: s(r(2))}, {Name: s(r(3))}},
+			AddressLines: []string{s(r(4)), s(r(5))}, TherapistNames: []string{s(r(6))}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("rotation %d: normalKnown = %+v, want %+v", i, got, want)
+		}
+	}
+}
