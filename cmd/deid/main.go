@@ -5,6 +5,7 @@
 //	deid redact     JSON Lines in, redacted JSON Lines out
 //	deid eval       --gold FILE                      score the redactor
 //	deid verify     DIR [--source SNAPSHOT]          check an extract
+//	deid decrypt    DIR --decrypt-key-env V --out NEW  plain copy for DuckDB, R
 //	deid synth      --patients N --seed S --out DIR  synthetic snapshot
 //	deid dictionary                                  print the data dictionary
 //	deid train      train the NER model
@@ -44,6 +45,7 @@ func commands() []command {
 		{"redact", "redact JSON Lines {id,text,known} from stdin to stdout", cmdRedact},
 		{"eval", "score the redactor against gold spans: --gold FILE", cmdEval},
 		{"verify", "check an extract: deid verify DIR [--source SNAPSHOT]", cmdVerify},
+		{"decrypt", "write a plain-Parquet copy of a verified encrypted extract: deid decrypt DIR --decrypt-key-env VAR --out NEWDIR", cmdDecrypt},
 		{"synth", "write a synthetic source snapshot: --patients N --seed S --out DIR", cmdSynth},
 		{"dictionary", "print the data dictionary of every dataset (or --profile P)", cmdDictionary},
 		{"train", "train the NER model", cmdTrain},

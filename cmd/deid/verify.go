@@ -81,33 +81,40 @@ func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		b, _ := json.MarshalIndent(map[string]any{"ok": !failed, "problems": probs, "not_checked": skipped}, "", "  ")
 		fmt.Fprintln(stdout, string(b))
 	} else {
-		n := 0
-		for _, p := range probs {
-			switch {
-			case p.Notice && p.Check == pipeline.CheckNotChecked:
-			case p.Notice:
-				fmt.Fprintln(stdout, "note:", p)
-			default:
-				n++
-				fmt.Fprintln(stdout, p)
-			}
-		}
-		// The checks that did not run are listed on every outcome, so
-		// neither an OK nor a failure reads as more than was checked.
-		if len(skipped) > 0 {
-			fmt.Fprintln(stdout, "not checked:", strings.Join(skipped, "; "))
-		}
-		switch {
-		case failed:
-			fmt.Fprintf(stdout, "verify: FAILED: %d problems\n", n)
-		case len(skipped) > 0:
-			fmt.Fprintf(stdout, "verify: OK for the checks that ran (%d not checked, listed above): %s\n", len(skipped), shown)
-		default:
-			fmt.Fprintf(stdout, "verify: OK: every check passed: %s\n", shown)
-		}
+		printProblems(stdout, probs, skipped, shown)
 	}
 	if failed {
 		return exitRun
 	}
 	return exitOK
+}
+
+// printProblems prints verify's outcome as text: each problem, notices,
+// the checks that did not run, and the verdict line.
+func printProblems(stdout io.Writer, probs []pipeline.Problem, skipped []string, shown string) {
+	failed := pipeline.Failed(probs)
+	n := 0
+	for _, p := range probs {
+		switch {
+		case p.Notice && p.Check == pipeline.CheckNotChecked:
+		case p.Notice:
+			fmt.Fprintln(stdout, "note:", p)
+		default:
+			n++
+			fmt.Fprintln(stdout, p)
+		}
+	}
+	// The checks that did not run are listed on every outcome, so
+	// neither an OK nor a failure reads as more than was checked.
+	if len(skipped) > 0 {
+		fmt.Fprintln(stdout, "not checked:", strings.Join(skipped, "; "))
+	}
+	switch {
+	case failed:
+		fmt.Fprintf(stdout, "verify: FAILED: %d problems\n", n)
+	case len(skipped) > 0:
+		fmt.Fprintf(stdout, "verify: OK for the checks that ran (%d not checked, listed above): %s\n", len(skipped), shown)
+	default:
+		fmt.Fprintf(stdout, "verify: OK: every check passed: %s\n", shown)
+	}
 }
