@@ -652,6 +652,9 @@ func parseDate(s string) (date, bool) {
 		}
 		d.pad = len(toks[0]) == 2 || len(toks[1]) == 2
 		switch {
+		case len(toks) == 2 && (len(toks[0]) == 4 || len(toks[1]) == 4):
+			// Year and month ("2021-05", "05/2021"): no day to shift it by.
+			return d, false
 		case len(toks[0]) == 4:
 			d.order, d.y, d.m, d.d, d.hasYear = "ymd", v[0], v[1], v[2], true
 		case v[1] <= 12:

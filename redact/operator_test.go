@@ -256,3 +256,15 @@ func TestLabelIndexCoversLabels(t *testing.T) {
 		t.Error("label indices are not distinct")
 	}
 }
+
+// TestParseDateMonthPrecision: numeric year-and-month forms carry no day
+// to shift, so parseDate refuses them (the surrogate operator then writes
+// a placeholder) instead of reading a day that is not there; "2000-10"
+// indexed a third part and panicked (found by FuzzRedact).
+func TestParseDateMonthPrecision(t *testing.T) {
+	for _, in := range []string{"2000-10", "2021-05", "05/2021", "5-2022"} {
+		if _, ok := parseDate(in); ok {
+			t.Errorf("parseDate(%q) = ok, want refused", in)
+		}
+	}
+}
