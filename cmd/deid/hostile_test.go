@@ -163,14 +163,18 @@ func treeFiles(t *testing.T, dir string) map[string][]byte {
 
 // sameTree reports how got differs from want, or "" when every file is
 // byte-identical and none is missing or extra.
-func sameTree(want, got map[string][]byte) string {
+func sameTree(want, got map[string][]byte) string { return diffPaths(want, got, bytes.Equal) }
+
+// diffPaths lists, sorted, the paths missing from got, extra in got, or
+// whose values same says differ.
+func diffPaths[V any](want, got map[string]V, same func(a, b V) bool) string {
 	var diffs []string
-	for p, b := range want {
+	for p, w := range want {
 		g, ok := got[p]
 		switch {
 		case !ok:
 			diffs = append(diffs, "missing "+p)
-		case !bytes.Equal(b, g):
+		case !same(w, g):
 			diffs = append(diffs, "differs "+p)
 		}
 	}

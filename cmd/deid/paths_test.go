@@ -16,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -69,23 +68,7 @@ func fsTree(t *testing.T, dir string) map[string]fsEntry {
 
 // treeDiff reports how got differs from want, or "".
 func treeDiff(want, got map[string]fsEntry) string {
-	var diffs []string
-	for p, w := range want {
-		g, ok := got[p]
-		switch {
-		case !ok:
-			diffs = append(diffs, "missing "+p)
-		case g != w:
-			diffs = append(diffs, "changed "+p)
-		}
-	}
-	for p := range got {
-		if _, ok := want[p]; !ok {
-			diffs = append(diffs, "extra "+p)
-		}
-	}
-	sort.Strings(diffs)
-	return strings.Join(diffs, ", ")
+	return diffPaths(want, got, func(a, b fsEntry) bool { return a == b })
 }
 
 // copyTree copies the regular files and folders under src to dst.
