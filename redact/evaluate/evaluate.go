@@ -10,6 +10,12 @@
 //   - token precision: the share of predicted tokens (tokens overlapping a
 //     predicted span) that overlap some gold span; the rest are
 //     over-redaction;
+//   - when scoring is restricted to some labels, precision against other
+//     entities: the same share with predicted tokens that fall on a gold
+//     entity of an unscored label (an organisation, a work title) left out
+//     of both sides. Such a token is not a PERSON or LOCATION, so strict
+//     precision counts it wrong, yet redacting it removes an entity, not an
+//     ordinary word: the two figures bound the over-redaction of words;
 //   - the share of all word tokens redacted, which on text with no gold
 //     spans measures over-redaction directly.
 //
@@ -38,7 +44,13 @@ type LabelScore struct {
 	PredTokens       int     `json:"pred_tokens"`
 	PredTokensFP     int     `json:"pred_tokens_fp"`
 	TokenPrecision   float64 `json:"token_precision"`
-	F1               float64 `json:"f1"`
+	// PredTokensOther counts the false-positive predicted tokens that fall
+	// on a gold entity of a label outside Options.Labels.
+	PredTokensOther int `json:"pred_tokens_on_other_entities"`
+	// PrecisionExclOther is token precision with PredTokensOther left out
+	// of both sides.
+	PrecisionExclOther float64 `json:"token_precision_excl_other_entities"`
+	F1                 float64 `json:"f1"`
 }
 
 // Miss is one gold entity that leaked. Text is the gold surface: evaluation
@@ -118,6 +130,20 @@ func ScoreSeq(docs iter.Seq[redact.Document], find func(redact.Document) []redac
 	return s.Report()
 }
 
+// others returns the spans filter drops: gold entities of unscored labels.
+func (s *Scorer) others(spans []redact.Span) []redact.Span {
+	if s.keep == nil {
+		return nil
+	}
+	var out []redact.Span
+	for _, sp := range spans {
+		if !s.keep[sp.Label] {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
 func (s *Scorer) filter(spans []redact.Span) []redact.Span {
 	if s.keep == nil {
 		return spans
@@ -192,6 +218,7 @@ func (s *Scorer) Add(doc redact.Document, pred []redact.Span) {
 	s.docs++
 	text := doc.Text
 	gold := s.filter(doc.Spans)
+	other := s.others(doc.Spans)
 	pred = s.filter(pred)
 	if cap(s.covered) < len(text) {
 		s.covered = make([]bool, len(text))
@@ -264,9 +291,17 @@ func (s *Scorer) Add(doc redact.Document, pred []redact.Span) {
 			}
 			ls.PredTokens++
 			s.total.PredTokens++
-			if fp {
-				ls.PredTokensFP++
-				s.total.PredTokensFP++
+			if !fp {
+				continue
+			}
+			ls.PredTokensFP++
+			s.total.PredTokensFP++
+			for _, g := range other {
+				if overlaps(t, g.Start, g.End) {
+					ls.PredTokensOther++
+					s.total.PredTokensOther++
+					break
+				}
 			}
 		}
 	}
@@ -286,6 +321,7 @@ func (ls *LabelScore) finish() {
 	ls.LeakRecall = ratio(ls.EntitiesCaught, ls.Entities)
 	ls.TokenRecall = ratio(ls.GoldTokensCaught, ls.GoldTokens)
 	ls.TokenPrecision = ratio(ls.PredTokens-ls.PredTokensFP, ls.PredTokens)
+	ls.PrecisionExclOther = ratio(ls.PredTokens-ls.PredTokensFP, ls.PredTokens-ls.PredTokensOther)
 	if ls.TokenRecall+ls.TokenPrecision > 0 {
 		ls.F1 = 2 * ls.TokenRecall * ls.TokenPrecision / (ls.TokenRecall + ls.TokenPrecision)
 	}

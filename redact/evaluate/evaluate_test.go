@@ -79,6 +79,11 @@ func TestScoreLabelFilterAndMisses(t *testing.T) {
 	if person.Entities != 2 || person.EntitiesCaught != 1 || person.PredTokens != 2 || person.PredTokensFP != 1 {
 		t.Errorf("person %+v", person)
 	}
+	// "Rick" falls on the gold OTHER_CREATIVE_WORK: left out of precision
+	// against other entities, which is then 1 of 1.
+	if person.PredTokensOther != 1 || !near(person.PrecisionExclOther, 1) || !near(person.TokenPrecision, 0.5) {
+		t.Errorf("precision excluding other entities %+v", person)
+	}
 	if rep.MissesTotal != 2 || len(rep.Misses) != 1 {
 		t.Errorf("misses %d kept %d", rep.MissesTotal, len(rep.Misses))
 	}

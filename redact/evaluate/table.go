@@ -11,18 +11,18 @@ import (
 // share, then the misses.
 func (r Report) WriteTable(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "label\tgold\tleak recall\ttoken recall\ttoken precision\tF1\tpred tokens\t\n")
+	fmt.Fprintf(tw, "label\tgold\tleak recall\ttoken recall\ttoken precision\tF1\tpred tokens\tprecision excl. other entities\t\n")
 	row := func(ls LabelScore) {
-		fmt.Fprintf(tw, "%s\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t\n", ls.Label, ls.Entities, ls.LeakRecall, ls.TokenRecall, ls.TokenPrecision, ls.F1, ls.PredTokens)
+		fmt.Fprintf(tw, "%s\t%d\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%.4f\t\n", ls.Label, ls.Entities, ls.LeakRecall, ls.TokenRecall, ls.TokenPrecision, ls.F1, ls.PredTokens, ls.PrecisionExclOther)
 	}
 	for _, ls := range r.Labels {
 		row(ls)
 	}
 	row(r.Total)
 	if len(r.BySource) > 0 {
-		fmt.Fprintf(tw, "gold source\t\t\t\t\t\t\t\n")
+		fmt.Fprintf(tw, "gold source\t\t\t\t\t\t\t\t\n")
 		for _, ls := range r.BySource {
-			fmt.Fprintf(tw, "%s\t%d\t%.4f\t%.4f\t\t\t\t\n", ls.Label, ls.Entities, ls.LeakRecall, ls.TokenRecall)
+			fmt.Fprintf(tw, "%s\t%d\t%.4f\t%.4f\t\t\t\t\t\n", ls.Label, ls.Entities, ls.LeakRecall, ls.TokenRecall)
 		}
 	}
 	if err := tw.Flush(); err != nil {
