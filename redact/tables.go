@@ -241,6 +241,10 @@ var facilityWords = words(`hospital hospitals surgery infirmary clinic school ac
 	cemetery prison estate primary general royal district common heath moor dene seafront beach pier stadium
 	arena museum library theatre leisure ward lodge hospice inn arms tavern hotel airport interchange
 	barracks campus hall manor house
+	room rooms gallery galleries store shop gym pub bar cafe café restaurant club market mall zoo cinema
+	tower bridge castle palace pool baths studio studios mill unit wing building field fields ground
+	forest wood woods lake reservoir canal valley bay island falls docks dock marina harbour port terminal
+	junction roundabout arcade precinct quarter
 	street st road rd lane ln avenue ave close drive way crescent cres place pl court ct gardens gdns grove
 	terrace square sq row walk mews view rise hill park parade green boulevard wharf quay`)
 
