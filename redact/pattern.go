@@ -34,7 +34,8 @@ const (
 // numbers (mod 11), postcodes (format and area, outward codes, the
 // non-geographic ones), phones (UK ranges, E.164 international, North
 // American), emails (internationalised too), URLs, IP addresses, dates
-// (dates.go), National Insurance numbers, and under ID driving licence,
+// (dates.go), National Insurance numbers, social-media handles as PERSON
+// (handles.go), and under ID driving licence,
 // passport, registration and reference numbers (ids.go). It uses
 // hand-written scanners, not regular expressions: they run once over bytes
 // or tokens.
@@ -69,6 +70,7 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 	}
 	dst = findDates(dst, sc)
 	dst = findCodes(dst, sc)
+	dst = findHandles(dst, sc)
 	return dst
 }
 
