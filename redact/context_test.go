@@ -10,6 +10,9 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "Kylie minogue feel", want: []string{"Kylie minogue"}},
 		{text: "it was Becky Thornbury", want: []string{"Becky Thornbury"}},
 		{text: "saw natlaie and Jessqca", want: []string{"natlaie", "Jessqca"}}, // one-edit typos of frequent names
+		// Misspelt everyday words are not misspelt names, although two
+		// edits link them ("lovin" and "alvin", "somone" and "simone").
+		{text: "i am lovin it, wondering if somone could say what shoul i do, that meabs therr is more", not: []string{"lovin", "somone", "shoul", "meabs", "therr"}},
 		{text: "on Friday, hadnt we, et cetera", not: []string{"Friday", "hadnt", "cetera"}},
 		{text: "i have to flo-floss, the guy had been drinking", not: []string{"flo", "guy"}},
 		// Names that are words need context.

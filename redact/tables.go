@@ -905,13 +905,47 @@ func (t *tables) nameTypo(w []byte, buf []byte) bool {
 	if len(w) < 5 || len(w) > 20 {
 		return false
 	}
-	if t.nameDel[string(w)] {
-		return true // w is a name with a letter dropped
-	}
-	for i := range w {
+	hit := t.nameDel[string(w)] // w is a name with a letter dropped
+	for i := 0; !hit && i < len(w); i++ {
 		buf = append(append(buf[:0], w[:i]...), w[i+1:]...)
-		if t.nameDel[string(buf)] {
-			return true // a letter added, changed or swapped
+		hit = t.nameDel[string(buf)] // a letter added, changed or swapped
+	}
+	// Deletions on both sides reach two edits ("lovin" and "alvin" both
+	// lose a letter to "lvin"), so a misspelt everyday word ("somone",
+	// "shoul", "meabs") would pass for a misspelt name: one edit from an
+	// everyday word, it is that word.
+	return hit && !t.wordTypo(w, buf)
+}
+
+// wordTypo reports whether one edit (a letter dropped, added, changed, or
+// two swapped) turns w into an everyday English word. buf is scratch.
+func (t *tables) wordTypo(w []byte, buf []byte) bool {
+	common := func(b []byte) bool { return t.words[string(b)] == wCommon }
+	for i := range w {
+		if buf = append(append(buf[:0], w[:i]...), w[i+1:]...); common(buf) {
+			return true
+		}
+		if i+1 < len(w) {
+			buf = append(buf[:0], w...)
+			buf[i], buf[i+1] = buf[i+1], buf[i]
+			if common(buf) {
+				return true
+			}
+		}
+	}
+	for i := 0; i <= len(w); i++ {
+		for c := byte('a'); c <= 'z'; c++ {
+			if i < len(w) && w[i] != c {
+				buf = append(buf[:0], w...)
+				buf[i] = c
+				if common(buf) {
+					return true
+				}
+			}
+			buf = append(append(append(buf[:0], w[:i]...), c), w[i:]...)
+			if common(buf) {
+				return true
+			}
 		}
 	}
 	return false
