@@ -89,6 +89,11 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	if wb == 0 && e.wc == wNone {
 		wb = r.t.world(sc, i)
 	}
+	if e.wc == wNone && e.nf == 0 && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && r.t.wordTypo(sc.lw(i), sc.scratch[:0]) {
+		// On no name or place list and one edit from an everyday word
+		// ("Ledgend", "Nevermimd"): a misspelling, not a name.
+		return Span{}, false
+	}
 	l := Person
 	if r.placeBefore(sc, i) || (wb&bWorldPlace != 0 && wb&(bWorldFirst|bWorldSurname) == 0) {
 		l = Location

@@ -27,5 +27,9 @@ func TestUnseenNames(t *testing.T) {
 		{text: "the Palestinians and Sudanese and Methodists", not: []string{"Palestinians", "Sudanese", "Methodists"}},
 		{text: "she speaks Tigrinya and watches Netflix", not: []string{"Tigrinya", "Netflix"}},
 		{text: "the markdown file and a jackhammer and headphones", not: []string{"markdown", "jackhammer", "headphones"}},
+		// Misspellings one edit from an everyday word, on no name list.
+		{text: "what a Ledgend, ok Becuase the Diffrence is huge", not: []string{"Ledgend", "Becuase", "Diffrence"}},
+		// A name one edit from a word stays a name when a list knows it.
+		{text: "I spoke to Mabel and Brian about it", want: []string{"Mabel", "Brian"}},
 	})
 }
