@@ -35,6 +35,9 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	if tk.s > 0 && sc.text[tk.s-1] == '#' {
 		return Span{}, false // a hashtag is a topic, not a mention
 	}
+	if tk.f&tCamel != 0 && r.camelWords(sc, i) {
+		return Span{}, false // a hashtag written without its "#": "ShareTheLove"
+	}
 	if tk.s > 0 && sc.text[tk.s-1] == '&' {
 		// A piece after "&" ("U&Es") is part of another word.
 		return Span{}, false
@@ -142,3 +145,34 @@ func (r *contextRecognizer) gluedName(sc *scan, i int) bool {
 	}
 	return false
 }
+
+// camelWords reports whether token i is everyday English words run
+// together with a capital at each word ("FakeNews", "ShareTheLove"): no
+// part is a place on the UK lists and the first is no first name, so it
+// names nobody ("WillSmith" and "JackBlack" stay names).
+func (r *contextRecognizer) camelWords(sc *scan, i int) bool {
+	tk := sc.toks[i]
+	if tk.f&tASCII == 0 {
+		return false
+	}
+	raw, low := sc.text[tk.s:tk.e], sc.low[tk.s:tk.e]
+	parts, a := 0, 0
+	for k := 1; k <= len(raw); k++ {
+		if k < len(raw) && !(isUpperASCII(raw[k]) && !isUpperASCII(raw[k-1])) {
+			continue
+		}
+		var e lexEntry
+		if x := shortIndex(low[a:k]); x >= 0 {
+			e = r.t.short[x]
+		} else {
+			e = r.t.lex[string(low[a:k])]
+		}
+		if e.wc != wCommon || (parts == 0 && e.nf&nFirst != 0) || e.place != pkNone {
+			return false
+		}
+		parts, a = parts+1, k
+	}
+	return parts >= 2
+}
+
+func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }

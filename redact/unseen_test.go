@@ -27,6 +27,10 @@ func TestUnseenNames(t *testing.T) {
 		{text: "the Palestinians and Sudanese and Methodists", not: []string{"Palestinians", "Sudanese", "Methodists"}},
 		{text: "she speaks Tigrinya and watches Netflix", not: []string{"Tigrinya", "Netflix"}},
 		{text: "the markdown file and a jackhammer and headphones", not: []string{"markdown", "jackhammer", "headphones"}},
+		// Everyday words run together as a hashtag without its "#"; a
+		// first name and a surname run together are still a name.
+		{text: "so true FakeNews and SayNoToButter, ShareTheLove", not: []string{"FakeNews", "SayNoToButter", "ShareTheLove"}},
+		{text: "thanks to DaveWilson and MaryGreen and WillSmith", want: []string{"DaveWilson", "MaryGreen", "WillSmith"}},
 		// Misspellings one edit from an everyday word, on no name list.
 		{text: "what a Ledgend, ok Becuase the Diffrence is huge", not: []string{"Ledgend", "Becuase", "Diffrence"}},
 		// A name one edit from a word stays a name when a list knows it.
