@@ -286,11 +286,34 @@ func referenceRun(sc *scan, i int) (int, int, int, bool) {
 			return 0, 0, 0, false
 		}
 	}
+	if numbersWithUnits(sc, i, j) {
+		return 0, 0, 0, false // a range: "110-130s", "40-60cc", "5-10mg"
+	}
 	if digits >= 5 || (digits >= 3 && idCued(sc, s)) {
 		return s, e, j, true
 	}
 	return 0, 0, 0, false
 }
+
+// numbersWithUnits reports whether every token i..j is a number with at
+// most a unit, plural or ordinal after it: a range of readings or doses.
+func numbersWithUnits(sc *scan, i, j int) bool {
+	for ; i <= j; i++ {
+		w := sc.lw(i)
+		k := 0
+		for k < len(w) && isDigit(w[k]) {
+			k++
+		}
+		if k == 0 || (k < len(w) && !readingUnits[string(w[k:])]) {
+			return false
+		}
+	}
+	return true
+}
+
+// readingUnits may follow a number in a reading, a dose or a range.
+var readingUnits = words(`s st nd rd th mg mcg ug g kg ml l cc mmol mmhg bpm hr hrs h min mins m cm mm km
+	kcal iu u am pm k lb lbs oz yr yrs y wk wks d mph`)
 
 func refSep(c byte) bool { return c == '-' || c == '/' || c == '_' }
 

@@ -20,11 +20,12 @@ package redact
 // "June said" differ only by context, so they are dropped only with a
 // temporal cue around them ("in June", "June 2021", "last Friday").
 
-// safeWords is keyed by lower-case word. Case matters for some entries:
+// safeShorthand and safePeople (safeWords together) are keyed by
+// lower-case word. Case matters for some entries:
 // safeUpper entries are safe only when written in capitals (an acronym:
 // "SI", "NAT", "ESA"), because the same letters are names in mixed case
 // ("Nat", "Esa", "Si").
-var safeWords = words(`
+var safeShorthand = words(`
 	pt pts hx fhx pmh dx ddx rx tx sx obs cath catheter foley abd abdo nbm prn od bd tds qds nocte mane stat po iv im sc
 	sob soboe doe  npo nad nkda nka bs  pu   pvr obs ob obgyn gcs mae avpu news2 nocte ttos tto
 	mobilising mobilise mobility ambulant ambulating wbat nwb fwb
@@ -47,6 +48,24 @@ var safeWords = words(`
 	skype teams ipad iphone android xbox playstation ps4 ps5 nintendo switch kindle   fitbit
 	headspace calm sleepio silvercloud kooth shout samaritans mind rethink tinder hinge bumble grindr
 	reddit discord twitch uber deliveroo ebay paypal linkedin pinterest gmail outlook messenger imessage
+	neuro resp cardiac cardio cvs gi gu renal heme haem onc endo msk integ psych psychosocial dispo hpi ros
+	vss sbp dbp tmax afebrile uo cvp etco2 peep cpap bipap nc nrb hfnc trach ett ogt ngt ng og peg picc cvc
+	aline cvvh cvvhd cvvhdf crrt wbc rbc hgb hct plt bun creat phos bcx ucx ptt ckmb bili tbili
+	cta bilat rll rml rul lll lul crackles rales rhonchi nsr afib aflutter pvc pvcs rrr nt hypoactive
+	perrl aox3 rass ciwa oob bsc brp hob scds dsg drsg cdi hemovac pca pcea epidural
+	q1h q2h q4h q6h q8h qhs bid tid qid qd clears adat tol tf tpn ppn ivf kvo lr d5w lpn cna
+	pacu micu sicu ctic nicu picu tsicu slp sw abx vanc vanco zosyn cefepime ceftriaxone flagyl levophed
+	vaso vasopressin dobutamine milrinone precedex propofol fentanyl versed dilaudid toradol lasix kcl
+	zofran reglan protonix pepcid colace dulcolax miralax coumadin lovenox plavix lopressor metoprolol
+	hydralazine labetalol ntg amio amiodarone dilt diltiazem solumedrol decadron dilantin haldol
+	s/p h/o c/o r/o d/c f/u tmrw serosang serous sanguineous
+	`)
+
+// safePeople are languages, nationalities, faiths and family words: safe
+// alone, but beside a lower-case word they may name a place ("Irish sea")
+// or a person ("Papa censor"), so allSafe lets only shorthand take plain
+// words with it.
+var safePeople = words(`
 	english british welsh scottish irish northern american european asian african arab arabic
 	polish romanian tigrinya amharic somali urdu punjabi hindi bengali bangla gujarati tamil telugu malayalam
 	kannada marathi sinhala nepali pashto dari farsi persian kurdish turkish greek italian spanish portuguese
@@ -70,8 +89,19 @@ var safeWords = words(`
 	baji bhabhi jiji
 	`)
 
+// safeWords is every word of both lists.
+var safeWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range []map[string]bool{safeShorthand, safePeople} {
+		for w := range l {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
 // safeUpper are acronyms that are safe only in capitals.
-var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla
+var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 
 // safeStems are endings of medicine names (INN stems): a capitalised word
@@ -189,27 +219,71 @@ func dropSafe(sc *scan, spans []Span) []Span {
 }
 
 // allSafe reports whether every token inside span s is safelisted or a
-// month or weekday in a temporal context; a span with a digit, or with
-// no token, is never safe.
+// month or weekday in a temporal context, with at most everyday English
+// words and readings ("2L", "x3", "q4h") beside them; a span with any
+// other word or number, or with no token, is never safe.
 func allSafe(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
 	if i < 0 {
 		return false
 	}
-	any := false
+	any, shorthand, plain := false, false, false
 	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
-		if sc.toks[i].f&tDigit != 0 {
-			return false
-		}
 		if sc.toks[i].e > s.End || sc.toks[i].s < s.Start {
 			return false
 		}
-		if !safe(sc, i) && !timeWord(sc, i) {
+		switch {
+		case sc.toks[i].f&tDigit != 0:
+			w := sc.lw(i)
+			if !reading(w) {
+				return false
+			}
+			if !isDigit(w[0]) { // "x3", "q4h" are notation, "2l" a number
+				any, shorthand = true, true
+			}
+		case safe(sc, i) || timeWord(sc, i):
+			any = true
+			shorthand = shorthand || !safePeople[string(sc.lw(i))]
+		case plainEnglish(sc, i):
+			plain = true
+		default:
 			return false
 		}
-		any = true
 	}
-	return any
+	return any && (!plain || shorthand)
+}
+
+// plainEnglish reports whether token i is an everyday English word in
+// lower case that no name or place list knows ("stable" in "BP stable",
+// "weakly" in "MAE weakly"): beside a safelisted word it does not make a
+// span a name. A capital makes it part of a proper name ("Irish Sea",
+// "Papa Censor").
+func plainEnglish(sc *scan, i int) bool {
+	e := sc.lex(i)
+	return sc.alpha(i) && sc.toks[i].f&tCap == 0 && e.wc == wCommon && e.nf == 0 && e.place == pkNone
+}
+
+// reading reports whether w (lower case, with a digit) is a clinical
+// reading rather than part of an identifier: a number with a unit ("2l",
+// "650mg"), a frequency ("q4h") or an orientation score ("x3", "aox3").
+func reading(w []byte) bool {
+	k := 0
+	for k < len(w) && !isDigit(w[k]) {
+		k++
+	}
+	switch string(w[:k]) {
+	case "", "x", "ox", "aox", "q":
+	default:
+		return false
+	}
+	d := k
+	for k < len(w) && isDigit(w[k]) {
+		k++
+	}
+	if k-d > 4 {
+		return false
+	}
+	return k == len(w) && d > 0 || readingUnits[string(w[k:])]
 }
 
 // firstTokenFrom returns the index of the first token starting at or after byte

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/nhs-talking-therapies/deid/redact/ner"
@@ -36,6 +37,7 @@ func TestSafelist(t *testing.T) {
 		{text: "Comes in Tuesdays and Fridays, tried Chantix", not: []string{"Tuesdays", "Fridays", "Chantix"}},
 		{text: "Hx of Crohn's, and Parkinson disease, Bristol stool chart type 6", not: []string{"Crohn", "Parkinson", "Bristol"}},
 		{text: "Pain in left arm, RIF tender, GA planned", not: []string{"RIF", "GA"}},
+		{text: "Neuro: A&Ox3, PERRLA. Resp: on 2L NC, CTA bilat. Dispo: rehab. Updated by MD. Foley, UO ok, PCA on, q4h obs", not: []string{"Neuro", "Ox3", "Resp", "NC", "CTA", "Dispo", "MD", "UO", "PCA"}},
 		// Names stay: mixed-case forms of acronyms, frequent first names
 		// that are also on the list, months without a time cue.
 		{text: "Nat and Esa came with Christian", want: []string{"Nat", "Esa", "Christian"}},
@@ -65,5 +67,45 @@ func TestSafelistKeepsKnown(t *testing.T) {
 	text := "Zoom came in today"
 	if spans := r.Find(text, subj); !covered(text, spans, "Zoom") {
 		t.Errorf("known name on the safelist not redacted: %s", describe(text, spans))
+	}
+}
+
+// phraseNER tags the given phrases wherever they occur, as a tagger that
+// joins a shorthand word to the words around it does.
+type phraseNER []string
+
+func (p phraseNER) Entities(text string, dst []ner.Entity) []ner.Entity {
+	for _, ph := range p {
+		if k := strings.Index(text, ph); k >= 0 {
+			dst = append(dst, ner.Entity{Start: k, End: k + len(ph), Label: ner.Location, Score: 0.6})
+		}
+	}
+	return dst
+}
+
+// A span of shorthand with readings and lower-case everyday words beside
+// it is dropped whole; a capitalised word or an unknown one keeps it.
+func TestSafelistSpans(t *testing.T) {
+	cases := []struct {
+		text   string
+		phrase string
+		keep   bool
+	}{
+		{"opens eyes, MAE weakly today", "MAE weakly", false},
+		{"HR 90s, BP stable on levophed", "BP stable", false},
+		{"on 2L NC overnight", "2L NC", false},
+		{"sailed the Irish Sea twice", "Irish Sea", true},
+		{"met Papa Censor there", "Papa Censor", true},
+		{"crossed the irish sea", "irish sea", true},
+		{"my papa censor said", "papa censor", true},
+		{"BP Okonjo came", "BP Okonjo", true},
+		{"MAE 12345 noted", "MAE 12345", true},
+	}
+	for _, c := range cases {
+		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
+		spans := r.Find(c.text, nil)
+		if got := touched(c.text, spans, c.phrase); got != c.keep {
+			t.Errorf("%q: span %q kept=%v, want %v; spans %s", c.text, c.phrase, got, c.keep, describe(c.text, spans))
+		}
 	}
 }
