@@ -472,6 +472,9 @@ func before(sc *scan, k int) int {
 // Norwich University Hospital", "St Joseph's RC Primary", "12 church
 // road"), and "of X" after some heads ("University of Durham").
 func (r *contextRecognizer) facility(sc *scan, i int) (Span, bool) {
+	if sc.toks[i].f&tCap == 0 && facilityEverydayWords[string(sc.lw(i))] {
+		return Span{}, false
+	}
 	if k := sc.nextWord(i); k >= 0 && sc.has(k, bFacility) && sc.spaced(i) && (sc.isWord(i, "primary") || sc.isWord(i, "general") || sc.isWord(i, "royal") || sc.isWord(i, "district") || sc.isWord(i, "community")) {
 		return Span{}, false // a modifier: the head comes next
 	}

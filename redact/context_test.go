@@ -40,6 +40,9 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "I saw my GP, ok lol", not: []string{"GP", "ok", "lol"}},
 		// Places.
 		{text: "i moved to leeds last year", want: []string{"leeds"}, label: Location},
+		// Everyday facility heads name a place only with their own capital.
+		{text: "meet in the Hull Room at the Saatchi Gallery", want: []string{"Hull Room", "Saatchi Gallery"}, label: Location},
+		{text: "told Mo, gym kit and Dave room is a mess", not: []string{"gym", "room"}},
 		{text: "we went to Milton Keynes", want: []string{"Milton Keynes"}, label: Location},
 		{text: "stoke-on-trent is far", want: []string{"stoke-on-trent"}},
 		{text: "she moved to reading", want: []string{"reading"}},

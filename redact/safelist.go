@@ -205,11 +205,19 @@ func drugStem(w []byte) bool {
 
 // dropSafe removes the spans of the model, the gazetteers and cue phrases
 // whose every word is safelisted (see the safelist comment above) or is a
-// month or weekday used as a time ("in June", "last Friday").
+// month or weekday used as a time ("in June", "last Friday"), and a name
+// span that is only the cue of an identifier found after it ("reg is AB12
+// CDE": Reg is a name, but here the word for a registration).
 func dropSafe(sc *scan, spans []Span) []Span {
+	idAt := -1 // start of the first identifier a cue can open
+	for _, s := range spans {
+		if s.Label == ID && s.Source == srcPattern && (idAt < 0 || s.Start < idAt) {
+			idAt = s.Start
+		}
+	}
 	k := 0
 	for _, s := range spans {
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && allSafe(sc, s) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -368,4 +376,31 @@ func eponymHead(sc *scan, i int) bool {
 		k = sc.nextWord(k) // past the "s" of "'s"
 	}
 	return k >= 0 && eponymHeads[string(sc.lw(k))]
+}
+
+// codeCueBefore reports whether span s is one code cue word (codeCues)
+// that an ID span of the pattern recognizer follows within four tokens.
+func codeCueBefore(sc *scan, s Span, spans []Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || sc.toks[i].s != s.Start || sc.toks[i].e != s.End || !codeCues[string(sc.lw(i))] {
+		return false
+	}
+	// Only filler words and light punctuation may stand between: "reg is",
+	// "reg no:", not "Reg, passport no".
+	end := s.End
+	for j := i + 1; j < len(sc.toks) && j <= i+4; j++ {
+		if !codeGap(sc.text[end:sc.toks[j].s]) {
+			return false
+		}
+		for _, o := range spans {
+			if o.Label == ID && o.Source == srcPattern && o.Start == sc.toks[j].s {
+				return true
+			}
+		}
+		if !codeFillers[string(sc.lw(j))] {
+			return false
+		}
+		end = sc.toks[j].e
+	}
+	return false
 }

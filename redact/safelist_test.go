@@ -84,7 +84,8 @@ func (p phraseNER) Entities(text string, dst []ner.Entity) []ner.Entity {
 }
 
 // A span of shorthand with readings and lower-case everyday words beside
-// it is dropped whole; a capitalised word or an unknown one keeps it.
+// it is dropped whole; a capitalised word or an unknown one keeps it. So
+// is a name span that is only the cue of an identifier after it.
 func TestSafelistSpans(t *testing.T) {
 	cases := []struct {
 		text   string
@@ -100,6 +101,11 @@ func TestSafelistSpans(t *testing.T) {
 		{"my papa censor said", "papa censor", true},
 		{"BP Okonjo came", "BP Okonjo", true},
 		{"MAE 12345 noted", "MAE 12345", true},
+		// The cue of an identifier is no name; a name before a cue is.
+		{"my car reg is AB12 CDE", "reg", false},
+		{"reg no: K7 XYZ", "reg", false},
+		{"Reg, passport no C01X00T47", "Reg", true},
+		{"Reg is here", "Reg", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})

@@ -241,12 +241,18 @@ var facilityWords = words(`hospital hospitals surgery infirmary clinic school ac
 	cemetery prison estate primary general royal district common heath moor dene seafront beach pier stadium
 	arena museum library theatre leisure ward lodge hospice inn arms tavern hotel airport interchange
 	barracks campus hall manor house
-	room rooms gallery galleries store shop gym pub bar cafe café restaurant club market mall zoo cinema
-	tower bridge castle palace pool baths studio studios mill unit wing building field fields ground
-	forest wood woods lake reservoir canal valley bay island falls docks dock marina harbour port terminal
-	junction roundabout arcade precinct quarter
 	street st road rd lane ln avenue ave close drive way crescent cres place pl court ct gardens gdns grove
-	terrace square sq row walk mews view rise hill park parade green boulevard wharf quay`)
+	terrace square sq row walk mews view rise hill park parade green boulevard wharf quay ` + facilityEveryday)
+
+// facilityEveryday are facility heads that are everyday words ("my room",
+// "Mo, gym kit"): they make a named place only when written with a capital
+// themselves ("Hull Room", "the Saatchi Gallery", "Croft Interchange").
+const facilityEveryday = `room rooms gallery galleries store shop gym pub bar cafe café restaurant club market mall
+	zoo cinema tower bridge castle palace pool baths studio studios mill unit wing building field fields
+	ground forest wood woods lake reservoir canal valley bay island falls docks dock marina harbour port
+	terminal junction roundabout arcade precinct quarter`
+
+var facilityEverydayWords = words(facilityEveryday)
 
 // facilityOf are facility words that may take "of X" after them:
 // "University of Durham", "Royal Infirmary of Edinburgh".
