@@ -134,6 +134,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = spans[:k]
 	spans = dropSafe(sc, spans)
 	spans = extendInitials(sc, spans)
+	spans = placeLists(sc, spans)
 	sc.mapSpans(spans)
 	merged := Merge(text, spans)
 	var out []Span
@@ -176,6 +177,77 @@ func extendInitials(sc *scan, spans []Span) []Span {
 		s.Start = q - 1
 	}
 	return spans
+}
+
+// placeLists carries a place over the list it opens: "calgary then
+// everton", "Leeds, york and hull", "Wigan & st helens". The next item
+// after a LOCATION span, a comma, "&" or "/" or a joining word ("and",
+// "or", "then", "to", "via") is a place too when a UK or world place list
+// has it and it is no everyday English word; items added carry the list on.
+func placeLists(sc *scan, spans []Span) []Span {
+	t := getTables()
+	for x := 0; x < len(spans); x++ {
+		s := spans[x]
+		if s.Label != Location {
+			continue
+		}
+		k := firstTokenFrom(sc, s.End)
+		if k < 0 {
+			continue
+		}
+		gap := sc.text[s.End:sc.toks[k].s]
+		switch {
+		case (gap == " " || gap == ", ") && listJoins[string(sc.lw(k))]:
+			if k+1 >= len(sc.toks) || sc.text[sc.toks[k].e:sc.toks[k+1].s] != " " {
+				continue
+			}
+			k++
+		case gap == ", " || gap == " & " || gap == "/" || gap == " / ":
+		default:
+			continue
+		}
+		end, ok := listPlace(t, sc, k)
+		if !ok || covers(spans, sc.toks[k].s) {
+			continue
+		}
+		spans = append(spans, Span{Start: sc.toks[k].s, End: sc.toks[end].e, Label: Location, Source: srcContext, Score: scGazLow})
+	}
+	return spans
+}
+
+// listJoins join the items of a list of places.
+var listJoins = words(`and or then to via n`)
+
+// listPlace reports whether a place a list names starts at token k, and
+// where it ends: a multi-word place, or one word that is no everyday
+// English word, not safelisted, on a UK place list or the world one.
+func listPlace(t *tables, sc *scan, k int) (int, bool) {
+	for _, p := range t.phrasesAt(sc, k) {
+		if j, ok := matchRest(sc, k, p.rest); ok {
+			return j, true
+		}
+	}
+	if !sc.alpha(k) || sc.toks[k].e-sc.toks[k].s < 3 {
+		return 0, false
+	}
+	e := sc.lex(k)
+	if e.wc == wCommon || e.is(bNotName|bChat|bFunction|bPronoun|bKin|bTitle) || safe(sc, k) {
+		return 0, false
+	}
+	if e.place != pkNone || t.world(sc, k)&bWorldPlace != 0 {
+		return k, true
+	}
+	return 0, false
+}
+
+// covers reports whether a span covers byte p.
+func covers(spans []Span, p int) bool {
+	for _, s := range spans {
+		if s.Start <= p && p < s.End {
+			return true
+		}
+	}
+	return false
 }
 
 // sourceRank breaks score and length ties: known identifiers, then patterns, then cue

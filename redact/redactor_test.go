@@ -110,6 +110,34 @@ func TestInitials(t *testing.T) {
 	}
 }
 
+// A place carries over the list it opens; everyday words and names in
+// the next slot do not.
+func TestPlaceLists(t *testing.T) {
+	r := mustNew(t, Config{NER: phraseNER{"calgary", "Bolton"}})
+	cases := []struct {
+		text      string
+		want, not []string
+	}{
+		{text: "went to calgary then everton and back", want: []string{"calgary", "everton"}},
+		{text: "we drove calgary, wakefield & st helens", want: []string{"wakefield", "st helens"}},
+		{text: "we were in calgary, reading is fun there", want: []string{"calgary"}, not: []string{"reading"}},
+		{text: "from Bolton and Dave came too", want: []string{"Bolton"}, not: []string{"and"}},
+	}
+	for _, c := range cases {
+		sp := r.Find(c.text, nil)
+		for _, w := range c.want {
+			if !covered(c.text, sp, w) {
+				t.Errorf("%q: %q not covered: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+		for _, w := range c.not {
+			if touched(c.text, sp, w) {
+				t.Errorf("%q: %q redacted: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+	}
+}
+
 // fakeNER returns fixed entities, some misaligned or out of range.
 type fakeNER struct{ ents []ner.Entity }
 
