@@ -455,9 +455,17 @@ func hasOrdinal(sc *scan, j int) bool {
 // unambiguous prefix, the name alone ("Chemin des Vignes").
 func (r *addressRecognizer) prefixStreet(sc *scan, i int) (int, bool) {
 	n := len(sc.toks)
-	end, names := i, 0
+	end, names, first := i, 0, -1
 	for j := i + 1; j < n && j <= i+6; j++ {
-		if !r.inSentence(sc, j-1) || strings.Contains(sc.gap(j-1), ",") {
+		if !r.inSentence(sc, j-1) {
+			break
+		}
+		if strings.Contains(sc.gap(j-1), ",") {
+			// The house number after a comma: "Rua das Flores, 123",
+			// "Calle Mayor, 5".
+			if e := sc.numGroup(j); e >= 0 && names > 0 && sc.toks[j].f&tAlpha == 0 && sc.toks[first].f&tCap != 0 {
+				return e, true
+			}
 			break
 		}
 		if e := sc.numGroup(j); e >= 0 && names > 0 {
@@ -466,7 +474,13 @@ func (r *addressRecognizer) prefixStreet(sc *scan, i int) (int, bool) {
 		if r.aw(sc, j)&awUnit != 0 && names > 0 && sc.num(j+1) { // "Kav. 52"
 			return sc.numGroup(j + 1), true
 		}
+		if r.aw(sc, j)&awJoin != 0 && sc.toks[j].f&tCap == 0 && names < 4 {
+			continue // "das", "de la": a connective, even where no English word
+		}
 		if r.nameWord(sc, j) {
+			if first < 0 {
+				first = j
+			}
 			names++
 			end = j
 			continue
@@ -476,7 +490,8 @@ func (r *addressRecognizer) prefixStreet(sc *scan, i int) (int, bool) {
 		}
 		break
 	}
-	if names > 0 && r.aw(sc, i)&awPrefixAlone != 0 && sc.toks[i].f&tCap != 0 && sc.toks[i+1].f&tCap != 0 {
+	// The name's first word carries the capital: "Rua das Flores".
+	if names > 0 && r.aw(sc, i)&awPrefixAlone != 0 && sc.toks[i].f&tCap != 0 && sc.toks[first].f&tCap != 0 {
 		return end, true
 	}
 	return 0, false
@@ -513,7 +528,9 @@ func (r *addressRecognizer) extend(sc *scan, e int) int {
 			if !comma && sc.toks[k].f&tAlpha == 0 && !(r.postcodeAt(sc, k) || sc.num(k)) {
 				return e
 			}
-			if !comma && r.countAfter(sc, k) {
+			// "for 3 weeks" counts; "M5V 2T6 thanks" and "VIC 3065 last
+			// year" end an address with a postcode.
+			if !comma && sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && r.countAfter(sc, k) {
 				return e
 			}
 			e = k
@@ -536,6 +553,13 @@ func (r *addressRecognizer) extend(sc *scan, e int) int {
 		}
 	}
 	return e
+}
+
+// stateCode reports whether token e is a state or province code in
+// capitals ("VIC", "ON", "NSW", "SP"), after which a number is a postcode.
+func stateCode(sc *scan, e int) bool {
+	l := sc.toks[e].e - sc.toks[e].s
+	return l >= 2 && l <= 3 && sc.alpha(e) && sc.toks[e].f&tUpper != 0
 }
 
 // placeWordAfter reports whether the capitalised token after e continues a

@@ -26,7 +26,12 @@ func TestAddressRecognizer(t *testing.T) {
 		{text: "they live at Gran Vía 28, 28013 Madrid.", want: []string{"Gran Vía 28, 28013 Madrid"}},
 		{text: "deliver to 1 Infinite Loop, Cupertino, CA 95014.", want: []string{"1 Infinite Loop, Cupertino, CA 95014"}},
 		{text: "her studio: Sankt Annæ Plads 13, København.", want: []string{"Sankt Annæ Plads 13, København"}},
+		{text: "Endereço: Rua das Flores, 123 - Centro, São Paulo - SP, 01001-000.", want: []string{"Rua das Flores, 123 - Centro, São Paulo - SP, 01001-000"}},
+		{text: "ship to 123 Main St, Toronto, ON M5V 2T6 thanks", want: []string{"123 Main St, Toronto, ON M5V 2T6"}, not: []string{"thanks"}},
+		{text: "he moved to Unit 4, 12 Smith St, Fitzroy VIC 3065 last year", want: []string{"Unit 4, 12 Smith St, Fitzroy VIC 3065"}, not: []string{"last year"}},
+		{text: "it is Calle Mayor, 5, Madrid", want: []string{"Calle Mayor, 5, Madrid"}},
 		// Decoys.
+		{text: "I said rua das flores is nice, and Calle was 5", not: []string{"rua", "5"}},
 		{text: "we waited at gate 22 for hours", not: []string{"gate 22"}},
 		{text: "I walked 3 miles down the road", not: []string{"3 miles", "road"}},
 		{text: "BP 131/84, RR 22, HR 90, BMI 27, GCS 15", not: []string{"BP", "RR", "HR", "BMI", "GCS"}},
