@@ -330,9 +330,9 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	}
 	// A name, a house number and a continental postcode: "Meir 78, 2000
 	// Antwerpen".
-	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && !sc.sentStart(i) && sc.lex(i).wc == wNone && i+1 < n && sc.spaced(i) {
+	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && !sc.sentStart(i) && sc.lex(i).wc != wCommon && i+1 < n && sc.spaced(i) {
 		if e := sc.numGroup(i + 1); e >= 0 && e+1 < n && strings.TrimSpace(sc.gap(e)) == "," && r.postcodeAt(sc, e+1) {
-			return i, e, true
+			return r.namesBefore(sc, i), e, true // "Unter den Linden 77, 10117 Berlin"
 		}
 	}
 	return 0, 0, false

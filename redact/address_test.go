@@ -30,6 +30,7 @@ func TestAddressRecognizer(t *testing.T) {
 		{text: "ship to 123 Main St, Toronto, ON M5V 2T6 thanks", want: []string{"123 Main St, Toronto, ON M5V 2T6"}, not: []string{"thanks"}},
 		{text: "he moved to Unit 4, 12 Smith St, Fitzroy VIC 3065 last year", want: []string{"Unit 4, 12 Smith St, Fitzroy VIC 3065"}, not: []string{"last year"}},
 		{text: "it is Calle Mayor, 5, Madrid", want: []string{"Calle Mayor, 5, Madrid"}},
+		{text: "Mein Büro: Unter den Linden 77, 10117 Berlin.", want: []string{"Unter den Linden 77, 10117 Berlin"}},
 		// Decoys.
 		{text: "I said rua das flores is nice, and Calle was 5", not: []string{"rua", "5"}},
 		{text: "we waited at gate 22 for hours", not: []string{"gate 22"}},
