@@ -134,6 +134,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = spans[:k]
 	spans = dropSafe(sc, spans)
 	spans = extendInitials(sc, spans)
+	spans = extendHyphens(sc, spans)
 	spans = placeLists(sc, spans)
 	sc.mapSpans(spans)
 	merged := Merge(text, spans)
@@ -175,6 +176,34 @@ func extendInitials(sc *scan, spans []Span) []Span {
 			continue // the pronoun and the article
 		}
 		s.Start = q - 1
+	}
+	return spans
+}
+
+// extendHyphens widens a PERSON or LOCATION span over the capitalised
+// parts hyphenated to it ("Nakamura-Lindqvist" when only "Nakamura" was
+// found, "Oyelaran-Smith"): a double-barrelled name is one name.
+func extendHyphens(sc *scan, spans []Span) []Span {
+	t := sc.text
+	for x := range spans {
+		s := &spans[x]
+		if s.Label != Person && s.Label != Location {
+			continue
+		}
+		for s.End+1 < len(t) && t[s.End] == '-' && isUpperASCII(t[s.End+1]) {
+			k := firstTokenFrom(sc, s.End+1)
+			if k < 0 || sc.toks[k].s != s.End+1 || !sc.alpha(k) {
+				break
+			}
+			s.End = sc.toks[k].e
+		}
+		for s.Start >= 2 && t[s.Start-1] == '-' {
+			k := firstTokenFrom(sc, s.Start) - 1 // the token before the span
+			if k < 0 || sc.toks[k].e != s.Start-1 || !sc.alpha(k) || sc.toks[k].f&tCap == 0 {
+				break
+			}
+			s.Start = sc.toks[k].s
+		}
 	}
 	return spans
 }

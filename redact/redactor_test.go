@@ -138,6 +138,21 @@ func TestPlaceLists(t *testing.T) {
 	}
 }
 
+// A double-barrelled name is covered whole when one part was found.
+func TestHyphenatedNames(t *testing.T) {
+	r := mustNew(t, Config{NER: phraseNER{"Nakamura", "Smith"}})
+	for _, c := range []struct{ text, want, not string }{
+		{"Ms. Nakamura-Lindqvist called", "Nakamura-Lindqvist", "called"},
+		{"then Oyelaran-Smith came", "Oyelaran-Smith", "came"},
+		{"Nakamura-san and a Smith-like man", "Nakamura", "like"},
+	} {
+		sp := r.Find(c.text, nil)
+		if !covered(c.text, sp, c.want) || touched(c.text, sp, c.not) {
+			t.Errorf("%q: want %q covered and %q untouched: %s", c.text, c.want, c.not, describe(c.text, sp))
+		}
+	}
+}
+
 // fakeNER returns fixed entities, some misaligned or out of range.
 type fakeNER struct{ ents []ner.Entity }
 
