@@ -59,6 +59,8 @@ var safeShorthand = words(`
 	zofran reglan protonix pepcid colace dulcolax miralax coumadin lovenox plavix lopressor metoprolol
 	hydralazine labetalol ntg amio amiodarone dilt diltiazem solumedrol decadron dilantin haldol
 	s/p h/o c/o r/o d/c f/u tmrw serosang serous sanguineous
+	mh mhm hmm hm mm mmm um umm erm uh huh
+	tai chi qigong pilates zumba yoga
 	`)
 
 // safePeople are languages, nationalities, faiths and family words: safe
@@ -184,10 +186,25 @@ func safe(sc *scan, i int) bool {
 	if plural && (weekdays[string(lw[:n-1])] || monthNum[string(lw[:n-1])] != 0) {
 		return true // "Fridays", "Junes": a day or month as a recurring time
 	}
-	derived := (plural && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && drugStem(lw))
+	derived := (plural && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && (drugStem(lw) || conditionStem(lw)))
 	// A derived form is safe only when no name list knows the word
 	// (Kardashian is a surname).
 	return derived && getTables().world(sc, i)&(bWorldFirst|bWorldSurname) == 0
+}
+
+// conditionEndings close the names of conditions and procedures
+// ("gonorrhea", "stomatitis", "fibromyalgia", "colonoscopy").
+var conditionEndings = []string{"itis", "osis", "emia", "aemia", "rrhea", "rrhoea", "algia", "pathy", "ectomy",
+	"otomy", "ostomy", "plasty", "scopy", "phobia", "plegia", "megaly", "trophy", "orrhage", "iasis"}
+
+// conditionStem reports whether w ends like a condition or procedure.
+func conditionStem(w []byte) bool {
+	for _, st := range conditionEndings {
+		if hasSuffix(w, st) {
+			return true
+		}
+	}
+	return false
 }
 
 // drugStem reports whether w ends in a medicine stem.

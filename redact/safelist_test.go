@@ -37,6 +37,7 @@ func TestSafelist(t *testing.T) {
 		{text: "Comes in Tuesdays and Fridays, tried Chantix", not: []string{"Tuesdays", "Fridays", "Chantix"}},
 		{text: "Hx of Crohn's, and Parkinson disease, Bristol stool chart type 6", not: []string{"Crohn", "Parkinson", "Bristol"}},
 		{text: "Pain in left arm, RIF tender, GA planned", not: []string{"RIF", "GA"}},
+		{text: "Worried about Gonorrhea and Stomatitis, had a Colonoscopy; Mh-hmm, Fibromyalgia", not: []string{"Gonorrhea", "Stomatitis", "Colonoscopy", "Mh", "Fibromyalgia"}},
 		{text: "Neuro: A&Ox3, PERRLA. Resp: on 2L NC, CTA bilat. Dispo: rehab. Updated by MD. Foley, UO ok, PCA on, q4h obs", not: []string{"Neuro", "Ox3", "Resp", "NC", "CTA", "Dispo", "MD", "UO", "PCA"}},
 		// Names stay: mixed-case forms of acronyms, frequent first names
 		// that are also on the list, months without a time cue.
