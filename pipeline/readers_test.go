@@ -15,13 +15,15 @@ import (
 )
 
 // Every dataset of an extract read by each partner reader the README names
-// (parquet-java, what Spark, Hive and Trino use; pyarrow; polars), each
-// decrypting with the key alone, must give the same row counts as the
+// (parquet-java, what Spark, Hive and Trino use; pyarrow; polars; and, for
+// the encrypted extract, PySpark with the shipped KMS client), each
+// decrypting with the key alone or through parquet-java's standard crypto
+// factory, must give the same row counts as the
 // manifest and the same values as each other, column by column. The readers
 // report a checksum of each column in one canonical form
 // (fixtures/interop/checksums.py, fixtures/interop/java), so no data leaves
 // them. A reader that is not installed (Java and the jars .ci/run fetches,
-// pyarrow, polars) is left out with a log line and the others still
+// pyarrow, polars, pyspark) is left out with a log line and the others still
 // compared; under CI its absence fails.
 
 const interopJava = "../fixtures/interop/java"
@@ -121,6 +123,17 @@ func pythonReader(module string) ([]string, error) {
 	return []string{"python3", script, "--reader", module}, nil
 }
 
+// sparkReader returns the command that reads with PySpark through
+// parquet-java's PropertiesDrivenCryptoFactory and the KMS client of
+// fixtures/interop/java (the README's Spark route); it needs the jar
+// javaReader builds.
+func sparkReader() ([]string, error) {
+	if _, err := javaReader(); err != nil {
+		return nil, fmt.Errorf("pyspark reader: %w", err)
+	}
+	return pythonReader("pyspark")
+}
+
 func runReader(t *testing.T, cmdline []string, args ...string) readerSums {
 	t.Helper()
 	cmd := exec.Command(cmdline[0], append(cmdline[1:], args...)...)
@@ -214,6 +227,15 @@ func TestPartnerReadersAgree(t *testing.T) {
 				// with the KMS client shipped in fixtures/interop/java.
 				kms := append(append([]string{}, readers[0].cmd...), "--kms", res.Manifest.Encryption.KeyID)
 				reports = append(reports, runReader(t, kms, args...))
+			}
+			if tc.encrypted {
+				// Spark itself (PySpark), on the same route. A Spark
+				// session takes half a minute to start, so only the
+				// encrypted extract, the one that needs its set-up.
+				if cmd := available(t, sparkReader); cmd != nil {
+					kms := append(append([]string{}, cmd...), "--kms", res.Manifest.Encryption.KeyID)
+					reports = append(reports, runReader(t, kms, args...))
+				}
 			}
 			if t.Failed() {
 				return
