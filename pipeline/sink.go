@@ -67,10 +67,20 @@ const pageBytes = 1 << 20
 // 1 MB dictionary page limit does: past it the column falls back to PLAIN
 // for the rest of the row group. parquet-go checks the bound only when it
 // cuts a page, and a dictionary-encoded page holds 4-byte indexes, so a
-// free-text column's page would otherwise cover a whole row group's texts;
-// the writer cuts a free-text page after every dictBytes of text it takes,
-// which keeps that column's dictionary under twice dictBytes.
-const dictBytes = 1 << 20
+// free-text column's page would otherwise cover a whole row group's texts.
+// The writer therefore cuts free-text pages itself, after every textPage
+// bytes of text (counted as the PLAIN page would hold them, an
+// overestimate of parquet-go's own count, so that parquet-go never cuts
+// one first and leaves a sliver for the writer's cut): the column's
+// dictionary stays under dictBytes+textPage, and once it has fallen back
+// to PLAIN its pages are still textPage long.
+const (
+	dictBytes = 1 << 20
+	textPage  = pageBytes * 9 / 10
+	// textRowBytes is more than parquet-go's per-row bookkeeping of a
+	// PLAIN text page (offset, length, row index, definition level).
+	textRowBytes = 16
+)
 
 // parquetType maps a column to the Go field type parquet-go derives its
 // schema from; nullable columns become pointers (OPTIONAL).
@@ -306,7 +316,10 @@ func (d *datasetWriter) flush() error {
 		// finished batch does not keep its texts alive.
 		clear(d.pending[fi])
 		d.pending[fi] = d.pending[fi][:0]
-		if d.text[fi] >= dictBytes {
+		if d.text[fi] < 0 {
+			continue
+		}
+		if d.text[fi] += textRowBytes * d.npend; d.text[fi] >= textPage {
 			// A page cut is where parquet-go checks the dictionary's
 			// size (dictBytes).
 			d.text[fi] = 0

@@ -132,8 +132,10 @@ func pageHeaders(t *testing.T, f *os.File, cc format.ColumnChunk) []format.PageH
 // A free-text dictionary stays bounded: texts that never repeat fill it
 // past dictBytes, and the column falls back to PLAIN pages for the rest
 // of the row group, as pyarrow's and parquet-java's writers do, instead of
-// holding every text of the row group in memory. The values read back
-// unchanged across the switch.
+// holding every text of the row group in memory. The PLAIN pages are whole
+// pages (the writer's own cuts, which let parquet-go check the
+// dictionary, never leave a sliver after one of parquet-go's), and the
+// values read back unchanged across the switch.
 func TestFreeTextDictionaryFallsBackToPlain(t *testing.T) {
 	ds, cols, codec := everyColumn(t, "transcripts")
 	dir := t.TempDir()
@@ -164,12 +166,16 @@ func TestFreeTextDictionaryFallsBackToPlain(t *testing.T) {
 	}
 	ti := slices.IndexFunc(ds.Columns, func(c schemas.Column) bool { return c.Name == "text" })
 	var dictPage, plainPages, dictPages int
-	for _, h := range pageHeaders(t, f, pf.Metadata().RowGroups[0].Columns[ti]) {
+	hs := pageHeaders(t, f, pf.Metadata().RowGroups[0].Columns[ti])
+	for i, h := range hs {
 		switch {
 		case h.Type == format.DictionaryPage:
 			dictPage = int(h.UncompressedPageSize)
 		case h.DataPageHeader.V.Encoding == format.Plain:
 			plainPages++
+			if i < len(hs)-1 && h.UncompressedPageSize < textPage/2 {
+				t.Errorf("PLAIN text page %d of %d holds %d bytes: a sliver (pages are cut at %d)", i, len(hs), h.UncompressedPageSize, textPage)
+			}
 		case h.DataPageHeader.V.Encoding == format.RLEDictionary:
 			dictPages++
 		}
