@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	kzstd "github.com/klauspost/compress/zstd"
@@ -45,6 +46,7 @@ type datasetWriter struct {
 	groupAt int64             // rows per row group
 	pending [][]parquet.Value // per written field: values of rows not yet handed over
 	npend   int
+	text    []int         // per written field: bytes of free text taken since its last page cut; -1 for other columns
 	enc     *handover.Key // nil: plain Parquet
 }
 
@@ -61,24 +63,51 @@ const writeBatch = 64
 // pageBytes is the size of a data page before compression.
 const pageBytes = 1 << 20
 
+// dictBytes bounds a column's dictionary, as pyarrow's and parquet-java's
+// 1 MB dictionary page limit does: past it the column falls back to PLAIN
+// for the rest of the row group. parquet-go checks the bound only when it
+// cuts a page, and a dictionary-encoded page holds 4-byte indexes, so a
+// free-text column's page would otherwise cover a whole row group's texts.
+// The writer therefore cuts free-text pages itself, after every textPage
+// bytes of text (counted as the PLAIN page would hold them, an
+// overestimate of parquet-go's own count, so that parquet-go never cuts
+// one first and leaves a sliver for the writer's cut): the column's
+// dictionary stays under dictBytes+textPage, and once it has fallen back
+// to PLAIN its pages are still textPage long.
+const (
+	dictBytes = 1 << 20
+	textPage  = pageBytes * 9 / 10
+	// textRowBytes is more than parquet-go's per-row bookkeeping of a
+	// PLAIN text page (offset, length, row index, definition level).
+	textRowBytes = 16
+)
+
 // parquetType maps a column to the Go field type parquet-go derives its
 // schema from; nullable columns become pointers (OPTIONAL).
 //
-// Every column but free text is dictionary-encoded (RLE_DICTIONARY): ids,
-// categories, day offsets, scores and redaction counts repeat row after
-// row, and a dictionary of a row group's distinct values is bounded by its
-// rows. Free text is PLAIN: its values rarely repeat, a dictionary would
-// hold every text of the row group in memory, and PLAIN's length prefixes
-// next to each text compress far better than parquet-go's default
-// DELTA_LENGTH_BYTE_ARRAY, whose bit-packed lengths zstd cannot shrink.
-// Booleans stay bit-packed PLAIN: smaller than a dictionary, and pyarrow
-// refuses a boolean dictionary.
+// The encoding is chosen per column from the schema, never from the data
+// of a batch, so the same rows give the same file:
+//   - categories, day offsets, scores, counts and redaction counts repeat
+//     row after row: dictionary (RLE_DICTIONARY), bounded by a row group's
+//     distinct values;
+//   - identifiers (columns named *_id) are PLAIN: a patient, session or
+//     message has one, so a dictionary holds nearly every value and saves
+//     nothing over zstd on PLAIN (which shrinks an id's run of rows just as
+//     well), while costing a hash lookup per row;
+//   - free text is dictionary-encoded as pyarrow and parquet-java do it:
+//     short turns ("yes", "okay") repeat, and a dictionary that outgrows
+//     dictBytes falls back to PLAIN for the rest of the row group (see
+//     datasetWriter.flush), so it never holds more than a few MB of text;
+//     PLAIN's length prefixes compress far better than parquet-go's default
+//     DELTA_LENGTH_BYTE_ARRAY, whose bit-packed lengths zstd cannot shrink;
+//   - booleans stay bit-packed PLAIN: smaller than a dictionary, and
+//     pyarrow refuses a boolean dictionary.
 func parquetType(c schemas.Column) (reflect.Type, string) {
 	var t reflect.Type
 	tag := c.Name
 	dict := ""
 	switch {
-	case c.FreeText:
+	case isIdentifier(c):
 		dict = ",plain"
 	case c.Type != schemas.Bool:
 		dict = ",dict"
@@ -103,6 +132,12 @@ func parquetType(c schemas.Column) (reflect.Type, string) {
 	return t, tag + dict
 }
 
+// isIdentifier reports whether a column holds one pseudonymous id per
+// patient, session or message: the schemas name every such column *_id.
+func isIdentifier(c schemas.Column) bool {
+	return c.Type == schemas.String && strings.HasSuffix(c.Name, "_id")
+}
+
 // newDatasetWriter opens dir/<dataset>/part-00000.parquet for the selected
 // columns, in dictionary order.
 // codec is shared by an extract's writers.
@@ -118,11 +153,14 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 		if !want[c.Name] {
 			continue
 		}
-		if c.FreeText {
-			// Minimum and maximum of free text help no reader (no query
-			// filters on them), would put two whole texts in every page
-			// header, and comparing long texts cost 0.5% of an extract.
-			textOpts = append(textOpts, parquet.SkipPageStatistics(c.Name), parquet.SkipPageBounds(c.Name))
+		if c.FreeText || isIdentifier(c) {
+			// Minimum and maximum of free text or of ids help no reader:
+			// no query filters text on them, and pseudonymous ids are
+			// hashes spread evenly, so every page's bounds span nearly
+			// the whole range and exclude nothing. They would put two
+			// whole texts in the column index, and comparing every value
+			// cost the sink a tenth of its time on ids.
+			textOpts = append(textOpts, parquet.SkipPageBounds(c.Name))
 		}
 		t, tag := parquetType(c)
 		fields = append(fields, reflect.StructField{
@@ -155,6 +193,13 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 		// better in 1 MB pages than in parquet-go's default 256 KB. The
 		// codec's window (zstdCodec) is a page.
 		parquet.PageBufferSize(pageBytes),
+		parquet.DictionaryMaxBytes(dictBytes),
+		// Minimum and maximum per column chunk (the footer) and per page
+		// (the column index) are written; the copy of a page's in its
+		// header is not: no reader of the column index or the footer
+		// needs it, and computing it again per page cost a tenth of the
+		// sink's time on dictionary columns.
+		parquet.DataPageStatistics(false),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("deid", createdBy, "deterministic"),
 		parquet.KeyValueMetadata("deid.schema", ds.SchemaID()),
@@ -165,7 +210,11 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 		_ = sp.Close()
 		return nil, fmt.Errorf("dataset %s: parquet-go made %d column writers for %d columns", ds.Name, len(d.cols), len(pick))
 	}
-	for _, ci := range pick {
+	d.text = make([]int, len(pick))
+	for fi, ci := range pick {
+		if !ds.Columns[ci].FreeText {
+			d.text[fi] = -1
+		}
 		var lv levels
 		if ds.Columns[ci].Nullable {
 			lv.def = 1
@@ -224,6 +273,9 @@ func (d *datasetWriter) Write(r Row) error {
 			// parquet-go copies the bytes into its column buffer, and the
 			// string outlives the pending row: no copy is needed here.
 			v = parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(x), len(x)))
+			if d.text[fi] >= 0 {
+				d.text[fi] += len(x)
+			}
 		case int32:
 			v = parquet.Int32Value(x)
 		case int:
@@ -264,11 +316,25 @@ func (d *datasetWriter) flush() error {
 		// finished batch does not keep its texts alive.
 		clear(d.pending[fi])
 		d.pending[fi] = d.pending[fi][:0]
+		if d.text[fi] < 0 {
+			continue
+		}
+		if d.text[fi] += textRowBytes * d.npend; d.text[fi] >= textPage {
+			// A page cut is where parquet-go checks the dictionary's
+			// size (dictBytes).
+			d.text[fi] = 0
+			if err := cw.Flush(); err != nil {
+				return fmt.Errorf("dataset %s page ending at row %d: %w", d.ds.Name, d.rows, err)
+			}
+		}
 	}
 	d.groupN += int64(d.npend)
 	d.npend = 0
 	if d.groupN == d.groupAt {
 		d.groupN = 0
+		for fi := range d.text {
+			d.text[fi] = min(d.text[fi], 0)
+		}
 		if err := d.w.Flush(); err != nil {
 			return fmt.Errorf("dataset %s row group ending at row %d: %w", d.ds.Name, d.rows, err)
 		}

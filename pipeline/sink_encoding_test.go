@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -18,7 +19,9 @@ import (
 
 // Every dataset's file has version-1 data pages only (encrypted v2 pages
 // open in no reader set that includes parquet-java), a dictionary for every
-// column but free text and booleans, and PLAIN free text.
+// column but identifiers and booleans, PLAIN identifiers, and free text in
+// a dictionary or PLAIN, never DELTA_LENGTH_BYTE_ARRAY; ids and free text
+// carry no bounds.
 func TestSinkPageVersionAndEncodings(t *testing.T) {
 	for _, ds := range schemas.All() {
 		t.Run(ds.Name, func(t *testing.T) {
@@ -65,12 +68,16 @@ func TestSinkPageVersionAndEncodings(t *testing.T) {
 					c := ds.Columns[i]
 					enc := cc.MetaData.Encoding
 					dict := slices.Contains(enc, format.RLEDictionary)
-					wantDict := !c.FreeText && c.Type != schemas.Bool
+					wantDict := !isIdentifier(c) && c.Type != schemas.Bool
 					if dict != wantDict {
 						t.Errorf("group %d column %s: encodings %v, dictionary wanted: %v", g, c.Name, enc, wantDict)
 					}
-					if c.FreeText && (!slices.Contains(enc, format.Plain) || slices.Contains(enc, format.DeltaLengthByteArray)) {
-						t.Errorf("group %d column %s: free text encodings %v, want PLAIN", g, c.Name, enc)
+					if slices.Contains(enc, format.DeltaLengthByteArray) || slices.Contains(enc, format.DeltaByteArray) {
+						t.Errorf("group %d column %s: encodings %v, want no delta encoding", g, c.Name, enc)
+					}
+					st := cc.MetaData.Statistics
+					if bounds := st.MinValue != nil || st.MaxValue != nil; bounds == (c.FreeText || isIdentifier(c)) {
+						t.Errorf("group %d column %s: bounds written: %v", g, c.Name, bounds)
 					}
 				}
 			}
@@ -86,30 +93,108 @@ func TestSinkPageVersionAndEncodings(t *testing.T) {
 // pageTypes decodes every page header of every column chunk.
 func pageTypes(t *testing.T, f *os.File, md *format.FileMetaData) []format.PageType {
 	t.Helper()
-	var proto thrift.CompactProtocol
 	var types []format.PageType
 	for _, rg := range md.RowGroups {
 		for _, cc := range rg.Columns {
-			start := cc.MetaData.DataPageOffset
-			if d := cc.MetaData.DictionaryPageOffset; d > 0 && d < start {
-				start = d
-			}
-			sec := io.NewSectionReader(f, start, cc.MetaData.TotalCompressedSize)
-			r := &countReader{r: sec}
-			dec := thrift.NewDecoder(proto.NewReader(r))
-			for r.n < cc.MetaData.TotalCompressedSize {
-				var h format.PageHeader
-				if err := dec.Decode(&h); err != nil {
-					t.Fatalf("page header at byte %d: %v", start+r.n, err)
-				}
+			for _, h := range pageHeaders(t, f, cc) {
 				types = append(types, h.Type)
-				if _, err := io.CopyN(io.Discard, r, int64(h.CompressedPageSize)); err != nil {
-					t.Fatal(err)
-				}
 			}
 		}
 	}
 	return types
+}
+
+// pageHeaders decodes the page headers of one column chunk.
+func pageHeaders(t *testing.T, f *os.File, cc format.ColumnChunk) []format.PageHeader {
+	t.Helper()
+	var proto thrift.CompactProtocol
+	var hs []format.PageHeader
+	start := cc.MetaData.DataPageOffset
+	if d := cc.MetaData.DictionaryPageOffset; d > 0 && d < start {
+		start = d
+	}
+	sec := io.NewSectionReader(f, start, cc.MetaData.TotalCompressedSize)
+	r := &countReader{r: sec}
+	dec := thrift.NewDecoder(proto.NewReader(r))
+	for r.n < cc.MetaData.TotalCompressedSize {
+		var h format.PageHeader
+		if err := dec.Decode(&h); err != nil {
+			t.Fatalf("page header at byte %d: %v", start+r.n, err)
+		}
+		hs = append(hs, h)
+		if _, err := io.CopyN(io.Discard, r, int64(h.CompressedPageSize)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hs
+}
+
+// A free-text dictionary stays bounded: texts that never repeat fill it
+// past dictBytes, and the column falls back to PLAIN pages for the rest
+// of the row group, as pyarrow's and parquet-java's writers do, instead of
+// holding every text of the row group in memory. The PLAIN pages are whole
+// pages (the writer's own cuts, which let parquet-go check the
+// dictionary, never leave a sliver after one of parquet-go's), and the
+// values read back unchanged across the switch.
+func TestFreeTextDictionaryFallsBackToPlain(t *testing.T) {
+	ds, cols, codec := everyColumn(t, "transcripts")
+	dir := t.TempDir()
+	w, err := newDatasetWriter(dir, ds, cols, 65536, "test", nil, codec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows = 6000 // 6000 distinct texts of ~1 KB: three times dictBytes and more
+	pad := strings.Repeat("x", 1000)
+	text := func(r int) string { return fmt.Sprintf("%06d %s", r, pad) }
+	for r := range rows {
+		if err := w.Write(Row{"r0123", "s0001", int32(1), int32(r), "patient", int32(3), text(r), int32(0), "{}"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "transcripts", "part-00000.parquet"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ti := slices.IndexFunc(ds.Columns, func(c schemas.Column) bool { return c.Name == "text" })
+	var dictPage, plainPages, dictPages int
+	hs := pageHeaders(t, f, pf.Metadata().RowGroups[0].Columns[ti])
+	for i, h := range hs {
+		switch {
+		case h.Type == format.DictionaryPage:
+			dictPage = int(h.UncompressedPageSize)
+		case h.DataPageHeader.V.Encoding == format.Plain:
+			plainPages++
+			if i < len(hs)-1 && h.UncompressedPageSize < textPage/2 {
+				t.Errorf("PLAIN text page %d of %d holds %d bytes: a sliver (pages are cut at %d)", i, len(hs), h.UncompressedPageSize, textPage)
+			}
+		case h.DataPageHeader.V.Encoding == format.RLEDictionary:
+			dictPages++
+		}
+	}
+	if dictPage == 0 || dictPage > 2*dictBytes || plainPages == 0 || dictPages == 0 {
+		t.Fatalf("text column: dictionary page of %d bytes (bound %d), %d dictionary and %d PLAIN data pages; want a bounded dictionary, then PLAIN",
+			dictPage, 2*dictBytes, dictPages, plainPages)
+	}
+	rd := parquet.NewReader(pf)
+	defer rd.Close()
+	got := make([]parquet.Row, 1)
+	for r := range rows {
+		if n, err := rd.ReadRows(got); n != 1 {
+			t.Fatalf("row %d: %v", r, err)
+		}
+		if v := got[0][ti]; string(v.ByteArray()) != text(r) {
+			t.Fatalf("row %d: text %.20q..., want %.20q...", r, v.ByteArray(), text(r))
+		}
+	}
 }
 
 type countReader struct {
