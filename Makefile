@@ -22,7 +22,7 @@ FUZZTIME  ?=
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 SHARED    ?= ../shared
 
-.PHONY: all build test demo bench lint fuzz model eval eval-dev dist clean
+.PHONY: all build test identical demo bench lint fuzz model eval eval-dev dist clean
 
 all: build
 
@@ -31,6 +31,16 @@ build:
 
 test:
 	$(GO) test -count=1 ./...
+
+# Extract outputs of this tree byte for byte against an older deid, for a
+# change that claims to leave them alone: make identical BASE=/tmp/base/deid
+# [IDENTICAL_SIZES="10 100"]. Build BASE the same way (plain `go build
+# ./cmd/deid`): the tool version is written into manifest.json.
+IDENTICAL_SIZES ?= 10
+identical:
+	@test -n "$(BASE)" || { echo "make identical BASE=path/to/older/deid"; exit 2; }
+	$(GO) build -o bin/deid-identical ./cmd/deid
+	scripts/identical.sh $(BASE) bin/deid-identical $(IDENTICAL_SIZES)
 
 # The binaries a partner downloads (verify, decrypt): no Go needed on their
 # side. Static (CGO_ENABLED=0), so one file runs on any machine of that OS
