@@ -17,7 +17,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
 
-// Profile is the contract with one partner or purpose (DESIGN.md §3). It is
+// Profile is the contract with one partner or purpose (docs/ARCHITECTURE.md, Profiles). It is
 // validated in full before any data is read.
 type Profile struct {
 	Name            string            `yaml:"name"`

@@ -168,7 +168,7 @@ type redactOut struct {
 }
 
 // redactOK is a redacted line. Spans is always written, as [] when the
-// text has none (DESIGN.md §6): a reader can tell "nothing found" from a
+// text has none (docs/ARCHITECTURE.md, The command-line contract): a reader can tell "nothing found" from a
 // line that failed.
 type redactOK struct {
 	ID    json.RawMessage `json:"id,omitempty"`
