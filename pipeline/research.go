@@ -6,9 +6,9 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 )
 
 // The research tables: questionnaires (validated and scored per measure),

@@ -12,7 +12,7 @@ package schemas
 import (
 	"fmt"
 
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
+	"github.com/nhs-talking-therapies/deid/measures"
 )
 
 // Type is a column's logical type.
@@ -124,9 +124,10 @@ func freeText(what string) []Column {
 }
 
 // All returns every dataset deid can write, in output order. The meaning,
-// derivation and source of the derived questionnaire and outcome columns
-// come from package measures, which computes them, so the dictionary
-// cannot drift from the code.
+// derivation, source and (for the instrument columns) allowed values of the
+// derived questionnaire and outcome columns come from package measures,
+// which computes them, so the dictionary cannot drift from the code and a
+// new instrument is one entry in its registry.
 func All() []Dataset {
 	all := datasets()
 	for _, def := range measures.Definitions() {
@@ -136,8 +137,14 @@ func All() []Dataset {
 			}
 			for j := range all[i].Columns {
 				c := &all[i].Columns[j]
-				if c.Name == def.Column {
+				if c.Name != def.Column {
+					continue
+				}
+				if def.Meaning != "" {
 					c.Meaning, c.Derivation, c.Source = def.Meaning, def.Derivation, def.Source
+				}
+				if def.Allowed != "" {
+					c.Allowed = def.Allowed
 				}
 			}
 		}
@@ -218,10 +225,10 @@ func datasets() []Dataset {
 				researchID(),
 				optional(pseudonym("session_id", "session")),
 				sessionSeq(true),
-				{Name: "instrument", Type: String, Meaning: "Outcome measure", Derivation: "source instrument code, normalised", Allowed: "PHQ9, GAD7, WSAS"},
+				{Name: "instrument", Type: String, Meaning: "Outcome measure", Derivation: "source instrument code, normalised"}, // Allowed: from measures
 				dayOffset(false),
-				{Name: "items", Type: Int32List, Meaning: "Item responses in questionnaire order", Derivation: "source items, validated against the instrument's item count and range; a missing item is null", Allowed: "per instrument: PHQ9 and GAD7 0–3, WSAS 0–8"},
-				{Name: "total", Type: Int32, Meaning: "Total score", Derivation: "sum of items; see the instrument's missing-item rule (pro-rated totals are flagged in prorated)", Allowed: "PHQ9 0–27, GAD7 0–21, WSAS 0–40"},
+				{Name: "items", Type: Int32List, Meaning: "Item responses in questionnaire order", Derivation: "source items, validated against the instrument's item count and range; a missing item is null"}, // Allowed: from measures
+				{Name: "total", Type: Int32, Meaning: "Total score", Derivation: "sum of items; see the instrument's missing-item rule (pro-rated totals are flagged in prorated)"},                             // Allowed: from measures
 				{Name: "severity", Type: String, Meaning: "Severity band of the total", Derivation: "instrument's published bands (see Definitions)", Allowed: "per instrument"},
 				{Name: "caseness", Type: Bool, Nullable: true, Meaning: "Total at or above the instrument's clinical caseness threshold", Derivation: "PHQ9 total >= 10; GAD7 total >= 8; null for instruments without a caseness threshold", Allowed: "true, false, null"},
 				{Name: "prorated", Type: Bool, Meaning: "Total was pro-rated for a missing item", Derivation: "see the instrument's missing-item rule", Allowed: "true, false"},
