@@ -22,6 +22,8 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // fzMarker is planted in hostile input; no error, quarantine field or
@@ -250,13 +252,13 @@ var fzDecoders = []struct {
 	fields reflect.Type // the record struct whose JSON names are the only valid field names
 	decode func(*decoder)
 }{
-	{"patients", reflect.TypeOf(Patient{}), func(d *decoder) { decodePatient(d) }},
-	{"opt_outs", reflect.TypeOf(OptOut{}), func(d *decoder) { decodeOptOut(d) }},
-	{"sessions", reflect.TypeOf(Session{}), func(d *decoder) { decodeSession(d) }},
-	{"transcripts", reflect.TypeOf(Transcript{}), func(d *decoder) { decodeTranscript(d) }},
-	{"messages", reflect.TypeOf(Message{}), func(d *decoder) { decodeMessage(d) }},
-	{"notes", reflect.TypeOf(Note{}), func(d *decoder) { decodeNote(d) }},
-	{"questionnaires", reflect.TypeOf(Questionnaire{}), func(d *decoder) { decodeQuestionnaire(d) }},
+	{"patients", reflect.TypeOf(source.Patient{}), func(d *decoder) { decodePatient(d) }},
+	{"opt_outs", reflect.TypeOf(source.OptOut{}), func(d *decoder) { decodeOptOut(d) }},
+	{"sessions", reflect.TypeOf(source.Session{}), func(d *decoder) { decodeSession(d) }},
+	{"transcripts", reflect.TypeOf(source.Transcript{}), func(d *decoder) { decodeTranscript(d) }},
+	{"messages", reflect.TypeOf(source.Message{}), func(d *decoder) { decodeMessage(d) }},
+	{"notes", reflect.TypeOf(source.Note{}), func(d *decoder) { decodeNote(d) }},
+	{"questionnaires", reflect.TypeOf(source.Questionnaire{}), func(d *decoder) { decodeQuestionnaire(d) }},
 }
 
 func fzFieldNames(t reflect.Type) map[string]bool {

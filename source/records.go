@@ -1,4 +1,4 @@
-package pipeline
+package source
 
 import "github.com/nhs-talking-therapies/deid/redact"
 
