@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 // Lexicon flags: gazetteer membership of a lower-cased word or phrase. The
