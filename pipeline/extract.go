@@ -14,6 +14,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/redact"
@@ -36,7 +37,7 @@ type Options struct {
 	Progress    time.Duration    // progress line interval; default 5s
 
 	stateCache  int // per-patient state kept in memory; default stateCacheSize (tests make it tiny)
-	stateFrames int // state file pages kept in memory; default pageFrames (tests make it tiny)
+	stateFrames int // state file pages kept in memory; default statefile.PageFrames (tests make it tiny)
 }
 
 // ErrTooManyBad is returned when quarantined records pass Options.MaxBad.
@@ -53,7 +54,7 @@ type Result struct {
 
 // extractor is the state of one run. Free text streams through in bounded
 // batches; what the run keeps per patient, session and message lives in
-// the state file (stateDB, spillStore) behind fixed-size caches, so memory
+// the state file (stateDB, statefile.Spill) behind fixed-size caches, so memory
 // grows with neither the text nor the number of patients.
 type extractor struct {
 	opt     Options
@@ -89,8 +90,8 @@ type extractor struct {
 	encKey     *handover.Key // handover encryption; nil for plain output
 	bytesRead  atomic.Int64
 	recsRead   atomic.Int64
-	textBytes  int64       // free text redacted, for throughput figures
-	spill      *spillStore // per-patient state of variable length (identifiers, numbering, scores)
+	textBytes  int64            // free text redacted, for throughput figures
+	spill      *statefile.Spill // per-patient state of variable length (identifiers, numbering, scores)
 	subjects   *subjectCache
 	cons       *stateCache[*redact.Consistency]
 	therapists *stateCache[*[]string]
@@ -214,13 +215,13 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if x.quar, err = openQuarantine(x.istage); err != nil {
 		return nil, err
 	}
-	if x.spill, err = openSpill(x.istage); err != nil {
+	if x.spill, err = statefile.OpenSpill(x.istage); err != nil {
 		return nil, err
 	}
 	defer x.spill.Close()
 	frames := x.opt.stateFrames
 	if frames <= 0 {
-		frames = pageFrames
+		frames = statefile.PageFrames
 	}
 	if x.db, err = openStateDB(x.istage, frames); err != nil {
 		return nil, err
@@ -293,9 +294,10 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	}
 	// What the state file grew to: the per-patient state that memory no
 	// longer holds.
-	timings["state_file_mb"] = float64(x.spill.off+int64(x.db.ps.pages)*diskPage) / 1e6
-	x.log.Debug("state file", zap.Int64("spill_bytes", x.spill.off), zap.Uint32("index_pages", x.db.ps.pages),
-		zap.Int64("page_reads", x.db.ps.reads), zap.Int64("page_writes", x.db.ps.writes))
+	pages, reads, writes := x.db.ps.Stats()
+	timings["state_file_mb"] = float64(x.spill.Size()+int64(pages)*statefile.DiskPage) / 1e6
+	x.log.Debug("state file", zap.Int64("spill_bytes", x.spill.Size()), zap.Uint32("index_pages", pages),
+		zap.Int64("page_reads", reads), zap.Int64("page_writes", writes))
 	if err := x.closeWriters(ctx); err != nil {
 		return nil, err
 	}
@@ -1172,8 +1174,8 @@ func (x *extractor) resolvePatient(num int, it *textItem) bool {
 // patient's record.
 func (x *extractor) openStateCaches(size int) {
 	record := func(num int) (patientRec, error) { return x.db.record(num) }
-	setAside := func(num int, b []byte, field func(*patientRec) *spillRef) error {
-		ref, err := x.spill.put(b)
+	setAside := func(num int, b []byte, field func(*patientRec) *statefile.Ref) error {
+		ref, err := x.spill.Put(b)
 		if err != nil {
 			return err
 		}
@@ -1184,10 +1186,10 @@ func (x *extractor) openStateCaches(size int) {
 		if err != nil {
 			return nil, err
 		}
-		if p.consistency == (spillRef{}) {
+		if p.consistency == (statefile.Ref{}) {
 			return redact.NewConsistency(p.researchID()), nil
 		}
-		b, err := x.spill.get(p.consistency)
+		b, err := x.spill.Get(p.consistency)
 		if err != nil {
 			return nil, err
 		}
@@ -1201,14 +1203,14 @@ func (x *extractor) openStateCaches(size int) {
 			return nil
 		}
 		x.scratch = cs.AppendBinary(x.scratch[:0])
-		return setAside(num, x.scratch, func(r *patientRec) *spillRef { return &r.consistency })
+		return setAside(num, x.scratch, func(r *patientRec) *statefile.Ref { return &r.consistency })
 	})
 	x.therapists = newStateCache(size, func(num int) (*[]string, error) {
 		p, err := record(num)
-		if err != nil || p.therapists == (spillRef{}) {
+		if err != nil || p.therapists == (statefile.Ref{}) {
 			return new([]string), err
 		}
-		b, err := x.spill.get(p.therapists)
+		b, err := x.spill.Get(p.therapists)
 		if err != nil {
 			return nil, err
 		}
@@ -1218,14 +1220,14 @@ func (x *extractor) openStateCaches(size int) {
 		if len(*names) == 0 {
 			return nil
 		}
-		return setAside(num, packStrings(*names), func(r *patientRec) *spillRef { return &r.therapists })
+		return setAside(num, packStrings(*names), func(r *patientRec) *statefile.Ref { return &r.therapists })
 	})
 	x.scores = newStateCache(size, func(num int) (*measures.Tracker, error) {
 		p, err := record(num)
-		if err != nil || p.scores == (spillRef{}) {
+		if err != nil || p.scores == (statefile.Ref{}) {
 			return new(measures.Tracker), err
 		}
-		b, err := x.spill.get(p.scores)
+		b, err := x.spill.Get(p.scores)
 		if err != nil {
 			return nil, err
 		}
@@ -1235,6 +1237,6 @@ func (x *extractor) openStateCaches(size int) {
 			return nil
 		}
 		x.scratch = t.AppendBinary(x.scratch[:0])
-		return setAside(num, x.scratch, func(r *patientRec) *spillRef { return &r.scores })
+		return setAside(num, x.scratch, func(r *patientRec) *statefile.Ref { return &r.scores })
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
@@ -188,8 +189,8 @@ func (x *extractor) writeOutcomes(context.Context) error {
 			return err
 		}
 		var t *measures.Tracker
-		if p.scores != (spillRef{}) {
-			b, err := x.spill.get(p.scores)
+		if p.scores != (statefile.Ref{}) {
+			b, err := x.spill.Get(p.scores)
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 
 	kzstd "github.com/klauspost/compress/zstd"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 
@@ -375,10 +376,10 @@ type subjectCache struct {
 	m     map[int]*redact.Subject // by patient number
 	ring  []int                   // patient numbers + 1; 0: free
 	next  int
-	spill *spillStore
+	spill *statefile.Spill
 }
 
-func newSubjectCache(size int, spill *spillStore) *subjectCache {
+func newSubjectCache(size int, spill *statefile.Spill) *subjectCache {
 	return &subjectCache{m: make(map[int]*redact.Subject, size), ring: make([]int, size), spill: spill}
 }
 
