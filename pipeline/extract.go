@@ -261,20 +261,18 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 
 	x.log.Info("extract started", zap.String("profile", x.prof.Name), zap.String("purpose", x.prof.Purpose),
 		zap.String("extract", x.opt.ExtractID), zap.Int("workers", x.opt.Workers))
-	steps := []struct {
+	type step struct {
 		name string
 		fn   func(context.Context) error
-	}{
-		{"opt_outs", x.readOptOuts},
-		{"patients", x.readPatients},
-		{"sessions", x.readSessions},
-		{"transcripts", x.readTranscripts},
-		{"messages", x.readMessages},
-		{"notes", x.readNotes},
-		{"questionnaires", x.readQuestionnaires},
-		{"patients_table", x.writePatients},
-		{"outcomes", x.writeOutcomes},
 	}
+	// One step reads each record type (recordTypes), then the research
+	// tables are written from what the run kept.
+	var steps []step
+	for _, t := range recordTypes() {
+		read := t.read
+		steps = append(steps, step{t.name, func(ctx context.Context) error { return read(x, ctx) }})
+	}
+	steps = append(steps, step{"patients_table", x.writePatients}, step{"outcomes", x.writeOutcomes})
 	for _, s := range steps {
 		t0 := time.Now()
 		if err := s.fn(ctx); err != nil {
@@ -314,11 +312,11 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 			return nil, fmt.Errorf("audit file: %w", err)
 		}
 	}
-	for _, t := range recordTypes {
-		if c := r.Records[t]; !c.Balanced() {
+	for _, t := range recordTypes() {
+		if c := r.Records[t.name]; !c.Balanced() {
 			// A bug, not bad input: refuse to publish an extract whose
 			// accounting is wrong.
-			return nil, fmt.Errorf("report: counts for %s do not add up", t)
+			return nil, fmt.Errorf("report: counts for %s do not add up", t.name)
 		}
 	}
 	// The partner's report has no counts of opted-out records; the full
@@ -466,6 +464,9 @@ func (x *extractor) write(name string, row Row) error {
 	if err != nil || w == nil {
 		return err
 	}
+	if err := checkRow(&w.ds, row, w.rows+1); err != nil {
+		return err
+	}
 	x.report.Rows[name]++
 	return w.Write(row)
 }
@@ -601,8 +602,8 @@ func (x *extractor) inputFiles(kind string) ([]string, error) {
 func (x *extractor) readOptOuts(ctx context.Context) error {
 	// Every record type's files are found, or refused, before any is
 	// read: a refused file stops the run before an hour is spent.
-	for _, kind := range recordTypes {
-		if _, err := sourceFiles(x.opt.In, kind); err != nil {
+	for _, t := range recordTypes() {
+		if _, err := sourceFiles(x.opt.In, t.name); err != nil {
 			return err
 		}
 	}
