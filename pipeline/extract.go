@@ -1067,9 +1067,9 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 }
 
 // countsValue returns a redaction_counts value as a row value. Most texts
-// share a few common counts ({} above all), and converting each text's to a
-// string and boxing it allocated twice per row, so values are kept for
-// reuse (bounded: past the bound, new ones are simply not kept).
+// share a few common counts ({} above all), so values are kept for reuse
+// rather than converted and boxed twice per row (bounded: past the bound,
+// new ones are simply not kept; docs/performance.md).
 func (x *extractor) countsValue(b []byte) any {
 	if v, ok := x.counts[string(b)]; ok {
 		return v
@@ -1197,9 +1197,8 @@ func (x *extractor) openStateCaches(size int) {
 		return redact.ParseConsistency(p.researchID(), b)
 	}, func(num int, cs *redact.Consistency) error {
 		// Unchanged since loaded (or new and empty): what the patient's
-		// record points to is still right. Storing every evicted patient's
-		// numbering again cost 0.8 s at 1 GB, though a patient's messages
-		// and notes often name no one new.
+		// record points to is still right, and a patient's messages and
+		// notes often name no one new, so it is not stored again.
 		if !cs.Changed() {
 			return nil
 		}

@@ -353,8 +353,8 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 }
 
 // lineSlab copies lines into shared blocks: one allocation per block
-// rather than one per line (allocating each line took 0.6 of the reader's
-// 4.0 s on the 1 GB snapshot, and added to every collection's work).
+// rather than one per line, which the reader and the collector both paid
+// for (docs/performance.md).
 //
 // A block lives while any record, or any view of one of its lines, does.
 // Views are not kept past a record's admission (decoder.view), and

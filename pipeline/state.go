@@ -12,11 +12,10 @@ import (
 )
 
 // The extract's per-patient and per-session state lives for the whole run.
-// Held in memory it made memory grow with the input: 5.9 KB a patient in
-// maps of whole records, then 1.1 KB once compacted. It now lives in the
-// state file as fixed-size records (patientRec, sessionRec) in a paged
-// index (stateDB) and variable-length entries (statefile.Spill), behind caches
-// of fixed size; the README's bench section has the figures.
+// Held in memory it would grow with the input, so it lives in the state
+// file as fixed-size records (patientRec, sessionRec) in a paged index
+// (stateDB) and variable-length entries (statefile.Spill), behind caches
+// of fixed size (docs/performance.md).
 
 // idKey stands for a source identifier (patient, session or message id) in
 // the extract's lookup tables: 128 bits of two independently seeded hashes

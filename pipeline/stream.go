@@ -84,8 +84,8 @@ type ordered[T any] struct {
 }
 
 // batch is a unit of parallel work. Batches, their items and the items'
-// buffers are recycled once admitted: per record, the pipeline's own
-// allocations were a third of a plain copy's time (GC included).
+// buffers are recycled once admitted: per-record allocations were a large
+// share of a plain copy's time (docs/performance.md).
 type batch[T any] struct {
 	seq   int
 	items []*T // items beyond len, up to cap, are spares for reuse
@@ -265,8 +265,7 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 // splitItem splits an item's record into the item's reused field storage
 // and readies the item's decoder (d) over the fields; it returns nil when
 // the record did not split (rec.Err says why). The decoder lives in the
-// item: one allocated per record was 68 of the 922 MB a 50 MB extract
-// allocated.
+// item, so that no record allocates one.
 func (x *extractor) splitItem(rec *rawRecord, buf *fields, d *decoder) *decoder {
 	if rec.split(*buf); rec.Err != nil {
 		return nil
@@ -295,8 +294,7 @@ func (x *extractor) admitBad(kind string, rec rawRecord, ferr *FieldError) (bad 
 // A batch's records mostly share a session or patient with the one before
 // (turns by session): decode reuses what prev resolved, so that workers
 // take the shared state's lock about once per session, not once per
-// record (measured at 1 GB on 2 cores: lookups and lock hand-offs for
-// every record cost 10% of the wall time).
+// record (docs/performance.md).
 func (x *extractor) prepareText(spec textSpec, it, prev *textItem, requested bool) {
 	d := x.splitItem(&it.rec, &it.fields, &it.dec)
 	if d == nil {
@@ -411,11 +409,10 @@ func (c *subjectCache) get(num int, p *patientRec) (*redact.Subject, error) {
 // to an internal JSON Lines file. It stays inside the organisation and holds
 // no text.
 //
-// The file is zstd-compressed (auditFile): uncompressed it was 1.4 times the
-// size of the input text (1.45 GB at 1 GB of text; 0.11 GB compressed), and
-// its write syscalls cost the collector more than compressing does (the
-// audit took 4.9 s of a 1 GB extract before, 4.4 s now). DuckDB reads it as
-// it is (read_json), as do zstdcat and jq. One encoder, one goroutine: the
+// The file is zstd-compressed (auditFile): uncompressed it is larger than
+// the input text, and its write syscalls cost the collector more than
+// compressing does (docs/performance.md). DuckDB reads it as it is
+// (read_json), as do zstdcat and jq. One encoder, one goroutine: the
 // bytes are the same on every run.
 type auditLog struct {
 	f         *os.File
@@ -441,9 +438,8 @@ func openAudit(dir string) (*auditLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit file: %w", err)
 	}
-	// A 128 KiB window compressed the audit 13% faster than 1 MiB, and
-	// no worse (measured on a 10 MB extract's audit: 858 against 757
-	// MB/s; 7.39% against 7.48% of its size).
+	// A 128 KiB window compresses the audit faster than 1 MiB, and no
+	// worse (docs/performance.md).
 	z, err := kzstd.NewWriter(f, kzstd.WithEncoderLevel(kzstd.SpeedFastest), kzstd.WithEncoderConcurrency(1),
 		kzstd.WithWindowSize(1<<17))
 	if err != nil {
@@ -451,8 +447,8 @@ func openAudit(dir string) (*auditLog, error) {
 		return nil, fmt.Errorf("audit file: %w", err)
 	}
 	// Lines reach the encoder a megabyte at a time, and the encoder keeps
-	// its default tables: handing it each line as it came, with its
-	// low-memory option, took 5.5 s at 1 GB; this way takes 2.8 s.
+	// its default tables: line by line, with its low-memory option, took
+	// twice as long.
 	return &auditLog{f: f, z: z, w: bufio.NewWriterSize(z, 1<<20)}, nil
 }
 

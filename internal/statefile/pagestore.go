@@ -14,10 +14,7 @@ import (
 // records by number) live in fixed-size pages of an unlinked, encrypted
 // file, with a fixed number of them cached in memory. Memory therefore
 // stays the same whether a snapshot holds ten thousand sessions or ten
-// million: what grows is the file. Measured before this change: the
-// in-memory maps and records took 100 MB of heap at 88,000 patients and
-// 658,000 sessions, twice that in resident memory once the garbage
-// collector's headroom is counted.
+// million: what grows is the file (docs/performance.md).
 
 // pageSize is a page's plaintext size. On disk a page is preceded by its
 // nonce and followed by its authentication tag.
@@ -29,10 +26,8 @@ const (
 	DiskPage  = pageNonce + pageSize + pageTag
 	// Cached pages: 16 MiB, whatever the input's size. Children are looked
 	// up from the session before (a page already cached), so the cache
-	// mostly serves the index walks of new ids, which are random. On the
-	// 1 GB snapshot's 658,618 sessions alone (1 core, two runs each), the
-	// sessions step took 2.9 s with 8 MiB, 2.1 s with 16 MiB and 1.9 s
-	// with 32 MiB, which added 18 MB to peak RSS.
+	// mostly serves the index walks of new ids, which are random; twice
+	// the frames gained little and cost peak memory (docs/performance.md).
 	PageFrames = 4096
 )
 

@@ -22,9 +22,8 @@ import (
 // collector); reads may come from any worker.
 //
 // Sealed entries are appended to a tail buffer and written out a
-// spillFlush at a time: one write per entry (a numbering set aside for
-// each patient leaving the cache, three times a patient) cost 1.0 s of
-// write syscalls at 1 GB. An entry still in the tail is read from it.
+// spillFlush at a time rather than one write per entry (three a patient).
+// An entry still in the tail is read from it.
 type Spill struct {
 	f       *os.File
 	aead    cipher.AEAD
