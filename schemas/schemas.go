@@ -11,8 +11,10 @@ package schemas
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/nhs-talking-therapies/deid/measures"
+	"github.com/nhs-talking-therapies/deid/redact"
 )
 
 // Type is a column's logical type.
@@ -115,11 +117,24 @@ func month() Column {
 	return Column{Name: "month", Type: String, Nullable: true, Meaning: monthMeaning, Derivation: monthDeriv, Allowed: "YYYY-MM"}
 }
 
+// labelList is redact.Labels as the dictionary lists them, so a new label
+// needs no edit here. ("DESIGN §7" in the text is the labels' section of
+// the design, now docs/ARCHITECTURE.md, Labels; the words stay until the
+// dictionary's text is next changed on purpose, since a change shows in
+// every extract's DATA_DICTIONARY.md.)
+func labelList() string {
+	names := make([]string, len(redact.Labels))
+	for i, l := range redact.Labels {
+		names[i] = string(l)
+	}
+	return strings.Join(names, ", ")
+}
+
 func freeText(what string) []Column {
 	return []Column{
 		{Name: "text", Type: String, FreeText: true, Meaning: "The " + what + " with identifiers redacted", Derivation: "source text passed through the redactor: known identifiers from the patient record, validated patterns, gazetteers with context cues and the NER model; each found span replaced by the profile's operator (typed placeholder such as [PERSON], numbered placeholder [PERSON_1] consistent within the patient, or a surrogate)", Allowed: "UTF-8 text"},
 		{Name: "redactions", Type: Int32, Meaning: "Number of spans redacted from this text", Derivation: "count of merged spans replaced", Allowed: ">= 0"},
-		{Name: "redaction_counts", Type: String, Meaning: "Spans redacted by label", Derivation: "JSON object, label to count, keys sorted, labels of DESIGN §7 (PERSON, LOCATION, POSTCODE, PHONE, EMAIL, URL, IP, NHS_NUMBER, NI_NUMBER, DATE, ORG, ID)", Allowed: `e.g. {"LOCATION":1,"PERSON":2}; {} when none`},
+		{Name: "redaction_counts", Type: String, Meaning: "Spans redacted by label", Derivation: "JSON object, label to count, keys sorted, labels of DESIGN §7 (" + labelList() + ")", Allowed: `e.g. {"LOCATION":1,"PERSON":2}; {} when none`},
 	}
 }
 

@@ -26,7 +26,7 @@ var allowed = map[string][]string{
 	"redact/prosener":      {"redact/ner"},
 	"redact/ner/nereval":   {},
 	"measures":             {},
-	"schemas":              {"measures"},
+	"schemas":              {"measures", "redact"},
 	"source":               {"redact"},
 	"internal/statefile":   {},
 	"internal/azuritetest": {},
