@@ -213,60 +213,6 @@ func (x *extractor) seenTurn(key idKey, low *[2]uint64, turn int) bool {
 	return seen
 }
 
-// stateCache keeps a piece of mutable per-patient state (numbering,
-// therapists, scores) for the patients in recent use and sets the others
-// aside through store (first in, first out). A value restored by load
-// continues exactly where it stopped, so the cache's size never changes an
-// output (TestStateCacheSizeDoesNotChangeOutput). Collector only.
-type stateCache[T any] struct {
-	m     map[int]T
-	ring  []int // patient numbers + 1; 0: free
-	next  int
-	load  func(num int) (T, error)
-	store func(num int, v T) error
-}
-
-func newStateCache[T any](size int, load func(int) (T, error), store func(int, T) error) *stateCache[T] {
-	return &stateCache[T]{m: make(map[int]T, size), ring: make([]int, size), load: load, store: store}
-}
-
-func (c *stateCache[T]) get(num int) (T, error) {
-	if v, ok := c.m[num]; ok {
-		return v, nil
-	}
-	if old := c.ring[c.next] - 1; old >= 0 {
-		if err := c.store(old, c.m[old]); err != nil {
-			var zero T
-			return zero, err
-		}
-		delete(c.m, old)
-	}
-	v, err := c.load(num)
-	if err != nil {
-		return v, err
-	}
-	c.ring[c.next] = num + 1
-	c.next = (c.next + 1) % len(c.ring)
-	c.m[num] = v
-	return v, nil
-}
-
-// flush sets every cached value aside, in cache order, and empties the
-// cache.
-func (c *stateCache[T]) flush() error {
-	for i := range c.ring {
-		j := (c.next + i) % len(c.ring)
-		if num := c.ring[j] - 1; num >= 0 {
-			if err := c.store(num, c.m[num]); err != nil {
-				return err
-			}
-			delete(c.m, num)
-			c.ring[j] = 0
-		}
-	}
-	return nil
-}
-
 // packKnown packs a patient's identifiers into one byte slice (uvarint
 // lengths and the strings, in a fixed order): a tenth of the memory of the
 // record's strings and slices, and nothing for the garbage collector to
