@@ -21,6 +21,7 @@ import (
 
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // benchTurnText is a transcript turn of typical length and shape
@@ -38,7 +39,7 @@ func benchTranscripts(b *testing.B, n int) (jsonl, csvPath string) {
 	cw := csv.NewWriter(&cb)
 	_ = cw.Write([]string{"session_id", "turn", "speaker", "sent_at", "text"})
 	for i := 0; i < n; i++ {
-		t := Transcript{SessionID: fmt.Sprintf("S%07d", i/40), Turn: i%40 + 1, Speaker: []string{"patient", "therapist"}[i%2],
+		t := source.Transcript{SessionID: fmt.Sprintf("S%07d", i/40), Turn: i%40 + 1, Speaker: []string{"patient", "therapist"}[i%2],
 			SentAt: "2024-01-17T10:00:00Z", Text: benchTurnText}
 		line, _ := json.Marshal(t)
 		jb.Write(line)
@@ -192,7 +193,7 @@ func BenchmarkExtract(b *testing.B) {
 
 // BenchmarkSplitJSON is the scanner alone on one transcript line.
 func BenchmarkSplitJSON(b *testing.B) {
-	t := Transcript{SessionID: "S0000001", Turn: 12, Speaker: "patient", SentAt: "2024-01-17T10:00:00Z", Text: benchTurnText}
+	t := source.Transcript{SessionID: "S0000001", Turn: 12, Speaker: "patient", SentAt: "2024-01-17T10:00:00Z", Text: benchTurnText}
 	line, _ := json.Marshal(t)
 	b.SetBytes(int64(len(line)))
 	var out fields

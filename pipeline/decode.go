@@ -10,6 +10,7 @@ import (
 
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/redact/textnorm"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // FieldError says which field of a record failed and why. It never carries
@@ -368,35 +369,35 @@ func (d *decoder) inRange(name string, t time.Time) bool {
 // Decoded record types: the input record plus the values parsed from it.
 
 type patientIn struct {
-	Patient
+	source.Patient
 	dob, referral, discharge time.Time
 	hasDischarge             bool
 	optOutKnown              bool // research_opt_out was read; false: treat as opted out
 }
 
 type sessionIn struct {
-	Session
+	source.Session
 	started, ended time.Time
 	hasEnded       bool
 }
 
 type transcriptIn struct {
-	Transcript
+	source.Transcript
 	sent time.Time
 }
 
 type messageIn struct {
-	Message
+	source.Message
 	sent time.Time
 }
 
 type noteIn struct {
-	Note
+	source.Note
 	written time.Time
 }
 
 type questionnaireIn struct {
-	Questionnaire
+	source.Questionnaire
 	completed time.Time
 }
 
@@ -520,8 +521,8 @@ func odsCode(s string) bool {
 	return len(s) == 3 || digits > 0
 }
 
-func decodeOptOut(d *decoder) OptOut {
-	var o OptOut
+func decodeOptOut(d *decoder) source.OptOut {
+	var o source.OptOut
 	var present bool
 	if o.NHSNumber, present, _ = d.nhsNumber("nhs_number"); !present {
 		d.fail("nhs_number", "missing")

@@ -14,8 +14,9 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
+	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
@@ -36,7 +37,7 @@ type Options struct {
 	Progress    time.Duration    // progress line interval; default 5s
 
 	stateCache  int // per-patient state kept in memory; default stateCacheSize (tests make it tiny)
-	stateFrames int // state file pages kept in memory; default pageFrames (tests make it tiny)
+	stateFrames int // state file pages kept in memory; default statefile.PageFrames (tests make it tiny)
 }
 
 // ErrTooManyBad is returned when quarantined records pass Options.MaxBad.
@@ -53,7 +54,7 @@ type Result struct {
 
 // extractor is the state of one run. Free text streams through in bounded
 // batches; what the run keeps per patient, session and message lives in
-// the state file (stateDB, spillStore) behind fixed-size caches, so memory
+// the state file (stateDB, statefile.Spill) behind fixed-size caches, so memory
 // grows with neither the text nor the number of patients.
 type extractor struct {
 	opt     Options
@@ -89,8 +90,8 @@ type extractor struct {
 	encKey     *handover.Key // handover encryption; nil for plain output
 	bytesRead  atomic.Int64
 	recsRead   atomic.Int64
-	textBytes  int64       // free text redacted, for throughput figures
-	spill      *spillStore // per-patient state of variable length (identifiers, numbering, scores)
+	textBytes  int64            // free text redacted, for throughput figures
+	spill      *statefile.Spill // per-patient state of variable length (identifiers, numbering, scores)
 	subjects   *subjectCache
 	cons       *stateCache[*redact.Consistency]
 	therapists *stateCache[*[]string]
@@ -171,39 +172,6 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// LoadKeys loads the profile's secrets: the pseudonym key and, when the
-// profile encrypts its output, the partner's AES-256 key. Callers check
-// them before reading any data; errors name where a key should be, never
-// its value.
-func (p *Profile) LoadKeys() (pseudonym []byte, output *handover.Key, err error) {
-	pseudonym, err = LoadSecret(p.Keys.PseudonymEnv, p.Keys.PseudonymFile)
-	if err != nil {
-		return nil, nil, err
-	}
-	if e := p.Output.Encryption; e != nil {
-		k, err := handover.LoadKey(handover.KeySpec{ID: e.KeyID, Env: e.KeyEnv, File: e.KeyFile})
-		if err != nil {
-			return nil, nil, fmt.Errorf("output encryption %w", err)
-		}
-		if len(k.Bytes) != handover.AESKeyBytes {
-			return nil, nil, fmt.Errorf("output encryption key: %d bytes, AES-256 needs exactly %d", len(k.Bytes), handover.AESKeyBytes)
-		}
-		output = &k
-	}
-	return pseudonym, output, nil
-}
-
-// redactionPolicy turns the profile's operator choices into a policy. The
-// surrogate key is derived from the pseudonym key, never equal to it.
-func redactionPolicy(p *Profile, key []byte) redact.Policy {
-	pol := redact.Policy{Default: redact.Operator(p.Redaction.Operator), ByLabel: map[redact.Label]redact.Operator{}}
-	for l, op := range p.Redaction.Operators {
-		pol.ByLabel[redact.Label(l)] = redact.Operator(op)
-	}
-	pol.SurrogateKey = []byte(NewPseudonymiser(key).ID("surrogate-key", "v1"))
-	return pol
-}
-
 func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	start := time.Now()
 	timings := map[string]float64{}
@@ -214,13 +182,13 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if x.quar, err = openQuarantine(x.istage); err != nil {
 		return nil, err
 	}
-	if x.spill, err = openSpill(x.istage); err != nil {
+	if x.spill, err = statefile.OpenSpill(x.istage); err != nil {
 		return nil, err
 	}
 	defer x.spill.Close()
 	frames := x.opt.stateFrames
 	if frames <= 0 {
-		frames = pageFrames
+		frames = statefile.PageFrames
 	}
 	if x.db, err = openStateDB(x.istage, frames); err != nil {
 		return nil, err
@@ -260,20 +228,18 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 
 	x.log.Info("extract started", zap.String("profile", x.prof.Name), zap.String("purpose", x.prof.Purpose),
 		zap.String("extract", x.opt.ExtractID), zap.Int("workers", x.opt.Workers))
-	steps := []struct {
+	type step struct {
 		name string
 		fn   func(context.Context) error
-	}{
-		{"opt_outs", x.readOptOuts},
-		{"patients", x.readPatients},
-		{"sessions", x.readSessions},
-		{"transcripts", x.readTranscripts},
-		{"messages", x.readMessages},
-		{"notes", x.readNotes},
-		{"questionnaires", x.readQuestionnaires},
-		{"patients_table", x.writePatients},
-		{"outcomes", x.writeOutcomes},
 	}
+	// One step reads each record type (recordTypes), then the research
+	// tables are written from what the run kept.
+	var steps []step
+	for _, t := range recordTypes() {
+		read := t.read
+		steps = append(steps, step{t.name, func(ctx context.Context) error { return read(x, ctx) }})
+	}
+	steps = append(steps, step{"patients_table", x.writePatients}, step{"outcomes", x.writeOutcomes})
 	for _, s := range steps {
 		t0 := time.Now()
 		if err := s.fn(ctx); err != nil {
@@ -293,9 +259,10 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	}
 	// What the state file grew to: the per-patient state that memory no
 	// longer holds.
-	timings["state_file_mb"] = float64(x.spill.off+int64(x.db.ps.pages)*diskPage) / 1e6
-	x.log.Debug("state file", zap.Int64("spill_bytes", x.spill.off), zap.Uint32("index_pages", x.db.ps.pages),
-		zap.Int64("page_reads", x.db.ps.reads), zap.Int64("page_writes", x.db.ps.writes))
+	pages, reads, writes := x.db.ps.Stats()
+	timings["state_file_mb"] = float64(x.spill.Size()+int64(pages)*statefile.DiskPage) / 1e6
+	x.log.Debug("state file", zap.Int64("spill_bytes", x.spill.Size()), zap.Uint32("index_pages", pages),
+		zap.Int64("page_reads", reads), zap.Int64("page_writes", writes))
 	if err := x.closeWriters(ctx); err != nil {
 		return nil, err
 	}
@@ -312,11 +279,11 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 			return nil, fmt.Errorf("audit file: %w", err)
 		}
 	}
-	for _, t := range recordTypes {
-		if c := r.Records[t]; !c.Balanced() {
+	for _, t := range recordTypes() {
+		if c := r.Records[t.name]; !c.Balanced() {
 			// A bug, not bad input: refuse to publish an extract whose
 			// accounting is wrong.
-			return nil, fmt.Errorf("report: counts for %s do not add up", t)
+			return nil, fmt.Errorf("report: counts for %s do not add up", t.name)
 		}
 	}
 	// The partner's report has no counts of opted-out records; the full
@@ -411,31 +378,6 @@ func (x *extractor) progress(done <-chan struct{}, start time.Time) {
 	}
 }
 
-// Selected returns the datasets and columns the profile receives, in
-// output order: exactly what an extract with this profile writes.
-func (p *Profile) Selected() []schemas.Dataset {
-	var out []schemas.Dataset
-	for _, ds := range schemas.All() {
-		sel, ok := p.Datasets[ds.Name]
-		if !ok {
-			continue
-		}
-		keep := map[string]bool{}
-		for _, c := range sel.Columns {
-			keep[c] = true
-		}
-		var cols []schemas.Column
-		for _, c := range ds.Columns {
-			if keep[c.Name] {
-				cols = append(cols, c)
-			}
-		}
-		ds.Columns = cols
-		out = append(out, ds)
-	}
-	return out
-}
-
 // writer returns the dataset's writer, opening it on first use; nil when
 // the profile does not ask for the dataset.
 func (x *extractor) writer(name string) (*datasetWriter, error) {
@@ -462,6 +404,9 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 func (x *extractor) write(name string, row Row) error {
 	w, err := x.writer(name)
 	if err != nil || w == nil {
+		return err
+	}
+	if err := checkRow(&w.ds, row, w.rows+1); err != nil {
 		return err
 	}
 	x.report.Rows[name]++
@@ -599,8 +544,8 @@ func (x *extractor) inputFiles(kind string) ([]string, error) {
 func (x *extractor) readOptOuts(ctx context.Context) error {
 	// Every record type's files are found, or refused, before any is
 	// read: a refused file stops the run before an hour is spent.
-	for _, kind := range recordTypes {
-		if _, err := sourceFiles(x.opt.In, kind); err != nil {
+	for _, t := range recordTypes() {
+		if _, err := sourceFiles(x.opt.In, t.name); err != nil {
 			return err
 		}
 	}
@@ -1064,9 +1009,9 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 }
 
 // countsValue returns a redaction_counts value as a row value. Most texts
-// share a few common counts ({} above all), and converting each text's to a
-// string and boxing it allocated twice per row, so values are kept for
-// reuse (bounded: past the bound, new ones are simply not kept).
+// share a few common counts ({} above all), so values are kept for reuse
+// rather than converted and boxed twice per row (bounded: past the bound,
+// new ones are simply not kept; docs/performance.md).
 func (x *extractor) countsValue(b []byte) any {
 	if v, ok := x.counts[string(b)]; ok {
 		return v
@@ -1172,8 +1117,8 @@ func (x *extractor) resolvePatient(num int, it *textItem) bool {
 // patient's record.
 func (x *extractor) openStateCaches(size int) {
 	record := func(num int) (patientRec, error) { return x.db.record(num) }
-	setAside := func(num int, b []byte, field func(*patientRec) *spillRef) error {
-		ref, err := x.spill.put(b)
+	setAside := func(num int, b []byte, field func(*patientRec) *statefile.Ref) error {
+		ref, err := x.spill.Put(b)
 		if err != nil {
 			return err
 		}
@@ -1184,31 +1129,30 @@ func (x *extractor) openStateCaches(size int) {
 		if err != nil {
 			return nil, err
 		}
-		if p.consistency == (spillRef{}) {
+		if p.consistency == (statefile.Ref{}) {
 			return redact.NewConsistency(p.researchID()), nil
 		}
-		b, err := x.spill.get(p.consistency)
+		b, err := x.spill.Get(p.consistency)
 		if err != nil {
 			return nil, err
 		}
 		return redact.ParseConsistency(p.researchID(), b)
 	}, func(num int, cs *redact.Consistency) error {
 		// Unchanged since loaded (or new and empty): what the patient's
-		// record points to is still right. Storing every evicted patient's
-		// numbering again cost 0.8 s at 1 GB, though a patient's messages
-		// and notes often name no one new.
+		// record points to is still right, and a patient's messages and
+		// notes often name no one new, so it is not stored again.
 		if !cs.Changed() {
 			return nil
 		}
 		x.scratch = cs.AppendBinary(x.scratch[:0])
-		return setAside(num, x.scratch, func(r *patientRec) *spillRef { return &r.consistency })
+		return setAside(num, x.scratch, func(r *patientRec) *statefile.Ref { return &r.consistency })
 	})
 	x.therapists = newStateCache(size, func(num int) (*[]string, error) {
 		p, err := record(num)
-		if err != nil || p.therapists == (spillRef{}) {
+		if err != nil || p.therapists == (statefile.Ref{}) {
 			return new([]string), err
 		}
-		b, err := x.spill.get(p.therapists)
+		b, err := x.spill.Get(p.therapists)
 		if err != nil {
 			return nil, err
 		}
@@ -1218,14 +1162,14 @@ func (x *extractor) openStateCaches(size int) {
 		if len(*names) == 0 {
 			return nil
 		}
-		return setAside(num, packStrings(*names), func(r *patientRec) *spillRef { return &r.therapists })
+		return setAside(num, packStrings(*names), func(r *patientRec) *statefile.Ref { return &r.therapists })
 	})
 	x.scores = newStateCache(size, func(num int) (*measures.Tracker, error) {
 		p, err := record(num)
-		if err != nil || p.scores == (spillRef{}) {
+		if err != nil || p.scores == (statefile.Ref{}) {
 			return new(measures.Tracker), err
 		}
-		b, err := x.spill.get(p.scores)
+		b, err := x.spill.Get(p.scores)
 		if err != nil {
 			return nil, err
 		}
@@ -1235,6 +1179,6 @@ func (x *extractor) openStateCaches(size int) {
 			return nil
 		}
 		x.scratch = t.AppendBinary(x.scratch[:0])
-		return setAside(num, x.scratch, func(r *patientRec) *spillRef { return &r.scores })
+		return setAside(num, x.scratch, func(r *patientRec) *statefile.Ref { return &r.scores })
 	})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/pipeline"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 const (
@@ -103,10 +104,10 @@ func readParquet(t *testing.T, path string) ([]string, []map[string]any) {
 	return cols, rows
 }
 
-type source struct {
-	patients []pipeline.Patient
+type loadedSource struct {
+	patients []source.Patient
 	optOut   map[string]bool // NHS numbers
-	sessions []pipeline.Session
+	sessions []source.Session
 	gold     []redact.Document
 }
 
@@ -130,13 +131,13 @@ func readJSONL[T any](t *testing.T, path string) []T {
 	return out
 }
 
-func loadSource(t *testing.T) source {
-	s := source{optOut: map[string]bool{}}
-	s.patients = readJSONL[pipeline.Patient](t, filepath.Join(snapshot, "patients.jsonl"))
-	for _, o := range readJSONL[pipeline.OptOut](t, filepath.Join(snapshot, "opt_outs.jsonl")) {
+func loadSource(t *testing.T) loadedSource {
+	s := loadedSource{optOut: map[string]bool{}}
+	s.patients = readJSONL[source.Patient](t, filepath.Join(snapshot, "patients.jsonl"))
+	for _, o := range readJSONL[source.OptOut](t, filepath.Join(snapshot, "opt_outs.jsonl")) {
 		s.optOut[o.NHSNumber] = true
 	}
-	s.sessions = readJSONL[pipeline.Session](t, filepath.Join(snapshot, "sessions.jsonl"))
+	s.sessions = readJSONL[source.Session](t, filepath.Join(snapshot, "sessions.jsonl"))
 	s.gold = readJSONL[redact.Document](t, filepath.Join(snapshot, "gold.jsonl"))
 	return s
 }
@@ -264,7 +265,7 @@ func outputTexts(t *testing.T, data map[string][]map[string]any, ps pipeline.Pse
 	for _, r := range data["notes"] {
 		out["notes/"+sessByPseudo[r["session_id"].(string)]] += r["text"].(string)
 	}
-	msgs := readJSONL[pipeline.Message](t, filepath.Join(snapshot, "messages.jsonl"))
+	msgs := readJSONL[source.Message](t, filepath.Join(snapshot, "messages.jsonl"))
 	byPseudo := map[string]string{}
 	for _, m := range msgs {
 		byPseudo[ps.ID("message", m.MessageID)] = m.MessageID

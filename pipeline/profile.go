@@ -13,11 +13,12 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
 
-// Profile is the contract with one partner or purpose (DESIGN.md §3). It is
+// Profile is the contract with one partner or purpose (docs/ARCHITECTURE.md, Profiles). It is
 // validated in full before any data is read.
 type Profile struct {
 	Name            string            `yaml:"name"`
@@ -376,4 +377,62 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// LoadKeys loads the profile's secrets: the pseudonym key and, when the
+// profile encrypts its output, the partner's AES-256 key. Callers check
+// them before reading any data; errors name where a key should be, never
+// its value.
+func (p *Profile) LoadKeys() (pseudonym []byte, output *handover.Key, err error) {
+	pseudonym, err = LoadSecret(p.Keys.PseudonymEnv, p.Keys.PseudonymFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	if e := p.Output.Encryption; e != nil {
+		k, err := handover.LoadKey(handover.KeySpec{ID: e.KeyID, Env: e.KeyEnv, File: e.KeyFile})
+		if err != nil {
+			return nil, nil, fmt.Errorf("output encryption %w", err)
+		}
+		if len(k.Bytes) != handover.AESKeyBytes {
+			return nil, nil, fmt.Errorf("output encryption key: %d bytes, AES-256 needs exactly %d", len(k.Bytes), handover.AESKeyBytes)
+		}
+		output = &k
+	}
+	return pseudonym, output, nil
+}
+
+// redactionPolicy turns the profile's operator choices into a policy. The
+// surrogate key is derived from the pseudonym key, never equal to it.
+func redactionPolicy(p *Profile, key []byte) redact.Policy {
+	pol := redact.Policy{Default: redact.Operator(p.Redaction.Operator), ByLabel: map[redact.Label]redact.Operator{}}
+	for l, op := range p.Redaction.Operators {
+		pol.ByLabel[redact.Label(l)] = redact.Operator(op)
+	}
+	pol.SurrogateKey = []byte(NewPseudonymiser(key).ID("surrogate-key", "v1"))
+	return pol
+}
+
+// Selected returns the datasets and columns the profile receives, in
+// output order: exactly what an extract with this profile writes.
+func (p *Profile) Selected() []schemas.Dataset {
+	var out []schemas.Dataset
+	for _, ds := range schemas.All() {
+		sel, ok := p.Datasets[ds.Name]
+		if !ok {
+			continue
+		}
+		keep := map[string]bool{}
+		for _, c := range sel.Columns {
+			keep[c] = true
+		}
+		var cols []schemas.Column
+		for _, c := range ds.Columns {
+			if keep[c.Name] {
+				cols = append(cols, c)
+			}
+		}
+		ds.Columns = cols
+		out = append(out, ds)
+	}
+	return out
 }

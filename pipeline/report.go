@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -134,15 +135,46 @@ func (r *Report) Partner() *PartnerReport {
 
 func newReport() *Report {
 	r := &Report{Records: map[string]*Counts{}, Rows: map[string]int{}, Redactions: map[string]int{}, Postcodes: map[string]int{}, Outcomes: map[string]int{}}
-	for _, t := range recordTypes {
-		r.Records[t] = &Counts{Excluded: map[string]int{}}
+	for _, t := range recordTypes() {
+		r.Records[t.name] = &Counts{Excluded: map[string]int{}}
 	}
 	return r
 }
 
-// recordTypes are the snapshot's files, in the order they are read: each
-// depends only on those before it.
-var recordTypes = []string{"opt_outs", "patients", "sessions", "transcripts", "messages", "notes", "questionnaires"}
+// recordType is one of the snapshot's record types and the step that
+// reads it.
+type recordType struct {
+	name string
+	read func(*extractor, context.Context) error
+}
+
+// recordTypes returns the snapshot's record types, in the order they are
+// read (each depends only on those before it). This one table drives the
+// extract's steps, the report's counts and the CLI's summary
+// (RecordTypes). It is a function, not a variable, because readOptOuts,
+// in the table, reads the table.
+func recordTypes() []recordType {
+	return []recordType{
+		{"opt_outs", (*extractor).readOptOuts},
+		{"patients", (*extractor).readPatients},
+		{"sessions", (*extractor).readSessions},
+		{"transcripts", (*extractor).readTranscripts},
+		{"messages", (*extractor).readMessages},
+		{"notes", (*extractor).readNotes},
+		{"questionnaires", (*extractor).readQuestionnaires},
+	}
+}
+
+// RecordTypes returns the snapshot's record types in the order an extract
+// reads them; Report.Records has one entry for each.
+func RecordTypes() []string {
+	types := recordTypes()
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = t.name
+	}
+	return out
+}
 
 // Quarantine entries say where a bad record is and why, never what it
 // holds.

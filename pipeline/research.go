@@ -6,9 +6,10 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
+	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 )
 
 // The research tables: questionnaires (validated and scored per measure),
@@ -188,8 +189,8 @@ func (x *extractor) writeOutcomes(context.Context) error {
 			return err
 		}
 		var t *measures.Tracker
-		if p.scores != (spillRef{}) {
-			b, err := x.spill.get(p.scores)
+		if p.scores != (statefile.Ref{}) {
+			b, err := x.spill.Get(p.scores)
 			if err != nil {
 				return err
 			}

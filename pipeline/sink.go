@@ -19,6 +19,7 @@ import (
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/format"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
@@ -430,7 +431,7 @@ func newSpoolFile(dir string) (*spoolFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := createUnlinked(dir, ".spool-*.tmp")
+	f, err := statefile.CreateUnlinked(dir, ".spool-*.tmp")
 	if err != nil {
 		return nil, err
 	}

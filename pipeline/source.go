@@ -21,6 +21,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // Sources read one record type of a snapshot as a stream of raw records:
@@ -317,7 +319,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 				return err
 			}
 		}
-		b, tooLong, n, err := readLine(br, MaxLineBytes)
+		b, tooLong, n, err := source.ReadLine(br, MaxLineBytes)
 		if err == io.EOF && n == 0 {
 			return nil
 		}
@@ -353,8 +355,8 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 }
 
 // lineSlab copies lines into shared blocks: one allocation per block
-// rather than one per line (allocating each line took 0.6 of the reader's
-// 4.0 s on the 1 GB snapshot, and added to every collection's work).
+// rather than one per line, which the reader and the collector both paid
+// for (docs/performance.md).
 //
 // A block lives while any record, or any view of one of its lines, does.
 // Views are not kept past a record's admission (decoder.view), and
@@ -379,34 +381,6 @@ func (s *lineSlab) copy(b []byte) []byte {
 	n := len(s.block)
 	s.block = append(s.block, b...)
 	return s.block[n:len(s.block):len(s.block)] // capped: an append to a line cannot reach the next
-}
-
-// readLine returns the next line without its newline. A line longer than
-// max is consumed and discarded (tooLong) so memory stays bounded. n is the
-// line's size on disk.
-func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, n int, err error) {
-	var buf []byte
-	for {
-		chunk, err := br.ReadSlice('\n')
-		n += len(chunk)
-		if !tooLong {
-			if len(buf)+len(chunk) > max {
-				tooLong, buf = true, nil
-			} else if err == bufio.ErrBufferFull || buf != nil {
-				buf = append(buf, chunk...)
-			} else {
-				buf = chunk
-			}
-		}
-		if err == bufio.ErrBufferFull {
-			continue
-		}
-		buf = bytes.TrimRight(buf, "\r\n")
-		if err == io.EOF && n > 0 {
-			return buf, tooLong, n, io.EOF
-		}
-		return buf, tooLong, n, err
-	}
 }
 
 func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {

@@ -7,15 +7,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 
 // The extract's per-patient and per-session state lives for the whole run.
-// Held in memory it made memory grow with the input: 5.9 KB a patient in
-// maps of whole records, then 1.1 KB once compacted. It now lives in the
-// state file as fixed-size records (patientRec, sessionRec) in a paged
-// index (stateDB) and variable-length entries (spillStore), behind caches
-// of fixed size; the README's bench section has the figures.
+// Held in memory it would grow with the input, so it lives in the state
+// file as fixed-size records (patientRec, sessionRec) in a paged index
+// (stateDB) and variable-length entries (statefile.Spill), behind caches
+// of fixed size (docs/performance.md).
 
 // idKey stands for a source identifier (patient, session or message id) in
 // the extract's lookup tables: 128 bits of two independently seeded hashes
@@ -23,7 +23,7 @@ import (
 // of about n²/2^129, nothing a run can reach, so lookups are exact in
 // practice; the seeds are random per run but never affect an output, since
 // a key is only ever compared for equality.
-type idKey [2]uint64
+type idKey = statefile.Key
 
 type idHasher struct{ a, b maphash.Seed }
 
@@ -37,12 +37,12 @@ func (h idHasher) key(id string) idKey {
 // record in the state file, by patient number (input order). Its
 // variable-length parts are entries in the spill store.
 type patientRec struct {
-	rid         [16]byte // research id, raw; researchID formats it
-	packed      spillRef // identifiers and attributes, by packPatient
-	therapists  spillRef // names of the patient's therapists, also known identifiers; zero: none
-	consistency spillRef // numbering set aside by its cache; zero: none yet
-	scores      spillRef // PHQ-9/GAD-7 totals by session, for outcomes; zero: none
-	referral    int64    // Unix seconds, UTC
+	rid         [16]byte      // research id, raw; researchID formats it
+	packed      statefile.Ref // identifiers and attributes, by packPatient
+	therapists  statefile.Ref // names of the patient's therapists, also known identifiers; zero: none
+	consistency statefile.Ref // numbering set aside by its cache; zero: none yet
+	scores      statefile.Ref // PHQ-9/GAD-7 totals by session, for outcomes; zero: none
+	referral    int64         // Unix seconds, UTC
 	discharge   int64
 	age         int32 // at referral
 	sessions    int32
@@ -51,19 +51,10 @@ type patientRec struct {
 
 const patientRecSize = 16 + 4*12 + 8 + 8 + 4 + 4 + 1
 
-func putRef(b []byte, r spillRef) []byte {
-	b = binary.LittleEndian.AppendUint64(b, uint64(r.off))
-	return binary.LittleEndian.AppendUint32(b, r.n)
-}
-
-func refAt(b []byte) spillRef {
-	return spillRef{off: int64(binary.LittleEndian.Uint64(b)), n: binary.LittleEndian.Uint32(b[8:])}
-}
-
 func (p *patientRec) marshal(b []byte) {
 	out := append(b[:0], p.rid[:]...)
-	for _, r := range [...]spillRef{p.packed, p.therapists, p.consistency, p.scores} {
-		out = putRef(out, r)
+	for _, r := range [...]statefile.Ref{p.packed, p.therapists, p.consistency, p.scores} {
+		out = statefile.AppendRef(out, r)
 	}
 	out = binary.LittleEndian.AppendUint64(out, uint64(p.referral))
 	out = binary.LittleEndian.AppendUint64(out, uint64(p.discharge))
@@ -79,8 +70,8 @@ func (p *patientRec) marshal(b []byte) {
 func (p *patientRec) unmarshal(b []byte) {
 	copy(p.rid[:], b)
 	b = b[16:]
-	for _, r := range [...]*spillRef{&p.packed, &p.therapists, &p.consistency, &p.scores} {
-		*r = refAt(b)
+	for _, r := range [...]*statefile.Ref{&p.packed, &p.therapists, &p.consistency, &p.scores} {
+		*r = statefile.RefAt(b)
 		b = b[12:]
 	}
 	p.referral = int64(binary.LittleEndian.Uint64(b))
@@ -105,13 +96,13 @@ func (a *patientAttrs) fields() [5]*string {
 	return [5]*string{&a.gender, &a.ethnicity, &a.postcode, &a.diagnosis, &a.provider}
 }
 
-func newPatientRec(p *patientIn, rid [16]byte, spill *spillStore) (patientRec, error) {
+func newPatientRec(p *patientIn, rid [16]byte, spill *statefile.Spill) (patientRec, error) {
 	a := patientAttrs{gender: p.Gender, ethnicity: p.Ethnicity, postcode: p.Postcode, diagnosis: p.Diagnosis, provider: p.Provider}
 	b := packKnown(p.Known())
 	for _, s := range a.fields() {
 		b = appendPacked(b, *s)
 	}
-	ref, err := spill.put(b)
+	ref, err := spill.Put(b)
 	if err != nil {
 		return patientRec{}, err
 	}
@@ -123,8 +114,8 @@ func newPatientRec(p *patientIn, rid [16]byte, spill *spillStore) (patientRec, e
 }
 
 // unpack reads back what newPatientRec set aside.
-func (p *patientRec) unpack(spill *spillStore) (redact.Known, patientAttrs, error) {
-	b, err := spill.get(p.packed)
+func (p *patientRec) unpack(spill *statefile.Spill) (redact.Known, patientAttrs, error) {
+	b, err := spill.Get(p.packed)
 	if err != nil {
 		return redact.Known{}, patientAttrs{}, err
 	}
@@ -138,13 +129,13 @@ func (p *patientRec) unpack(spill *spillStore) (redact.Known, patientAttrs, erro
 
 // subject compiles the identifiers the redactor looks for in this
 // patient's texts.
-func (p *patientRec) subject(spill *spillStore) (*redact.Subject, error) {
+func (p *patientRec) subject(spill *statefile.Spill) (*redact.Subject, error) {
 	k, _, err := p.unpack(spill)
 	if err != nil {
 		return nil, err
 	}
-	if p.therapists != (spillRef{}) {
-		b, err := spill.get(p.therapists)
+	if p.therapists != (statefile.Ref{}) {
+		b, err := spill.Get(p.therapists)
 		if err != nil {
 			return nil, err
 		}
@@ -222,60 +213,6 @@ func (x *extractor) seenTurn(key idKey, low *[2]uint64, turn int) bool {
 	return seen
 }
 
-// stateCache keeps a piece of mutable per-patient state (numbering,
-// therapists, scores) for the patients in recent use and sets the others
-// aside through store (first in, first out). A value restored by load
-// continues exactly where it stopped, so the cache's size never changes an
-// output (TestStateCacheSizeDoesNotChangeOutput). Collector only.
-type stateCache[T any] struct {
-	m     map[int]T
-	ring  []int // patient numbers + 1; 0: free
-	next  int
-	load  func(num int) (T, error)
-	store func(num int, v T) error
-}
-
-func newStateCache[T any](size int, load func(int) (T, error), store func(int, T) error) *stateCache[T] {
-	return &stateCache[T]{m: make(map[int]T, size), ring: make([]int, size), load: load, store: store}
-}
-
-func (c *stateCache[T]) get(num int) (T, error) {
-	if v, ok := c.m[num]; ok {
-		return v, nil
-	}
-	if old := c.ring[c.next] - 1; old >= 0 {
-		if err := c.store(old, c.m[old]); err != nil {
-			var zero T
-			return zero, err
-		}
-		delete(c.m, old)
-	}
-	v, err := c.load(num)
-	if err != nil {
-		return v, err
-	}
-	c.ring[c.next] = num + 1
-	c.next = (c.next + 1) % len(c.ring)
-	c.m[num] = v
-	return v, nil
-}
-
-// flush sets every cached value aside, in cache order, and empties the
-// cache.
-func (c *stateCache[T]) flush() error {
-	for i := range c.ring {
-		j := (c.next + i) % len(c.ring)
-		if num := c.ring[j] - 1; num >= 0 {
-			if err := c.store(num, c.m[num]); err != nil {
-				return err
-			}
-			delete(c.m, num)
-			c.ring[j] = 0
-		}
-	}
-	return nil
-}
-
 // packKnown packs a patient's identifiers into one byte slice (uvarint
 // lengths and the strings, in a fixed order): a tenth of the memory of the
 // record's strings and slices, and nothing for the garbage collector to
@@ -344,24 +281,24 @@ func readPacked(b []byte) (string, []byte) {
 	return string(b[w : w+int(n)]), b[w+int(n):]
 }
 
-// stateDB is the run's lookup tables, in one pageStore: patients and
+// stateDB is the run's lookup tables, in one statefile.PageStore: patients and
 // sessions by id, the message ids seen, and patient records by number.
 // Workers look up; the collector and the record phases write; one mutex
 // serialises them, held for a page walk at most.
 type stateDB struct {
 	mu       sync.Mutex
-	ps       *pageStore
-	patients *diskIndex // id → patient number + 1; 0: excluded by an opt-out
-	sessions *diskIndex // id → session number
-	messages *diskIndex // message ids seen
-	optedNHS *diskIndex // NHS numbers of patient records excluded by an opt-out
-	records  *recordArray
+	ps       *statefile.PageStore
+	patients *statefile.Index // id → patient number + 1; 0: excluded by an opt-out
+	sessions *statefile.Index // id → session number
+	messages *statefile.Index // message ids seen
+	optedNHS *statefile.Index // NHS numbers of patient records excluded by an opt-out
+	records  *statefile.RecordArray
 	// Session records by number, in input order: the key, then the
 	// sessionRec. Children mostly come in their sessions' order, so a
 	// lookup first tries the session after the one before (a page
 	// already in the cache) and walks the index, a random page, only
 	// when that guess misses.
-	sessionRecs *recordArray
+	sessionRecs *statefile.RecordArray
 	buf         [max(patientRecSize, 16+sessionRecSize)]byte
 }
 
@@ -375,16 +312,16 @@ const (
 )
 
 func openStateDB(dir string, frames int) (*stateDB, error) {
-	ps, err := openPageStore(dir, frames)
+	ps, err := statefile.OpenPageStore(dir, frames)
 	if err != nil {
 		return nil, err
 	}
-	db := &stateDB{ps: ps, records: newRecordArray(ps, patientRecSize), sessionRecs: newRecordArray(ps, 16+sessionRecSize)}
+	db := &stateDB{ps: ps, records: statefile.NewRecordArray(ps, patientRecSize), sessionRecs: statefile.NewRecordArray(ps, 16+sessionRecSize)}
 	for _, t := range []struct {
-		idx   **diskIndex
+		idx   **statefile.Index
 		vsize int
 	}{{&db.patients, 4}, {&db.sessions, 4}, {&db.messages, 0}, {&db.optedNHS, 0}} {
-		if *t.idx, err = newDiskIndex(ps, t.vsize); err != nil {
+		if *t.idx, err = statefile.NewIndex(ps, t.vsize); err != nil {
 			ps.Close()
 			return nil, err
 		}
@@ -398,7 +335,7 @@ func (db *stateDB) Close() error { return db.ps.Close() }
 func (db *stateDB) patient(k idKey) (int, lookup, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	ok, err := db.patients.get(k, db.buf[:4])
+	ok, err := db.patients.Get(k, db.buf[:4])
 	if err != nil || !ok {
 		return 0, absent, err
 	}
@@ -416,28 +353,28 @@ func (db *stateDB) addPatient(k idKey, rec *patientRec) (int, error) {
 	num := -1
 	if rec != nil {
 		rec.marshal(db.buf[:])
-		n, err := db.records.add(db.buf[:patientRecSize])
+		n, err := db.records.Add(db.buf[:patientRecSize])
 		if err != nil {
 			return 0, err
 		}
 		num = n
 	}
 	binary.LittleEndian.PutUint32(db.buf[:], uint32(num+1))
-	_, err := db.patients.insert(k, db.buf[:4])
+	_, err := db.patients.Insert(k, db.buf[:4])
 	return num, err
 }
 
 func (db *stateDB) numPatients() int {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.records.n
+	return db.records.Len()
 }
 
 func (db *stateDB) record(num int) (patientRec, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var rec patientRec
-	err := db.records.get(num, db.buf[:patientRecSize])
+	err := db.records.Get(num, db.buf[:patientRecSize])
 	if err == nil {
 		rec.unmarshal(db.buf[:])
 	}
@@ -448,14 +385,14 @@ func (db *stateDB) record(num int) (patientRec, error) {
 func (db *stateDB) updateRecord(num int, fn func(*patientRec)) error {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	if err := db.records.get(num, db.buf[:patientRecSize]); err != nil {
+	if err := db.records.Get(num, db.buf[:patientRecSize]); err != nil {
 		return err
 	}
 	var rec patientRec
 	rec.unmarshal(db.buf[:])
 	fn(&rec)
 	rec.marshal(db.buf[:])
-	return db.records.set(num, db.buf[:patientRecSize])
+	return db.records.Set(num, db.buf[:patientRecSize])
 }
 
 // session looks up the session with key k, trying number hint first
@@ -467,19 +404,19 @@ func (db *stateDB) session(k idKey, hint int) (sessionRec, int, lookup, error) {
 	var s sessionRec
 	num := hint
 	hit := false
-	if num >= 0 && num < db.sessionRecs.n {
-		if err := db.sessionRecs.get(num, db.buf[:16+sessionRecSize]); err != nil {
+	if num >= 0 && num < db.sessionRecs.Len() {
+		if err := db.sessionRecs.Get(num, db.buf[:16+sessionRecSize]); err != nil {
 			return s, -1, absent, err
 		}
-		hit = keyAt(db.buf[:]) == k
+		hit = statefile.KeyAt(db.buf[:]) == k
 	}
 	if !hit {
-		ok, err := db.sessions.get(k, db.buf[:4])
+		ok, err := db.sessions.Get(k, db.buf[:4])
 		if err != nil || !ok {
 			return s, -1, absent, err
 		}
 		num = int(binary.LittleEndian.Uint32(db.buf[:]))
-		if err := db.sessionRecs.get(num, db.buf[:16+sessionRecSize]); err != nil {
+		if err := db.sessionRecs.Get(num, db.buf[:16+sessionRecSize]); err != nil {
 			return s, -1, absent, err
 		}
 	}
@@ -495,13 +432,13 @@ func (db *stateDB) session(k idKey, hint int) (sessionRec, int, lookup, error) {
 func (db *stateDB) addSession(k idKey, s *sessionRec) (existed bool, err error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	binary.LittleEndian.PutUint32(db.buf[:], uint32(db.sessionRecs.n))
-	if existed, err := db.sessions.insert(k, db.buf[:4]); err != nil || existed {
+	binary.LittleEndian.PutUint32(db.buf[:], uint32(db.sessionRecs.Len()))
+	if existed, err := db.sessions.Insert(k, db.buf[:4]); err != nil || existed {
 		return existed, err
 	}
-	putKey(db.buf[:], k)
+	statefile.PutKey(db.buf[:], k)
 	s.marshal(db.buf[16:])
-	_, err = db.sessionRecs.add(db.buf[:16+sessionRecSize])
+	_, err = db.sessionRecs.Add(db.buf[:16+sessionRecSize])
 	return false, err
 }
 
@@ -510,7 +447,7 @@ func (db *stateDB) addSession(k idKey, s *sessionRec) (existed bool, err error) 
 func (db *stateDB) seenMessage(k idKey) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.messages.insert(k, nil)
+	return db.messages.Insert(k, nil)
 }
 
 // markNHS records the NHS number of a patient record an opt-out excluded,
@@ -518,7 +455,7 @@ func (db *stateDB) seenMessage(k idKey) (bool, error) {
 func (db *stateDB) markNHS(k idKey) (existed bool, err error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.optedNHS.insert(k, nil)
+	return db.optedNHS.Insert(k, nil)
 }
 
 // addPatientMark records a patient id as excluded before any of its
@@ -527,14 +464,14 @@ func (db *stateDB) addPatientMark(k idKey) (existed bool, err error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var zero [4]byte
-	return db.patients.insert(k, zero[:])
+	return db.patients.Insert(k, zero[:])
 }
 
 // nhsMarked reports whether markNHS recorded the NHS number.
 func (db *stateDB) nhsMarked(k idKey) (bool, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
-	return db.optedNHS.get(k, nil)
+	return db.optedNHS.Get(k, nil)
 }
 
 // turnTable holds the turn numbers seen per session (0..127 as two bit
@@ -544,24 +481,24 @@ func (db *stateDB) nhsMarked(k idKey) (bool, error) {
 // workers' lookups never wait on a page being written back. Transcripts
 // mostly come in their sessions' order, so its pages are read in order.
 type turnTable struct {
-	ps  *pageStore
-	arr *recordArray
+	ps  *statefile.PageStore
+	arr *statefile.RecordArray
 	buf [16]byte
 }
 
 func openTurnTable(dir string, frames int) (*turnTable, error) {
-	ps, err := openPageStore(dir, frames)
+	ps, err := statefile.OpenPageStore(dir, frames)
 	if err != nil {
 		return nil, err
 	}
-	return &turnTable{ps: ps, arr: newRecordArray(ps, 16)}, nil
+	return &turnTable{ps: ps, arr: statefile.NewRecordArray(ps, 16)}, nil
 }
 
 func (t *turnTable) get(num int) ([2]uint64, error) {
-	if num >= t.arr.n {
+	if num >= t.arr.Len() {
 		return [2]uint64{}, nil
 	}
-	if err := t.arr.get(num, t.buf[:]); err != nil {
+	if err := t.arr.Get(num, t.buf[:]); err != nil {
 		return [2]uint64{}, err
 	}
 	return [2]uint64{binary.LittleEndian.Uint64(t.buf[:]), binary.LittleEndian.Uint64(t.buf[8:])}, nil
@@ -569,14 +506,14 @@ func (t *turnTable) get(num int) ([2]uint64, error) {
 
 func (t *turnTable) put(num int, low [2]uint64) error {
 	var none [16]byte
-	for t.arr.n <= num {
-		if _, err := t.arr.add(none[:]); err != nil {
+	for t.arr.Len() <= num {
+		if _, err := t.arr.Add(none[:]); err != nil {
 			return err
 		}
 	}
 	binary.LittleEndian.PutUint64(t.buf[:], low[0])
 	binary.LittleEndian.PutUint64(t.buf[8:], low[1])
-	return t.arr.set(num, t.buf[:])
+	return t.arr.Set(num, t.buf[:])
 }
 
 func (t *turnTable) Close() error { return t.ps.Close() }

@@ -1,10 +1,12 @@
 package pipeline
 
 import (
+	"encoding/binary"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 
@@ -37,8 +39,11 @@ func TestSeenTurn(t *testing.T) {
 }
 
 func TestRecordCodecs(t *testing.T) {
-	p := patientRec{rid: [16]byte{1, 2, 3, 15: 9}, packed: spillRef{off: 1 << 40, n: 7}, therapists: spillRef{off: 3, n: 1<<32 - 1},
-		consistency: spillRef{off: 99, n: 12}, scores: spillRef{off: 5, n: 6}, referral: -2208988800, discharge: 1764115200,
+	ref := func(off int64, n uint32) statefile.Ref {
+		return statefile.RefAt(binary.LittleEndian.AppendUint32(binary.LittleEndian.AppendUint64(nil, uint64(off)), n))
+	}
+	p := patientRec{rid: [16]byte{1, 2, 3, 15: 9}, packed: ref(1<<40, 7), therapists: ref(3, 1<<32-1),
+		consistency: ref(99, 12), scores: ref(5, 6), referral: -2208988800, discharge: 1764115200,
 		age: 103, sessions: 1 << 30, hasDisch: true}
 	var b [patientRecSize]byte
 	p.marshal(b[:])

@@ -1,15 +1,9 @@
 package pipeline
 
 import (
-	"bufio"
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
-
-	kzstd "github.com/klauspost/compress/zstd"
 
 	"github.com/nhs-talking-therapies/deid/redact"
 )
@@ -83,8 +77,8 @@ type ordered[T any] struct {
 }
 
 // batch is a unit of parallel work. Batches, their items and the items'
-// buffers are recycled once admitted: per record, the pipeline's own
-// allocations were a third of a plain copy's time (GC included).
+// buffers are recycled once admitted: per-record allocations were a large
+// share of a plain copy's time (docs/performance.md).
 type batch[T any] struct {
 	seq   int
 	items []*T // items beyond len, up to cap, are spares for reuse
@@ -264,8 +258,7 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 // splitItem splits an item's record into the item's reused field storage
 // and readies the item's decoder (d) over the fields; it returns nil when
 // the record did not split (rec.Err says why). The decoder lives in the
-// item: one allocated per record was 68 of the 922 MB a 50 MB extract
-// allocated.
+// item, so that no record allocates one.
 func (x *extractor) splitItem(rec *rawRecord, buf *fields, d *decoder) *decoder {
 	if rec.split(*buf); rec.Err != nil {
 		return nil
@@ -294,8 +287,7 @@ func (x *extractor) admitBad(kind string, rec rawRecord, ferr *FieldError) (bad 
 // A batch's records mostly share a session or patient with the one before
 // (turns by session): decode reuses what prev resolved, so that workers
 // take the shared state's lock about once per session, not once per
-// record (measured at 1 GB on 2 cores: lookups and lock hand-offs for
-// every record cost 10% of the wall time).
+// record (docs/performance.md).
 func (x *extractor) prepareText(spec textSpec, it, prev *textItem, requested bool) {
 	d := x.splitItem(&it.rec, &it.fields, &it.dec)
 	if d == nil {
@@ -357,129 +349,4 @@ func (x *extractor) admitText(spec textSpec, it *textItem, requested bool) error
 		return nil
 	}
 	return x.finishText(spec.kind, it)
-}
-
-// stateCacheSize bounds the compiled known-identifier sets, and the
-// numberings, kept in memory at once. A patient's texts usually come
-// together (turns by session, sessions by patient), so a thousand cover
-// the workers' window many times over, while memory stays independent of
-// how many patients the snapshot holds.
-const stateCacheSize = 1024
-
-// subjectCache compiles a patient's known identifiers on first use and
-// keeps the most recently compiled ones (first in, first out). A miss only
-// costs a recompile: a Subject is a pure function of the patient record,
-// so caching never changes a result.
-type subjectCache struct {
-	mu    sync.Mutex
-	m     map[int]*redact.Subject // by patient number
-	ring  []int                   // patient numbers + 1; 0: free
-	next  int
-	spill *spillStore
-}
-
-func newSubjectCache(size int, spill *spillStore) *subjectCache {
-	return &subjectCache{m: make(map[int]*redact.Subject, size), ring: make([]int, size), spill: spill}
-}
-
-func (c *subjectCache) get(num int, p *patientRec) (*redact.Subject, error) {
-	c.mu.Lock()
-	s, ok := c.m[num]
-	c.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	s, err := p.subject(c.spill)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[num]; !ok {
-		if old := c.ring[c.next] - 1; old >= 0 {
-			delete(c.m, old)
-		}
-		c.ring[c.next] = num + 1
-		c.next = (c.next + 1) % len(c.ring)
-		c.m[num] = s
-	}
-	return s, nil
-}
-
-// auditLog writes every redacted span (label, recognizer, score, offsets)
-// to an internal JSON Lines file. It stays inside the organisation and holds
-// no text.
-//
-// The file is zstd-compressed (auditFile): uncompressed it was 1.4 times the
-// size of the input text (1.45 GB at 1 GB of text; 0.11 GB compressed), and
-// its write syscalls cost the collector more than compressing does (the
-// audit took 4.9 s of a 1 GB extract before, 4.4 s now). DuckDB reads it as
-// it is (read_json), as do zstdcat and jq. One encoder, one goroutine: the
-// bytes are the same on every run.
-type auditLog struct {
-	f         *os.File
-	z         *kzstd.Encoder
-	w         *bufio.Writer // into z
-	buf       []byte
-	file, rel string // the last input file and its name relative to the input folder
-}
-
-// auditFile is the audit's name in the internal folder.
-const auditFile = "audit.jsonl.zst"
-
-type auditLine struct {
-	Dataset    string        `json:"dataset"`
-	File       string        `json:"file"`
-	Line       int           `json:"line"`
-	ResearchID string        `json:"research_id"`
-	Spans      []redact.Span `json:"spans"`
-}
-
-func openAudit(dir string) (*auditLog, error) {
-	f, err := createFile(filepath.Join(dir, auditFile))
-	if err != nil {
-		return nil, fmt.Errorf("audit file: %w", err)
-	}
-	// A 128 KiB window compressed the audit 13% faster than 1 MiB, and
-	// no worse (measured on a 10 MB extract's audit: 858 against 757
-	// MB/s; 7.39% against 7.48% of its size).
-	z, err := kzstd.NewWriter(f, kzstd.WithEncoderLevel(kzstd.SpeedFastest), kzstd.WithEncoderConcurrency(1),
-		kzstd.WithWindowSize(1<<17))
-	if err != nil {
-		_ = f.Close()
-		return nil, fmt.Errorf("audit file: %w", err)
-	}
-	// Lines reach the encoder a megabyte at a time, and the encoder keeps
-	// its default tables: handing it each line as it came, with its
-	// low-memory option, took 5.5 s at 1 GB; this way takes 2.8 s.
-	return &auditLog{f: f, z: z, w: bufio.NewWriterSize(z, 1<<20)}, nil
-}
-
-func (a *auditLog) add(dataset string, it *textItem, inDir string) error {
-	if len(it.spans) == 0 {
-		return nil
-	}
-	if it.rec.File != a.file {
-		rel, err := filepath.Rel(inDir, it.rec.File)
-		if err != nil {
-			rel = filepath.Base(it.rec.File)
-		}
-		a.file, a.rel = it.rec.File, filepath.ToSlash(rel)
-	}
-	a.buf = appendAuditLine(a.buf[:0], auditLine{Dataset: dataset, File: a.rel, Line: it.rec.Line, ResearchID: it.researchID, Spans: it.spans})
-	if _, err := a.w.Write(append(a.buf, '\n')); err != nil {
-		return fmt.Errorf("audit file: %w", err)
-	}
-	return nil
-}
-
-func (a *auditLog) Close() error {
-	err := a.w.Flush()
-	if zerr := a.z.Close(); err == nil {
-		err = zerr
-	}
-	if cerr := a.f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

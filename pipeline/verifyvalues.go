@@ -4,9 +4,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
 	"github.com/nhs-talking-therapies/deid/redact"
 )
 

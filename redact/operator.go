@@ -13,7 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 // Operator says how a span is replaced.

@@ -44,7 +44,7 @@
 //   - nothing here logs, and no error message carries input text.
 package redact
 
-// Label is the type of an identifier (DESIGN.md §7).
+// Label is the type of an identifier (docs/ARCHITECTURE.md, Labels).
 type Label string
 
 // The labels deid knows. ORG is optional per profile; ID covers other
@@ -94,7 +94,7 @@ type Contact struct {
 
 // Known holds the identifiers that the structured record already tells us
 // about the person a text belongs to. JSON names follow the input field
-// names of DESIGN.md §1 so that `deid redact` accepts a patient record as is.
+// names of docs/ARCHITECTURE.md (Inputs) so that `deid redact` accepts a patient record as is.
 type Known struct {
 	GivenName      string    `json:"given_name,omitempty"`
 	FamilyName     string    `json:"family_name,omitempty"`

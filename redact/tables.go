@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 //go:embed data/english_common.txt

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 // ValidNHSNumber reports whether digits is a 10-digit NHS number whose

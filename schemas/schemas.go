@@ -11,8 +11,10 @@ package schemas
 
 import (
 	"fmt"
+	"strings"
 
-	"github.com/nhs-talking-therapies/deid/pipeline/measures"
+	"github.com/nhs-talking-therapies/deid/measures"
+	"github.com/nhs-talking-therapies/deid/redact"
 )
 
 // Type is a column's logical type.
@@ -115,18 +117,32 @@ func month() Column {
 	return Column{Name: "month", Type: String, Nullable: true, Meaning: monthMeaning, Derivation: monthDeriv, Allowed: "YYYY-MM"}
 }
 
+// labelList is redact.Labels as the dictionary lists them, so a new label
+// needs no edit here. ("DESIGN §7" in the text is the labels' section of
+// the design, now docs/ARCHITECTURE.md, Labels; the words stay until the
+// dictionary's text is next changed on purpose, since a change shows in
+// every extract's DATA_DICTIONARY.md.)
+func labelList() string {
+	names := make([]string, len(redact.Labels))
+	for i, l := range redact.Labels {
+		names[i] = string(l)
+	}
+	return strings.Join(names, ", ")
+}
+
 func freeText(what string) []Column {
 	return []Column{
 		{Name: "text", Type: String, FreeText: true, Meaning: "The " + what + " with identifiers redacted", Derivation: "source text passed through the redactor: known identifiers from the patient record, validated patterns, gazetteers with context cues and the NER model; each found span replaced by the profile's operator (typed placeholder such as [PERSON], numbered placeholder [PERSON_1] consistent within the patient, or a surrogate)", Allowed: "UTF-8 text"},
 		{Name: "redactions", Type: Int32, Meaning: "Number of spans redacted from this text", Derivation: "count of merged spans replaced", Allowed: ">= 0"},
-		{Name: "redaction_counts", Type: String, Meaning: "Spans redacted by label", Derivation: "JSON object, label to count, keys sorted, labels of DESIGN §7 (PERSON, LOCATION, POSTCODE, PHONE, EMAIL, URL, IP, NHS_NUMBER, NI_NUMBER, DATE, ORG, ID)", Allowed: `e.g. {"LOCATION":1,"PERSON":2}; {} when none`},
+		{Name: "redaction_counts", Type: String, Meaning: "Spans redacted by label", Derivation: "JSON object, label to count, keys sorted, labels of DESIGN §7 (" + labelList() + ")", Allowed: `e.g. {"LOCATION":1,"PERSON":2}; {} when none`},
 	}
 }
 
 // All returns every dataset deid can write, in output order. The meaning,
-// derivation and source of the derived questionnaire and outcome columns
-// come from package measures, which computes them, so the dictionary
-// cannot drift from the code.
+// derivation, source and (for the instrument columns) allowed values of the
+// derived questionnaire and outcome columns come from package measures,
+// which computes them, so the dictionary cannot drift from the code and a
+// new instrument is one entry in its registry.
 func All() []Dataset {
 	all := datasets()
 	for _, def := range measures.Definitions() {
@@ -136,8 +152,14 @@ func All() []Dataset {
 			}
 			for j := range all[i].Columns {
 				c := &all[i].Columns[j]
-				if c.Name == def.Column {
+				if c.Name != def.Column {
+					continue
+				}
+				if def.Meaning != "" {
 					c.Meaning, c.Derivation, c.Source = def.Meaning, def.Derivation, def.Source
+				}
+				if def.Allowed != "" {
+					c.Allowed = def.Allowed
 				}
 			}
 		}
@@ -218,10 +240,10 @@ func datasets() []Dataset {
 				researchID(),
 				optional(pseudonym("session_id", "session")),
 				sessionSeq(true),
-				{Name: "instrument", Type: String, Meaning: "Outcome measure", Derivation: "source instrument code, normalised", Allowed: "PHQ9, GAD7, WSAS"},
+				{Name: "instrument", Type: String, Meaning: "Outcome measure", Derivation: "source instrument code, normalised"}, // Allowed: from measures
 				dayOffset(false),
-				{Name: "items", Type: Int32List, Meaning: "Item responses in questionnaire order", Derivation: "source items, validated against the instrument's item count and range; a missing item is null", Allowed: "per instrument: PHQ9 and GAD7 0–3, WSAS 0–8"},
-				{Name: "total", Type: Int32, Meaning: "Total score", Derivation: "sum of items; see the instrument's missing-item rule (pro-rated totals are flagged in prorated)", Allowed: "PHQ9 0–27, GAD7 0–21, WSAS 0–40"},
+				{Name: "items", Type: Int32List, Meaning: "Item responses in questionnaire order", Derivation: "source items, validated against the instrument's item count and range; a missing item is null"}, // Allowed: from measures
+				{Name: "total", Type: Int32, Meaning: "Total score", Derivation: "sum of items; see the instrument's missing-item rule (pro-rated totals are flagged in prorated)"},                             // Allowed: from measures
 				{Name: "severity", Type: String, Meaning: "Severity band of the total", Derivation: "instrument's published bands (see Definitions)", Allowed: "per instrument"},
 				{Name: "caseness", Type: Bool, Nullable: true, Meaning: "Total at or above the instrument's clinical caseness threshold", Derivation: "PHQ9 total >= 10; GAD7 total >= 8; null for instruments without a caseness threshold", Allowed: "true, false, null"},
 				{Name: "prorated", Type: Bool, Meaning: "Total was pro-rated for a missing item", Derivation: "see the instrument's missing-item rule", Allowed: "true, false"},

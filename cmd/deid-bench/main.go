@@ -57,6 +57,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/fixtures/synth"
 	"github.com/nhs-talking-therapies/deid/pipeline"
 	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // Fixed bench keys: the snapshots are synthetic, and a fixed key keeps the
@@ -605,7 +606,7 @@ func childRedact(ctx context.Context, args []string, stdout io.Writer) error {
 
 	optedOut := map[string]bool{}
 	if err := eachLine(ctx, filepath.Join(*in, "opt_outs.jsonl"), func(b []byte) error {
-		var o pipeline.OptOut
+		var o source.OptOut
 		if json.Unmarshal(b, &o) == nil {
 			optedOut[digits(o.NHSNumber)] = true
 		}
@@ -620,7 +621,7 @@ func childRedact(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	patients := map[string]*patient{}
 	if err := eachLine(ctx, filepath.Join(*in, "patients.jsonl"), func(b []byte) error {
-		var pt pipeline.Patient
+		var pt source.Patient
 		if json.Unmarshal(b, &pt) != nil {
 			return nil
 		}
@@ -634,7 +635,7 @@ func childRedact(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	sessions := map[string]*patient{}
 	if err := eachLine(ctx, filepath.Join(*in, "sessions.jsonl"), func(b []byte) error {
-		var s pipeline.Session
+		var s source.Session
 		if json.Unmarshal(b, &s) != nil {
 			return nil
 		}

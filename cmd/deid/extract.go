@@ -148,7 +148,7 @@ func printSummary(w io.Writer, res *pipeline.Result) {
 	fmt.Fprintf(w, "extract %s written to %s\n", r.Extract, res.Dir)
 	fmt.Fprintf(w, "internal audit and quarantine: %s\n\n", res.InternalDir)
 	fmt.Fprintf(w, "%-15s %9s %9s %9s %11s\n", "record type", "in", "written", "excluded", "quarantined")
-	for _, t := range []string{"opt_outs", "patients", "sessions", "transcripts", "messages", "notes", "questionnaires"} {
+	for _, t := range pipeline.RecordTypes() {
 		c := r.Records[t]
 		ex := 0
 		for _, n := range c.Excluded {

@@ -26,7 +26,7 @@ import (
 // version is set at build time (-ldflags "-X main.version=...").
 var version = "dev"
 
-// Exit codes of the command-line contract (DESIGN.md §6).
+// Exit codes of the command-line contract (docs/ARCHITECTURE.md, The command-line contract).
 const (
 	exitOK    = 0
 	exitRun   = 1

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/redact/ner"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // maxLine is the longest input line `deid redact` and `deid eval` accept.
@@ -168,7 +169,7 @@ type redactOut struct {
 }
 
 // redactOK is a redacted line. Spans is always written, as [] when the
-// text has none (DESIGN.md §6): a reader can tell "nothing found" from a
+// text has none (docs/ARCHITECTURE.md, The command-line contract): a reader can tell "nothing found" from a
 // line that failed.
 type redactOK struct {
 	ID    json.RawMessage `json:"id,omitempty"`
@@ -344,25 +345,18 @@ func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func()
 			return true
 		}
 		for {
-			var err error
-			cur.buf, err = readLineInto(br, cur.buf)
-			s := 0
-			if k := len(cur.entries); k > 0 {
-				s = cur.entries[k-1].e
-			}
-			line := cur.buf[s:]
-			if len(line) > 0 || err == nil || errors.Is(err, errLineTooLong) {
+			line, tooLong, _, err := source.ReadLine(br, maxLine)
+			if len(line) > 0 || err == nil || tooLong {
 				lineNo++
 			}
+			s := len(cur.buf)
 			switch {
-			case len(bytes.TrimSpace(line)) > 0:
-				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: s, e: len(cur.buf)})
-			case errors.Is(err, errLineTooLong):
-				cur.buf = cur.buf[:s]
+			case tooLong:
 				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: s, e: s, tooLong: true})
-				err = nil
-			default:
-				cur.buf = cur.buf[:s]
+			case len(bytes.TrimSpace(line)) > 0:
+				// line is only valid until the next read: the batch keeps a copy.
+				cur.buf = append(cur.buf, line...)
+				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: s, e: len(cur.buf)})
 			}
 			if err != nil || len(cur.entries) >= batchLines || len(cur.buf) >= batchBytes {
 				if !send() {
@@ -410,32 +404,3 @@ const (
 	batchLines = 64
 	batchBytes = 256 << 10
 )
-
-var errLineTooLong = errors.New("line too long")
-
-// readLineInto appends the next line, without its newline, to dst. A
-// line longer than maxLine is skipped to its end and reported as
-// errLineTooLong with dst unchanged.
-func readLineInto(br *bufio.Reader, dst []byte) ([]byte, error) {
-	s := len(dst)
-	for {
-		frag, err := br.ReadSlice('\n')
-		if len(dst)-s+len(frag) > maxLine {
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = br.ReadSlice('\n')
-			}
-			if err != nil && !errors.Is(err, io.EOF) {
-				return dst[:s], err
-			}
-			return dst[:s], errLineTooLong
-		}
-		dst = append(dst, frag...)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		for len(dst) > s && (dst[len(dst)-1] == '\n' || dst[len(dst)-1] == '\r') {
-			dst = dst[:len(dst)-1]
-		}
-		return dst, err
-	}
-}

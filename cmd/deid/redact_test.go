@@ -228,7 +228,7 @@ func TestCmdRedactSurrogateAvoidsKnownNames(t *testing.T) {
 	}
 }
 
-// A line with nothing to redact still has "spans": [] (DESIGN.md §6), so a
+// A line with nothing to redact still has "spans": [] (docs/ARCHITECTURE.md, The command-line contract), so a
 // reader can tell it from a failed line, which has "error" and no spans.
 func TestCmdRedactEmptySpans(t *testing.T) {
 	in := `{"id":"a","text":"i felt a bit better this week"}` + "\n" + `{"id":"b"}` + "\n"

@@ -10,7 +10,7 @@ import (
 type Level int
 
 // Levels from finest to coarsest. The zero value is unset; Generaliser
-// reads it as LevelDistrict, the default of DESIGN.md.
+// reads it as LevelDistrict, the default (docs/ARCHITECTURE.md, Stages).
 const (
 	LevelUnset Level = iota
 	LevelSector

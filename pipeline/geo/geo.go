@@ -10,7 +10,7 @@
 // population is unknown the value is suppressed, never kept.
 //
 // Populations come from the embedded gazetteer (package
-// redact/gazetteer, uk_postcode_districts.tsv, OGL v3; attribution in its
+// gazetteer, uk_postcode_districts.tsv, OGL v3; attribution in its
 // data/LICENSE.md). The package does no I/O and keeps no mutable state.
 package geo
 
@@ -19,7 +19,7 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 // Reason codes, stable for counting in the extract report.

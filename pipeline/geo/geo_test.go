@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 func TestParse(t *testing.T) {

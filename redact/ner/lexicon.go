@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 // Lexicon flags: gazetteer membership of a lower-cased word or phrase. The
@@ -67,8 +67,8 @@ var usSurnames string
 //go:embed data/geonames_places.txt
 var geonamesPlaces string
 
-// titles precede names and are kept (DESIGN.md §7: "Titles stay; the name
-// goes"). Tagged spans never start with one.
+// titles precede names and are kept (docs/ARCHITECTURE.md, Labels:
+// "Titles stay; the name goes"). Tagged spans never start with one.
 var titles = []string{"dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "lady", "lord", "rev", "revd", "reverend", "fr", "father", "sister", "nurse", "auntie", "aunty", "aunt", "uncle", "nan", "nana", "grandma", "grandad", "cllr", "councillor", "sgt", "capt", "captain"}
 
 // lines returns the non-empty, non-comment lines of an embedded list.

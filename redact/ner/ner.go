@@ -20,7 +20,7 @@
 //   - nothing here logs, and no error message carries input text.
 //
 // Package ner must not import package redact (redact imports ner); it may
-// import redact/gazetteer.
+// import gazetteer.
 package ner
 
 import (

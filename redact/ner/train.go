@@ -12,7 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nhs-talking-therapies/deid/redact/gazetteer"
+	"github.com/nhs-talking-therapies/deid/gazetteer"
 )
 
 // TrainOptions controls Train. Zero values select the defaults.

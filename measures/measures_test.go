@@ -2,6 +2,7 @@ package measures
 
 import (
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -361,13 +362,13 @@ func eqp(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil &
 
 func TestDefinitions(t *testing.T) {
 	want := map[string][]string{
-		"questionnaires": {"items", "total", "severity", "caseness", "prorated"},
+		"questionnaires": {"instrument", "items", "total", "severity", "caseness", "prorated"},
 		"outcomes": {"phq9_first", "phq9_last", "gad7_first", "gad7_last", "case_at_start", "finished_treatment",
 			"recovered", "reliable_improvement", "reliable_deterioration", "reliable_recovery"},
 	}
 	got := map[string][]string{}
 	for _, d := range Definitions() {
-		if d.Meaning == "" || d.Derivation == "" || d.Source == "" {
+		if (d.Meaning == "" || d.Derivation == "" || d.Source == "") && (d.Meaning != "" || d.Allowed == "") {
 			t.Errorf("%s.%s: empty field", d.Dataset, d.Column)
 		}
 		got[d.Dataset] = append(got[d.Dataset], d.Column)
@@ -385,6 +386,42 @@ func TestDefinitions(t *testing.T) {
 		if !strings.Contains(all, s) {
 			t.Errorf("definitions do not mention %q", s)
 		}
+	}
+}
+
+// TestAllowedFollowsRegistry: the allowed values of the instrument, items
+// and total columns are derived from the registry, so every instrument is
+// listed with its ranges (the paired measures first) and a new one needs no
+// edit elsewhere.
+func TestAllowedFollowsRegistry(t *testing.T) {
+	allowed := map[string]string{}
+	for _, d := range Definitions() {
+		if d.Dataset == "questionnaires" && d.Allowed != "" {
+			allowed[d.Column] = d.Allowed
+		}
+	}
+	want := map[string]string{
+		"instrument": "PHQ9, GAD7, WSAS",
+		"items":      "per instrument: PHQ9 and GAD7 0–3, WSAS 0–8",
+		"total":      "PHQ9 0–27, GAD7 0–21, WSAS 0–40",
+	}
+	if !maps.Equal(allowed, want) {
+		t.Errorf("allowed = %q, want %q", allowed, want)
+	}
+	for _, in := range Instruments() {
+		for col, a := range allowed {
+			if !strings.Contains(a, in.Code) {
+				t.Errorf("%s allowed values %q miss %s", col, a, in.Code)
+			}
+		}
+	}
+	ordered := displayOrder([]Instrument{{Code: "A"}, {Code: "GAD7"}, {Code: "B"}, {Code: "PHQ9"}})
+	var codes []string
+	for _, in := range ordered {
+		codes = append(codes, in.Code)
+	}
+	if got := strings.Join(codes, " "); got != "PHQ9 GAD7 A B" {
+		t.Errorf("displayOrder = %s, want PHQ9 GAD7 A B", got)
 	}
 }
 

@@ -1,4 +1,4 @@
-package pipeline
+package statefile
 
 import (
 	"bytes"
@@ -17,35 +17,35 @@ func TestDiskIndexAgainstMap(t *testing.T) {
 		ops           int
 	}{
 		{"one frame, set", 1, 0, 3000},
-		{"two frames, sessions", 2, sessionRecSize, 20000},
+		{"two frames, session-sized values", 2, 24, 20000},
 		{"small cache", 8, 4, 50000},
-		{"large cache", 4096, sessionRecSize, 50000},
+		{"large cache", 4096, 24, 50000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ps, err := openPageStore(t.TempDir(), tc.frames)
+			ps, err := OpenPageStore(t.TempDir(), tc.frames)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer ps.Close()
-			idx, err := newDiskIndex(ps, tc.vsize)
+			idx, err := NewIndex(ps, tc.vsize)
 			if err != nil {
 				t.Fatal(err)
 			}
 			rng := rand.New(rand.NewPCG(1, uint64(tc.frames)))
-			model := map[idKey][]byte{}
-			var keys []idKey
+			model := map[Key][]byte{}
+			var keys []Key
 			got := make([]byte, tc.vsize)
 			for i := 0; i < tc.ops; i++ {
-				var k idKey
+				var k Key
 				if len(keys) > 0 && rng.IntN(2) == 0 {
 					k = keys[rng.IntN(len(keys))]
 				} else {
 					// Low bits shared across keys: buckets must tell them
 					// apart by the whole key.
-					k = idKey{rng.Uint64() &^ 0xff, rng.Uint64() % 4}
+					k = Key{rng.Uint64() &^ 0xff, rng.Uint64() % 4}
 				}
 				if rng.IntN(3) == 0 {
-					ok, err := idx.get(k, got)
+					ok, err := idx.Get(k, got)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -59,7 +59,7 @@ func TestDiskIndexAgainstMap(t *testing.T) {
 				for j := range v {
 					v[j] = byte(rng.Uint32())
 				}
-				existed, err := idx.insert(k, v)
+				existed, err := idx.Insert(k, v)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -74,7 +74,7 @@ func TestDiskIndexAgainstMap(t *testing.T) {
 				t.Fatalf("index holds %d entries, model %d", idx.n, len(model))
 			}
 			for k, want := range model {
-				if ok, err := idx.get(k, got); err != nil || !ok || !bytes.Equal(got, want) {
+				if ok, err := idx.Get(k, got); err != nil || !ok || !bytes.Equal(got, want) {
 					t.Fatalf("final get: %v %v", ok, err)
 				}
 			}
@@ -88,27 +88,28 @@ func TestDiskIndexAgainstMap(t *testing.T) {
 }
 
 func TestRecordArray(t *testing.T) {
-	ps, err := openPageStore(t.TempDir(), 2)
+	ps, err := OpenPageStore(t.TempDir(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ps.Close()
-	a := newRecordArray(ps, patientRecSize)
-	rec := make([]byte, patientRecSize)
+	const size = 89 // pipeline's patient record: records that do not divide a page evenly
+	a := NewRecordArray(ps, size)
+	rec := make([]byte, size)
 	for i := 0; i < 1000; i++ {
 		binary.LittleEndian.PutUint64(rec, uint64(i))
-		if n, err := a.add(rec); err != nil || n != i {
+		if n, err := a.Add(rec); err != nil || n != i {
 			t.Fatalf("add %d: %d %v", i, n, err)
 		}
 	}
 	for i := 999; i >= 0; i -= 3 {
 		binary.LittleEndian.PutUint64(rec, uint64(i)*10)
-		if err := a.set(i, rec); err != nil {
+		if err := a.Set(i, rec); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for i := 0; i < 1000; i++ {
-		if err := a.get(i, rec); err != nil {
+		if err := a.Get(i, rec); err != nil {
 			t.Fatal(err)
 		}
 		want := uint64(i)
@@ -125,7 +126,7 @@ func TestRecordArray(t *testing.T) {
 // tampered page is refused, never read as data.
 func TestPageStoreSealed(t *testing.T) {
 	dir := t.TempDir()
-	ps, err := openPageStore(dir, 1)
+	ps, err := OpenPageStore(dir, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +147,8 @@ func TestPageStoreSealed(t *testing.T) {
 	if _, err := ps.page(pn2, true); err != nil {
 		t.Fatal(err)
 	}
-	disk := make([]byte, diskPage)
-	if _, err := ps.f.ReadAt(disk, int64(pn)*diskPage); err != nil {
+	disk := make([]byte, DiskPage)
+	if _, err := ps.f.ReadAt(disk, int64(pn)*DiskPage); err != nil {
 		t.Fatal(err)
 	}
 	if bytes.Contains(disk, []byte("Rebecca")) {
@@ -160,7 +161,7 @@ func TestPageStoreSealed(t *testing.T) {
 		t.Fatal(err)
 	}
 	disk[pageNonce+3] ^= 1
-	if _, err := ps.f.WriteAt(disk, int64(pn)*diskPage); err != nil {
+	if _, err := ps.f.WriteAt(disk, int64(pn)*DiskPage); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ps.page(pn, false); err != errPageCorrupt {

@@ -1,4 +1,4 @@
-package pipeline
+package statefile
 
 import (
 	"crypto/aes"
@@ -14,10 +14,7 @@ import (
 // records by number) live in fixed-size pages of an unlinked, encrypted
 // file, with a fixed number of them cached in memory. Memory therefore
 // stays the same whether a snapshot holds ten thousand sessions or ten
-// million: what grows is the file. Measured before this change: the
-// in-memory maps and records took 100 MB of heap at 88,000 patients and
-// 658,000 sessions, twice that in resident memory once the garbage
-// collector's headroom is counted.
+// million: what grows is the file (docs/performance.md).
 
 // pageSize is a page's plaintext size. On disk a page is preceded by its
 // nonce and followed by its authentication tag.
@@ -26,17 +23,15 @@ const pageSize = 4096
 const (
 	pageNonce = 12
 	pageTag   = 16
-	diskPage  = pageNonce + pageSize + pageTag
+	DiskPage  = pageNonce + pageSize + pageTag
 	// Cached pages: 16 MiB, whatever the input's size. Children are looked
 	// up from the session before (a page already cached), so the cache
-	// mostly serves the index walks of new ids, which are random. On the
-	// 1 GB snapshot's 658,618 sessions alone (1 core, two runs each), the
-	// sessions step took 2.9 s with 8 MiB, 2.1 s with 16 MiB and 1.9 s
-	// with 32 MiB, which added 18 MB to peak RSS.
-	pageFrames = 4096
+	// mostly serves the index walks of new ids, which are random; twice
+	// the frames gained little and cost peak memory (docs/performance.md).
+	PageFrames = 4096
 )
 
-// pageStore is a file of pages with a CLOCK cache in front. Page numbers
+// PageStore is a file of pages with a CLOCK cache in front. Page numbers
 // are dense from zero; freed pages are reused. Each write of a page is
 // sealed with AES-256-GCM under a key made for the run and never written
 // anywhere, with a fresh nonce from a counter (so no nonce repeats however
@@ -44,9 +39,9 @@ const (
 // page cannot be swapped for another).
 //
 // A page returned by page or alloc is valid only until the next call of
-// either: callers hold one page at a time. pageStore is not safe for
+// either: callers hold one page at a time. PageStore is not safe for
 // concurrent use; stateDB serialises access.
-type pageStore struct {
+type PageStore struct {
 	f      *os.File
 	aead   cipher.AEAD
 	frames []byte // len(meta) frames of pageSize bytes, outside the Go heap
@@ -69,7 +64,7 @@ type frameMeta struct {
 
 var errPageCorrupt = errors.New("state file: page failed authentication")
 
-func openPageStore(dir string, frames int) (*pageStore, error) {
+func OpenPageStore(dir string, frames int) (*PageStore, error) {
 	f, aead, err := openRunFile(dir, ".index-*.tmp")
 	if err != nil {
 		return nil, err
@@ -79,15 +74,15 @@ func openPageStore(dir string, frames int) (*pageStore, error) {
 		f.Close()
 		return nil, fmt.Errorf("state file cache: %w", err)
 	}
-	return &pageStore{f: f, aead: aead, frames: mem, unmap: unmap, meta: make([]frameMeta, frames),
-		where: make(map[uint32]int32, frames), io: make([]byte, diskPage)}, nil
+	return &PageStore{f: f, aead: aead, frames: mem, unmap: unmap, meta: make([]frameMeta, frames),
+		where: make(map[uint32]int32, frames), io: make([]byte, DiskPage)}, nil
 }
 
 // openRunFile creates a state file in dir and unlinks it at once, so that
 // nothing of it outlives the process, crash or not, and returns it with
 // AES-256-GCM under a random key that lives only in this process.
 func openRunFile(dir, pattern string) (*os.File, cipher.AEAD, error) {
-	f, err := createUnlinked(dir, pattern)
+	f, err := CreateUnlinked(dir, pattern)
 	if err != nil {
 		return nil, nil, fmt.Errorf("state file: %w", err)
 	}
@@ -99,9 +94,9 @@ func openRunFile(dir, pattern string) (*os.File, cipher.AEAD, error) {
 	return f, aead, nil
 }
 
-// createUnlinked creates a new file in dir and unlinks it at once: it lives
+// CreateUnlinked creates a new file in dir and unlinks it at once: it lives
 // as long as the process holds it open.
-func createUnlinked(dir, pattern string) (*os.File, error) {
+func CreateUnlinked(dir, pattern string) (*os.File, error) {
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return nil, err
@@ -125,12 +120,16 @@ func newRunAEAD() (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-func (s *pageStore) frame(i int) []byte {
+// Stats returns the pages allocated, and the pages read back from and
+// written to the file, so far.
+func (s *PageStore) Stats() (pages uint32, reads, writes int64) { return s.pages, s.reads, s.writes }
+
+func (s *PageStore) frame(i int) []byte {
 	return s.frames[i*pageSize : (i+1)*pageSize : (i+1)*pageSize]
 }
 
 // page returns page pn's bytes; write marks it to be written back.
-func (s *pageStore) page(pn uint32, write bool) ([]byte, error) {
+func (s *PageStore) page(pn uint32, write bool) ([]byte, error) {
 	if i, ok := s.where[pn]; ok {
 		m := &s.meta[i]
 		m.ref = true
@@ -142,7 +141,7 @@ func (s *pageStore) page(pn uint32, write bool) ([]byte, error) {
 		return nil, err
 	}
 	s.reads++
-	if _, err := s.f.ReadAt(s.io, int64(pn)*diskPage); err != nil {
+	if _, err := s.f.ReadAt(s.io, int64(pn)*DiskPage); err != nil {
 		return nil, fmt.Errorf("state file: %w", err)
 	}
 	var aad [4]byte
@@ -156,7 +155,7 @@ func (s *pageStore) page(pn uint32, write bool) ([]byte, error) {
 }
 
 // alloc returns a new, zeroed page.
-func (s *pageStore) alloc() (uint32, []byte, error) {
+func (s *PageStore) alloc() (uint32, []byte, error) {
 	i, err := s.victim()
 	if err != nil {
 		return 0, nil, err
@@ -179,7 +178,7 @@ func (s *pageStore) alloc() (uint32, []byte, error) {
 }
 
 // release gives page pn back for reuse; its contents are forgotten.
-func (s *pageStore) release(pn uint32) {
+func (s *PageStore) release(pn uint32) {
 	if i, ok := s.where[pn]; ok {
 		s.meta[i] = frameMeta{}
 		delete(s.where, pn)
@@ -189,7 +188,7 @@ func (s *pageStore) release(pn uint32) {
 
 // victim frees a frame (second-chance CLOCK), writing its page back if it
 // changed.
-func (s *pageStore) victim() (int, error) {
+func (s *PageStore) victim() (int, error) {
 	for {
 		i := s.hand
 		s.hand = (s.hand + 1) % len(s.meta)
@@ -212,7 +211,7 @@ func (s *pageStore) victim() (int, error) {
 	}
 }
 
-func (s *pageStore) writeBack(i int) error {
+func (s *PageStore) writeBack(i int) error {
 	pn := s.meta[i].page
 	s.nonce++
 	clear(s.io[:pageNonce])
@@ -221,7 +220,7 @@ func (s *pageStore) writeBack(i int) error {
 	binary.LittleEndian.PutUint32(aad[:], pn)
 	s.aead.Seal(s.io[:pageNonce], s.io[:pageNonce], s.frame(i), aad[:])
 	s.writes++
-	if _, err := s.f.WriteAt(s.io, int64(pn)*diskPage); err != nil {
+	if _, err := s.f.WriteAt(s.io, int64(pn)*DiskPage); err != nil {
 		return fmt.Errorf("state file: %w", err)
 	}
 	s.meta[i].dirty = false
@@ -229,7 +228,7 @@ func (s *pageStore) writeBack(i int) error {
 }
 
 // Close releases the file and the cache; no page may be used after.
-func (s *pageStore) Close() error {
+func (s *PageStore) Close() error {
 	err := s.f.Close()
 	if uerr := s.unmap(); err == nil {
 		err = uerr

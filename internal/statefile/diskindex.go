@@ -1,11 +1,11 @@
-package pipeline
+package statefile
 
 import (
 	"encoding/binary"
 	"errors"
 )
 
-// diskIndex maps idKeys to fixed-size values in a pageStore, by linear
+// Index maps idKeys to fixed-size values in a PageStore, by linear
 // hashing: buckets are chains of pages, and when the table passes its load
 // factor one bucket splits, so the table grows a page at a time and never
 // rehashes as a whole. Only the bucket directory (four bytes a bucket of
@@ -14,8 +14,8 @@ import (
 // A page holds a header (entry count, next page of the chain plus one)
 // and then entries of key and value. Nothing about the layout reaches an
 // output: iteration order is never used, and keys are compared whole.
-type diskIndex struct {
-	ps      *pageStore
+type Index struct {
+	ps      *PageStore
 	vsize   int
 	slot    int
 	perPage int
@@ -32,8 +32,8 @@ const (
 	loadNum, loadDen = 3, 4
 )
 
-func newDiskIndex(ps *pageStore, vsize int) (*diskIndex, error) {
-	x := &diskIndex{ps: ps, vsize: vsize, slot: 16 + vsize}
+func NewIndex(ps *PageStore, vsize int) (*Index, error) {
+	x := &Index{ps: ps, vsize: vsize, slot: 16 + vsize}
 	x.perPage = (pageSize - indexHeader) / x.slot
 	pn, _, err := ps.alloc()
 	if err != nil {
@@ -43,7 +43,7 @@ func newDiskIndex(ps *pageStore, vsize int) (*diskIndex, error) {
 	return x, nil
 }
 
-func (x *diskIndex) bucket(k idKey) int {
+func (x *Index) bucket(k Key) int {
 	n := uint64(1) << x.level
 	b := k[0] % n
 	if b < uint64(x.split) {
@@ -52,18 +52,18 @@ func (x *diskIndex) bucket(k idKey) int {
 	return int(b)
 }
 
-func putKey(b []byte, k idKey) {
+func PutKey(b []byte, k Key) {
 	binary.LittleEndian.PutUint64(b, k[0])
 	binary.LittleEndian.PutUint64(b[8:], k[1])
 }
 
-func keyAt(b []byte) idKey {
-	return idKey{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
+func KeyAt(b []byte) Key {
+	return Key{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
 }
 
 // find walks k's chain. It returns the page holding k and the entry's
 // offset in it, or, when k is absent, the chain's last page and -1.
-func (x *diskIndex) find(k idKey) (pn uint32, p []byte, off int, err error) {
+func (x *Index) find(k Key) (pn uint32, p []byte, off int, err error) {
 	pn = x.buckets[x.bucket(k)]
 	for {
 		if p, err = x.ps.page(pn, false); err != nil {
@@ -85,7 +85,7 @@ func (x *diskIndex) find(k idKey) (pn uint32, p []byte, off int, err error) {
 }
 
 // get copies k's value into val and reports whether k is present.
-func (x *diskIndex) get(k idKey, val []byte) (bool, error) {
+func (x *Index) Get(k Key, val []byte) (bool, error) {
 	_, p, off, err := x.find(k)
 	if err != nil || off < 0 {
 		return false, err
@@ -97,7 +97,7 @@ func (x *diskIndex) get(k idKey, val []byte) (bool, error) {
 // insert adds k with val unless k is present, and reports whether it
 // was (its value is then left as it was): one walk both checks for a
 // duplicate and records a new id.
-func (x *diskIndex) insert(k idKey, val []byte) (existed bool, err error) {
+func (x *Index) Insert(k Key, val []byte) (existed bool, err error) {
 	_, _, off, err := x.find(k)
 	if err != nil || off >= 0 {
 		return off >= 0, err
@@ -113,7 +113,7 @@ func (x *diskIndex) insert(k idKey, val []byte) (existed bool, err error) {
 }
 
 // append adds an entry known to be absent to the end of its chain.
-func (x *diskIndex) append(k idKey, val []byte) error {
+func (x *Index) append(k Key, val []byte) error {
 	pn := x.buckets[x.bucket(k)]
 	for {
 		p, err := x.ps.page(pn, true)
@@ -123,7 +123,7 @@ func (x *diskIndex) append(k idKey, val []byte) error {
 		n := int(binary.LittleEndian.Uint16(p))
 		if n < x.perPage {
 			o := indexHeader + n*x.slot
-			putKey(p[o:], k)
+			PutKey(p[o:], k)
 			copy(p[o+16:o+x.slot], val)
 			binary.LittleEndian.PutUint16(p, uint16(n+1))
 			return nil
@@ -138,7 +138,7 @@ func (x *diskIndex) append(k idKey, val []byte) error {
 			return err
 		}
 		o := indexHeader
-		putKey(np[o:], k)
+		PutKey(np[o:], k)
 		copy(np[o+16:o+x.slot], val)
 		binary.LittleEndian.PutUint16(np, 1)
 		// The new page may have evicted the old one: fetch it again.
@@ -152,7 +152,7 @@ func (x *diskIndex) append(k idKey, val []byte) error {
 
 // splitOne splits the bucket at the split point between itself and a new
 // bucket at the end of the directory.
-func (x *diskIndex) splitOne() error {
+func (x *Index) splitOne() error {
 	if len(x.buckets) == 1<<31 {
 		return errors.New("state file: index too large")
 	}
@@ -189,29 +189,32 @@ func (x *diskIndex) splitOne() error {
 	}
 	for o := 0; o < len(x.tmp); o += x.slot {
 		e := x.tmp[o : o+x.slot]
-		if err := x.append(keyAt(e), e[16:]); err != nil {
+		if err := x.append(KeyAt(e), e[16:]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// recordArray holds fixed-size records by number, in pages of a
-// pageStore; the page directory (four bytes a page) is all it keeps in
+// RecordArray holds fixed-size records by number, in pages of a
+// PageStore; the page directory (four bytes a page) is all it keeps in
 // memory.
-type recordArray struct {
-	ps      *pageStore
+type RecordArray struct {
+	ps      *PageStore
 	size    int
 	perPage int
 	pages   []uint32
 	n       int
 }
 
-func newRecordArray(ps *pageStore, size int) *recordArray {
-	return &recordArray{ps: ps, size: size, perPage: pageSize / size}
+func NewRecordArray(ps *PageStore, size int) *RecordArray {
+	return &RecordArray{ps: ps, size: size, perPage: pageSize / size}
 }
 
-func (a *recordArray) locate(i int, write bool) ([]byte, error) {
+// Len is the number of records added.
+func (a *RecordArray) Len() int { return a.n }
+
+func (a *RecordArray) locate(i int, write bool) ([]byte, error) {
 	p, err := a.ps.page(a.pages[i/a.perPage], write)
 	if err != nil {
 		return nil, err
@@ -221,7 +224,7 @@ func (a *recordArray) locate(i int, write bool) ([]byte, error) {
 }
 
 // add appends a record and returns its number.
-func (a *recordArray) add(rec []byte) (int, error) {
+func (a *RecordArray) Add(rec []byte) (int, error) {
 	i := a.n
 	if i%a.perPage == 0 {
 		pn, _, err := a.ps.alloc()
@@ -239,7 +242,7 @@ func (a *recordArray) add(rec []byte) (int, error) {
 	return i, nil
 }
 
-func (a *recordArray) get(i int, rec []byte) error {
+func (a *RecordArray) Get(i int, rec []byte) error {
 	b, err := a.locate(i, false)
 	if err == nil {
 		copy(rec, b)
@@ -247,7 +250,7 @@ func (a *recordArray) get(i int, rec []byte) error {
 	return err
 }
 
-func (a *recordArray) set(i int, rec []byte) error {
+func (a *RecordArray) Set(i int, rec []byte) error {
 	b, err := a.locate(i, true)
 	if err == nil {
 		copy(b, rec)

@@ -1,4 +1,4 @@
-package pipeline
+package statefile
 
 import (
 	"crypto/cipher"
@@ -9,7 +9,7 @@ import (
 	"sync"
 )
 
-// spillStore holds per-patient state the run needs only now and then (the
+// Spill holds per-patient state the run needs only now and then (the
 // identifiers a subject is compiled from; the numbering between a
 // patient's texts) on disk instead of in memory, so that memory grows by
 // tens rather than hundreds of bytes a patient. The file is unlinked as
@@ -22,10 +22,9 @@ import (
 // collector); reads may come from any worker.
 //
 // Sealed entries are appended to a tail buffer and written out a
-// spillFlush at a time: one write per entry (a numbering set aside for
-// each patient leaving the cache, three times a patient) cost 1.0 s of
-// write syscalls at 1 GB. An entry still in the tail is read from it.
-type spillStore struct {
+// spillFlush at a time rather than one write per entry (three a patient).
+// An entry still in the tail is read from it.
+type Spill struct {
 	f       *os.File
 	aead    cipher.AEAD
 	mu      sync.Mutex // guards off, tail and flushed
@@ -37,18 +36,38 @@ type spillStore struct {
 // spillFlush is the tail's size when it is written out.
 const spillFlush = 1 << 20
 
-// spillRef locates an entry; the zero spillRef is "nothing stored".
-type spillRef struct {
+// Ref locates an entry; the zero Ref is "nothing stored".
+type Ref struct {
 	off int64
 	n   uint32
 }
 
-func openSpill(dir string) (*spillStore, error) {
+// AppendRef appends r's encoding (12 bytes) to b, for a record that keeps
+// a reference to an entry.
+func AppendRef(b []byte, r Ref) []byte {
+	b = binary.LittleEndian.AppendUint64(b, uint64(r.off))
+	return binary.LittleEndian.AppendUint32(b, r.n)
+}
+
+// RefAt decodes the Ref that AppendRef encoded at the start of b.
+func RefAt(b []byte) Ref {
+	return Ref{off: int64(binary.LittleEndian.Uint64(b)), n: binary.LittleEndian.Uint32(b[8:])}
+}
+
+// Size is the end of the entries stored: the spill's size on disk once
+// flushed.
+func (s *Spill) Size() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.off
+}
+
+func OpenSpill(dir string) (*Spill, error) {
 	f, aead, err := openRunFile(dir, ".state-*.tmp")
 	if err != nil {
 		return nil, err
 	}
-	return &spillStore{f: f, aead: aead, tail: make([]byte, 0, spillFlush)}, nil
+	return &Spill{f: f, aead: aead, tail: make([]byte, 0, spillFlush)}, nil
 }
 
 // nonce is unique per entry: entries never share an offset.
@@ -59,22 +78,22 @@ func spillNonce(off int64) []byte {
 }
 
 // put stores b and returns where.
-func (s *spillStore) put(b []byte) (spillRef, error) {
+func (s *Spill) Put(b []byte) (Ref, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := len(s.tail)
 	s.tail = s.aead.Seal(s.tail, spillNonce(s.off), b, nil)
-	ref := spillRef{off: s.off, n: uint32(len(s.tail) - n)}
+	ref := Ref{off: s.off, n: uint32(len(s.tail) - n)}
 	s.off += int64(ref.n)
 	if len(s.tail) >= spillFlush {
 		if err := s.flushLocked(); err != nil {
-			return spillRef{}, err
+			return Ref{}, err
 		}
 	}
 	return ref, nil
 }
 
-func (s *spillStore) flushLocked() error {
+func (s *Spill) flushLocked() error {
 	if _, err := s.f.WriteAt(s.tail, s.flushed); err != nil {
 		return fmt.Errorf("state file: %w", err)
 	}
@@ -89,7 +108,7 @@ func (s *spillStore) flushLocked() error {
 var errSpillCorrupt = errors.New("state file: entry failed authentication")
 
 // get returns what put stored at ref.
-func (s *spillStore) get(ref spillRef) ([]byte, error) {
+func (s *Spill) Get(ref Ref) ([]byte, error) {
 	buf := make([]byte, ref.n)
 	s.mu.Lock()
 	inTail := ref.off >= s.flushed
@@ -110,4 +129,4 @@ func (s *spillStore) get(ref spillRef) ([]byte, error) {
 	return b, nil
 }
 
-func (s *spillStore) Close() error { return s.f.Close() }
+func (s *Spill) Close() error { return s.f.Close() }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package pipeline
+package statefile
 
 func allocFrames(n int) ([]byte, func() error, error) {
 	return make([]byte, n), func() error { return nil }, nil

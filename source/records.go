@@ -1,8 +1,8 @@
-package pipeline
+package source
 
 import "github.com/nhs-talking-therapies/deid/redact"
 
-// Input record types, one per source file (DESIGN.md §1). Field names are
+// Input record types, one per source file (docs/ARCHITECTURE.md, Inputs). Field names are
 // the JSON Lines keys; CSV headers use the same names, with arrays and
 // objects JSON-encoded in their cells. Dates are ISO 8601 strings
 // (2024-03-07) and timestamps RFC 3339 strings; they are parsed and checked

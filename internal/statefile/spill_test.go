@@ -1,4 +1,4 @@
-package pipeline
+package statefile
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 )
 
 // flush writes the tail out now, so a test can look at the file.
-func (s *spillStore) flush() error {
+func (s *Spill) flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.flushLocked()
@@ -15,7 +15,7 @@ func (s *spillStore) flush() error {
 
 func TestSpillStore(t *testing.T) {
 	dir := t.TempDir()
-	s, err := openSpill(dir)
+	s, err := OpenSpill(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,9 +24,9 @@ func TestSpillStore(t *testing.T) {
 		t.Fatalf("the state file is visible: %v", ents)
 	}
 	values := [][]byte{[]byte("Rebecca Smith"), {}, bytes.Repeat([]byte("x"), 70000), []byte("WF9 0PJ")}
-	refs := make([]spillRef, len(values))
+	refs := make([]Ref, len(values))
 	for i, v := range values {
-		if refs[i], err = s.put(v); err != nil {
+		if refs[i], err = s.Put(v); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -38,7 +38,7 @@ func TestSpillStore(t *testing.T) {
 			}
 		}
 		for i := len(values) - 1; i >= 0; i-- {
-			got, err := s.get(refs[i])
+			got, err := s.Get(refs[i])
 			if err != nil || !bytes.Equal(got, values[i]) {
 				t.Fatalf("entry %d from the %s: %v, round trip failed", i, where, err)
 			}
@@ -60,7 +60,7 @@ func TestSpillStore(t *testing.T) {
 	if _, err := s.f.WriteAt([]byte{disk[refs[0].off] ^ 1}, refs[0].off); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.get(refs[0]); err != errSpillCorrupt {
+	if _, err := s.Get(refs[0]); err != errSpillCorrupt {
 		t.Fatalf("tampered entry: %v", err)
 	}
 }
@@ -68,16 +68,16 @@ func TestSpillStore(t *testing.T) {
 // Entries written out by a full tail and entries still in it read back
 // alike, whatever their order.
 func TestSpillStoreFlushes(t *testing.T) {
-	s, err := openSpill(t.TempDir())
+	s, err := OpenSpill(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var refs []spillRef
+	var refs []Ref
 	var values [][]byte
 	for i := 0; i < 3000; i++ {
 		v := bytes.Repeat([]byte{byte(i)}, 1+i%2000)
-		ref, err := s.put(v)
+		ref, err := s.Put(v)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +87,7 @@ func TestSpillStoreFlushes(t *testing.T) {
 		t.Fatalf("want entries both written out and in the tail: %d of %d written", s.flushed, s.off)
 	}
 	for _, i := range []int{0, 1, 1500, 2998, 2999, 700} {
-		got, err := s.get(refs[i])
+		got, err := s.Get(refs[i])
 		if err != nil || !bytes.Equal(got, values[i]) {
 			t.Fatalf("entry %d: %v, round trip failed", i, err)
 		}

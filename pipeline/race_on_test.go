@@ -1,0 +1,7 @@
+//go:build race
+
+package pipeline
+
+// raceEnabled: this test binary was built with -race, which also turns on
+// checkptr. See TestReadParquetCorrupt for what that changes.
+const raceEnabled = true
