@@ -63,36 +63,118 @@ func (m *Model) scratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{}
+	s := &scratch{}
+	s.words = newWordCache(wordCacheBits)
+	return s
 }
 
-// emissions fills s.emit with the per-token tag scores.
+// emissions fills s.emit with the per-token tag scores: for each token,
+// the summed weights of its own features, of its neighbours' role features
+// and of the features combining them (scratch.features). The first two
+// come from the word cache when the token has a slot.
 func (m *Model) emissions(s *scratch, caseMode uint8) {
 	n := len(s.info)
 	s.emit = grow(s.emit, n*nTags)
-	shift := 64 - m.bits
-	w := m.w
+	if cap(s.roles) < n {
+		s.roles = make([][nRoles][nTags]int32, n, n+n/4)
+	}
+	s.roles = s.roles[:n]
+	for j := range n {
+		m.roleSums(s, j, &s.roles[j])
+	}
+	var edge [2][nRoles][nTags]int32
+	m.roleSumsOf(&edgeInfo[0], &edge[0], s)
+	m.roleSumsOf(&edgeInfo[1], &edge[1], s)
+	role := func(j, r int) *[nTags]int32 {
+		switch {
+		case j < 0:
+			return &edge[0][r]
+		case j >= n:
+			return &edge[1][r]
+		}
+		return &s.roles[j][r]
+	}
 	for i := 0; i < n; i++ {
 		e := s.emit[i*nTags : i*nTags+nTags : i*nTags+nTags]
 		if !taggable(s.info[i].kind) {
 			e[0], e[1], e[2], e[3], e[4] = 0, negInf, negInf, negInf, negInf
 			continue
 		}
-		s.feats = s.features(i, caseMode, s.feats[:0])
-		var a0, a1, a2, a3, a4 int32
-		for _, f := range s.feats {
-			b := int(f>>shift) * nTags
-			ww := w[b : b+nTags : b+nTags]
-			a0 += int32(ww[0])
-			a1 += int32(ww[1])
-			a2 += int32(ww[2])
-			a3 += int32(ww[3])
-			a4 += int32(ww[4])
+		a := m.selfSums(s, i, caseMode)
+		for _, r := range [...]*[nTags]int32{role(i-1, roleM1), role(i+1, roleP1), role(i-2, roleM2), role(i+2, roleP2)} {
+			a[0] += r[0]
+			a[1] += r[1]
+			a[2] += r[2]
+			a[3] += r[3]
+			a[4] += r[4]
 		}
+		s.feats = s.pairFeatures(i, caseMode, s.feats[:0])
+		m.addWeights(&a, s.feats)
 		// The explicit float32 conversion forbids fusing into a
 		// multiply-add, so scores are identical on every architecture.
 		sc := m.scale
-		e[0], e[1], e[2], e[3], e[4] = float32(float32(a0)*sc)-m.oBias, float32(a1)*sc, float32(a2)*sc, float32(a3)*sc, float32(a4)*sc
+		e[0], e[1], e[2], e[3], e[4] = float32(float32(a[0])*sc)-m.oBias, float32(a[1])*sc, float32(a[2])*sc, float32(a[3])*sc, float32(a[4])*sc
+	}
+}
+
+// addWeights adds the weights of features feats to a.
+func (m *Model) addWeights(a *[nTags]int32, feats []uint64) {
+	shift := 64 - m.bits
+	w := m.w
+	a0, a1, a2, a3, a4 := a[0], a[1], a[2], a[3], a[4]
+	for _, f := range feats {
+		b := int(f>>shift) * nTags
+		ww := w[b : b+nTags : b+nTags]
+		a0 += int32(ww[0])
+		a1 += int32(ww[1])
+		a2 += int32(ww[2])
+		a3 += int32(ww[3])
+		a4 += int32(ww[4])
+	}
+	*a = [nTags]int32{a0, a1, a2, a3, a4}
+}
+
+// selfSums returns the summed weights of token i's own features, from its
+// cache slot when it has one.
+func (m *Model) selfSums(s *scratch, i int, caseMode uint8) [nTags]int32 {
+	in := &s.info[i]
+	key := 1 + caseMode
+	if in.sentStart {
+		key += 3
+	}
+	sl := s.words.slotFor(in)
+	if sl != nil && sl.selfKey == key {
+		return sl.self
+	}
+	var a [nTags]int32
+	s.feats = s.selfFeatures(in, caseMode, s.feats[:0])
+	m.addWeights(&a, s.feats)
+	if sl != nil {
+		sl.self, sl.selfKey = a, key
+	}
+	return a
+}
+
+// roleSums fills dst with the summed weights of the features token j
+// gives its neighbours, by role, from its cache slot when it has one.
+func (m *Model) roleSums(s *scratch, j int, dst *[nRoles][nTags]int32) {
+	in := &s.info[j]
+	sl := s.words.slotFor(in)
+	if sl != nil && sl.roleOK {
+		*dst = sl.role
+		return
+	}
+	m.roleSumsOf(in, dst, s)
+	if sl != nil {
+		sl.role, sl.roleOK = *dst, true
+	}
+}
+
+func (m *Model) roleSumsOf(in *tokInfo, dst *[nRoles][nTags]int32, s *scratch) {
+	for r := range nRoles {
+		dst[r] = [nTags]int32{}
+		s.feats = roleFeatures(in, r, s.feats[:0])
+		m.addWeights(&dst[r], s.feats)
 	}
 }
 

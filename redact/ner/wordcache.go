@@ -1,0 +1,96 @@
+package ner
+
+// wordCache remembers, per distinct token, what tagging derives from the
+// token alone: its tokInfo (lower-case hash, shape, capitalisation,
+// lexicon flags, hyphen parts), the summed weights of its own features
+// (selfFeatures) and of the features it gives its neighbours
+// (roleFeatures). Text is Zipfian: most tokens are a few thousand words,
+// and for those a lexicon probe and about thirty scattered weight reads
+// become one read of a slot that stays in cache. Weights are integers, so
+// a sum taken once and reused is exactly the sum taken each time: caching
+// never changes a score.
+//
+// The cache is direct-mapped on a hash of the token's bytes and kind; a
+// slot is only used when its bytes, kind and generation match, so a
+// collision or an eviction costs a recomputation, never a wrong value. It
+// belongs to one scratch (one tagging call at a time) and one Model.
+type wordCache struct {
+	slots []wordSlot // 1<<(32-shift) of them
+	shift uint
+	gen   uint32 // generation of the last fill; 0 is never a slot's
+}
+
+// newWordCache returns a cache of 1<<bits slots.
+func newWordCache(bits uint) wordCache {
+	return wordCache{slots: make([]wordSlot, 1<<bits), shift: 32 - bits}
+}
+
+const (
+	wordCacheBits = 12
+	// maxCachedWord is the longest token cached, in bytes: longer ones
+	// are rare and cost a slot each.
+	maxCachedWord = 23
+)
+
+type wordSlot struct {
+	gen  uint32 // 0: empty
+	n    uint8  // token length in bytes
+	kind uint8
+	// selfKey is 1 + the (sentence start, case mode) that self was summed
+	// for, 0 when self holds nothing; roleOK reports role.
+	selfKey uint8
+	roleOK  bool
+	raw     [maxCachedWord]byte
+	info    tokInfo // low, sentStart, slot and gen cleared
+	self    [nTags]int32
+	role    [nRoles][nTags]int32
+}
+
+// slotOf returns the index of the slot for token bytes w of kind k.
+func (c *wordCache) slotOf(w string, k uint8) uint32 {
+	h := uint32(2166136261) ^ uint32(k)
+	for i := 0; i < len(w); i++ {
+		h ^= uint32(w[i])
+		h *= 16777619
+	}
+	return (h * 0x9e3779b1) >> c.shift
+}
+
+// lookup returns the slot holding w of kind k, or nil.
+func (c *wordCache) lookup(w string, k uint8) (*wordSlot, uint32) {
+	if len(w) > maxCachedWord {
+		return nil, 0
+	}
+	i := c.slotOf(w, k)
+	sl := &c.slots[i]
+	if sl.gen != 0 && sl.kind == k && int(sl.n) == len(w) && string(sl.raw[:sl.n]) == w {
+		return sl, i
+	}
+	return nil, i
+}
+
+// fill stores in as w's slot i and returns the slot's new generation.
+func (c *wordCache) fill(i uint32, w string, k uint8, in *tokInfo) uint32 {
+	c.gen++
+	if c.gen == 0 {
+		c.gen = 1
+	}
+	sl := &c.slots[i]
+	sl.gen, sl.n, sl.kind, sl.selfKey, sl.roleOK = c.gen, uint8(len(w)), k, 0, false
+	copy(sl.raw[:], w)
+	sl.info = *in
+	sl.info.low, sl.info.sentStart, sl.info.slot, sl.info.gen = [2]int32{}, false, 0, 0
+	return c.gen
+}
+
+// slotFor returns the slot token in still describes, or nil.
+func (c *wordCache) slotFor(in *tokInfo) *wordSlot {
+	if in.slot == 0 {
+		return nil
+	}
+	sl := &c.slots[in.slot-1]
+	if sl.gen != in.gen {
+		return nil
+	}
+	return sl
+}
