@@ -2,6 +2,8 @@ package redact
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nhs-talking-therapies/deid/redact/textnorm"
@@ -58,6 +60,30 @@ func TestNormalKnownMatchesString(t *testing.T) {
 			AddressLines: []string{s(r(4)), s(r(5))}, TherapistNames: []string{s(r(6))}}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("rotation %d: normalKnown = %+v, want %+v", i, got, want)
+		}
+	}
+}
+
+// TestLexCacheSameEntries checks that the scan's lexicon cache answers
+// exactly as the lexicon map, for words in it and not, long words, and
+// after the many collisions and evictions of more words than slots.
+func TestLexCacheSameEntries(t *testing.T) {
+	tb := getTables()
+	words := make([]string, 0, 3<<lexCacheBits)
+	for w := range tb.lex {
+		if len(words) == cap(words)-4 {
+			break
+		}
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	words = append(words, "zzqxnotaword", strings.Repeat("a", maxLexCached), strings.Repeat("b", maxLexCached+1), "leeds")
+	var c lexCache
+	for round := range 3 {
+		for _, w := range words {
+			if got, want := c.get(tb, []byte(w)), tb.lex[w]; got != want {
+				t.Fatalf("round %d, %q: cache gives %+v, lexicon %+v", round, w, got, want)
+			}
 		}
 	}
 }

@@ -50,6 +50,7 @@ type scan struct {
 	chDone  bool
 	lx      []lexEntry // per token, filled by lexicon
 	lxDone  bool
+	lxc     lexCache // recent lexicon lookups, kept across texts
 	an      alnumStream
 }
 
@@ -540,8 +541,54 @@ func (sc *scan) lexicon(t *tables) {
 			sc.lx[i] = t.short[x]
 			continue
 		}
-		sc.lx[i] = t.lex[string(w)]
+		sc.lx[i] = sc.lxc.get(t, w)
 	}
+}
+
+// lexCache is a direct-mapped cache of lexicon entries by lower-cased
+// word. Text is Zipfian, and the lexicon is a large map whose lookups
+// miss the processor's caches; a few thousand slots in the pooled scan
+// answer most tokens from one cache line. A slot is used only when its
+// word matches, so the cache never changes an answer.
+type lexCache struct {
+	t     *tables // the tables the slots came from
+	slots []lexSlot
+}
+
+const (
+	lexCacheBits = 12
+	maxLexCached = 23 // longest word cached, in bytes
+)
+
+type lexSlot struct {
+	n uint8 // word length; 0: empty
+	w [maxLexCached]byte
+	e lexEntry
+}
+
+// get returns t's entry for w.
+func (c *lexCache) get(t *tables, w []byte) lexEntry {
+	if len(w) > maxLexCached || len(w) == 0 {
+		return t.lex[string(w)]
+	}
+	if c.t != t {
+		c.t = t
+		c.slots = make([]lexSlot, 1<<lexCacheBits)
+	}
+	h := uint32(2166136261)
+	for _, b := range w {
+		h ^= uint32(b)
+		h *= 16777619
+	}
+	sl := &c.slots[(h*0x9e3779b1)>>(32-lexCacheBits)]
+	if int(sl.n) == len(w) && string(sl.w[:sl.n]) == string(w) {
+		return sl.e
+	}
+	e := t.lex[string(w)]
+	sl.n = uint8(len(w))
+	copy(sl.w[:], w)
+	sl.e = e
+	return e
 }
 
 // lex is the lexicon entry of token i (lexicon must have run).
