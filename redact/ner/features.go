@@ -177,10 +177,13 @@ type scratch struct {
 	emit  []float32
 	back  []uint8
 	tags  []uint8
-	// words is the tagger's per-word cache (Model.scratch turns it on);
-	// roles holds each token's role sums during emissions.
+	// words and pairs are the tagger's caches (Model.scratch turns them
+	// on); roles holds each token's role sums and acc its pair sums during
+	// emissions.
 	words wordCache
+	pairs pairCache
 	roles [][nRoles][nTags]int32
+	acc   [][nTags]int32
 }
 
 // prepare tokenizes text and fills s.info, looking words and phrases up in
@@ -378,16 +381,22 @@ const (
 )
 
 // features appends the feature hashes of token i to out: the token's own
-// features, its neighbours' role features and the features that combine
-// tokens. The three parts are also used apart by Model.emissions, which
-// caches the first two per word; the sum of weights is the same either way.
+// features, its neighbours' role features, the features of each adjacent
+// pair of tokens it belongs to, and the few that read three tokens'
+// classes. The parts are also used apart by Model.emissions, which caches
+// the first three per word or per pair; the sum of weights is the same
+// either way.
 func (s *scratch) features(i int, caseMode uint8, out []uint64) []uint64 {
-	out = s.selfFeatures(s.at(i), caseMode, out)
-	out = roleFeatures(s.at(i-1), roleM1, out)
-	out = roleFeatures(s.at(i+1), roleP1, out)
-	out = roleFeatures(s.at(i-2), roleM2, out)
+	c, m1, m2, p1 := s.at(i), s.at(i-1), s.at(i-2), s.at(i+1)
+	out = s.selfFeatures(c, caseMode, out)
+	out = roleFeatures(m1, roleM1, out)
+	out = roleFeatures(p1, roleP1, out)
+	out = roleFeatures(m2, roleM2, out)
 	out = roleFeatures(s.at(i+2), roleP2, out)
-	return s.pairFeatures(i, caseMode, out)
+	out = pairFeatures(m1, c, pairSecond, out)
+	out = pairFeatures(c, p1, pairFirst, out)
+	out = pairFeatures(m2, m1, pairNext+nameBit(c), out)
+	return s.localFeatures(i, caseMode, out)
 }
 
 // roleFeatures appends the features that token n contributes in role r.
@@ -404,27 +413,48 @@ func roleFeatures(n *tokInfo, r int, out []uint64) []uint64 {
 	}
 }
 
-// pairFeatures appends the features of token i that combine it with its
-// neighbours.
-func (s *scratch) pairFeatures(i int, caseMode uint8, out []uint64) []uint64 {
-	c, m1, m2, p1 := s.at(i), s.at(i-1), s.at(i-2), s.at(i+1)
-	cm := uint64(caseMode)
-	name := uint64(0)
+// What an adjacent pair of tokens (a, b) gives: features of a that read
+// b, features of b that read a, and features of the token after b
+// (pairNext, plus 1 when that token is on a name or place list).
+const (
+	pairFirst = iota
+	pairSecond
+	pairNext
+	pairNextName
+	nPairParts
+)
+
+func nameBit(c *tokInfo) int {
 	if c.flags&nameFlags != 0 {
-		name = 1
+		return 1
 	}
-	wm2m1 := feat2(tWm2m1, m2.hw, m1.hw)
+	return 0
+}
+
+// pairFeatures appends the features that the adjacent pair a, b gives
+// in part p. They read only the two tokens' word hashes and flags.
+func pairFeatures(a, b *tokInfo, p int, out []uint64) []uint64 {
+	switch p {
+	case pairFirst:
+		return append(out, feat2(tW0Wp1, a.hw, b.hw), feat2(tWp1Flags0, b.hw, uint64(a.flags&^flagPhraseStart)))
+	case pairSecond:
+		return append(out, feat2(tWm1W0, a.hw, b.hw), feat2(tWm1Flags0, a.hw, uint64(b.flags&^flagPhraseStart)))
+	}
+	wm2m1 := feat2(tWm2m1, a.hw, b.hw)
+	return append(out, wm2m1, feat2(tWm2m1Name, wm2m1, uint64(p-pairNext)))
+}
+
+// localFeatures appends the features of token i that combine the shapes,
+// capitalisation classes and kinds of it and its neighbours: few distinct
+// values, so their weights stay in the processor's cache.
+func (s *scratch) localFeatures(i int, caseMode uint8, out []uint64) []uint64 {
+	c, m1, p1 := s.at(i), s.at(i-1), s.at(i+1)
+	cm := uint64(caseMode)
 	return append(out,
-		wm2m1,
-		feat2(tWm1W0, m1.hw, c.hw),
-		feat2(tW0Wp1, c.hw, p1.hw),
 		feat2(tShapeM1S0, m1.shape, c.shape),
 		feat2(tShapeS0P1, c.shape, p1.shape),
 		feat(tCaps3, uint64(m1.capc)|uint64(c.capc)<<8|uint64(p1.capc)<<16|cm<<24),
-		feat2(tWm1Flags0, m1.hw, uint64(c.flags&^flagPhraseStart)),
-		feat2(tWp1Flags0, p1.hw, uint64(c.flags&^flagPhraseStart)),
 		feat(tKinds, uint64(c.kind)|uint64(m1.kind)<<8|uint64(p1.kind)<<16),
-		feat2(tWm2m1Name, wm2m1, name),
 	)
 }
 

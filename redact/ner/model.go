@@ -65,13 +65,16 @@ func (m *Model) scratch() *scratch {
 	}
 	s := &scratch{}
 	s.words = newWordCache(wordCacheBits)
+	s.pairs = newPairCache(pairCacheBits)
 	return s
 }
 
 // emissions fills s.emit with the per-token tag scores: for each token,
-// the summed weights of its own features, of its neighbours' role features
-// and of the features combining them (scratch.features). The first two
-// come from the word cache when the token has a slot.
+// the summed weights of its own features, of its neighbours' role
+// features, of the features of the adjacent pairs it is in and of the few
+// reading three tokens' classes (scratch.features). The first two come
+// from the word cache when the token has a slot, the pairs' from the pair
+// cache.
 func (m *Model) emissions(s *scratch, caseMode uint8) {
 	n := len(s.info)
 	s.emit = grow(s.emit, n*nTags)
@@ -94,6 +97,27 @@ func (m *Model) emissions(s *scratch, caseMode uint8) {
 		}
 		return &s.roles[j][r]
 	}
+	// Pair sums, pair by pair: (j, j+1) for j from -2 (two edges) to n-1
+	// (the last token and the edge) gives token j its pairFirst part,
+	// token j+1 its pairSecond part and token j+2 its pairNext part.
+	if cap(s.acc) < n {
+		s.acc = make([][nTags]int32, n, n+n/4)
+	}
+	s.acc = s.acc[:n]
+	clear(s.acc)
+	var tmp pairSlot
+	for j := -2; j < n; j++ {
+		ps := m.pairSums(s, s.at(j), s.at(j+1), &tmp)
+		if j >= 0 {
+			addSum(&s.acc[j], &ps[pairFirst])
+		}
+		if j+1 >= 0 && j+1 < n {
+			addSum(&s.acc[j+1], &ps[pairSecond])
+		}
+		if j+2 >= 0 && j+2 < n {
+			addSum(&s.acc[j+2], &ps[pairNext+nameBit(&s.info[j+2])])
+		}
+	}
 	for i := 0; i < n; i++ {
 		e := s.emit[i*nTags : i*nTags+nTags : i*nTags+nTags]
 		if !taggable(s.info[i].kind) {
@@ -101,20 +125,26 @@ func (m *Model) emissions(s *scratch, caseMode uint8) {
 			continue
 		}
 		a := m.selfSums(s, i, caseMode)
-		for _, r := range [...]*[nTags]int32{role(i-1, roleM1), role(i+1, roleP1), role(i-2, roleM2), role(i+2, roleP2)} {
-			a[0] += r[0]
-			a[1] += r[1]
-			a[2] += r[2]
-			a[3] += r[3]
-			a[4] += r[4]
-		}
-		s.feats = s.pairFeatures(i, caseMode, s.feats[:0])
+		addSum(&a, role(i-1, roleM1))
+		addSum(&a, role(i+1, roleP1))
+		addSum(&a, role(i-2, roleM2))
+		addSum(&a, role(i+2, roleP2))
+		addSum(&a, &s.acc[i])
+		s.feats = s.localFeatures(i, caseMode, s.feats[:0])
 		m.addWeights(&a, s.feats)
 		// The explicit float32 conversion forbids fusing into a
 		// multiply-add, so scores are identical on every architecture.
 		sc := m.scale
 		e[0], e[1], e[2], e[3], e[4] = float32(float32(a[0])*sc)-m.oBias, float32(a[1])*sc, float32(a[2])*sc, float32(a[3])*sc, float32(a[4])*sc
 	}
+}
+
+func addSum(a, b *[nTags]int32) {
+	a[0] += b[0]
+	a[1] += b[1]
+	a[2] += b[2]
+	a[3] += b[3]
+	a[4] += b[4]
 }
 
 // addWeights adds the weights of features feats to a.

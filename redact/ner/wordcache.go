@@ -94,3 +94,49 @@ func (c *wordCache) slotFor(in *tokInfo) *wordSlot {
 	}
 	return sl
 }
+
+// pairCache holds, per adjacent pair of tokens, the summed weights of the
+// features the pair gives (pairFeatures): a pair's features read only the
+// two word hashes and flags, which are the slot's key, so a slot whose key
+// matches holds exactly the sums a recomputation would give. Frequent
+// pairs ("i think", "at the") are most of a text's pairs, and their
+// features are otherwise scattered reads of the weight table.
+type pairCache struct {
+	slots []pairSlot
+	shift uint
+}
+
+const pairCacheBits = 13
+
+type pairSlot struct {
+	a, b   uint64 // word hashes
+	fa, fb uint16 // flags
+	ok     bool
+	sum    [nPairParts][nTags]int32
+}
+
+func newPairCache(bits uint) pairCache {
+	return pairCache{slots: make([]pairSlot, 1<<bits), shift: 64 - bits}
+}
+
+// sums returns the pair (a, b)'s sums, from the cache or computed into
+// it (into tmp when the cache is off).
+func (m *Model) pairSums(s *scratch, a, b *tokInfo, tmp *pairSlot) *[nPairParts][nTags]int32 {
+	var sl *pairSlot
+	if s.pairs.slots != nil {
+		h := mix(a.hw ^ (b.hw<<29 | b.hw>>35) ^ uint64(a.flags)<<7 ^ uint64(b.flags)<<41)
+		sl = &s.pairs.slots[h>>s.pairs.shift]
+		if sl.ok && sl.a == a.hw && sl.b == b.hw && sl.fa == a.flags && sl.fb == b.flags {
+			return &sl.sum
+		}
+	} else {
+		sl = tmp
+	}
+	sl.a, sl.b, sl.fa, sl.fb, sl.ok = a.hw, b.hw, a.flags, b.flags, true
+	for p := range nPairParts {
+		sl.sum[p] = [nTags]int32{}
+		s.feats = pairFeatures(a, b, p, s.feats[:0])
+		m.addWeights(&sl.sum[p], s.feats)
+	}
+	return &sl.sum
+}

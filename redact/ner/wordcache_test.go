@@ -25,10 +25,11 @@ func referenceEmissions(m *Model, s *scratch, caseMode uint8) []float32 {
 	return out
 }
 
-// TestWordCacheSameScores checks that tagging through the word cache
-// gives exactly the scores of the uncached sum, on a cold cache, a warm
-// one, after evictions (a tiny slot table shared by many words) and with
-// tokens whose flags a multi-word lexicon entry changed.
+// TestWordCacheSameScores checks that tagging through the word and pair
+// caches gives exactly the scores of the uncached sum, on a cold cache, a
+// warm one, after evictions (a tiny slot table shared by many words), with
+// the caches off and with tokens whose flags a multi-word lexicon entry
+// changed.
 func TestWordCacheSameScores(t *testing.T) {
 	m, err := Default()
 	if err != nil {
@@ -44,11 +45,14 @@ func TestWordCacheSameScores(t *testing.T) {
 		"a "+strings.Repeat("x", maxCachedWord+1)+" "+strings.Repeat("y", maxCachedWord)+" word",
 		"\u201cSo,\u201d said Becky. So said becky. SO SAID BECKY.",
 	)
-	for _, bits := range []uint{0, 2, wordCacheBits} {
+	for _, bits := range []uint{0, 2, wordCacheBits, 99} {
 		s := &scratch{}
 		// A table smaller than the model's makes slots collide and
-		// evict one another within a text.
-		s.words = newWordCache(bits)
+		// evict one another within a text; 99 turns the caches off.
+		if bits != 99 {
+			s.words = newWordCache(bits)
+			s.pairs = newPairCache(bits)
+		}
 		for round := range 2 {
 			for _, text := range texts {
 				cm := s.prepare(text, m.lex)
