@@ -87,3 +87,48 @@ func TestLexCacheSameEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestLexCacheSameFacts checks that the word facts the lexicon cache
+// remembers (world-list bits, name typos, place phrases) are those
+// computed afresh, for words that fill, hit and evict slots, with the
+// scan reused across texts as the pool reuses it.
+func TestLexCacheSameFacts(t *testing.T) {
+	tb := getTables()
+	var firsts []string
+	for w := range tb.placeN2 {
+		firsts = append(firsts, w)
+	}
+	slices.Sort(firsts)
+	var texts []string
+	for i, w := range firsts {
+		if i%7 != 0 {
+			continue
+		}
+		for next := range tb.placeN2[w] {
+			texts = append(texts, w+" "+next, w+" zzqx")
+			break
+		}
+	}
+	texts = append(texts, "jonathon lives", "samanthaa said", "calgary then", "paris texas", "smith", "leeds road")
+	sc := &scan{}
+	for round := range 2 {
+		for _, text := range texts {
+			sc.reset(text)
+			sc.lexicon(tb)
+			w := string(sc.lw(0))
+			if got, want := tb.world(sc, 0), tb.worldBits([]byte(w)); got != want {
+				t.Fatalf("round %d, %q: world bits %b, want %b", round, text, got, want)
+			}
+			if got, want := tb.nameTypoAt(sc, 0), tb.nameTypo([]byte(w), nil); got != want {
+				t.Fatalf("round %d, %q: name typo %v, want %v", round, text, got, want)
+			}
+			var want []placePhrase
+			if sc.has(0, bPhrase) && sc.joined(0) {
+				want = tb.placeN2[w][string(sc.lw(1))]
+			}
+			if got := tb.phrasesAt(sc, 0); !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, %q: phrases %v, want %v", round, text, got, want)
+			}
+		}
+	}
+}
