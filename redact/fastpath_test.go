@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -131,4 +132,46 @@ func TestLexCacheSameFacts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSubjectFilter checks the Bloom filter in front of a Subject's
+// phrase map: every key passes it (a key filtered out would be a name
+// missed), and it keeps out nearly every other word.
+func TestSubjectFilter(t *testing.T) {
+	for _, k := range []Known{
+		{GivenName: "Rebecca", FamilyName: "Smith-Jones", PreferredName: "Becky", AddressLines: []string{"12 Acacia Avenue", "Headingley", "Leeds"},
+			Postcode: "LS6 2AB", Email: "becky.smith@example.com", GPPractice: "Oakwood Surgery", GPName: "Dr Priya Patel",
+			Contacts: []Contact{{Name: "Dave O'Neill"}, {Name: "Zoë Ó Briain"}}, TherapistName: "Sam Green", TherapistNames: []string{"Ngozi Okonkwo-Adeyemi"}},
+		{GivenName: "Nguyễn Thị", FamilyName: "Hồng", AddressLines: []string{"Flat 3", "Via Franscini 71"}, Postcode: "GIR 0AA"},
+		{GivenName: "Jo"},
+	} {
+		s := NewSubject(k)
+		if len(s.phrases) == 0 {
+			t.Fatalf("%s: no phrases", k.GivenName)
+		}
+		for key := range s.phrases {
+			if !s.mayStart([]byte(key)) {
+				t.Errorf("%s: phrase key %q filtered out", k.GivenName, key)
+			}
+		}
+	}
+	s := NewSubject(Known{GivenName: "Rebecca", FamilyName: "Smith", AddressLines: []string{"12 Acacia Avenue", "Headingley", "Leeds"}})
+	pass := 0
+	words := strings.Fields(strings.ToLower(benchDialogue + readDialogue(t)))
+	for _, w := range words {
+		if _, ok := s.phrases[w]; !ok && s.mayStart([]byte(w)) {
+			pass++
+		}
+	}
+	if pass*50 > len(words) {
+		t.Errorf("%d of %d other words pass the filter", pass, len(words))
+	}
+}
+
+func readDialogue(t *testing.T) string {
+	b, err := os.ReadFile("ner/testdata/dialogue.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
