@@ -106,7 +106,7 @@ type pairCache struct {
 	shift uint
 }
 
-const pairCacheBits = 13
+const pairCacheBits = 14
 
 type pairSlot struct {
 	a, b   uint64 // word hashes
