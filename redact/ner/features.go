@@ -177,13 +177,14 @@ type scratch struct {
 	emit  []float32
 	back  []uint8
 	tags  []uint8
-	// words and pairs are the tagger's caches (Model.scratch turns them
-	// on); roles holds each token's role sums and acc its pair sums during
-	// emissions.
-	words wordCache
-	pairs pairCache
-	roles [][nRoles][nTags]int32
-	acc   [][nTags]int32
+	// words, pairs and phrases are the tagger's caches (Model.scratch
+	// turns them on); roles holds each token's role sums and acc its
+	// pair sums during emissions.
+	words   wordCache
+	pairs   pairCache
+	phrases phraseCache
+	roles   [][nRoles][nTags]int32
+	acc     [][nTags]int32
 }
 
 // prepare tokenizes text and fills s.info, looking words and phrases up in
@@ -301,7 +302,7 @@ func (s *scratch) matchPhrases(lx *lexicon) {
 			if j == i {
 				continue
 			}
-			f, ok := lx.phrases.get(ph)
+			f, ok := s.phrases.get(lx, ph)
 			if !ok {
 				break // no entry starts with these tokens
 			}

@@ -66,6 +66,7 @@ func (m *Model) scratch() *scratch {
 	s := &scratch{}
 	s.words = newWordCache(wordCacheBits)
 	s.pairs = newPairCache(pairCacheBits)
+	s.phrases = newPhraseCache(phraseCacheBits)
 	return s
 }
 

@@ -140,3 +140,40 @@ func (m *Model) pairSums(s *scratch, a, b *tokInfo, tmp *pairSlot) *[nPairParts]
 	}
 	return &sl.sum
 }
+
+// phraseCache remembers recent lookups of multi-token lexicon prefixes by
+// their hash. Words that start some entry ("new", "st", "north") are
+// common, and most of their next words continue none; each such probe of
+// the lexicon's large table would miss the processor's cache. The lookup
+// is a function of the hash alone, so a slot whose key matches holds
+// exactly what the table holds. Off (nil slots) it asks the table.
+type phraseCache struct {
+	slots []phraseSlot
+	shift uint
+}
+
+const phraseCacheBits = 12
+
+type phraseSlot struct {
+	key uint64 // 0: empty
+	val uint16
+	ok  bool
+}
+
+func newPhraseCache(bits uint) phraseCache {
+	return phraseCache{slots: make([]phraseSlot, 1<<bits), shift: 64 - bits}
+}
+
+// get returns lx.phrases.get(ph).
+func (c *phraseCache) get(lx *lexicon, ph uint64) (uint16, bool) {
+	if c.slots == nil || ph == 0 {
+		return lx.phrases.get(ph)
+	}
+	sl := &c.slots[(ph*0x9e3779b97f4a7c15)>>c.shift]
+	if sl.key == ph {
+		return sl.val, sl.ok
+	}
+	v, ok := lx.phrases.get(ph)
+	*sl = phraseSlot{key: ph, val: v, ok: ok}
+	return v, ok
+}

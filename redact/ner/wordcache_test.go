@@ -68,3 +68,34 @@ func TestWordCacheSameScores(t *testing.T) {
 		}
 	}
 }
+
+// TestPhraseCacheSameFlags checks that multi-token lexicon matching
+// through the phrase cache marks exactly the tokens and flags the table
+// alone marks, with slots colliding (one and four slots) and reused
+// across texts.
+func TestPhraseCacheSameFlags(t *testing.T) {
+	m, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := append(dialogueTurns(t),
+		"new york new york NEW YORK New York new zealand new forest new",
+		"I moved from St Helens to Milton Keynes then Stoke on Trent, then west yorkshire.",
+		"north east lincolnshire and the north east and north of the border",
+	)
+	plain := &scratch{}
+	for _, bits := range []uint{0, 2, phraseCacheBits} {
+		s := &scratch{phrases: newPhraseCache(bits)}
+		for round := range 2 {
+			for _, text := range texts {
+				plain.prepare(text, m.lex)
+				s.prepare(text, m.lex)
+				for i := range plain.info {
+					if s.info[i].flags != plain.info[i].flags {
+						t.Fatalf("%d slots, round %d, %q token %d: flags %b, want %b", 1<<bits, round, text, i, s.info[i].flags, plain.info[i].flags)
+					}
+				}
+			}
+		}
+	}
+}
