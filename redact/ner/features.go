@@ -460,29 +460,46 @@ func (s *scratch) localFeatures(i int, caseMode uint8, out []uint64) []uint64 {
 }
 
 // selfFeatures appends the features of token c that read c alone (with
-// whether it starts a sentence and the text's case mode).
+// whether it starts a sentence and the text's case mode): those of the
+// word (wordFeatures) and those of its position and case (caseFeatures).
 func (s *scratch) selfFeatures(c *tokInfo, caseMode uint8, out []uint64) []uint64 {
+	out = s.wordFeatures(c, out)
+	return caseFeatures(c, caseMode, out)
+}
+
+// caseFeatures appends the features of token c that read its
+// capitalisation with whether it starts a sentence and the text's case
+// mode.
+func caseFeatures(c *tokInfo, caseMode uint8, out []uint64) []uint64 {
 	cm := uint64(caseMode)
 	ss := uint64(0)
 	if c.sentStart {
 		ss = 1
 	}
 	out = append(out,
-		feat(tBias, 0),
-		feat(tW0, c.hw),
-		feat(tShape0, c.shape),
 		feat(tCap, uint64(c.capc)|ss<<8|cm<<16),
-		feat(tFlags0, uint64(c.flags)),
 		feat(tFlags0Cap, uint64(c.flags)|uint64(c.capc)<<16|ss<<24|cm<<32),
 		feat2(tWordCase, c.hw, uint64(c.capc)|cm<<8),
 	)
 	for f := c.flags; f != 0; f &= f - 1 {
-		out = append(out,
-			feat(tFlag, uint64(f&-f)),
-			// Each list's evidence in the token's own capitalisation:
-			// a capitalised mid-sentence census surname is telling, a
-			// lower-case one much less so.
-			feat(tFlagCap, uint64(f&-f)|uint64(c.capc)<<16|ss<<24|cm<<32))
+		// Each list's evidence in the token's own capitalisation: a
+		// capitalised mid-sentence census surname is telling, a
+		// lower-case one much less so.
+		out = append(out, feat(tFlagCap, uint64(f&-f)|uint64(c.capc)<<16|ss<<24|cm<<32))
+	}
+	return out
+}
+
+// wordFeatures appends the features of token c that read its word alone.
+func (s *scratch) wordFeatures(c *tokInfo, out []uint64) []uint64 {
+	out = append(out,
+		feat(tBias, 0),
+		feat(tW0, c.hw),
+		feat(tShape0, c.shape),
+		feat(tFlags0, uint64(c.flags)),
+	)
+	for f := c.flags; f != 0; f &= f - 1 {
+		out = append(out, feat(tFlag, uint64(f&-f)))
 	}
 	if c.hyphen {
 		d := uint64(0)

@@ -166,7 +166,8 @@ func (m *Model) addWeights(a *[nTags]int32, feats []uint64) {
 }
 
 // selfSums returns the summed weights of token i's own features, from its
-// cache slot when it has one.
+// cache slot when it has one: the word's part always, the case part when
+// the slot last held it for the same sentence start and case mode.
 func (m *Model) selfSums(s *scratch, i int, caseMode uint8) [nTags]int32 {
 	in := &s.info[i]
 	key := 1 + caseMode
@@ -174,15 +175,26 @@ func (m *Model) selfSums(s *scratch, i int, caseMode uint8) [nTags]int32 {
 		key += 3
 	}
 	sl := s.words.slotFor(in)
-	if sl != nil && sl.selfKey == key {
-		return sl.self
+	if sl == nil {
+		var a [nTags]int32
+		s.feats = s.selfFeatures(in, caseMode, s.feats[:0])
+		m.addWeights(&a, s.feats)
+		return a
 	}
-	var a [nTags]int32
-	s.feats = s.selfFeatures(in, caseMode, s.feats[:0])
-	m.addWeights(&a, s.feats)
-	if sl != nil {
-		sl.self, sl.selfKey = a, key
+	if !sl.wordOK {
+		sl.word = [nTags]int32{}
+		s.feats = s.wordFeatures(in, s.feats[:0])
+		m.addWeights(&sl.word, s.feats)
+		sl.wordOK = true
 	}
+	if sl.caseKey != key {
+		sl.cas = [nTags]int32{}
+		s.feats = caseFeatures(in, caseMode, s.feats[:0])
+		m.addWeights(&sl.cas, s.feats)
+		sl.caseKey = key
+	}
+	a := sl.word
+	addSum(&a, &sl.cas)
 	return a
 }
 

@@ -3,7 +3,8 @@ package ner
 // wordCache remembers, per distinct token, what tagging derives from the
 // token alone: its tokInfo (lower-case hash, shape, capitalisation,
 // lexicon flags, hyphen parts), the summed weights of its own features
-// (selfFeatures) and of the features it gives its neighbours
+// (wordFeatures, and caseFeatures for the last sentence start and case
+// mode it was seen with) and of the features it gives its neighbours
 // (roleFeatures). Text is Zipfian: most tokens are a few thousand words,
 // and for those a lexicon probe and about thirty scattered weight reads
 // become one read of a slot that stays in cache. Weights are integers, so
@@ -36,13 +37,16 @@ type wordSlot struct {
 	gen  uint32 // 0: empty
 	n    uint8  // token length in bytes
 	kind uint8
-	// selfKey is 1 + the (sentence start, case mode) that self was summed
-	// for, 0 when self holds nothing; roleOK reports role.
-	selfKey uint8
+	// caseKey is 1 + the (sentence start, case mode) that cas was summed
+	// for, 0 when cas holds nothing; wordOK and roleOK report word and
+	// role.
+	caseKey uint8
+	wordOK  bool
 	roleOK  bool
 	raw     [maxCachedWord]byte
-	info    tokInfo // low, sentStart, slot and gen cleared
-	self    [nTags]int32
+	info    tokInfo      // low, sentStart, slot and gen cleared
+	word    [nTags]int32 // wordFeatures
+	cas     [nTags]int32 // caseFeatures
 	role    [nRoles][nTags]int32
 }
 
@@ -76,7 +80,7 @@ func (c *wordCache) fill(i uint32, w string, k uint8, in *tokInfo) uint32 {
 		c.gen = 1
 	}
 	sl := &c.slots[i]
-	sl.gen, sl.n, sl.kind, sl.selfKey, sl.roleOK = c.gen, uint8(len(w)), k, 0, false
+	sl.gen, sl.n, sl.kind, sl.caseKey, sl.wordOK, sl.roleOK = c.gen, uint8(len(w)), k, 0, false, false
 	copy(sl.raw[:], w)
 	sl.info = *in
 	sl.info.low, sl.info.sentStart, sl.info.slot, sl.info.gen = [2]int32{}, false, 0, 0
