@@ -149,7 +149,7 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			// "Becky Thornbury": a capitalised unknown word after a name.
 			fired, score, src = true, scGazMid, srcContext
 		case wc == wNone && nf == 0 && sc.toks[i].f&tASCII != 0 && !sc.has(i, bChat) && (sc.toks[i].f&tCap == 0 || capMid) &&
-			sc.lex(i).place == pkNone && !sc.has(i, bWeekday|bMonth|bNotName) && r.t.nameTypo(lw, sc.scratch[:0]):
+			sc.lex(i).place == pkNone && !sc.has(i, bWeekday|bMonth|bNotName) && r.t.nameTypoAt(sc, i):
 			// "natlaie", "Jessqca": a one-edit typo of a frequent first name.
 			fired, score = true, scGazLow
 		case lastPerson == i-1 && sc.spaced(i-1) && wc == wNone && len(lw) >= 3 && !sc.has(i, bChat) && sc.toks[i].f&tCap == 0:

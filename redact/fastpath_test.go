@@ -1,7 +1,10 @@
 package redact
 
 import (
+	"os"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nhs-talking-therapies/deid/redact/textnorm"
@@ -60,4 +63,115 @@ func TestNormalKnownMatchesString(t *testing.T) {
 			t.Errorf("rotation %d: normalKnown = %+v, want %+v", i, got, want)
 		}
 	}
+}
+
+// TestLexCacheSameEntries checks that the scan's lexicon cache answers
+// exactly as the lexicon map, for words in it and not, long words, and
+// after the many collisions and evictions of more words than slots.
+func TestLexCacheSameEntries(t *testing.T) {
+	tb := getTables()
+	words := make([]string, 0, 3<<lexCacheBits)
+	for w := range tb.lex {
+		if len(words) == cap(words)-4 {
+			break
+		}
+		words = append(words, w)
+	}
+	slices.Sort(words)
+	words = append(words, "zzqxnotaword", strings.Repeat("a", maxLexCached), strings.Repeat("b", maxLexCached+1), "leeds")
+	var c lexCache
+	for round := range 3 {
+		for _, w := range words {
+			if got, want := c.get(tb, []byte(w)), tb.lex[w]; got != want {
+				t.Fatalf("round %d, %q: cache gives %+v, lexicon %+v", round, w, got, want)
+			}
+		}
+	}
+}
+
+// TestLexCacheSameFacts checks that the word facts the lexicon cache
+// remembers (world-list bits, name typos, place phrases) are those
+// computed afresh, for words that fill, hit and evict slots, with the
+// scan reused across texts as the pool reuses it.
+func TestLexCacheSameFacts(t *testing.T) {
+	tb := getTables()
+	var firsts []string
+	for w := range tb.placeN2 {
+		firsts = append(firsts, w)
+	}
+	slices.Sort(firsts)
+	var texts []string
+	for i, w := range firsts {
+		if i%7 != 0 {
+			continue
+		}
+		for next := range tb.placeN2[w] {
+			texts = append(texts, w+" "+next, w+" zzqx")
+			break
+		}
+	}
+	texts = append(texts, "jonathon lives", "samanthaa said", "calgary then", "paris texas", "smith", "leeds road")
+	sc := &scan{}
+	for round := range 2 {
+		for _, text := range texts {
+			sc.reset(text)
+			sc.lexicon(tb)
+			w := string(sc.lw(0))
+			if got, want := tb.world(sc, 0), tb.worldBits([]byte(w)); got != want {
+				t.Fatalf("round %d, %q: world bits %b, want %b", round, text, got, want)
+			}
+			if got, want := tb.nameTypoAt(sc, 0), tb.nameTypo([]byte(w), nil); got != want {
+				t.Fatalf("round %d, %q: name typo %v, want %v", round, text, got, want)
+			}
+			var want []placePhrase
+			if sc.has(0, bPhrase) && sc.joined(0) {
+				want = tb.placeN2[w][string(sc.lw(1))]
+			}
+			if got := tb.phrasesAt(sc, 0); !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, %q: phrases %v, want %v", round, text, got, want)
+			}
+		}
+	}
+}
+
+// TestSubjectFilter checks the Bloom filter in front of a Subject's
+// phrase map: every key passes it (a key filtered out would be a name
+// missed), and it keeps out nearly every other word.
+func TestSubjectFilter(t *testing.T) {
+	for _, k := range []Known{
+		{GivenName: "Rebecca", FamilyName: "Smith-Jones", PreferredName: "Becky", AddressLines: []string{"12 Acacia Avenue", "Headingley", "Leeds"},
+			Postcode: "LS6 2AB", Email: "becky.smith@example.com", GPPractice: "Oakwood Surgery", GPName: "Dr Priya Patel",
+			Contacts: []Contact{{Name: "Dave O'Neill"}, {Name: "Zoë Ó Briain"}}, TherapistName: "Sam Green", TherapistNames: []string{"Ngozi Okonkwo-Adeyemi"}},
+		{GivenName: "Nguyễn Thị", FamilyName: "Hồng", AddressLines: []string{"Flat 3", "Via Franscini 71"}, Postcode: "GIR 0AA"},
+		{GivenName: "Jo"},
+	} {
+		s := NewSubject(k)
+		if len(s.phrases) == 0 {
+			t.Fatalf("%s: no phrases", k.GivenName)
+		}
+		for key := range s.phrases {
+			if !s.mayStart([]byte(key)) {
+				t.Errorf("%s: phrase key %q filtered out", k.GivenName, key)
+			}
+		}
+	}
+	s := NewSubject(Known{GivenName: "Rebecca", FamilyName: "Smith", AddressLines: []string{"12 Acacia Avenue", "Headingley", "Leeds"}})
+	pass := 0
+	words := strings.Fields(strings.ToLower(benchDialogue + readDialogue(t)))
+	for _, w := range words {
+		if _, ok := s.phrases[w]; !ok && s.mayStart([]byte(w)) {
+			pass++
+		}
+	}
+	if pass*50 > len(words) {
+		t.Errorf("%d of %d other words pass the filter", pass, len(words))
+	}
+}
+
+func readDialogue(t *testing.T) string {
+	b, err := os.ReadFile("ner/testdata/dialogue.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

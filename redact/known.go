@@ -45,26 +45,27 @@ type Subject struct {
 	// names ("DawnRowe79").
 	compact []kcompact
 	names   []kname
-	// firstBits is a 256-bit filter over the keys of phrases: a token
-	// whose bit is clear starts no phrase, so most tokens of a text are
-	// passed over without a map lookup.
-	firstBits [4]uint64
+	// firstBits is a 1,024-bit Bloom filter (two bits a key) over the
+	// keys of phrases: a token with either bit clear starts no phrase, so
+	// nearly every token of a text is passed over without a map lookup.
+	firstBits [16]uint64
 }
 
-// firstBit is a token's position in Subject.firstBits: its length and
-// its first and last bytes.
-func firstBit[T string | []byte](k T) uint8 {
-	n := len(k)
-	if n == 0 {
-		return 0
+// firstBit returns a token's two positions in Subject.firstBits, from
+// one FNV-1a hash of its bytes.
+func firstBit[T string | []byte](k T) (uint16, uint16) {
+	h := uint32(2166136261)
+	for i := 0; i < len(k); i++ {
+		h ^= uint32(k[i])
+		h *= 16777619
 	}
-	return uint8(n)*37 ^ k[0]*7 ^ k[n-1]
+	return uint16(h & 1023), uint16(h>>16) & 1023
 }
 
 // mayStart reports whether key may be a key of s.phrases (false: it is not).
 func (s *Subject) mayStart(key []byte) bool {
-	b := firstBit(key)
-	return s.firstBits[b>>6]&(1<<(b&63)) != 0
+	a, b := firstBit(key)
+	return s.firstBits[a>>6]&(1<<(a&63)) != 0 && s.firstBits[b>>6]&(1<<(b&63)) != 0
 }
 
 type kcompact struct {
@@ -195,8 +196,9 @@ func NewSubject(k Known) *Subject {
 	for k, ps := range b.s.phrases {
 		slices.SortStableFunc(ps, func(a, b kphrase) int { return len(b.rest) - len(a.rest) })
 		b.s.phrases[k] = ps
-		bit := firstBit(k)
-		b.s.firstBits[bit>>6] |= 1 << (bit & 63)
+		x, y := firstBit(k)
+		b.s.firstBits[x>>6] |= 1 << (x & 63)
+		b.s.firstBits[y>>6] |= 1 << (y & 63)
 	}
 	return b.s
 }

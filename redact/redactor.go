@@ -102,8 +102,8 @@ func (r *Redactor) Recognizers() []Recognizer { return slices.Clone(r.recs) }
 // nil. Recognizers run on the normalised view of text (see getViewScan);
 // a span covers every original byte of what it matched.
 func (r *Redactor) Find(text string, subj *Subject) []Span {
-	if text == "" {
-		return nil
+	if text == "" || len(r.recs) == 0 {
+		return nil // nothing to look for: no view to build
 	}
 	// Every recognizer sees the normalised view, built once: an identifier
 	// hidden by a zero-width space, an entity or a full-width digit is

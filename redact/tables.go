@@ -957,13 +957,36 @@ func (t *tables) wordTypo(w []byte, buf []byte) bool {
 	return false
 }
 
+// nameTypoAt is nameTypo of token i, remembered per word in the scan's
+// lexicon cache.
+func (t *tables) nameTypoAt(sc *scan, i int) bool {
+	w := sc.lw(i)
+	sl := sc.lxc.filled(t, w)
+	if sl != nil && sl.has&hasTypo != 0 {
+		return sl.typo
+	}
+	v := t.nameTypo(w, sc.scratch[:0])
+	if sl != nil {
+		sl.typo, sl.has = v, sl.has|hasTypo
+	}
+	return v
+}
+
 // phrasesAt returns the multi-token places whose first two tokens are
 // tokens i and i+1, longest first.
 func (t *tables) phrasesAt(sc *scan, i int) []placePhrase {
 	if !sc.has(i, bPhrase) || !sc.joined(i) {
 		return nil
 	}
-	return t.placeN2[string(sc.lw(i))][string(sc.lw(i+1))]
+	w := sc.lw(i)
+	sl := sc.lxc.filled(t, w)
+	if sl == nil {
+		return t.placeN2[string(w)][string(sc.lw(i+1))]
+	}
+	if sl.has&hasN2 == 0 {
+		sl.n2, sl.has = t.placeN2[string(w)], sl.has|hasN2
+	}
+	return sl.n2[string(sc.lw(i+1))]
 }
 
 // worldCityPop is the population above which a one-word GeoNames place is
@@ -1035,6 +1058,19 @@ func (t *tables) world(sc *scan, i int) uint64 {
 		return 0
 	}
 	w := sc.lw(i)
+	sl := sc.lxc.filled(t, w)
+	if sl != nil && sl.has&hasWorld != 0 {
+		return sl.world
+	}
+	b := t.worldBits(w)
+	if sl != nil {
+		sl.world, sl.has = b, sl.has|hasWorld
+	}
+	return b
+}
+
+// worldBits looks w up in the world lists.
+func (t *tables) worldBits(w []byte) uint64 {
 	var b uint64
 	if v := t.worldNames.find(w); v != "" {
 		if strings.IndexByte(v, 'f') >= 0 {

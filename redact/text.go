@@ -50,6 +50,7 @@ type scan struct {
 	chDone  bool
 	lx      []lexEntry // per token, filled by lexicon
 	lxDone  bool
+	lxc     lexCache // recent lexicon lookups, kept across texts
 	an      alnumStream
 }
 
@@ -540,8 +541,87 @@ func (sc *scan) lexicon(t *tables) {
 			sc.lx[i] = t.short[x]
 			continue
 		}
-		sc.lx[i] = t.lex[string(w)]
+		sc.lx[i] = sc.lxc.get(t, w)
 	}
+}
+
+// lexCache is a direct-mapped cache of lexicon facts by lower-cased word.
+// Text is Zipfian, and the lexicon is a large map whose lookups miss the
+// processor's caches; a few thousand slots in the pooled scan answer most
+// tokens from one cache line. Besides the entry, a slot keeps the facts
+// the recognizers derive from the word alone, each computed on first use:
+// the world-list bits (two binary searches), whether it is a typo of a
+// name, and the place phrases it starts. A slot is used only when its
+// word matches, and all of them are dropped when the tables differ, so
+// the cache never changes an answer.
+type lexCache struct {
+	t     *tables // the tables the slots came from
+	slots []lexSlot
+}
+
+const (
+	lexCacheBits = 12
+	maxLexCached = 23 // longest word cached, in bytes
+)
+
+type lexSlot struct {
+	n     uint8 // word length; 0: empty
+	w     [maxLexCached]byte
+	e     lexEntry
+	has   uint8 // which of the lazy facts below are filled
+	typo  bool
+	world uint64
+	n2    map[string][]placePhrase
+}
+
+// Lazy facts of a lexSlot.
+const (
+	hasWorld uint8 = 1 << iota
+	hasTypo
+	hasN2
+)
+
+// slot returns the slot for w and whether it holds w; nil when w is not
+// cacheable.
+func (c *lexCache) slot(t *tables, w []byte) (*lexSlot, bool) {
+	if len(w) > maxLexCached || len(w) == 0 {
+		return nil, false
+	}
+	if c.t != t {
+		c.t = t
+		c.slots = make([]lexSlot, 1<<lexCacheBits)
+	}
+	h := uint32(2166136261)
+	for _, b := range w {
+		h ^= uint32(b)
+		h *= 16777619
+	}
+	sl := &c.slots[(h*0x9e3779b1)>>(32-lexCacheBits)]
+	return sl, int(sl.n) == len(w) && string(sl.w[:sl.n]) == string(w)
+}
+
+// get returns t's entry for w.
+func (c *lexCache) get(t *tables, w []byte) lexEntry {
+	sl, ok := c.slot(t, w)
+	switch {
+	case ok:
+		return sl.e
+	case sl == nil:
+		return t.lex[string(w)]
+	}
+	e := t.lex[string(w)]
+	*sl = lexSlot{n: uint8(len(w)), e: e}
+	copy(sl.w[:], w)
+	return e
+}
+
+// filled returns w's slot when it holds w (nil otherwise), for reading or
+// filling one of its lazy facts.
+func (c *lexCache) filled(t *tables, w []byte) *lexSlot {
+	if sl, ok := c.slot(t, w); ok {
+		return sl
+	}
+	return nil
 }
 
 // lex is the lexicon entry of token i (lexicon must have run).

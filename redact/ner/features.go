@@ -155,6 +155,10 @@ type tokInfo struct {
 	capc      uint8
 	kind      uint8
 	sentStart bool
+	// slot is 1 + the index of the token's wordCache slot (0: none) and
+	// gen the slot's generation when it was filled or found.
+	slot uint32
+	gen  uint32
 }
 
 // Sentinel values for positions outside the text.
@@ -173,6 +177,14 @@ type scratch struct {
 	emit  []float32
 	back  []uint8
 	tags  []uint8
+	// words, pairs and phrases are the tagger's caches (Model.scratch
+	// turns them on); roles holds each token's role sums and acc its
+	// pair sums during emissions.
+	words   wordCache
+	pairs   pairCache
+	phrases phraseCache
+	roles   [][nRoles][nTags]int32
+	acc     [][nTags]int32
 }
 
 // prepare tokenizes text and fills s.info, looking words and phrases up in
@@ -185,29 +197,37 @@ func (s *scratch) prepare(text string, lx *lexicon) uint8 {
 	}
 	s.info = s.info[:len(s.toks)]
 	words, capped, anyPhrase := 0, 0, false
+	cached := s.words.slots != nil
 	for i, t := range s.toks {
 		w := text[t.start:t.end]
 		a := int32(len(s.lower))
 		s.lower = lowerToken(s.lower, w)
 		b := int32(len(s.lower))
 		in := &s.info[i]
+		var sl *wordSlot
+		var si uint32
+		if cached {
+			sl, si = s.words.lookup(w, t.kind)
+		}
+		if sl != nil {
+			*in = sl.info
+			in.slot, in.gen = si+1, sl.gen
+		} else {
+			s.describe(in, w, t.kind, s.lower[a:b], lx)
+			in.slot = 0
+			if cached && len(w) <= maxCachedWord {
+				in.gen = s.words.fill(si, w, t.kind, in)
+				in.slot = si + 1
+			}
+		}
 		in.low = [2]int32{a, b}
-		in.hw = hashBytes(s.lower[a:b])
-		in.shape, in.capc = shapeOf(w)
-		in.kind = t.kind
 		in.sentStart = t.sentStart
-		in.flags = 0
-		in.hyphen = false
 		if t.kind == kindWord {
 			words++
 			if in.capc == capTitle || in.capc == capUpper {
 				capped++
 			}
-			in.flags, _ = lx.words.get(in.hw)
 			anyPhrase = anyPhrase || in.flags&flagPhraseStart != 0
-			if bytes.IndexByte(s.lower[a:b], '-') >= 0 {
-				s.hyphenParts(in, lx)
-			}
 		}
 	}
 	if anyPhrase {
@@ -223,9 +243,24 @@ func (s *scratch) prepare(text string, lx *lexicon) uint8 {
 	}
 }
 
+// describe fills what in derives from the token alone: w is its text,
+// low its normalised lower-case form.
+func (s *scratch) describe(in *tokInfo, w string, kind uint8, low []byte, lx *lexicon) {
+	in.hw = hashBytes(low)
+	in.shape, in.capc = shapeOf(w)
+	in.kind = kind
+	in.flags = 0
+	in.hyphen = false
+	if kind == kindWord {
+		in.flags, _ = lx.words.get(in.hw)
+		if bytes.IndexByte(low, '-') >= 0 {
+			s.hyphenParts(in, low, lx)
+		}
+	}
+}
+
 // hyphenParts fills the part features of a hyphenated word.
-func (s *scratch) hyphenParts(in *tokInfo, lx *lexicon) {
-	w := s.lower[in.low[0]:in.low[1]]
+func (s *scratch) hyphenParts(in *tokInfo, w []byte, lx *lexicon) {
 	in.hyphen = true
 	in.partFlags = 0
 	in.partDict = true
@@ -267,7 +302,7 @@ func (s *scratch) matchPhrases(lx *lexicon) {
 			if j == i {
 				continue
 			}
-			f, ok := lx.phrases.get(ph)
+			f, ok := s.phrases.get(lx, ph)
 			if !ok {
 				break // no entry starts with these tokens
 			}
@@ -278,6 +313,7 @@ func (s *scratch) matchPhrases(lx *lexicon) {
 		if bestLen > 0 {
 			for j := i; j < i+bestLen; j++ {
 				s.info[j].flags |= best | flagInPhrase
+				s.info[j].slot = 0 // its flags are no longer the word's alone
 			}
 			i += bestLen - 1
 		}
@@ -334,50 +370,136 @@ func (s *scratch) at(i int) *tokInfo {
 	return &s.info[i]
 }
 
-// features appends the feature hashes of token i to out.
+// Feature roles of a neighbour: the templates that read one neighbouring
+// token alone. They depend on that token only, so tagging can sum their
+// weights once per distinct word (see wordCache).
+const (
+	roleM1 = iota // the token before
+	roleP1        // the token after
+	roleM2        // two before
+	roleP2        // two after
+	nRoles
+)
+
+// features appends the feature hashes of token i to out: the token's own
+// features, its neighbours' role features, the features of each adjacent
+// pair of tokens it belongs to, and the few that read three tokens'
+// classes. The parts are also used apart by Model.emissions, which caches
+// the first three per word or per pair; the sum of weights is the same
+// either way.
 func (s *scratch) features(i int, caseMode uint8, out []uint64) []uint64 {
-	c, m1, m2, p1, p2 := s.at(i), s.at(i-1), s.at(i-2), s.at(i+1), s.at(i+2)
+	c, m1, m2, p1 := s.at(i), s.at(i-1), s.at(i-2), s.at(i+1)
+	out = s.selfFeatures(c, caseMode, out)
+	out = roleFeatures(m1, roleM1, out)
+	out = roleFeatures(p1, roleP1, out)
+	out = roleFeatures(m2, roleM2, out)
+	out = roleFeatures(s.at(i+2), roleP2, out)
+	out = pairFeatures(m1, c, pairSecond, out)
+	out = pairFeatures(c, p1, pairFirst, out)
+	out = pairFeatures(m2, m1, pairNext+nameBit(c), out)
+	return s.localFeatures(i, caseMode, out)
+}
+
+// roleFeatures appends the features that token n contributes in role r.
+func roleFeatures(n *tokInfo, r int, out []uint64) []uint64 {
+	switch r {
+	case roleM1:
+		return append(out, feat(tWm1, n.hw), feat(tFlagsM1, uint64(n.flags)))
+	case roleP1:
+		return append(out, feat(tWp1, n.hw), feat(tFlagsP1, uint64(n.flags)))
+	case roleM2:
+		return append(out, feat(tWm2, n.hw))
+	default:
+		return append(out, feat(tWp2, n.hw))
+	}
+}
+
+// What an adjacent pair of tokens (a, b) gives: features of a that read
+// b, features of b that read a, and features of the token after b
+// (pairNext, plus 1 when that token is on a name or place list).
+const (
+	pairFirst = iota
+	pairSecond
+	pairNext
+	pairNextName
+	nPairParts
+)
+
+func nameBit(c *tokInfo) int {
+	if c.flags&nameFlags != 0 {
+		return 1
+	}
+	return 0
+}
+
+// pairFeatures appends the features that the adjacent pair a, b gives
+// in part p. They read only the two tokens' word hashes and flags.
+func pairFeatures(a, b *tokInfo, p int, out []uint64) []uint64 {
+	switch p {
+	case pairFirst:
+		return append(out, feat2(tW0Wp1, a.hw, b.hw), feat2(tWp1Flags0, b.hw, uint64(a.flags&^flagPhraseStart)))
+	case pairSecond:
+		return append(out, feat2(tWm1W0, a.hw, b.hw), feat2(tWm1Flags0, a.hw, uint64(b.flags&^flagPhraseStart)))
+	}
+	wm2m1 := feat2(tWm2m1, a.hw, b.hw)
+	return append(out, wm2m1, feat2(tWm2m1Name, wm2m1, uint64(p-pairNext)))
+}
+
+// localFeatures appends the features of token i that combine the shapes,
+// capitalisation classes and kinds of it and its neighbours: few distinct
+// values, so their weights stay in the processor's cache.
+func (s *scratch) localFeatures(i int, caseMode uint8, out []uint64) []uint64 {
+	c, m1, p1 := s.at(i), s.at(i-1), s.at(i+1)
+	cm := uint64(caseMode)
+	return append(out,
+		feat2(tShapeM1S0, m1.shape, c.shape),
+		feat2(tShapeS0P1, c.shape, p1.shape),
+		feat(tCaps3, uint64(m1.capc)|uint64(c.capc)<<8|uint64(p1.capc)<<16|cm<<24),
+		feat(tKinds, uint64(c.kind)|uint64(m1.kind)<<8|uint64(p1.kind)<<16),
+	)
+}
+
+// selfFeatures appends the features of token c that read c alone (with
+// whether it starts a sentence and the text's case mode): those of the
+// word (wordFeatures) and those of its position and case (caseFeatures).
+func (s *scratch) selfFeatures(c *tokInfo, caseMode uint8, out []uint64) []uint64 {
+	out = s.wordFeatures(c, out)
+	return caseFeatures(c, caseMode, out)
+}
+
+// caseFeatures appends the features of token c that read its
+// capitalisation with whether it starts a sentence and the text's case
+// mode.
+func caseFeatures(c *tokInfo, caseMode uint8, out []uint64) []uint64 {
 	cm := uint64(caseMode)
 	ss := uint64(0)
 	if c.sentStart {
 		ss = 1
 	}
 	out = append(out,
-		feat(tBias, 0),
-		feat(tW0, c.hw),
-		feat(tWm1, m1.hw),
-		feat(tWp1, p1.hw),
-		feat(tWm2, m2.hw),
-		feat(tWp2, p2.hw),
-		feat2(tWm2m1, m2.hw, m1.hw),
-		feat2(tWm1W0, m1.hw, c.hw),
-		feat2(tW0Wp1, c.hw, p1.hw),
-		feat(tShape0, c.shape),
-		feat2(tShapeM1S0, m1.shape, c.shape),
-		feat2(tShapeS0P1, c.shape, p1.shape),
 		feat(tCap, uint64(c.capc)|ss<<8|cm<<16),
-		feat(tCaps3, uint64(m1.capc)|uint64(c.capc)<<8|uint64(p1.capc)<<16|cm<<24),
-		feat(tFlags0, uint64(c.flags)),
 		feat(tFlags0Cap, uint64(c.flags)|uint64(c.capc)<<16|ss<<24|cm<<32),
-		feat(tFlagsM1, uint64(m1.flags)),
-		feat(tFlagsP1, uint64(p1.flags)),
-		feat2(tWm1Flags0, m1.hw, uint64(c.flags&^flagPhraseStart)),
-		feat2(tWp1Flags0, p1.hw, uint64(c.flags&^flagPhraseStart)),
-		feat(tKinds, uint64(c.kind)|uint64(m1.kind)<<8|uint64(p1.kind)<<16),
 		feat2(tWordCase, c.hw, uint64(c.capc)|cm<<8),
 	)
-	name := uint64(0)
-	if c.flags&nameFlags != 0 {
-		name = 1
-	}
-	out = append(out, feat2(tWm2m1Name, feat2(tWm2m1, m2.hw, m1.hw), name))
 	for f := c.flags; f != 0; f &= f - 1 {
-		out = append(out,
-			feat(tFlag, uint64(f&-f)),
-			// Each list's evidence in the token's own capitalisation:
-			// a capitalised mid-sentence census surname is telling, a
-			// lower-case one much less so.
-			feat(tFlagCap, uint64(f&-f)|uint64(c.capc)<<16|ss<<24|cm<<32))
+		// Each list's evidence in the token's own capitalisation: a
+		// capitalised mid-sentence census surname is telling, a
+		// lower-case one much less so.
+		out = append(out, feat(tFlagCap, uint64(f&-f)|uint64(c.capc)<<16|ss<<24|cm<<32))
+	}
+	return out
+}
+
+// wordFeatures appends the features of token c that read its word alone.
+func (s *scratch) wordFeatures(c *tokInfo, out []uint64) []uint64 {
+	out = append(out,
+		feat(tBias, 0),
+		feat(tW0, c.hw),
+		feat(tShape0, c.shape),
+		feat(tFlags0, uint64(c.flags)),
+	)
+	for f := c.flags; f != 0; f &= f - 1 {
+		out = append(out, feat(tFlag, uint64(f&-f)))
 	}
 	if c.hyphen {
 		d := uint64(0)

@@ -63,36 +63,161 @@ func (m *Model) scratch() *scratch {
 	if s, ok := m.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{}
+	s := &scratch{}
+	s.words = newWordCache(wordCacheBits)
+	s.pairs = newPairCache(pairCacheBits)
+	s.phrases = newPhraseCache(phraseCacheBits)
+	return s
 }
 
-// emissions fills s.emit with the per-token tag scores.
+// emissions fills s.emit with the per-token tag scores: for each token,
+// the summed weights of its own features, of its neighbours' role
+// features, of the features of the adjacent pairs it is in and of the few
+// reading three tokens' classes (scratch.features). The first two come
+// from the word cache when the token has a slot, the pairs' from the pair
+// cache.
 func (m *Model) emissions(s *scratch, caseMode uint8) {
 	n := len(s.info)
 	s.emit = grow(s.emit, n*nTags)
-	shift := 64 - m.bits
-	w := m.w
+	if cap(s.roles) < n {
+		s.roles = make([][nRoles][nTags]int32, n, n+n/4)
+	}
+	s.roles = s.roles[:n]
+	for j := range n {
+		m.roleSums(s, j, &s.roles[j])
+	}
+	var edge [2][nRoles][nTags]int32
+	m.roleSumsOf(&edgeInfo[0], &edge[0], s)
+	m.roleSumsOf(&edgeInfo[1], &edge[1], s)
+	role := func(j, r int) *[nTags]int32 {
+		switch {
+		case j < 0:
+			return &edge[0][r]
+		case j >= n:
+			return &edge[1][r]
+		}
+		return &s.roles[j][r]
+	}
+	// Pair sums, pair by pair: (j, j+1) for j from -2 (two edges) to n-1
+	// (the last token and the edge) gives token j its pairFirst part,
+	// token j+1 its pairSecond part and token j+2 its pairNext part.
+	if cap(s.acc) < n {
+		s.acc = make([][nTags]int32, n, n+n/4)
+	}
+	s.acc = s.acc[:n]
+	clear(s.acc)
+	var tmp pairSlot
+	for j := -2; j < n; j++ {
+		ps := m.pairSums(s, s.at(j), s.at(j+1), &tmp)
+		if j >= 0 {
+			addSum(&s.acc[j], &ps[pairFirst])
+		}
+		if j+1 >= 0 && j+1 < n {
+			addSum(&s.acc[j+1], &ps[pairSecond])
+		}
+		if j+2 >= 0 && j+2 < n {
+			addSum(&s.acc[j+2], &ps[pairNext+nameBit(&s.info[j+2])])
+		}
+	}
 	for i := 0; i < n; i++ {
 		e := s.emit[i*nTags : i*nTags+nTags : i*nTags+nTags]
 		if !taggable(s.info[i].kind) {
 			e[0], e[1], e[2], e[3], e[4] = 0, negInf, negInf, negInf, negInf
 			continue
 		}
-		s.feats = s.features(i, caseMode, s.feats[:0])
-		var a0, a1, a2, a3, a4 int32
-		for _, f := range s.feats {
-			b := int(f>>shift) * nTags
-			ww := w[b : b+nTags : b+nTags]
-			a0 += int32(ww[0])
-			a1 += int32(ww[1])
-			a2 += int32(ww[2])
-			a3 += int32(ww[3])
-			a4 += int32(ww[4])
-		}
+		a := m.selfSums(s, i, caseMode)
+		addSum(&a, role(i-1, roleM1))
+		addSum(&a, role(i+1, roleP1))
+		addSum(&a, role(i-2, roleM2))
+		addSum(&a, role(i+2, roleP2))
+		addSum(&a, &s.acc[i])
+		s.feats = s.localFeatures(i, caseMode, s.feats[:0])
+		m.addWeights(&a, s.feats)
 		// The explicit float32 conversion forbids fusing into a
 		// multiply-add, so scores are identical on every architecture.
 		sc := m.scale
-		e[0], e[1], e[2], e[3], e[4] = float32(float32(a0)*sc)-m.oBias, float32(a1)*sc, float32(a2)*sc, float32(a3)*sc, float32(a4)*sc
+		e[0], e[1], e[2], e[3], e[4] = float32(float32(a[0])*sc)-m.oBias, float32(a[1])*sc, float32(a[2])*sc, float32(a[3])*sc, float32(a[4])*sc
+	}
+}
+
+func addSum(a, b *[nTags]int32) {
+	a[0] += b[0]
+	a[1] += b[1]
+	a[2] += b[2]
+	a[3] += b[3]
+	a[4] += b[4]
+}
+
+// addWeights adds the weights of features feats to a.
+func (m *Model) addWeights(a *[nTags]int32, feats []uint64) {
+	shift := 64 - m.bits
+	w := m.w
+	a0, a1, a2, a3, a4 := a[0], a[1], a[2], a[3], a[4]
+	for _, f := range feats {
+		b := int(f>>shift) * nTags
+		ww := w[b : b+nTags : b+nTags]
+		a0 += int32(ww[0])
+		a1 += int32(ww[1])
+		a2 += int32(ww[2])
+		a3 += int32(ww[3])
+		a4 += int32(ww[4])
+	}
+	*a = [nTags]int32{a0, a1, a2, a3, a4}
+}
+
+// selfSums returns the summed weights of token i's own features, from its
+// cache slot when it has one: the word's part always, the case part when
+// the slot last held it for the same sentence start and case mode.
+func (m *Model) selfSums(s *scratch, i int, caseMode uint8) [nTags]int32 {
+	in := &s.info[i]
+	key := 1 + caseMode
+	if in.sentStart {
+		key += 3
+	}
+	sl := s.words.slotFor(in)
+	if sl == nil {
+		var a [nTags]int32
+		s.feats = s.selfFeatures(in, caseMode, s.feats[:0])
+		m.addWeights(&a, s.feats)
+		return a
+	}
+	if !sl.wordOK {
+		sl.word = [nTags]int32{}
+		s.feats = s.wordFeatures(in, s.feats[:0])
+		m.addWeights(&sl.word, s.feats)
+		sl.wordOK = true
+	}
+	if sl.caseKey != key {
+		sl.cas = [nTags]int32{}
+		s.feats = caseFeatures(in, caseMode, s.feats[:0])
+		m.addWeights(&sl.cas, s.feats)
+		sl.caseKey = key
+	}
+	a := sl.word
+	addSum(&a, &sl.cas)
+	return a
+}
+
+// roleSums fills dst with the summed weights of the features token j
+// gives its neighbours, by role, from its cache slot when it has one.
+func (m *Model) roleSums(s *scratch, j int, dst *[nRoles][nTags]int32) {
+	in := &s.info[j]
+	sl := s.words.slotFor(in)
+	if sl != nil && sl.roleOK {
+		*dst = sl.role
+		return
+	}
+	m.roleSumsOf(in, dst, s)
+	if sl != nil {
+		sl.role, sl.roleOK = *dst, true
+	}
+}
+
+func (m *Model) roleSumsOf(in *tokInfo, dst *[nRoles][nTags]int32, s *scratch) {
+	for r := range nRoles {
+		dst[r] = [nTags]int32{}
+		s.feats = roleFeatures(in, r, s.feats[:0])
+		m.addWeights(&dst[r], s.feats)
 	}
 }
 
