@@ -140,7 +140,17 @@ func parseLabels(s string) ([]redact.Label, error) {
 func newRedactor(labels []redact.Label, keepCountries, noNER bool) (*redact.Redactor, error) {
 	cfg := redact.Config{Labels: labels, KeepCountries: keepCountries}
 	if !noNER {
+		// The recognizers' tables and the model are built independently
+		// (each once per process), so on two cores start-up takes the
+		// longer of the two rather than their sum; start-up is the serial
+		// part of a run.
+		warm := make(chan struct{})
+		go func() {
+			defer close(warm)
+			_, _ = redact.New(cfg) // errors are the real New's to report
+		}()
 		m, err := ner.Default()
+		<-warm
 		if err != nil {
 			return nil, fmt.Errorf("loading NER model: %w", err)
 		}
