@@ -5,13 +5,14 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/nhs-talking-therapies/deid/redact/ner"
+	"github.com/nhs-talking-therapies/deid/redact/entity"
 )
 
 // NER is the named-entity model the NER recognizer wraps; *ner.Model from
-// package redact/ner satisfies it. Entities must be safe for concurrent use.
+// package redact/ner satisfies it (entity.Entity is the type the two share,
+// so redact imports no model). Entities must be safe for concurrent use.
 type NER interface {
-	Entities(text string, dst []ner.Entity) []ner.Entity
+	Entities(text string, dst []entity.Entity) []entity.Entity
 }
 
 // nerRecognizer adapts an NER model to the Recognizer interface.
@@ -24,20 +25,20 @@ type nerRecognizer struct {
 // LOCATION are dropped; offsets are clamped to the text and rune
 // boundaries whatever the model returns.
 func NewNERRecognizer(m NER) Recognizer {
-	return &nerRecognizer{m: m, pool: sync.Pool{New: func() any { s := make([]ner.Entity, 0, 16); return &s }}}
+	return &nerRecognizer{m: m, pool: sync.Pool{New: func() any { s := make([]entity.Entity, 0, 16); return &s }}}
 }
 
 func (r *nerRecognizer) Name() string { return srcNER }
 
 func (r *nerRecognizer) Find(dst []Span, text string, _ *Subject) []Span {
-	bp := r.pool.Get().(*[]ner.Entity)
+	bp := r.pool.Get().(*[]entity.Entity)
 	ents := r.m.Entities(text, (*bp)[:0])
 	for _, e := range ents {
 		var l Label
 		switch e.Label {
-		case ner.Person:
+		case entity.Person:
 			l = Person
-		case ner.Location:
+		case entity.Location:
 			l = Location
 		default:
 			continue

@@ -20,8 +20,9 @@ const module = "github.com/nhs-talking-therapies/deid/"
 var allowed = map[string][]string{
 	"redact/textnorm":      {},
 	"gazetteer":            {},
-	"redact/ner":           {"gazetteer"},
-	"redact":               {"redact/textnorm", "gazetteer", "redact/ner"},
+	"redact/entity":        {},
+	"redact/ner":           {"gazetteer", "redact/entity"},
+	"redact":               {"redact/textnorm", "gazetteer", "redact/entity"},
 	"redact/evaluate":      {"redact"},
 	"redact/prosener":      {"redact/ner"},
 	"redact/ner/nereval":   {},

@@ -19,8 +19,8 @@
 //   - the same model and text give the same entities and scores;
 //   - nothing here logs, and no error message carries input text.
 //
-// Package ner must not import package redact (redact imports ner); it may
-// import gazetteer.
+// Package ner must not import package redact; it may import gazetteer and
+// redact/entity (the entity type it shares with the redactor).
 package ner
 
 import (
@@ -28,20 +28,19 @@ import (
 	_ "embed"
 	"fmt"
 	"sync"
+
+	"github.com/nhs-talking-therapies/deid/redact/entity"
 )
 
 // Labels the tagger emits.
 const (
-	Person   = "PERSON"
-	Location = "LOCATION"
+	Person   = entity.Person
+	Location = entity.Location
 )
 
-// Entity is one tagged name.
-type Entity struct {
-	Start, End int     // UTF-8 byte offsets into the text, End exclusive
-	Label      string  // Person or Location
-	Score      float64 // 0..1, Platt-scaled confidence
-}
+// Entity is one tagged name (Score: Platt-scaled confidence). It is
+// redact/entity's type, which the redactor consumes.
+type Entity = entity.Entity
 
 // Example is one training text with its gold spans. Spans whose label is
 // not Person or Location are ignored (their tokens train as outside).

@@ -345,12 +345,12 @@ func TestToSeq(t *testing.T) {
 		spans []Entity
 		want  []uint8
 	}{
-		{"jen moved to leeds", []Entity{{0, 3, Person, 0}, {13, 18, Location, 0}}, []uint8{tagBPer, tagO, tagO, tagBLoc}},
-		{"St. Albans", []Entity{{0, 10, Location, 0}}, []uint8{tagBLoc, tagO, tagBLoc}},
-		{"new york city", []Entity{{0, 13, Location, 0}}, []uint8{tagBLoc, tagILoc, tagILoc}},
-		{"jen's mum", []Entity{{0, 3, Person, 0}}, []uint8{tagBPer, tagO, tagO}},
-		{"jen sam", []Entity{{0, 3, Person, 0}, {4, 7, Person, 0}}, []uint8{tagBPer, tagBPer}},
-		{"partjen", []Entity{{4, 7, Person, 0}}, []uint8{tagBPer}},
+		{"jen moved to leeds", []Entity{{Start: 0, End: 3, Label: Person}, {Start: 13, End: 18, Label: Location}}, []uint8{tagBPer, tagO, tagO, tagBLoc}},
+		{"St. Albans", []Entity{{Start: 0, End: 10, Label: Location}}, []uint8{tagBLoc, tagO, tagBLoc}},
+		{"new york city", []Entity{{Start: 0, End: 13, Label: Location}}, []uint8{tagBLoc, tagILoc, tagILoc}},
+		{"jen's mum", []Entity{{Start: 0, End: 3, Label: Person}}, []uint8{tagBPer, tagO, tagO}},
+		{"jen sam", []Entity{{Start: 0, End: 3, Label: Person}, {Start: 4, End: 7, Label: Person}}, []uint8{tagBPer, tagBPer}},
+		{"partjen", []Entity{{Start: 4, End: 7, Label: Person}}, []uint8{tagBPer}},
 	}
 	for _, tt := range tests {
 		sq, err := toSeq(Example{Text: tt.text, Spans: tt.spans}, nil)
