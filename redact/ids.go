@@ -20,7 +20,7 @@ const dvlaLen = 16
 // (01-12, plus 50 for women), the day (01-31), the year digit, two initials
 // (a letter, then a letter or 9), one digit and two check characters.
 func validDVLA(u []byte) bool {
-	if len(u) != dvlaLen || !isLetter(u[0]) {
+	if len(u) != dvlaLen || !isUpperASCII(u[0]) {
 		return false
 	}
 	pad := false
@@ -28,7 +28,7 @@ func validDVLA(u []byte) bool {
 		switch {
 		case c == '9':
 			pad = true
-		case isLetter(c) && !pad:
+		case isUpperASCII(c) && !pad:
 		default:
 			return false
 		}
@@ -41,10 +41,10 @@ func validDVLA(u []byte) bool {
 	if !((m >= 1 && m <= 12) || (m >= 51 && m <= 62)) || d < 1 || d > 31 {
 		return false
 	}
-	if !isLetter(u[11]) || !(isLetter(u[12]) || u[12] == '9') {
+	if !isUpperASCII(u[11]) || !(isUpperASCII(u[12]) || u[12] == '9') {
 		return false
 	}
-	return (isLetter(u[14]) || isDigit(u[14])) && (isLetter(u[15]) || isDigit(u[15]))
+	return (isUpperASCII(u[14]) || isDigit(u[14])) && (isUpperASCII(u[15]) || isDigit(u[15]))
 }
 
 // validCurrentReg checks a current-format (2001 on) UK registration on
@@ -56,7 +56,7 @@ func validCurrentReg(u []byte) bool {
 		return false
 	}
 	for _, c := range u[:2] {
-		if !isLetter(c) || c == 'I' || c == 'Q' || c == 'Z' {
+		if !isUpperASCII(c) || c == 'I' || c == 'Q' || c == 'Z' {
 			return false
 		}
 	}
@@ -68,7 +68,7 @@ func validCurrentReg(u []byte) bool {
 		return false
 	}
 	for _, c := range u[4:] {
-		if !isLetter(c) || c == 'I' || c == 'Q' {
+		if !isUpperASCII(c) || c == 'I' || c == 'Q' {
 			return false
 		}
 	}

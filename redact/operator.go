@@ -476,7 +476,7 @@ func fakeLicenceOrReg(h uint64, surface string, surnames []string) (string, bool
 		}
 		var sur []byte
 		for _, c := range name {
-			if isLetter(c) && len(sur) < 5 {
+			if isUpperASCII(c) && len(sur) < 5 {
 				sur = append(sur, c)
 			}
 		}
@@ -508,7 +508,7 @@ func fakeLicenceOrReg(h uint64, surface string, surnames []string) (string, bool
 			continue
 		}
 		f := fake[k]
-		if isLetter(f) && (lower || ('a' <= c && c <= 'z')) {
+		if isUpperASCII(f) && (lower || ('a' <= c && c <= 'z')) {
 			f += 'a' - 'A'
 		}
 		out[i] = f

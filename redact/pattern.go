@@ -671,7 +671,7 @@ func findPostcodes(dst []Span, sc *scan) []Span {
 			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.8))
 			continue
 		}
-		if isLetter(w[0]) && isLetter(w[1]) && allUpper(w) && !notDistricts[oc] && !glued(t, tk.s, tk.e) &&
+		if isUpperASCII(w[0]) && isUpperASCII(w[1]) && allUpper(w) && !notDistricts[oc] && !glued(t, tk.s, tk.e) &&
 			!(tk.e+1 < len(t) && (t[tk.e] == '-' || t[tk.e] == '/' || t[tk.e] == '.') && (isDigit(t[tk.e+1]) || isASCIILetter(t[tk.e+1]))) &&
 			!(tk.s > 1 && (t[tk.s-1] == '-' || t[tk.s-1] == '/') && (isDigit(t[tk.s-2]) || isASCIILetter(t[tk.s-2]))) {
 			dst = append(dst, pat(tk.s, tk.e, Postcode, 0.7))

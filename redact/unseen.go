@@ -174,5 +174,3 @@ func (r *contextRecognizer) camelWords(sc *scan, i int) bool {
 	}
 	return parts >= 2
 }
-
-func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }

@@ -89,8 +89,8 @@ func ParsePostcode(s string) (outward, inward string, ok bool) {
 	return "", "", false
 }
 
-func isLetter(c byte) bool { return 'A' <= c && c <= 'Z' }
-func isDigit(c byte) bool  { return '0' <= c && c <= '9' }
+func isUpperASCII(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool      { return '0' <= c && c <= '9' }
 
 // isInward checks 9AA on upper-case bytes.
 func isInward(b []byte) bool {
@@ -98,7 +98,7 @@ func isInward(b []byte) bool {
 		return false
 	}
 	for _, c := range b[1:] {
-		if !isLetter(c) || strings.IndexByte("CIKMOV", c) >= 0 {
+		if !isUpperASCII(c) || strings.IndexByte("CIKMOV", c) >= 0 {
 			return false
 		}
 	}
@@ -109,11 +109,11 @@ func isInward(b []byte) bool {
 // area letters are a real postcode area.
 func isOutward(b []byte) bool {
 	n := len(b)
-	if n < 2 || n > 4 || !isLetter(b[0]) {
+	if n < 2 || n > 4 || !isUpperASCII(b[0]) {
 		return false
 	}
 	area := 1
-	if isLetter(b[1]) {
+	if isUpperASCII(b[1]) {
 		area = 2
 	}
 	rest := b[area:]
@@ -123,7 +123,7 @@ func isOutward(b []byte) bool {
 			return false
 		}
 	case 2: // A99, AA99, A9A, AA9A
-		if !isDigit(rest[0]) || !(isDigit(rest[1]) || isLetter(rest[1])) {
+		if !isDigit(rest[0]) || !(isDigit(rest[1]) || isUpperASCII(rest[1])) {
 			return false
 		}
 	default:
@@ -149,7 +149,7 @@ func postcodeAreas() map[string]bool {
 		areas["BX"], areas["GX"], areas["XM"] = true, true, true
 		for oc := range gazetteer.Default().Districts {
 			i := 0
-			for i < len(oc) && isLetter(oc[i]) {
+			for i < len(oc) && isUpperASCII(oc[i]) {
 				i++
 			}
 			if i > 0 {
@@ -186,7 +186,7 @@ func knownDistrict(oc string) bool {
 // Insurance number (HMRC: first letter not D F I Q U V, second not D F I O Q
 // U V, and not BG GB KN NK NT TN ZZ).
 func validNIPrefix(a, b byte) bool {
-	if !isLetter(a) || !isLetter(b) {
+	if !isUpperASCII(a) || !isUpperASCII(b) {
 		return false
 	}
 	if strings.IndexByte("DFIQUV", a) >= 0 || strings.IndexByte("DFIOQUV", b) >= 0 {
