@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nhs-talking-therapies/deid/redact/entity"
 )
@@ -218,7 +220,7 @@ func placeLists(sc *scan, spans []Span) []Span {
 	t := getTables()
 	for x := 0; x < len(spans); x++ {
 		s := spans[x]
-		if s.Label != Location {
+		if s.Label != Location && s.Label != Person {
 			continue
 		}
 		k := firstTokenFrom(sc, s.End)
@@ -226,6 +228,15 @@ func placeLists(sc *scan, spans []Span) []Span {
 			continue
 		}
 		gap := sc.text[s.End:sc.toks[k].s]
+		if stateAfterPlace(sc, k, gap, s.Label) {
+			if !covers(spans, sc.toks[k].s) {
+				spans = append(spans, Span{Start: sc.toks[k].s, End: sc.toks[k].e, Label: Location, Source: srcContext, Score: scGazLow})
+			}
+			continue
+		}
+		if s.Label != Location {
+			continue
+		}
 		switch {
 		case (gap == " " || gap == ", ") && listJoins[string(sc.lw(k))]:
 			if k+1 >= len(sc.toks) || sc.text[sc.toks[k].e:sc.toks[k+1].s] != " " {
@@ -244,6 +255,43 @@ func placeLists(sc *scan, spans []Span) []Span {
 	}
 	return spans
 }
+
+// stateAfterPlace reports whether token k, after a span and the gap
+// between them, is the state or province of a North American place name
+// ("Austin, TX", "Wichita KS"): two capital letters on the postal list,
+// then no further letter. A code that is also a word in capitals counts
+// only after a place and a comma; after a name tagged PERSON only ", XX"
+// counts, and never a code that is also letters after a clinician's name.
+func stateAfterPlace(sc *scan, k int, gap string, after Label) bool {
+	t := sc.toks[k]
+	if t.e-t.s != 2 || t.f&tUpper == 0 || !sc.alpha(k) || (gap != ", " && gap != " ") {
+		return false
+	}
+	code := sc.text[t.s:t.e]
+	if !usStateCodes[code] {
+		return false
+	}
+	if (gap != ", " || after == Person) && stateWords[code] || after == Person && (gap != ", " || personLetters[code]) {
+		return false
+	}
+	if t.e < len(sc.text) {
+		if r, _ := utf8.DecodeRuneInString(sc.text[t.e:]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// usStateCodes are the US states', DC's and Canada's provinces' postal
+// abbreviations.
+var usStateCodes = words(`AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AB BC MB NB NL NS NT NU ON PE QC SK YT`)
+
+// stateWords are state codes that are also words written in capitals.
+var stateWords = words(`OK OR IN ME HI OH ID LA MA PA CO DE AL`)
+
+// personLetters are state codes that also follow a person's name as
+// letters of a profession (Jane Doe, MD; a physician assistant, PA).
+var personLetters = words(`MD PA DC DO RN NP`)
 
 // listJoins join the items of a list of places.
 var listJoins = words(`and or then to via n`)

@@ -138,6 +138,54 @@ func TestPlaceLists(t *testing.T) {
 	}
 }
 
+// A North American state or province code after a place is part of it;
+// codes that are words in capitals, or letters after a clinician's name,
+// are not taken after a name or without the comma.
+func TestStateAfterPlace(t *testing.T) {
+	places := mustNew(t, Config{NER: phraseNER{"Austin", "Wichita", "Tulsa", "Leeds"}})
+	people := mustNew(t, Config{NER: fakePersonNER{"Jane Doe", "Sarah", "Austin"}})
+	cases := []struct {
+		r         *Redactor
+		text      string
+		want, not []string
+	}{
+		{r: places, text: "live from Austin, TX tonight", want: []string{"Austin, TX"}, not: []string{"tonight"}},
+		{r: places, text: "moving to Wichita KS in May", want: []string{"Wichita KS"}},
+		{r: places, text: "Tulsa, OK was hot", want: []string{"Tulsa, OK"}},
+		{r: places, text: "Leeds OK then", want: []string{"Leeds"}, not: []string{"OK"}},
+		{r: places, text: "Austin, TXT me", want: []string{"Austin"}, not: []string{"TXT"}},
+		{r: people, text: "from Austin, TX", want: []string{"Austin, TX"}},
+		{r: people, text: "seen by Jane Doe, MD today", want: []string{"Jane Doe"}, not: []string{"MD"}},
+		{r: people, text: "I met Sarah, OK?", want: []string{"Sarah"}, not: []string{"OK"}},
+		{r: people, text: "Sarah NY", want: []string{"Sarah"}, not: []string{"NY"}},
+	}
+	for _, c := range cases {
+		sp := c.r.Find(c.text, nil)
+		for _, w := range c.want {
+			if !covered(c.text, sp, w) {
+				t.Errorf("%q: %q not covered: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+		for _, w := range c.not {
+			if touched(c.text, sp, w) {
+				t.Errorf("%q: %q redacted: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+	}
+}
+
+// fakePersonNER tags the first occurrence of each phrase as a PERSON.
+type fakePersonNER []string
+
+func (p fakePersonNER) Entities(text string, dst []ner.Entity) []ner.Entity {
+	for _, ph := range p {
+		if k := strings.Index(text, ph); k >= 0 {
+			dst = append(dst, ner.Entity{Start: k, End: k + len(ph), Label: ner.Person, Score: 0.6})
+		}
+	}
+	return dst
+}
+
 // A double-barrelled name is covered whole when one part was found.
 func TestHyphenatedNames(t *testing.T) {
 	r := mustNew(t, Config{NER: phraseNER{"Nakamura", "Smith"}})
