@@ -54,6 +54,7 @@ const (
 	awState                          // a military or state code: ae, aa, ap, dpo
 	awLead                           // opens a two-word box: po, p, locked, rural, private
 	awSite                           // a place inside a facility or on a road, by number: ward 7, junction 27
+	awUnitAfter                      // a unit word taken only inside an address: Torre 5, Piano 2, Bl. 85
 )
 
 var addrWords = func() map[string]uint16 {
@@ -92,6 +93,12 @@ var addrWords = func() map[string]uint16 {
 	add(awState, `ae aa ap dpo apo fpo`)
 	add(awLead, `po p locked rural private`)
 	add(awSite, `ward wards junction jct jn`)
+	// Unit words of other countries' addresses (tower, floor, door, office,
+	// staircase, block, department); several are everyday English words,
+	// so they only continue an address that something else opened.
+	add(awUnitAfter, `torre piano puerta pta dto dpto depto departamento edif edificio oficina ofic local
+		interior interno scala esc escalera portal bodega appartamento apto app sala bloco bl sc ap et etaj
+		stiege stock top tür bus bte boîte bât bâtiment étage km casa lote quadra manzana mz`)
 	return m
 }()
 
@@ -194,6 +201,12 @@ func (r *addressRecognizer) inSentence(sc *scan, i int) bool {
 	if len(g) == 0 || len(g) > 4 {
 		return len(g) == 0
 	}
+	if g == " (" && stateCode(sc, i+1) && strings.HasPrefix(sc.text[sc.toks[i+1].e:], ")") {
+		return true // "Brumano (BG)", Italy's province in brackets
+	}
+	if g == "., " && sc.toks[i].f&tDigit != 0 {
+		return true // "Soproni utca 242., H-7178": Hungary's house number ends in a full stop
+	}
 	dot := false
 	for k := 0; k < len(g); k++ {
 		switch g[k] {
@@ -221,8 +234,8 @@ func (r *addressRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		if !ok {
 			continue
 		}
-		e = r.extend(sc, e)
-		dst = append(dst, Span{Start: sc.toks[s].s, End: sc.toks[e].e, Label: Location, Source: srcContext, Score: scCtxHigh})
+		e = r.extend(sc, e, false)
+		dst = append(dst, Span{Start: sc.toks[s].s, End: closeBracket(sc.text, sc.toks[s].s, sc.toks[e].e), Label: Location, Source: srcContext, Score: scCtxHigh})
 		i = e
 	}
 	return dst
@@ -298,6 +311,13 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 				return i, end, true
 			}
 		}
+		// French and Belgian write a comma after the number: "2, rue
+		// Tessier", "504, avenue Joséphine Reynaud".
+		if k+1 < n && sc.gap(k) == ", " && r.aw(sc, k+1)&awPrefixAlone != 0 {
+			if end, ok := r.streetAfterNumber(sc, k+1); ok {
+				return i, end, true
+			}
+		}
 		// Block-and-lot: "2-11-3 Meguro".
 		if e >= i+2 && k+1 < n && sc.spaced(k) && r.nameWord(sc, k+1) && sc.toks[k+1].f&tCap != 0 {
 			return i, k + 1, true
@@ -326,6 +346,17 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	if r.streetEnding(sc, i) && r.inSentence(sc, i) && sc.gap(i) == " " {
 		if e := sc.numGroup(i + 1); e >= 0 {
 			return i, e, true
+		}
+	}
+	// A name, a house number and a unit with its number: "Las Hortensias
+	// 7257 Dpto. 38", "Privada Sur Olivo 179 Edif. 792", "Tržaška cesta 0c,
+	// Apt. 199". Two numbers, the second after a unit word, are an address
+	// whatever the street is called.
+	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && !sc.sentStart(i) && sc.lex(i).wc != wCommon && i+1 < n && sc.spaced(i) {
+		if e := sc.numGroup(i + 1); e >= 0 && e+2 < n && !yearLike(sc, i+1) && (sc.spaced(e) || strings.TrimSpace(sc.gap(e)) == ",") {
+			if u := r.aw(sc, e+1); u&(awUnit|awUnitAfter|awBox) != 0 && sc.toks[e+1].f&tCap != 0 && r.inSentence(sc, e+1) && sc.num(e+2) {
+				return r.namesBefore(sc, i), e, true
+			}
 		}
 	}
 	// A name, a house number and a continental postcode: "Meir 78, 2000
@@ -442,6 +473,23 @@ func (r *addressRecognizer) streetAfterNumber(sc *scan, k int) (int, bool) {
 	return 0, false
 }
 
+// monthAfter reports whether the word after token k is a month: the
+// number opens a date, not a postcode.
+func monthAfter(sc *scan, k int) bool {
+	j := sc.nextWord(k)
+	return j >= 0 && sc.alpha(j) && sc.has(j, bMonth)
+}
+
+// yearLike reports whether token k is four digits from 1900 to 2099.
+func yearLike(sc *scan, k int) bool {
+	t := sc.toks[k]
+	if t.e-t.s != 4 || t.f&tAlpha != 0 {
+		return false
+	}
+	y := sc.text[t.s:t.e]
+	return y[:2] == "19" || y[:2] == "20"
+}
+
 // hasOrdinal reports whether number token j ends in an ordinal suffix:
 // "57th", "3rd".
 func hasOrdinal(sc *scan, j int) bool {
@@ -514,15 +562,39 @@ func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
 // extend grows an address ending at token e over what follows it in the
 // same address: units, numbers, postcodes, capitalised place words, state
 // and military codes, compass points. It stops at a lower-case ordinary
-// word, a sentence end or a line break.
-func (r *addressRecognizer) extend(sc *scan, e int) int {
+// word, a sentence end or a line break. With placeOnly, e ends a place
+// name rather than an address core, and words are taken only once a
+// number has shown that an address goes on ("Rosario 2000, Santa Fe"):
+// a place in a title-case headline is not followed by more place.
+func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 	n := len(sc.toks)
 	for e+1 < n && r.inSentence(sc, e) {
 		k := e + 1
 		g := sc.gap(e)
 		comma := strings.Contains(g, ",")
 		aw := r.aw(sc, k)
+		if placeOnly && sc.toks[k].f&tDigit == 0 && aw&(awUnit|awBox) == 0 && !numberSign(sc, k) {
+			// Before any number only a state or country code set off by
+			// a comma, slash or bracket, and not running on into a
+			// sentence: "Santos / SP", "Brumano (BG)", not "Leeds, OMG it".
+			if stateCode(sc, k) && (comma || strings.ContainsAny(g, "/(")) && !(k+1 < len(sc.toks) && sc.spaced(k) && sc.alpha(k+1) && sc.toks[k+1].f&tCap == 0) {
+				e = k
+				continue
+			}
+			return e
+		}
+		if placeOnly && sc.toks[k].f&tDigit != 0 && (hasOrdinal(sc, k) || !comma && yearLike(sc, k) || monthAfter(sc, k)) {
+			return e // "London 8th April", "Live in Stockholm 2012", "Iceland, 24 April 1952": a date
+		}
+		if placeOnly && (sc.toks[k].f&tDigit != 0 || aw&(awUnit|awBox) != 0 || numberSign(sc, k)) {
+			placeOnly = false
+			if aw&(awUnit|awBox) != 0 && !(sc.num(k+1) && r.inSentence(sc, k)) {
+				return e
+			}
+		}
 		switch {
+		case numberSign(sc, k) && sc.toks[e].f&tDigit == 0:
+			e = sc.numGroup(k + 1) // "Güemes N° 74"
 		case sc.toks[k].f&tDigit != 0 && sc.toks[k].e-sc.toks[k].s <= 10:
 			// A number, postcode or unit: "10115", "M5R", "12/F", "#08-45".
 			if !comma && sc.toks[k].f&tAlpha == 0 && !(r.postcodeAt(sc, k) || sc.num(k)) {
@@ -534,7 +606,7 @@ func (r *addressRecognizer) extend(sc *scan, e int) int {
 				return e
 			}
 			e = k
-		case aw&(awUnit|awBox) != 0 && sc.num(k+1) && r.inSentence(sc, k):
+		case aw&(awUnit|awBox|awUnitAfter) != 0 && sc.num(k+1) && r.inSentence(sc, k):
 			e = sc.numGroup(k + 1)
 		case (sc.isWord(k, "po") || sc.isWord(k, "p")) && k+1 < n && (sc.isWord(k+1, "box") || sc.isWord(k+1, "o")):
 			e = k + 1
@@ -555,6 +627,28 @@ func (r *addressRecognizer) extend(sc *scan, e int) int {
 	return e
 }
 
+// closeBracket returns end, or one byte further when text[start:end]
+// opens a bracket that the next byte closes: "Brumano (BG)" is replaced
+// whole, not leaving ")" behind.
+func closeBracket(text string, start, end int) int {
+	if end < len(text) && text[end] == ')' && strings.Count(text[start:end], "(") > strings.Count(text[start:end], ")") {
+		return end + 1
+	}
+	return end
+}
+
+// numberSign reports whether tokens k and k+1 are the number sign of
+// Spanish, Italian and Portuguese addresses, "N°" or "Nº" (the sign is no
+// token: it sits in the gap after "N"), followed by a number: "Diag.
+// Güemes N° 74".
+func numberSign(sc *scan, k int) bool {
+	if k+1 >= len(sc.toks) || !sc.isWord(k, "n") {
+		return false
+	}
+	g := strings.TrimRight(sc.gap(k), " ")
+	return (g == "°" || g == "º") && sc.num(k+1)
+}
+
 // stateCode reports whether token e is a state or province code in
 // capitals ("VIC", "ON", "NSW", "SP"), after which a number is a postcode.
 func stateCode(sc *scan, e int) bool {
@@ -571,6 +665,9 @@ func (r *addressRecognizer) placeWordAfter(sc *scan, e int) bool {
 // countAfter reports whether the number at token k counts what follows it
 // ("for 3 weeks") rather than continuing an address.
 func (r *addressRecognizer) countAfter(sc *scan, k int) bool {
+	if !sc.spaced(k) {
+		return false // "Thorseneggen 2, near the station": the comma ends the address
+	}
 	j := sc.nextWord(k)
 	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && sc.lex(j).wc != wNone
 }

@@ -3,6 +3,7 @@ package redact
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -139,6 +140,8 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = extendInitials(sc, spans)
 	spans = extendHyphens(sc, spans)
 	spans = placeLists(sc, spans)
+	spans = addressAround(sc, spans)
+	spans = joinNames(sc, spans)
 	sc.mapSpans(spans)
 	merged := Merge(text, spans)
 	var out []Span
@@ -209,6 +212,172 @@ func extendHyphens(sc *scan, spans []Span) []Span {
 		}
 	}
 	return spans
+}
+
+// addressAround widens a LOCATION span, whichever recognizer found it,
+// over the parts of an address written around it: the house number,
+// units, postcode, state code and place words after it ("Tveitlyngen 3",
+// "Maribor, 2934", "Schöpfring 5, Top 2", "Santos / SP") by the address
+// grammar's own extension, and a postcode or house number just before it
+// ("8948 OberMottiez", "17 Kennedy Laneway"). A place the tagger or a list
+// found is as identifying with its numbers as an address the grammar
+// opened, and a number beside a place name is rarely anything else.
+func addressAround(sc *scan, spans []Span) []Span {
+	ar := addressRecognizer{t: getTables()}
+	for x := range spans {
+		s := &spans[x]
+		if s.Label == Person && (ar.streetNamedAsPerson(sc, s) || ar.numberedStreetAsPerson(sc, s)) {
+			s.Label = Location
+		}
+		if s.Label != Location {
+			continue
+		}
+		if k := firstTokenFrom(sc, s.End); k > 0 && sc.toks[k-1].e == s.End && numberSign(sc, k-1) {
+			s.End = sc.toks[sc.numGroup(k)].e // the span ends in the "N" of "N° 74"
+		}
+		if k := firstTokenFrom(sc, s.End); k > 0 && sc.toks[k-1].e == s.End {
+			if e := ar.extend(sc, k-1, true); e > k-1 && !otherLabelIn(spans, s.End, sc.toks[e].e) {
+				s.End = closeBracket(sc.text, s.Start, sc.toks[e].e)
+			}
+		}
+		k := firstTokenFrom(sc, s.Start)
+		if k <= 0 || k >= len(sc.toks) || sc.toks[k].s != s.Start {
+			continue
+		}
+		if st := ar.numberBefore(sc, k); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
+			s.Start = sc.toks[st].s
+		}
+	}
+	return spans
+}
+
+// streetNamedAsPerson reports whether a PERSON span is one word known
+// neither as English nor as a name, followed by a house number that ends
+// the phrase or leads on to more address: "Thorseneggen 2, 0669 Oslo",
+// "at Kremencová 327." The unseen-word rules call such a word a person;
+// with a house number after it, it is a street.
+func (r *addressRecognizer) streetNamedAsPerson(sc *scan, s *Span) bool {
+	if last := firstTokenFrom(sc, s.End) - 1; last >= 0 && sc.toks[last].e == s.End && numberSign(sc, last) {
+		return true // "Güemes N° 74", the sign's "N" taken as an initial
+	}
+	k := firstTokenFrom(sc, s.Start)
+	if k < 0 || k+1 >= len(sc.toks) || sc.toks[k].s != s.Start || sc.toks[k].e != s.End ||
+		!sc.alpha(k) || sc.toks[k].f&tCap == 0 || sc.toks[k].e-sc.toks[k].s < 5 || !sc.spaced(k) {
+		return false
+	}
+	if e := sc.lex(k); e.wc != wNone || e.nf != 0 {
+		return false
+	}
+	if numberSign(sc, k+1) {
+		return true // "Güemes N° 74"
+	}
+	e := sc.numGroup(k + 1)
+	if e < 0 || hasOrdinal(sc, k+1) || yearLike(sc, k+1) {
+		return false
+	}
+	if e+1 >= len(sc.toks) {
+		return true
+	}
+	g := sc.gap(e)
+	return strings.HasPrefix(g, ",") || strings.HasPrefix(g, ".") || r.aw(sc, e+1)&(awUnit|awBox) != 0
+}
+
+// otherLabelIn reports whether a span of a label other than PERSON or
+// LOCATION overlaps bytes [start, end): a phone number or reference after
+// a place is its own identifier, and widening the place into it would let
+// the merge give the place that label.
+func otherLabelIn(spans []Span, start, end int) bool {
+	for _, o := range spans {
+		if o.Label != Person && o.Label != Location && o.Start < end && start < o.End {
+			return true
+		}
+	}
+	return false
+}
+
+// numberedStreetAsPerson reports whether a PERSON span of two or more
+// words follows a house number of three or more digits: "8616 Carla
+// Courts", "39219 Viktoria Via". A street named after a person is tagged
+// as one; nobody writes a long number right before a person's name.
+func (r *addressRecognizer) numberedStreetAsPerson(sc *scan, s *Span) bool {
+	k := firstTokenFrom(sc, s.Start)
+	if k <= 0 || sc.toks[k].s != s.Start || sc.toks[k].e >= s.End {
+		return false
+	}
+	j := k - 1
+	if sc.gap(j) != " " || !sc.num(j) || sc.toks[j].f&tAlpha != 0 || sc.toks[j].e-sc.toks[j].s < 3 || yearLike(sc, j) {
+		return false
+	}
+	return !r.quantityBefore(sc, j)
+}
+
+// numberBefore returns the first token of a postcode or house number that
+// ends just before token k, the first token of a place ("10117 Berlin",
+// "388 61 Nepomuk", "17 Kennedy Laneway", "4050-265 Porto"), or k. A year
+// ("in 2019 Leeds", "January 1793 Frankfurt"), an ordinal and a count
+// after "the", "of", "than" or "about" are not taken.
+func (r *addressRecognizer) numberBefore(sc *scan, k int) int {
+	j := k - 1
+	if j < 0 || sc.gap(j) != " " || !sc.num(j) || !isDigit(sc.text[sc.toks[j].s]) {
+		return k
+	}
+	// The number's first token: groups joined by "-" or "/", or the
+	// three-and-two digit postcodes of Czechia, Slovakia, Sweden, Greece.
+	st := j
+	for st > 0 && (sc.gap(st-1) == "-" || sc.gap(st-1) == "/") && sc.num(st-1) {
+		st--
+	}
+	if st == j && st > 0 && sc.gap(st-1) == " " && sc.toks[j].e-sc.toks[j].s == 2 && sc.toks[st-1].e-sc.toks[st-1].s == 3 &&
+		sc.toks[st-1].f&tAlpha == 0 && sc.toks[j].f&tAlpha == 0 && sc.num(st-1) {
+		st--
+	}
+	if r.quantityBefore(sc, st) {
+		return k
+	}
+	if st == j && (hasOrdinal(sc, j) || yearLike(sc, j)) {
+		return k // "1st International", "in 2019 Leeds", "January 1793 Frankfurt"
+	}
+	return st
+}
+
+// joinNames widens a PERSON span over the next capitalised word when that
+// word is no English word ("Abel Camilo Arredondo Valladares" when the
+// last name was not found) or when another PERSON span follows it ("Elvira
+// Sales Cardona", "Varga Kiss Imre"): a word between two parts of a name,
+// or a foreign word at its end, is part of the name.
+func joinNames(sc *scan, spans []Span) []Span {
+	for x := range spans {
+		s := &spans[x]
+		if s.Label != Person {
+			continue
+		}
+		for {
+			k := firstTokenFrom(sc, s.End)
+			if k <= 0 || sc.toks[k-1].e != s.End || !sc.spaced(k-1) || !sc.alpha(k) || sc.toks[k].f&tCap == 0 || sc.toks[k].f&tUpper != 0 {
+				break
+			}
+			e := sc.lex(k)
+			if e.is(bTitle|bFunction|bPronoun|bKin|bChat) || sc.isWord(k, "i") {
+				break
+			}
+			if e.wc == wNone && !safe(sc, k) || sc.spaced(k) && personAt(spans, sc.toks[k+1].s) {
+				s.End = sc.toks[k].e
+				continue
+			}
+			break
+		}
+	}
+	return spans
+}
+
+// personAt reports whether a PERSON span starts at byte p.
+func personAt(spans []Span, p int) bool {
+	for _, s := range spans {
+		if s.Start == p && s.Label == Person {
+			return true
+		}
+	}
+	return false
 }
 
 // placeLists carries a place over the list it opens: "calgary then

@@ -174,6 +174,64 @@ func TestStateAfterPlace(t *testing.T) {
 	}
 }
 
+// A place found by any recognizer takes the numbers, units, postcode and
+// code of the address written around it; a date, a year, an ordinal, a
+// count and another label's identifier stay outside it. The cases follow
+// each country's address layout (Universal Postal Union formats), not
+// any corpus.
+func TestAddressAround(t *testing.T) {
+	places := mustNew(t, Config{NER: phraseNER{"Maribor", "Sopron", "Nepomuk", "Brumano", "Leeds", "Stockholm", "Iceland", "Corrientes", "Texas"}})
+	people := mustNew(t, Config{NER: fakePersonNER{"Kremencová", "Carla Courts", "Elvira", "Cardona", "Güemes N"}})
+	cases := []struct {
+		r         *Redactor
+		text      string
+		want, not []string
+		label     Label // of the span covering want[0], when set
+	}{
+		{r: places, text: "pošlji na Maribor, 2000 hvala", want: []string{"Maribor, 2000"}, not: []string{"hvala"}},
+		{r: places, text: "lakik: 9400 Sopron", want: []string{"9400 Sopron"}},
+		{r: places, text: "Machuldova 3, 388 61 Nepomuk", want: []string{"388 61 Nepomuk"}},
+		{r: places, text: "Via Roma 1, 24030 Brumano (BG)", want: []string{"Via Roma 1, 24030 Brumano (BG)"}},
+		{r: places, text: "Av. Corrientes N° 1234, Piso 3", want: []string{"Corrientes N° 1234, Piso 3"}},
+		{r: places, text: "in 2019 Leeds won", want: []string{"Leeds"}, not: []string{"2019"}},
+		{r: places, text: "Leeds 8th May was wet", want: []string{"Leeds"}, not: []string{"was wet"}},
+		{r: places, text: "left Leeds 3 weeks ago", want: []string{"Leeds"}, not: []string{"3 weeks"}},
+		{r: places, text: "Live in Stockholm 2012 !", want: []string{"Stockholm"}, not: []string{"2012"}},
+		{r: places, text: "Iceland, 24 April 1952", want: []string{"Iceland"}, label: Location},
+		{r: places, text: "Texas 713-555-0100", want: []string{"Texas"}, label: Location},
+		{r: places, text: "Leeds, OMG it rained", want: []string{"Leeds"}, not: []string{"OMG"}},
+		{r: people, text: "bývam na Kremencová 327.", want: []string{"Kremencová 327"}, label: Location},
+		{r: people, text: "ship to 8616 Carla Courts", want: []string{"8616 Carla Courts"}},
+		{r: people, text: "Diag. Güemes N° 74, Rosario", want: []string{"Güemes N° 74"}, label: Location},
+		{r: people, text: "Elvira Sales Cardona llamó", want: []string{"Elvira Sales Cardona"}, not: []string{"llamó"}},
+		{r: places, text: "vivo en Las Hortensias 7257 Dpto. 38, Castro", want: []string{"Las Hortensias 7257 Dpto. 38"}},
+		{r: places, text: "I read Chapter 5 Part 2 today", not: []string{"Chapter", "Part"}},
+		{r: places, text: "2, rue Tessier, 53218 Benoit", want: []string{"2, rue Tessier, 53218"}},
+		{r: places, text: "Soproni utca 242., 9400 Sopron", want: []string{"Soproni utca 242., 9400 Sopron"}},
+	}
+	for _, c := range cases {
+		sp := c.r.Find(c.text, nil)
+		for _, w := range c.want {
+			if !covered(c.text, sp, w) {
+				t.Errorf("%q: %q not covered: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+		for _, w := range c.not {
+			if touched(c.text, sp, w) {
+				t.Errorf("%q: %q redacted: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+		if c.label != "" && len(c.want) > 0 {
+			k := strings.Index(c.text, c.want[0])
+			for _, s := range sp {
+				if s.Start <= k && k < s.End && s.Label != c.label {
+					t.Errorf("%q: %q labelled %s, want %s", c.text, c.want[0], s.Label, c.label)
+				}
+			}
+		}
+	}
+}
+
 // fakePersonNER tags the first occurrence of each phrase as a PERSON.
 type fakePersonNER []string
 
