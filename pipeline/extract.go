@@ -17,6 +17,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
+	"github.com/nhs-talking-therapies/deid/pipeline/parquetsink"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
@@ -81,11 +82,11 @@ type extractor struct {
 	qmemo     parentMemo // questionnaires' parents
 	smemo     parentMemo // sessions' patients
 
-	writers  map[string]*datasetWriter
-	spooled  []*datasetWriter // finished, published at the end of the run
-	finished map[string]bool  // datasets whose file is complete
-	codec    *zstdCodec       // shared by the writers
-	rows     map[string]int64 // rows per written file, by relative path
+	writers  map[string]*parquetsink.Writer
+	spooled  []*parquetsink.Writer // finished, published at the end of the run
+	finished map[string]bool       // datasets whose file is complete
+	codec    *parquetsink.Codec    // shared by the writers
+	rows     map[string]int64      // rows per written file, by relative path
 
 	encKey     *handover.Key // handover encryption; nil for plain output
 	bytesRead  atomic.Int64
@@ -146,13 +147,13 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		clock:     dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
 		ids:       newIDHasher(),
 		moreTurns: map[idKey][]uint64{},
-		writers:   map[string]*datasetWriter{},
+		writers:   map[string]*parquetsink.Writer{},
 		finished:  map[string]bool{},
 		rows:      map[string]int64{},
 	}
 	x.encKey = encKey
 	x.dirs, x.stage, x.istage = dirs, dirs.extract.stage, dirs.internal.stage
-	if x.codec, err = newZstdCodec(); err != nil {
+	if x.codec, err = parquetsink.NewCodec(); err != nil {
 		dirs.abort()
 		return nil, err
 	}
@@ -380,7 +381,7 @@ func (x *extractor) progress(done <-chan struct{}, start time.Time) {
 
 // writer returns the dataset's writer, opening it on first use; nil when
 // the profile does not ask for the dataset.
-func (x *extractor) writer(name string) (*datasetWriter, error) {
+func (x *extractor) writer(name string) (*parquetsink.Writer, error) {
 	if w, ok := x.writers[name]; ok {
 		return w, nil
 	}
@@ -393,7 +394,7 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 		return nil, nil
 	}
 	ds, _ := schemas.Lookup(name)
-	w, err := newDatasetWriter(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version, x.encKey, x.codec)
+	w, err := parquetsink.New(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version, x.encKey, x.codec)
 	if err != nil {
 		return nil, err
 	}
@@ -401,12 +402,14 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 	return w, nil
 }
 
+// Row is one output row, in its dataset's column order (parquetsink.Row).
+type Row = parquetsink.Row
+
+// write hands a row to its dataset's writer, which checks it against the
+// schema; a dataset the profile does not ask for takes no rows.
 func (x *extractor) write(name string, row Row) error {
 	w, err := x.writer(name)
 	if err != nil || w == nil {
-		return err
-	}
-	if err := checkRow(&w.ds, row, w.rows+1); err != nil {
 		return err
 	}
 	x.report.Rows[name]++
@@ -420,11 +423,11 @@ func (x *extractor) finishWriters(context.Context) error {
 		w := x.writers[name]
 		delete(x.writers, name)
 		x.spooled = append(x.spooled, w)
-		if err := w.finish(); err != nil {
+		if err := w.Finish(); err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(x.stage, w.path)
-		x.rows[filepath.ToSlash(rel)] = w.rows
+		rel, _ := filepath.Rel(x.stage, w.Path())
+		x.rows[filepath.ToSlash(rel)] = w.Rows()
 		x.finished[name] = true
 	}
 	return nil
@@ -434,7 +437,7 @@ func (x *extractor) finishWriters(context.Context) error {
 // folder, encrypted when the profile asks.
 func (x *extractor) publishFiles(ctx context.Context) error {
 	for _, w := range x.spooled {
-		if err := w.publish(ctx); err != nil {
+		if err := w.Publish(ctx); err != nil {
 			return err
 		}
 	}
