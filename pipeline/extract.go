@@ -99,8 +99,8 @@ type extractor struct {
 	cons       *stateCache[*redact.Consistency]
 	therapists *stateCache[*[]string]
 	scores     *stateCache[*measures.Tracker]
-	scratch    []byte         // the collector's encoding buffer
-	counts     map[string]any // redaction_counts values, kept for reuse (countsValue)
+	scratch    []byte                   // the collector's encoding buffer
+	counts     parquetsink.StringValues // redaction_counts values, each boxed once
 }
 
 // Extract runs one profile over one snapshot.
@@ -1010,7 +1010,7 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	x.scratch = appendCounts(x.scratch[:0], it.spans)
 	it.row[kind.cols.text] = out
 	it.row[kind.cols.redactions] = int32(len(it.spans))
-	it.row[kind.cols.counts] = x.countsValue(x.scratch)
+	it.row[kind.cols.counts] = x.counts.Value(x.scratch)
 	x.textBytes += int64(len(it.text))
 	if x.audit != nil {
 		if err := x.audit.add(kind.name, it, x.opt.In); err != nil {
@@ -1019,24 +1019,6 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	}
 	x.report.Records[kind.name].Written++
 	return x.write(kind.name, it.row)
-}
-
-// countsValue returns a redaction_counts value as a row value. Most texts
-// share a few common counts ({} above all), so values are kept for reuse
-// rather than converted and boxed twice per row (bounded: past the bound,
-// new ones are simply not kept; docs/performance.md).
-func (x *extractor) countsValue(b []byte) any {
-	if v, ok := x.counts[string(b)]; ok {
-		return v
-	}
-	s := string(b)
-	if x.counts == nil {
-		x.counts = make(map[string]any)
-	}
-	if len(x.counts) < 4096 {
-		x.counts[s] = s
-	}
-	return s
 }
 
 // sessionIDs returns the research and session ids of a transcript or note
