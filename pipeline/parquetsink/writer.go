@@ -157,7 +157,7 @@ func New(dir string, ds schemas.Dataset, columns []string, rowGroupRows int64, c
 			// hashes spread evenly, so every page's bounds span nearly
 			// the whole range and exclude nothing. They would put two
 			// whole texts in the column index, and comparing every value
-			// cost the sink a tenth of its time on ids.
+			// is a cost per row (docs/performance.md).
 			textOpts = append(textOpts, parquet.SkipPageBounds(c.Name))
 		}
 		t, tag := parquetType(c)
@@ -195,8 +195,8 @@ func New(dir string, ds schemas.Dataset, columns []string, rowGroupRows int64, c
 		// Minimum and maximum per column chunk (the footer) and per page
 		// (the column index) are written; the copy of a page's in its
 		// header is not: no reader of the column index or the footer
-		// needs it, and computing it again per page cost a tenth of the
-		// sink's time on dictionary columns.
+		// needs it, and computing it again per page is a cost per value
+		// (docs/performance.md).
 		parquet.DataPageStatistics(false),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("deid", createdBy, "deterministic"),
@@ -227,8 +227,8 @@ func New(dir string, ds schemas.Dataset, columns []string, rowGroupRows int64, c
 
 // Write appends one row. Values go straight to parquet-go's column writers,
 // levelled by hand: parquet-go's reflection cannot deconstruct a list of
-// optional elements, and its row writer spent more time splitting rows back
-// into columns than this takes to build them column by column. A required
+// optional elements, and its row writer splits rows back into columns,
+// which costs more than building them column by column. A required
 // value keeps the zero levels it was made with; a column writer takes no
 // column index. The row is first checked against the schema (checkRow),
 // so a row of the wrong length or a value of the wrong type stops the run
