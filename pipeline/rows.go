@@ -23,6 +23,8 @@ type datasetCols struct {
 	outcomes       outcomeCols
 }
 
+// Each dataset's places: n, the length of its rows (parquetsink.Row.Reset),
+// and one field per column, named after it.
 type patientCols struct {
 	n                                                         int
 	researchID, ageBand, gender, ethnicity, postcode, pcLevel int
