@@ -10,12 +10,14 @@
 //     stream.go (the ordered worker pool), research.go (questionnaires,
 //     patients and outcomes tables), report.go (Report, the record types),
 //     state.go and caches.go (what the run keeps per patient and session,
-//     over internal/statefile), audit.go, rowcheck.go, generalise.go,
+//     over internal/statefile), audit.go, generalise.go,
 //     keys.go (Pseudonymiser), redactor.go;
 //   - reading: source.go (files, formats, line and row readers),
 //     jsonscan.go, decode.go (validation into source's record types);
-//   - writing: sink.go (Parquet), jsonenc.go, manifest.go (Manifest, seal),
-//     outdir.go (staging, locks, what deid may delete);
+//   - writing: rows.go (each dataset's columns' places in its rows,
+//     resolved by name once), jsonenc.go, manifest.go (Manifest, seal),
+//     outdir.go (staging, locks, what deid may delete); the Parquet files
+//     themselves are pipeline/parquetsink's;
 //   - profile.go (Profile); verify*.go (Verify); decrypt.go.
 //
 // Invariants:

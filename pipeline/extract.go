@@ -17,6 +17,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
+	"github.com/nhs-talking-therapies/deid/pipeline/parquetsink"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
@@ -81,11 +82,13 @@ type extractor struct {
 	qmemo     parentMemo // questionnaires' parents
 	smemo     parentMemo // sessions' patients
 
-	writers  map[string]*datasetWriter
-	spooled  []*datasetWriter // finished, published at the end of the run
-	finished map[string]bool  // datasets whose file is complete
-	codec    *zstdCodec       // shared by the writers
-	rows     map[string]int64 // rows per written file, by relative path
+	writers  map[string]*parquetsink.Writer
+	spooled  []*parquetsink.Writer // finished, published at the end of the run
+	finished map[string]bool       // datasets whose file is complete
+	codec    *parquetsink.Codec    // shared by the writers
+	cols     datasetCols           // each dataset's columns' places in its rows
+	row      Row                   // the row the collector fills for the datasets without free text
+	rows     map[string]int64      // rows per written file, by relative path
 
 	encKey     *handover.Key // handover encryption; nil for plain output
 	bytesRead  atomic.Int64
@@ -96,8 +99,8 @@ type extractor struct {
 	cons       *stateCache[*redact.Consistency]
 	therapists *stateCache[*[]string]
 	scores     *stateCache[*measures.Tracker]
-	scratch    []byte         // the collector's encoding buffer
-	counts     map[string]any // redaction_counts values, kept for reuse (countsValue)
+	scratch    []byte                   // the collector's encoding buffer
+	counts     parquetsink.StringValues // redaction_counts values, each boxed once
 }
 
 // Extract runs one profile over one snapshot.
@@ -146,13 +149,17 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 		clock:     dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
 		ids:       newIDHasher(),
 		moreTurns: map[idKey][]uint64{},
-		writers:   map[string]*datasetWriter{},
+		writers:   map[string]*parquetsink.Writer{},
 		finished:  map[string]bool{},
 		rows:      map[string]int64{},
 	}
 	x.encKey = encKey
 	x.dirs, x.stage, x.istage = dirs, dirs.extract.stage, dirs.internal.stage
-	if x.codec, err = newZstdCodec(); err != nil {
+	if x.codec, err = parquetsink.NewCodec(); err != nil {
+		dirs.abort()
+		return nil, err
+	}
+	if x.cols, err = resolveCols(schemas.Lookup); err != nil {
 		dirs.abort()
 		return nil, err
 	}
@@ -380,7 +387,7 @@ func (x *extractor) progress(done <-chan struct{}, start time.Time) {
 
 // writer returns the dataset's writer, opening it on first use; nil when
 // the profile does not ask for the dataset.
-func (x *extractor) writer(name string) (*datasetWriter, error) {
+func (x *extractor) writer(name string) (*parquetsink.Writer, error) {
 	if w, ok := x.writers[name]; ok {
 		return w, nil
 	}
@@ -393,7 +400,7 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 		return nil, nil
 	}
 	ds, _ := schemas.Lookup(name)
-	w, err := newDatasetWriter(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version, x.encKey, x.codec)
+	w, err := parquetsink.New(x.stage, ds, sel.Columns, int64(x.prof.Output.RowGroupRows), x.opt.Version, x.encKey, x.codec)
 	if err != nil {
 		return nil, err
 	}
@@ -401,12 +408,14 @@ func (x *extractor) writer(name string) (*datasetWriter, error) {
 	return w, nil
 }
 
+// Row is one output row, in its dataset's column order (parquetsink.Row).
+type Row = parquetsink.Row
+
+// write hands a row to its dataset's writer, which checks it against the
+// schema; a dataset the profile does not ask for takes no rows.
 func (x *extractor) write(name string, row Row) error {
 	w, err := x.writer(name)
 	if err != nil || w == nil {
-		return err
-	}
-	if err := checkRow(&w.ds, row, w.rows+1); err != nil {
 		return err
 	}
 	x.report.Rows[name]++
@@ -420,11 +429,11 @@ func (x *extractor) finishWriters(context.Context) error {
 		w := x.writers[name]
 		delete(x.writers, name)
 		x.spooled = append(x.spooled, w)
-		if err := w.finish(); err != nil {
+		if err := w.Finish(); err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(x.stage, w.path)
-		x.rows[filepath.ToSlash(rel)] = w.rows
+		rel, _ := filepath.Rel(x.stage, w.Path())
+		x.rows[filepath.ToSlash(rel)] = w.Rows()
 		x.finished[name] = true
 	}
 	return nil
@@ -434,7 +443,7 @@ func (x *extractor) finishWriters(context.Context) error {
 // folder, encrypted when the profile asks.
 func (x *extractor) publishFiles(ctx context.Context) error {
 	for _, w := range x.spooled {
-		if err := w.publish(ctx); err != nil {
+		if err := w.Publish(ctx); err != nil {
 			return err
 		}
 	}
@@ -833,8 +842,12 @@ func (x *extractor) admitSession(it *sessItem) error {
 		return nil
 	}
 	c.Written++
-	return x.write(kind, Row{p.researchID(), ss.researchID(), ss.seq, it.therapist,
-		dayOffset(p.referralTime(), s.started), monthOf(s.started), s.Modality, dur})
+	sc := &x.cols.sessions
+	x.row = x.row.Reset(sc.n)
+	r := x.row
+	r[sc.researchID], r[sc.sessionID], r[sc.seq], r[sc.therapistID] = p.researchID(), ss.researchID(), ss.seq, it.therapist
+	r[sc.dayOffset], r[sc.month], r[sc.modality], r[sc.duration] = dayOffset(p.referralTime(), s.started), monthOf(s.started), s.Modality, dur
+	return x.write(kind, r)
 }
 
 func containsFold(list []string, s string) bool {
@@ -848,18 +861,8 @@ func containsFold(list []string, s string) bool {
 
 // textKind is one free-text record type's shape in the output.
 type textKind struct {
-	name    string
-	textCol int // index of the text column in the dataset
-}
-
-func textKindOf(name string) textKind {
-	ds, _ := schemas.Lookup(name)
-	for i, c := range ds.Columns {
-		if c.Name == "text" {
-			return textKind{name: name, textCol: i}
-		}
-	}
-	panic("schemas: free-text dataset without a text column: " + name)
+	name string
+	cols freeTextCols // the columns finishText fills
 }
 
 // The three free-text record types. decode runs in a worker: it decodes
@@ -870,7 +873,7 @@ func textKindOf(name string) textKind {
 
 func (x *extractor) readTranscripts(ctx context.Context) error {
 	err := x.redactStream(ctx, textSpec{
-		kind: textKindOf("transcripts"),
+		kind: textKind{name: "transcripts", cols: x.cols.transcripts.freeTextCols},
 		decode: func(d *decoder, it *textItem) {
 			t := decodeTranscript(d)
 			if d.err != nil {
@@ -880,9 +883,12 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 			if !x.session(t.SessionID, it) {
 				return
 			}
-			ss, p := &it.session, &it.patient
-			rid, srid := it.sessionIDs()
-			it.row = append(it.row[:0], rid, srid, ss.seq, int32(t.Turn), enumValue(t.Speaker), dayOffset(p.referralTime(), t.sent), nil, nil, nil)
+			ss, p, c := &it.session, &it.patient, &x.cols.transcripts
+			rid, srid := it.sessionIDs(c.researchID, c.sessionID)
+			it.row = it.row.Reset(c.n)
+			r := it.row
+			r[c.researchID], r[c.sessionID], r[c.seq], r[c.turn] = rid, srid, ss.seq, int32(t.Turn)
+			r[c.speaker], r[c.dayOffset] = enumValue(t.Speaker), dayOffset(p.referralTime(), t.sent)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			t := &x.turns
@@ -925,7 +931,7 @@ func (x *extractor) flushTurns() error {
 
 func (x *extractor) readMessages(ctx context.Context) error {
 	return x.redactStream(ctx, textSpec{
-		kind: textKindOf("messages"),
+		kind: textKind{name: "messages", cols: x.cols.messages.freeTextCols},
 		decode: func(d *decoder, it *textItem) {
 			m := decodeMessage(d)
 			if d.err != nil {
@@ -937,8 +943,12 @@ func (x *extractor) readMessages(ctx context.Context) error {
 			} else if !x.messagePatient(it) {
 				return
 			}
-			p := &it.patient
-			it.row = append(it.row[:0], it.patientRID(), x.pseudo.ID("message", m.MessageID), enumValue(m.Sender), dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil)
+			p, c := &it.patient, &x.cols.messages
+			rid := it.patientRID(c.researchID)
+			it.row = it.row.Reset(c.n)
+			r := it.row
+			r[c.researchID], r[c.messageID], r[c.sender] = rid, x.pseudo.ID("message", m.MessageID), enumValue(m.Sender)
+			r[c.dayOffset], r[c.month] = dayOffset(p.referralTime(), m.sent), monthOf(m.sent)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			dup, err := x.db.seenMessage(it.id)
@@ -956,7 +966,7 @@ func (x *extractor) messagePatient(it *textItem) bool {
 
 func (x *extractor) readNotes(ctx context.Context) error {
 	err := x.redactStream(ctx, textSpec{
-		kind: textKindOf("notes"),
+		kind: textKind{name: "notes", cols: x.cols.notes.freeTextCols},
 		decode: func(d *decoder, it *textItem) {
 			n := decodeNote(d)
 			if d.err != nil {
@@ -966,9 +976,12 @@ func (x *extractor) readNotes(ctx context.Context) error {
 			if !x.session(n.SessionID, it) {
 				return
 			}
-			ss, p := &it.session, &it.patient
-			rid, srid := it.sessionIDs()
-			it.row = append(it.row[:0], rid, srid, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
+			ss, p, c := &it.session, &it.patient, &x.cols.notes
+			rid, srid := it.sessionIDs(c.researchID, c.sessionID)
+			it.row = it.row.Reset(c.n)
+			r := it.row
+			r[c.researchID], r[c.sessionID], r[c.seq] = rid, srid, ss.seq
+			r[c.authorID], r[c.dayOffset] = x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written)
 		},
 	})
 	if err != nil {
@@ -995,9 +1008,9 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 		x.report.Redactions[string(s.Label)]++
 	}
 	x.scratch = appendCounts(x.scratch[:0], it.spans)
-	it.row[kind.textCol] = out
-	it.row[kind.textCol+1] = int32(len(it.spans))
-	it.row[kind.textCol+2] = x.countsValue(x.scratch)
+	it.row[kind.cols.text] = out
+	it.row[kind.cols.redactions] = int32(len(it.spans))
+	it.row[kind.cols.counts] = x.counts.Value(x.scratch)
 	x.textBytes += int64(len(it.text))
 	if x.audit != nil {
 		if err := x.audit.add(kind.name, it, x.opt.In); err != nil {
@@ -1008,42 +1021,24 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	return x.write(kind.name, it.row)
 }
 
-// countsValue returns a redaction_counts value as a row value. Most texts
-// share a few common counts ({} above all), so values are kept for reuse
-// rather than converted and boxed twice per row (bounded: past the bound,
-// new ones are simply not kept; docs/performance.md).
-func (x *extractor) countsValue(b []byte) any {
-	if v, ok := x.counts[string(b)]; ok {
-		return v
-	}
-	s := string(b)
-	if x.counts == nil {
-		x.counts = make(map[string]any)
-	}
-	if len(x.counts) < 4096 {
-		x.counts[s] = s
-	}
-	return s
-}
-
-// sessionIDs returns the research and session ids that lead a transcript
-// or note row. Boxing a string into a Row allocates, and a session's
-// records share their ids, so an item of the same session as the batch's
-// item before it (it.prev, whose row leads with the same two values) reuses
-// that item's values.
-func (it *textItem) sessionIDs() (rid, srid any) {
-	if p := it.prev; p != nil && p.id == it.id && len(p.row) > 1 {
-		return p.row[0], p.row[1]
+// sessionIDs returns the research and session ids of a transcript or note
+// row (ridCol, sridCol: their columns). Boxing a string into a Row
+// allocates, and a session's records share their ids, so an item of the
+// same session as the batch's item before it (it.prev, whose row holds the
+// same two values) reuses that item's values.
+func (it *textItem) sessionIDs(ridCol, sridCol int) (rid, srid any) {
+	if p := it.prev; p != nil && p.id == it.id && len(p.row) > max(ridCol, sridCol) {
+		return p.row[ridCol], p.row[sridCol]
 	}
 	return it.researchID, it.sessionRID
 }
 
-// patientRID returns the research id that leads a message row, reusing
-// the batch's previous item's value for the same patient, as sessionIDs
-// does for a session.
-func (it *textItem) patientRID() any {
-	if p := it.prev; p != nil && p.pkey == it.pkey && len(p.row) > 0 {
-		return p.row[0]
+// patientRID returns the research id of a message row (ridCol: its
+// column), reusing the batch's previous item's value for the same patient,
+// as sessionIDs does for a session.
+func (it *textItem) patientRID(ridCol int) any {
+	if p := it.prev; p != nil && p.pkey == it.pkey && len(p.row) > ridCol {
+		return p.row[ridCol]
 	}
 	return it.researchID
 }

@@ -174,8 +174,13 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 		return err
 	}
 	c.Written++
-	return x.write(kind, Row{x.qmemo.recRID, sessID, seq, sc.Instrument, dayOffset(p.referralTime(), q.completed),
-		items, int32(sc.Total), sc.Band, caseness, sc.Prorated})
+	qc := &x.cols.questionnaires
+	x.row = x.row.Reset(qc.n)
+	r := x.row
+	r[qc.researchID], r[qc.sessionID], r[qc.seq], r[qc.instrument] = x.qmemo.recRID, sessID, seq, sc.Instrument
+	r[qc.dayOffset], r[qc.items], r[qc.total] = dayOffset(p.referralTime(), q.completed), items, int32(sc.Total)
+	r[qc.severity], r[qc.caseness], r[qc.prorated] = sc.Band, caseness, sc.Prorated
+	return x.write(kind, r)
 }
 
 func (x *extractor) writeOutcomes(context.Context) error {
@@ -206,8 +211,14 @@ func (x *extractor) writeOutcomes(context.Context) error {
 			continue
 		}
 		x.report.Outcomes["rows"]++
-		if err := x.write(kind, Row{p.researchID(), int32(o.PHQ9First), int32(o.PHQ9Last), int32(o.GAD7First), int32(o.GAD7Last),
-			o.CaseAtStart, o.FinishedTreatment, o.Recovered, o.ReliableImprovement, o.ReliableDeterioration, o.ReliableRecovery}); err != nil {
+		oc := &x.cols.outcomes
+		x.row = x.row.Reset(oc.n)
+		r := x.row
+		r[oc.researchID] = p.researchID()
+		r[oc.phq9First], r[oc.phq9Last], r[oc.gad7First], r[oc.gad7Last] = int32(o.PHQ9First), int32(o.PHQ9Last), int32(o.GAD7First), int32(o.GAD7Last)
+		r[oc.caseAtStart], r[oc.finishedTreatment], r[oc.recovered] = o.CaseAtStart, o.FinishedTreatment, o.Recovered
+		r[oc.reliableImprovement], r[oc.reliableDeterioration], r[oc.reliableRecovery] = o.ReliableImprovement, o.ReliableDeterioration, o.ReliableRecovery
+		if err := x.write(kind, r); err != nil {
 			return err
 		}
 	}
@@ -294,8 +305,13 @@ func (x *extractor) writePatients(context.Context) error {
 			pcLevel = r.pcLevel.String()
 		}
 		c.Written++
-		if err := x.write(kind, Row{p.researchID(), nullable(r.ageBand), nullable(r.gender), nullable(r.ethnicity),
-			nullable(r.postcode), pcLevel, diag, int32(p.sessions), disch, provider}); err != nil {
+		pc := &x.cols.patients
+		x.row = x.row.Reset(pc.n)
+		row := x.row
+		row[pc.researchID], row[pc.ageBand], row[pc.gender], row[pc.ethnicity] = p.researchID(), nullable(r.ageBand), nullable(r.gender), nullable(r.ethnicity)
+		row[pc.postcode], row[pc.pcLevel], row[pc.diagnosis] = nullable(r.postcode), pcLevel, diag
+		row[pc.sessionsAttended], row[pc.daysToDischarge], row[pc.provider] = int32(p.sessions), disch, provider
+		if err := x.write(kind, row); err != nil {
 			return err
 		}
 	}

@@ -36,8 +36,9 @@ var allowed = map[string][]string{
 	"pipeline/geo":         {"gazetteer"},
 	"pipeline/disclosure":  {"pipeline/geo"},
 	"pipeline/deliver":     {},
+	"pipeline/parquetsink": {"internal/statefile", "pipeline/handover", "schemas"},
 	"pipeline": {"internal/statefile", "measures", "pipeline/disclosure", "pipeline/geo", "pipeline/handover",
-		"pipeline/deliver", "redact", "redact/ner", "redact/textnorm", "schemas", "source"},
+		"pipeline/deliver", "pipeline/parquetsink", "redact", "redact/ner", "redact/textnorm", "schemas", "source"},
 	"fixtures/synth": {"source", "redact", "gazetteer"},
 }
 

@@ -1,4 +1,4 @@
-package pipeline
+package parquetsink
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func TestSinkPageVersionAndEncodings(t *testing.T) {
 		t.Run(ds.Name, func(t *testing.T) {
 			ds, cols, codec := everyColumn(t, ds.Name)
 			dir := t.TempDir()
-			w, err := newDatasetWriter(dir, ds, cols, 1000, "test", nil, codec)
+			w, err := New(dir, ds, cols, 1000, "test", nil, codec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +139,7 @@ func pageHeaders(t *testing.T, f *os.File, cc format.ColumnChunk) []format.PageH
 func TestFreeTextDictionaryFallsBackToPlain(t *testing.T) {
 	ds, cols, codec := everyColumn(t, "transcripts")
 	dir := t.TempDir()
-	w, err := newDatasetWriter(dir, ds, cols, 65536, "test", nil, codec)
+	w, err := New(dir, ds, cols, 65536, "test", nil, codec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package parquetsink
 
 import (
 	"fmt"
@@ -6,10 +6,9 @@ import (
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
 
-// checkRow checks a row against its dataset's schema before the sink
-// takes it (row: its number in the file): one value per column, each nil or of the column's type. Rows
-// are built in the schema's column order, so a column added to a schema
-// but not to the code that builds its rows, or two values swapped, stop
+// checkRow checks a row against its dataset's schema before Write takes
+// it (row: its number in the file): one value per column, each nil or of
+// the column's type. A row of another length, or two values swapped, stop
 // the run here with the column named instead of shifting values silently
 // into the wrong columns. Errors name types, never values.
 func checkRow(ds *schemas.Dataset, r Row, row int64) error {

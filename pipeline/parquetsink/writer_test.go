@@ -1,4 +1,4 @@
-package pipeline
+package parquetsink
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 // everyColumn returns a dataset, all its column names and a codec, for a
 // writer of every column.
-func everyColumn(t *testing.T, name string) (schemas.Dataset, []string, *zstdCodec) {
+func everyColumn(t *testing.T, name string) (schemas.Dataset, []string, *Codec) {
 	t.Helper()
 	ds, ok := schemas.Lookup(name)
 	if !ok {
@@ -23,7 +23,7 @@ func everyColumn(t *testing.T, name string) (schemas.Dataset, []string, *zstdCod
 	for _, c := range ds.Columns {
 		cols = append(cols, c.Name)
 	}
-	codec, err := newZstdCodec()
+	codec, err := NewCodec()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,7 @@ func everyColumn(t *testing.T, name string) (schemas.Dataset, []string, *zstdCod
 func TestFreeTextColumnsHaveNoBounds(t *testing.T) {
 	ds, cols, codec := everyColumn(t, "transcripts")
 	dir := t.TempDir()
-	w, err := newDatasetWriter(dir, ds, cols, 1000, "test", nil, codec)
+	w, err := New(dir, ds, cols, 1000, "test", nil, codec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func TestDatasetWriterRoundTrip(t *testing.T) {
 		{rows: 1000, group: 65536},
 	} {
 		dir := t.TempDir()
-		w, err := newDatasetWriter(dir, ds, cols, int64(tc.group), "test", nil, codec)
+		w, err := New(dir, ds, cols, int64(tc.group), "test", nil, codec)
 		if err != nil {
 			t.Fatal(err)
 		}

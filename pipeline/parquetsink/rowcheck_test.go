@@ -1,8 +1,7 @@
-package pipeline
+package parquetsink
 
 import (
-	"maps"
-	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nhs-talking-therapies/deid/schemas"
@@ -44,15 +43,20 @@ func TestCheckRow(t *testing.T) {
 	}
 }
 
-// TestRecordTypesOneTable: the report counts exactly the record types the
-// extract reads, and RecordTypes (the CLI summary's list) gives them in
-// reading order.
-func TestRecordTypesOneTable(t *testing.T) {
-	want := []string{"opt_outs", "patients", "sessions", "transcripts", "messages", "notes", "questionnaires"}
-	if got := RecordTypes(); !slices.Equal(got, want) {
-		t.Errorf("RecordTypes() = %v, want %v", got, want)
+// TestWriteChecksRow: Write refuses a row that does not match the schema,
+// before any of its values reach the file.
+func TestWriteChecksRow(t *testing.T) {
+	ds, cols, codec := everyColumn(t, "sessions")
+	w, err := New(t.TempDir(), ds, cols, 1000, "test", nil, codec)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := slices.Sorted(maps.Keys(newReport().Records)); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
-		t.Errorf("report counts %v, want %v", got, want)
+	defer w.Abort()
+	short := make(Row, len(ds.Columns)-1)
+	if err := w.Write(short); err == nil || !strings.Contains(err.Error(), "dataset sessions row 1:") {
+		t.Fatalf("Write(short row) = %v, want a row-length error", err)
+	}
+	if w.Rows() != 0 {
+		t.Errorf("Rows() = %d after a refused row, want 0", w.Rows())
 	}
 }

@@ -1,12 +1,8 @@
-package pipeline
+package parquetsink
 
 import (
 	"bufio"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
@@ -15,11 +11,8 @@ import (
 	"strings"
 	"unsafe"
 
-	kzstd "github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
-	"github.com/parquet-go/parquet-go/format"
 
-	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/schemas"
 )
@@ -30,11 +23,12 @@ import (
 // written.
 type Row []any
 
-// datasetWriter writes one dataset's Parquet file to a spool (see
-// spoolFile) and writes the file itself only when the extract publishes it:
-// encrypted for a profile that encrypts, so no page of it reaches the disk
-// readable, and a crash never leaves a file that looks finished.
-type datasetWriter struct {
+// Writer writes one dataset's Parquet file to a spool (see spoolFile) and
+// writes the file itself only when it is published: encrypted for a profile
+// that encrypts, so no page of it reaches the disk readable, and a crash
+// never leaves a file that looks finished. A Writer is used by one
+// goroutine.
+type Writer struct {
 	ds      schemas.Dataset
 	path    string // final path
 	spool   *spoolFile
@@ -98,7 +92,7 @@ const (
 //   - free text is dictionary-encoded as pyarrow and parquet-java do it:
 //     short turns ("yes", "okay") repeat, and a dictionary that outgrows
 //     dictBytes falls back to PLAIN for the rest of the row group (see
-//     datasetWriter.flush), so it never holds more than a few MB of text;
+//     Writer.flush), so it never holds more than a few MB of text;
 //     PLAIN's length prefixes compress far better than parquet-go's default
 //     DELTA_LENGTH_BYTE_ARRAY, whose bit-packed lengths zstd cannot shrink;
 //   - booleans stay bit-packed PLAIN: smaller than a dictionary, and
@@ -139,10 +133,13 @@ func isIdentifier(c schemas.Column) bool {
 	return c.Type == schemas.String && strings.HasSuffix(c.Name, "_id")
 }
 
-// newDatasetWriter opens dir/<dataset>/part-00000.parquet for the selected
-// columns, in dictionary order.
-// codec is shared by an extract's writers.
-func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroupRows int64, createdBy string, encrypt *handover.Key, codec *zstdCodec) (*datasetWriter, error) {
+// New opens a writer of dir/<dataset>/part-00000.parquet holding the
+// selected columns (in the schema's order): row groups of rowGroupRows
+// rows, createdBy in the footer, encrypted under encrypt when it is not
+// nil. The file appears only when the writer is published. codec is shared
+// by an extract's writers; dir is the extract's private staging folder,
+// where the spool is made.
+func New(dir string, ds schemas.Dataset, columns []string, rowGroupRows int64, createdBy string, encrypt *handover.Key, codec *Codec) (*Writer, error) {
 	want := map[string]bool{}
 	for _, c := range columns {
 		want[c] = true
@@ -160,7 +157,7 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 			// hashes spread evenly, so every page's bounds span nearly
 			// the whole range and exclude nothing. They would put two
 			// whole texts in the column index, and comparing every value
-			// cost the sink a tenth of its time on ids.
+			// is a cost per row (docs/performance.md).
 			textOpts = append(textOpts, parquet.SkipPageBounds(c.Name))
 		}
 		t, tag := parquetType(c)
@@ -192,20 +189,20 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 		// Pages of about 1 MB, as pyarrow and parquet-java cut them: each
 		// page is compressed on its own, and free text compresses a third
 		// better in 1 MB pages than in parquet-go's default 256 KB. The
-		// codec's window (zstdCodec) is a page.
+		// codec's window (Codec) is a page.
 		parquet.PageBufferSize(pageBytes),
 		parquet.DictionaryMaxBytes(dictBytes),
 		// Minimum and maximum per column chunk (the footer) and per page
 		// (the column index) are written; the copy of a page's in its
 		// header is not: no reader of the column index or the footer
-		// needs it, and computing it again per page cost a tenth of the
-		// sink's time on dictionary columns.
+		// needs it, and computing it again per page is a cost per value
+		// (docs/performance.md).
 		parquet.DataPageStatistics(false),
 		parquet.MaxRowsPerRowGroup(rowGroupRows),
 		parquet.CreatedBy("deid", createdBy, "deterministic"),
 		parquet.KeyValueMetadata("deid.schema", ds.SchemaID()),
 	}, textOpts...)...)
-	d := &datasetWriter{ds: ds, path: final, spool: sp, w: w, cols: w.ColumnWriters(), pick: pick,
+	d := &Writer{ds: ds, path: final, spool: sp, w: w, cols: w.ColumnWriters(), pick: pick,
 		groupAt: rowGroupRows, pending: make([][]parquet.Value, len(pick)), enc: encrypt}
 	if len(d.cols) != len(pick) {
 		_ = sp.Close()
@@ -230,12 +227,18 @@ func newDatasetWriter(dir string, ds schemas.Dataset, columns []string, rowGroup
 
 // Write appends one row. Values go straight to parquet-go's column writers,
 // levelled by hand: parquet-go's reflection cannot deconstruct a list of
-// optional elements, and its row writer spent more time splitting rows back
-// into columns than this takes to build them column by column. A required
+// optional elements, and its row writer splits rows back into columns,
+// which costs more than building them column by column. A required
 // value keeps the zero levels it was made with; a column writer takes no
-// column index. After an error the writer's columns may be out of step:
-// the extract aborts and the file is removed.
-func (d *datasetWriter) Write(r Row) error {
+// column index. The row is first checked against the schema (checkRow),
+// so a row of the wrong length or a value of the wrong type stops the run
+// with the column named. After an error the writer's columns may be out of
+// step: the caller aborts and the file is removed. The writer keeps no
+// reference to r, which the caller may reuse.
+func (d *Writer) Write(r Row) error {
+	if err := checkRow(&d.ds, r, d.rows+1); err != nil {
+		return err
+	}
 	for fi, ci := range d.pick {
 		c := &d.ds.Columns[ci]
 		col := d.pending[fi]
@@ -301,7 +304,7 @@ func (d *datasetWriter) Write(r Row) error {
 
 // flush hands the pending rows to the column writers and closes the row
 // group when it is full.
-func (d *datasetWriter) flush() error {
+func (d *Writer) flush() error {
 	if d.npend == 0 {
 		return nil
 	}
@@ -343,18 +346,18 @@ func (d *datasetWriter) flush() error {
 	return nil
 }
 
-// Close finishes the file and publishes it.
-func (d *datasetWriter) Close(ctx context.Context) error {
-	if err := d.finish(); err != nil {
+// Close finishes the file and publishes it (Finish, then Publish).
+func (d *Writer) Close(ctx context.Context) error {
+	if err := d.Finish(); err != nil {
 		d.Abort()
 		return err
 	}
-	return d.publish(ctx)
+	return d.Publish(ctx)
 }
 
-// finish completes the Parquet file in the spool, which frees the row
-// group's buffers; publish writes it out.
-func (d *datasetWriter) finish() error {
+// Finish completes the Parquet file in the spool, which frees the row
+// group's buffers; Publish writes it out. No row may be written after it.
+func (d *Writer) Finish() error {
 	err := d.flush()
 	if err == nil {
 		err = d.w.Close()
@@ -365,10 +368,10 @@ func (d *datasetWriter) finish() error {
 	return nil
 }
 
-// publish writes the finished file to its path, a new file, encrypting it
-// when the profile asks, and syncs it; the spool is then closed (and, being
-// unlinked, gone).
-func (d *datasetWriter) publish(ctx context.Context) (err error) {
+// Publish writes the finished file (see Finish) to its path, a new file,
+// encrypting it when the writer was given a key, and syncs it; the spool is
+// then closed (and, being unlinked, gone). The writer is spent either way.
+func (d *Writer) Publish(ctx context.Context) (err error) {
 	defer d.Abort()
 	defer func() {
 		if err != nil {
@@ -400,127 +403,23 @@ func (d *datasetWriter) publish(ctx context.Context) (err error) {
 	return err
 }
 
-// Abort drops the spool; what it held goes with it.
-func (d *datasetWriter) Abort() {
+// Abort drops the spool; what it held goes with it. It may be called more
+// than once, and after Publish.
+func (d *Writer) Abort() {
 	if d.spool != nil {
 		_ = d.spool.Close()
 		d.spool = nil
 	}
 }
 
-// spoolFile holds a Parquet file while it is written: a file in the
-// extract's private staging folder, unlinked as soon as it is created (so
-// nothing of it outlives the process, killed or not) and sealed with
-// AES-256-CTR under a key made for it that lives only in this process (so
-// its pages never reach the disk readable). Parquet is written front to
-// back and read back at offsets: the keystream at an offset is the counter
-// block offset/16, so any range decrypts on its own.
-type spoolFile struct {
-	f     *os.File
-	block cipher.Block
-	size  int64 // bytes written
-	buf   []byte
+// Rows returns the number of rows written so far.
+func (d *Writer) Rows() int64 { return d.rows }
+
+// Path returns the file's final path, where Publish writes it.
+func (d *Writer) Path() string { return d.path }
+
+// createFile creates a new file for writing: it fails if anything, a
+// symlink included, is already at path.
+func createFile(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY|oNoFollow, 0o640)
 }
-
-func newSpoolFile(dir string) (*spoolFile, error) {
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	f, err := statefile.CreateUnlinked(dir, ".spool-*.tmp")
-	if err != nil {
-		return nil, err
-	}
-	return &spoolFile{f: f, block: block}, nil
-}
-
-// spoolChunk bounds the buffer a write is sealed in.
-const spoolChunk = 1 << 20
-
-// Write seals p at the end of the file; p itself is left as it was.
-func (s *spoolFile) Write(p []byte) (int, error) {
-	n := 0
-	for len(p) > 0 {
-		c := min(len(p), spoolChunk)
-		if cap(s.buf) < c {
-			s.buf = make([]byte, c)
-		}
-		b := s.buf[:c]
-		s.xor(b, p[:c], s.size)
-		w, err := s.f.Write(b)
-		s.size += int64(w)
-		n += w
-		if err != nil {
-			return n, err
-		}
-		p = p[c:]
-	}
-	return n, nil
-}
-
-// ReadAt reads and opens the plaintext at off.
-func (s *spoolFile) ReadAt(p []byte, off int64) (int, error) {
-	if off < 0 || off >= s.size {
-		return 0, io.EOF
-	}
-	short := false
-	if rem := s.size - off; int64(len(p)) > rem {
-		p, short = p[:rem], true
-	}
-	n, err := s.f.ReadAt(p, off)
-	s.xor(p[:n], p[:n], off)
-	if err == nil && short {
-		err = io.EOF
-	}
-	return n, err
-}
-
-// xor writes src XOR the keystream at file offset off to dst.
-func (s *spoolFile) xor(dst, src []byte, off int64) {
-	var iv [aes.BlockSize]byte
-	binary.BigEndian.PutUint64(iv[8:], uint64(off/aes.BlockSize))
-	ctr := cipher.NewCTR(s.block, iv[:])
-	if skip := int(off % aes.BlockSize); skip > 0 {
-		var pad [aes.BlockSize]byte
-		ctr.XORKeyStream(pad[:skip], pad[:skip])
-	}
-	ctr.XORKeyStream(dst, src)
-}
-
-func (s *spoolFile) Close() error { return s.f.Close() }
-
-// zstdCodec is Parquet's ZSTD codec with one encoder whose window is a
-// data page's size: parquet-go's own codec pools encoders with the library's
-// default window and held 32 MB of history in an extract (measured). Pages
-// are compressed independently, so a longer window gains nothing.
-type zstdCodec struct {
-	enc *kzstd.Encoder
-	dec *kzstd.Decoder
-}
-
-func newZstdCodec() (*zstdCodec, error) {
-	enc, err := kzstd.NewWriter(nil, kzstd.WithEncoderLevel(kzstd.SpeedDefault), kzstd.WithEncoderConcurrency(1),
-		kzstd.WithWindowSize(pageBytes), kzstd.WithZeroFrames(true), kzstd.WithEncoderCRC(false), kzstd.WithLowerEncoderMem(true))
-	if err != nil {
-		return nil, err
-	}
-	dec, err := kzstd.NewReader(nil, kzstd.WithDecoderConcurrency(1))
-	if err != nil {
-		return nil, err
-	}
-	return &zstdCodec{enc: enc, dec: dec}, nil
-}
-
-func (c *zstdCodec) String() string                            { return "ZSTD" }
-func (c *zstdCodec) CompressionCodec() format.CompressionCodec { return format.Zstd }
-
-// Encode is safe for concurrent use (kzstd.Encoder.EncodeAll is).
-func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
-	return c.enc.EncodeAll(src, dst[:0]), nil
-}
-
-func (c *zstdCodec) Decode(dst, src []byte) ([]byte, error) { return c.dec.DecodeAll(src, dst[:0]) }
