@@ -229,6 +229,16 @@ func addressAround(sc *scan, spans []Span) []Span {
 		if s.Label == Person && (ar.streetNamedAsPerson(sc, s) || ar.numberedStreetAsPerson(sc, s)) {
 			s.Label = Location
 		}
+		if s.Label == Person || s.Label == Location {
+			// "avenue Joséphine Reynaud", "rue de Babey": the street word
+			// before a name makes the name a street's, and part of it.
+			if k := firstTokenFrom(sc, s.Start); k > 0 && k < len(sc.toks) && sc.toks[k].s == s.Start {
+				if st := ar.streetWordBefore(sc, k); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
+					s.Start = sc.toks[st].s
+					s.Label = Location
+				}
+			}
+		}
 		if s.Label != Location {
 			continue
 		}
@@ -309,6 +319,34 @@ func (r *addressRecognizer) numberedStreetAsPerson(sc *scan, s *Span) bool {
 		return false
 	}
 	return !r.quantityBefore(sc, j)
+}
+
+// streetWordBefore returns the first token of a street word written
+// before the name at token k, with the connectives between them ("rue de",
+// "avenue", "Calle de la") and the house number before it, or k. A
+// lower-case word counts only if it names a street in no other sense (rue,
+// calle, chemin; not "via") or a house number comes before it.
+func (r *addressRecognizer) streetWordBefore(sc *scan, k int) int {
+	j := k - 1
+	for j >= 0 && sc.spaced(j) && r.aw(sc, j)&awJoin != 0 && sc.toks[j].f&tCap == 0 && j >= k-3 {
+		j--
+	}
+	if j < 0 || !sc.spaced(j) && !r.dotted(sc, j) {
+		return k
+	}
+	aw := r.aw(sc, j)
+	if aw&awPrefix == 0 {
+		return k
+	}
+	// A house number before the street word ("504, avenue", "12 boulevard")
+	// makes any street word one, and is part of the address.
+	if n := j - 1; n >= 0 && sc.num(n) && isDigit(sc.text[sc.toks[n].s]) && (sc.gap(n) == " " || sc.gap(n) == ", ") && !yearLike(sc, n) {
+		return n
+	}
+	if aw&awPrefixAlone != 0 || sc.toks[j].f&tCap != 0 && !sc.sentStart(j) {
+		return j
+	}
+	return k
 }
 
 // numberBefore returns the first token of a postcode or house number that

@@ -180,8 +180,8 @@ func TestStateAfterPlace(t *testing.T) {
 // each country's address layout (Universal Postal Union formats), not
 // any corpus.
 func TestAddressAround(t *testing.T) {
-	places := mustNew(t, Config{NER: phraseNER{"Maribor", "Sopron", "Nepomuk", "Brumano", "Leeds", "Stockholm", "Iceland", "Corrientes", "Texas"}})
-	people := mustNew(t, Config{NER: fakePersonNER{"Kremencová", "Carla Courts", "Elvira", "Cardona", "Güemes N"}})
+	places := mustNew(t, Config{NER: phraseNER{"Maribor", "Sopron", "Nepomuk", "Brumano", "Leeds", "Stockholm", "Iceland", "Corrientes", "Texas", "Babey", "Paris"}})
+	people := mustNew(t, Config{NER: fakePersonNER{"Kremencová", "Carla Courts", "Elvira", "Cardona", "Güemes N", "Joséphine Reynaud", "John"}})
 	cases := []struct {
 		r         *Redactor
 		text      string
@@ -208,6 +208,10 @@ func TestAddressAround(t *testing.T) {
 		{r: places, text: "I read Chapter 5 Part 2 today", not: []string{"Chapter", "Part"}},
 		{r: places, text: "2, rue Tessier, 53218 Benoit", want: []string{"2, rue Tessier, 53218"}},
 		{r: places, text: "Soproni utca 242., 9400 Sopron", want: []string{"Soproni utca 242., 9400 Sopron"}},
+		{r: people, text: "Adresse : 504, avenue Joséphine Reynaud", want: []string{"504, avenue Joséphine Reynaud"}, label: Location},
+		{r: places, text: "chez nous, rue de Babey", want: []string{"rue de Babey"}, not: []string{"nous"}},
+		{r: people, text: "I heard via John today", want: []string{"John"}, not: []string{"via"}, label: Person},
+		{r: places, text: "the city of Paris is nice", want: []string{"Paris"}, not: []string{"city of"}},
 	}
 	for _, c := range cases {
 		sp := c.r.Find(c.text, nil)
