@@ -19,6 +19,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // Options configure one extract.
@@ -69,7 +70,7 @@ type extractor struct {
 	dirs    *outputDirs // the extract's and internal folder's paths, locks and staging
 	stage   string      // staging folder of the extract
 	istage  string      // staging folder of the internal folder
-	clock   dateRange
+	clock   source.DateRange
 	optOuts map[string]bool // normalised NHS numbers on the list
 
 	// Lookup tables by source id, and patient records, in the state file.
@@ -143,7 +144,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	x := &extractor{
 		opt: opt, prof: opt.Profile, log: opt.Log, pseudo: NewPseudonymiser(key),
 		report:    newReport(),
-		clock:     dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
+		clock:     source.DateRange{Min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Max: opt.Now.Add(24 * time.Hour)},
 		ids:       newIDHasher(),
 		moreTurns: map[idKey][]uint64{},
 		writers:   map[string]*datasetWriter{},
@@ -459,7 +460,7 @@ func (x *extractor) closeWriters(ctx context.Context) error {
 // quarantine records a bad record and enforces --max-bad. A record of the
 // opt-out list is never quarantined: an opt-out that cannot be read cannot
 // be honoured, so the run stops instead.
-func (x *extractor) quarantine(kind string, rec rawRecord, field, reason string) error {
+func (x *extractor) quarantine(kind string, rec source.Record, field, reason string) error {
 	if kind == "opt_outs" {
 		return x.fatalRecord(rec, field, reason)
 	}
@@ -477,9 +478,9 @@ func (x *extractor) quarantine(kind string, rec rawRecord, field, reason string)
 }
 
 // reject handles a record that failed to decode: quarantined, or the run
-// stopped when the failure bears on an opt-out (ferr.fatal).
-func (x *extractor) reject(kind string, rec rawRecord, ferr *FieldError) error {
-	if ferr.fatal {
+// stopped when the failure bears on an opt-out (ferr.Fatal).
+func (x *extractor) reject(kind string, rec source.Record, ferr *source.FieldError) error {
+	if ferr.Fatal {
 		return x.fatalRecord(rec, "", ferr.Reason)
 	}
 	return x.quarantine(kind, rec, ferr.Field, ferr.Reason)
@@ -491,9 +492,9 @@ var ErrOptOutUnreadable = errors.New("the run stops: an opt-out that cannot be r
 
 // fatalRecord is the error that stops the run on one record: where it is
 // and why, never what it holds.
-func (x *extractor) fatalRecord(rec rawRecord, field, reason string) error {
+func (x *extractor) fatalRecord(rec source.Record, field, reason string) error {
 	unit := "line"
-	if formatOf(rec.File) == "parquet" {
+	if source.FormatOf(rec.File) == "parquet" {
 		unit = "row"
 	}
 	where := fmt.Sprintf("%s %s %d", x.relPath(rec.File), unit, rec.Line)
@@ -513,16 +514,16 @@ func (x *extractor) relPath(file string) string {
 
 // each reads one record type, decodes every record and hands the good ones
 // to fn. Records that fail to split are quarantined here.
-func (x *extractor) each(ctx context.Context, kind string, files []string, fn func(rec rawRecord, d *decoder) error) error {
+func (x *extractor) each(ctx context.Context, kind string, files []string, fn func(rec source.Record, d *source.Decoder) error) error {
 	c := x.report.Records[kind]
-	return readSource(ctx, files, func(rec rawRecord) error {
+	return source.Read(ctx, files, func(rec source.Record) error {
 		c.In++
 		x.recsRead.Add(1)
 		x.bytesRead.Add(int64(rec.Bytes))
 		if rec.Err != nil {
 			return x.quarantine(kind, rec, rec.Field, rec.Err.Error())
 		}
-		d := &decoder{raw: rec.Fields, clock: x.clock}
+		d := source.NewDecoder(rec.Fields, x.clock)
 		return fn(rec, d)
 	})
 }
@@ -530,7 +531,7 @@ func (x *extractor) each(ctx context.Context, kind string, files []string, fn fu
 // inputFiles finds a record type's files; a missing type is noted in the
 // report (the caller decides whether that is an error).
 func (x *extractor) inputFiles(kind string) ([]string, error) {
-	files, err := sourceFiles(x.opt.In, kind)
+	files, err := source.Files(x.opt.In, kind)
 	if err == nil && len(files) == 0 {
 		x.report.MissingInputs = append(x.report.MissingInputs, kind)
 		x.report.Notes = append(x.report.Notes, "No "+kind+" file in the snapshot: no "+kind+" records were read.")
@@ -545,7 +546,7 @@ func (x *extractor) readOptOuts(ctx context.Context) error {
 	// Every record type's files are found, or refused, before any is
 	// read: a refused file stops the run before an hour is spent.
 	for _, t := range recordTypes() {
-		if _, err := sourceFiles(x.opt.In, t.name); err != nil {
+		if _, err := source.Files(x.opt.In, t.name); err != nil {
 			return err
 		}
 	}
@@ -559,12 +560,12 @@ func (x *extractor) readOptOuts(ctx context.Context) error {
 		return fmt.Errorf("input %s: no opt_outs file (opt_outs.jsonl, .csv or .parquet, or an opt_outs folder), but the profile applies the National Data Opt-out: %w", x.opt.In, ErrOptOutUnreadable)
 	}
 	c := x.report.Records["opt_outs"]
-	err = x.each(ctx, "opt_outs", files, func(rec rawRecord, d *decoder) error {
-		o := decodeOptOut(d)
-		if d.err != nil {
-			return x.reject("opt_outs", rec, d.err)
+	err = x.each(ctx, "opt_outs", files, func(rec source.Record, d *source.Decoder) error {
+		o := source.DecodeOptOut(d)
+		if d.Err() != nil {
+			return x.reject("opt_outs", rec, d.Err())
 		}
-		c.UnknownFields += d.unknown()
+		c.UnknownFields += d.Unknown()
 		x.optOuts[o.NHSNumber] = true
 		x.report.OptOuts.ListEntries++
 		// Opt-out records are applied, not written: they count as
@@ -629,18 +630,18 @@ func (x *extractor) markOptedOut(ctx context.Context, files []string) error {
 			return fmt.Errorf("input %s: patients linked by patient_id and NHS number in chains longer than %d registrations: %w", x.opt.In, maxLinkPasses, ErrOptOutUnreadable)
 		}
 		marked := 0
-		err := readSource(ctx, files, func(rec rawRecord) error {
+		err := source.Read(ctx, files, func(rec source.Record) error {
 			if rec.Err != nil {
 				return nil
 			}
-			d := &decoder{raw: rec.Fields, clock: x.clock}
-			id := d.view("patient_id", false)
-			nhs, present, nhsOK := d.nhsNumber("nhs_number")
+			d := source.NewDecoder(rec.Fields, x.clock)
+			id := d.View("patient_id", false)
+			nhs, present, nhsOK := d.NHSNumber("nhs_number")
 			var markID, markNHS bool
 			if first {
-				flag, known := d.optOut("research_opt_out")
-				if d.finish(); d.err != nil && d.err.fatal {
-					return x.reject("patients", rec, d.err)
+				flag, known := d.OptOut("research_opt_out")
+				if d.Finish(); d.Err() != nil && d.Err().Fatal {
+					return x.reject("patients", rec, d.Err())
 				}
 				markID = x.optedOut(nhs, present && nhsOK, flag, known) != ""
 				markNHS = markID
@@ -697,7 +698,7 @@ func (x *extractor) markOptedOut(ctx context.Context, files []string) error {
 const maxLinkPasses = 8
 
 func (x *extractor) readPatients(ctx context.Context) error {
-	files, err := sourceFiles(x.opt.In, "patients")
+	files, err := source.Files(x.opt.In, "patients")
 	if err != nil {
 		return err
 	}
@@ -708,17 +709,17 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		return err
 	}
 	c := x.report.Records["patients"]
-	return x.each(ctx, "patients", files, func(rec rawRecord, d *decoder) error {
-		p := decodePatient(d)
-		if d.err != nil {
-			return x.reject("patients", rec, d.err)
+	return x.each(ctx, "patients", files, func(rec source.Record, d *source.Decoder) error {
+		p := source.DecodePatient(d)
+		if d.Err() != nil {
+			return x.reject("patients", rec, d.Err())
 		}
 		pk := x.ids.key(p.PatientID)
 		_, seen, err := x.db.patient(pk)
 		if err != nil {
 			return err
 		}
-		reason := x.optedOut(p.NHSNumber, true, p.ResearchOptOut, p.optOutKnown)
+		reason := x.optedOut(p.NHSNumber, true, p.ResearchOptOut, p.OptOutKnown)
 		if reason == "" && seen == excluded {
 			reason = ExcludedOtherRecord
 		}
@@ -732,7 +733,7 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		if reason == "" && seen == found {
 			return x.quarantine("patients", rec, "patient_id", "duplicate patient_id")
 		}
-		c.UnknownFields += d.unknown()
+		c.UnknownFields += d.Unknown()
 		if reason != "" {
 			c.exclude(reason)
 			x.report.OptOuts.PatientsExcluded++
@@ -752,8 +753,8 @@ func (x *extractor) readPatients(ctx context.Context) error {
 // the index, the patient's counts and the row are done in order.
 func (x *extractor) readSessions(ctx context.Context) error {
 	err := decodedStream(ctx, x, "sessions", func(it *sessItem) *decodedItem { return &it.decodedItem },
-		func(it *sessItem, d *decoder) {
-			if it.s = decodeSession(d); d.err == nil {
+		func(it *sessItem, d *source.Decoder) {
+			if it.s = source.DecodeSession(d); d.Err() == nil {
 				it.key, it.pkey = x.ids.key(it.s.SessionID), x.ids.key(it.s.PatientID)
 				it.rid, it.therapist = x.pseudo.raw("session", it.s.SessionID), x.pseudo.ID("therapist", it.s.TherapistID)
 			}
@@ -769,7 +770,7 @@ func (x *extractor) readSessions(ctx context.Context) error {
 // sessItem is one session on its way through ordered.
 type sessItem struct {
 	decodedItem
-	s         sessionIn
+	s         source.DecodedSession
 	key, pkey idKey
 	rid       [16]byte
 	therapist string // pseudonym
@@ -825,8 +826,8 @@ func (x *extractor) admitSession(it *sessItem) error {
 		}
 	}
 	var dur any
-	if s.hasEnded {
-		dur = int32(s.ended.Sub(s.started).Minutes())
+	if s.HasEnded {
+		dur = int32(s.Ended.Sub(s.Started).Minutes())
 	}
 	if _, ok := x.prof.Datasets[kind]; !ok {
 		c.exclude(ExcludedNotRequested)
@@ -834,7 +835,7 @@ func (x *extractor) admitSession(it *sessItem) error {
 	}
 	c.Written++
 	return x.write(kind, Row{p.researchID(), ss.researchID(), ss.seq, it.therapist,
-		dayOffset(p.referralTime(), s.started), monthOf(s.started), s.Modality, dur})
+		dayOffset(p.referralTime(), s.Started), monthOf(s.Started), s.Modality, dur})
 }
 
 func containsFold(list []string, s string) bool {
@@ -871,9 +872,9 @@ func textKindOf(name string) textKind {
 func (x *extractor) readTranscripts(ctx context.Context) error {
 	err := x.redactStream(ctx, textSpec{
 		kind: textKindOf("transcripts"),
-		decode: func(d *decoder, it *textItem) {
-			t := decodeTranscript(d)
-			if d.err != nil {
+		decode: func(d *source.Decoder, it *textItem) {
+			t := source.DecodeTranscript(d)
+			if d.Err() != nil {
 				return
 			}
 			it.text, it.turn = t.Text, t.Turn
@@ -882,7 +883,7 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 			}
 			ss, p := &it.session, &it.patient
 			rid, srid := it.sessionIDs()
-			it.row = append(it.row[:0], rid, srid, ss.seq, int32(t.Turn), enumValue(t.Speaker), dayOffset(p.referralTime(), t.sent), nil, nil, nil)
+			it.row = append(it.row[:0], rid, srid, ss.seq, int32(t.Turn), enumValue(t.Speaker), dayOffset(p.referralTime(), t.Sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			t := &x.turns
@@ -926,9 +927,9 @@ func (x *extractor) flushTurns() error {
 func (x *extractor) readMessages(ctx context.Context) error {
 	return x.redactStream(ctx, textSpec{
 		kind: textKindOf("messages"),
-		decode: func(d *decoder, it *textItem) {
-			m := decodeMessage(d)
-			if d.err != nil {
+		decode: func(d *source.Decoder, it *textItem) {
+			m := source.DecodeMessage(d)
+			if d.Err() != nil {
 				return
 			}
 			it.text, it.id, it.pkey = m.Text, x.ids.key(m.MessageID), x.ids.key(m.PatientID)
@@ -938,7 +939,7 @@ func (x *extractor) readMessages(ctx context.Context) error {
 				return
 			}
 			p := &it.patient
-			it.row = append(it.row[:0], it.patientRID(), x.pseudo.ID("message", m.MessageID), enumValue(m.Sender), dayOffset(p.referralTime(), m.sent), monthOf(m.sent), nil, nil, nil)
+			it.row = append(it.row[:0], it.patientRID(), x.pseudo.ID("message", m.MessageID), enumValue(m.Sender), dayOffset(p.referralTime(), m.Sent), monthOf(m.Sent), nil, nil, nil)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			dup, err := x.db.seenMessage(it.id)
@@ -957,9 +958,9 @@ func (x *extractor) messagePatient(it *textItem) bool {
 func (x *extractor) readNotes(ctx context.Context) error {
 	err := x.redactStream(ctx, textSpec{
 		kind: textKindOf("notes"),
-		decode: func(d *decoder, it *textItem) {
-			n := decodeNote(d)
-			if d.err != nil {
+		decode: func(d *source.Decoder, it *textItem) {
+			n := source.DecodeNote(d)
+			if d.Err() != nil {
 				return
 			}
 			it.text = n.Text
@@ -968,7 +969,7 @@ func (x *extractor) readNotes(ctx context.Context) error {
 			}
 			ss, p := &it.session, &it.patient
 			rid, srid := it.sessionIDs()
-			it.row = append(it.row[:0], rid, srid, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written), nil, nil, nil)
+			it.row = append(it.row[:0], rid, srid, ss.seq, x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.Written), nil, nil, nil)
 		},
 	})
 	if err != nil {

@@ -306,3 +306,8 @@ func readManifest(dir string) (*Manifest, []byte, error) {
 	}
 	return &m, b, nil
 }
+
+// errReason is an error's reason with nothing of the input in it.
+type errReason string
+
+func (e errReason) Error() string { return string(e) }

@@ -26,6 +26,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/redact/textnorm"
 	"github.com/nhs-talking-therapies/deid/schemas"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // Verify checks a finished extract the way a partner or auditor would,
@@ -502,7 +503,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	if key != nil {
 		ps = NewPseudonymiser(key)
 	}
-	clock := dateRange{max: farFuture}
+	clock := source.DateRange{Max: farFuture}
 	nhsKey := func(s string) string {
 		if n, ok := redact.ParseNHSNumber(s); ok {
 			return n
@@ -510,20 +511,20 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		return digitsOf(textnorm.String(s))
 	}
 	optList := map[string]bool{}
-	files, err := sourceFiles(src, "opt_outs")
+	files, err := source.Files(src, "opt_outs")
 	if err != nil {
 		return nil, nil, err
 	}
 	if applied.NationalDataOptOut && len(files) == 0 {
 		notChecked = append(notChecked, "National Data Opt-out ids (the source has no opt-out list)")
 	}
-	if err := readSource(ctx, files, func(r rawRecord) error {
+	if err := source.Read(ctx, files, func(r source.Record) error {
 		if r.Err != nil {
 			optUnread++
 			return nil
 		}
-		d := &decoder{raw: r.Fields, clock: clock}
-		n, _, ok := d.nhsNumber("nhs_number")
+		d := source.NewDecoder(r.Fields, clock)
+		n, _, ok := d.NHSNumber("nhs_number")
 		if !ok {
 			optUnread++
 			return nil
@@ -534,17 +535,17 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		return nil, nil, err
 	}
 	therapists := map[string][]string{}
-	files, err = sourceFiles(src, "sessions")
+	files, err = source.Files(src, "sessions")
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := readSource(ctx, files, func(r rawRecord) error {
+	if err := source.Read(ctx, files, func(r source.Record) error {
 		if r.Err != nil {
 			unread++
 			return nil
 		}
-		d := &decoder{raw: r.Fields, clock: clock}
-		s := decodeSession(d)
+		d := source.NewDecoder(r.Fields, clock)
+		s := source.DecodeSession(d)
 		if s.TherapistName != "" {
 			pid := strings.Clone(s.PatientID) // a view of the line: kept as a key
 			therapists[pid] = append(therapists[pid], s.TherapistName)
@@ -558,7 +559,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	// that opted out takes the others with it.
 	ridsOf := map[string][]string{}
 	optedNHS := map[string]bool{}
-	files, err = sourceFiles(src, "patients")
+	files, err = source.Files(src, "patients")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -566,7 +567,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		return nil, nil, fmt.Errorf("source %s: no patients file: the leak scan would have nothing to look for", src)
 	}
 	patients := 0
-	err = readSource(ctx, files, func(r rawRecord) error {
+	err = source.Read(ctx, files, func(r source.Record) error {
 		patients++
 		if r.Err != nil {
 			unread++
@@ -574,8 +575,8 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		}
 		// Decoding errors are ignored here: a patient quarantined by the
 		// extract still has identifiers that must not appear.
-		d := &decoder{raw: r.Fields, clock: clock}
-		p := decodePatient(d)
+		d := source.NewDecoder(r.Fields, clock)
+		p := source.DecodePatient(d)
 		full := strings.TrimSpace(p.GivenName + " " + p.FamilyName)
 		ix.addPhrase(full, "name")
 		ix.addPhrase(p.FamilyName+" "+p.GivenName, "name") // "Lawrence, Annie"
@@ -596,7 +597,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		}
 		ix.addDigits(p.Phone, "phone")
 		ix.addDigits(p.NHSNumber, "nhs_number")
-		ix.addDate(p.dob, "date_of_birth")
+		ix.addDate(p.Birth, "date_of_birth")
 		ix.addPhrase(p.GPPractice, "gp_practice")
 		ix.addPhrase(p.GPName, "gp_name") // with its title: "Dr Long"
 		if key == nil || p.PatientID == "" {
@@ -638,10 +639,10 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		for _, t := range therapists[p.PatientID] {
 			add(t, "therapist_name")
 		}
-		if !p.dob.IsZero() {
+		if !p.Birth.IsZero() {
 			// Six digits (140588) are too common a number to look for in
 			// everyone's rows; in the patient's own they are the birthday.
-			y, m, d := p.dob.Date()
+			y, m, d := p.Birth.Date()
 			own[fmt.Sprintf("%02d%02d%02d", d, m, y%100)] = "date_of_birth"
 		}
 		nhs := nhsKey(p.NHSNumber)
@@ -677,14 +678,10 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 // closed: anything but an explicit false (missing, null, empty, not a
 // boolean) counts as opted out, and so does any copy of a patient that
 // says so (the caller marks the research id).
-func researchOptedOut(d *decoder) bool {
-	v, ok := d.get("research_opt_out")
+func researchOptedOut(d *source.Decoder) bool {
+	text, ok := d.Literal("research_opt_out")
 	if !ok {
 		return true
-	}
-	text := v.cell
-	if !v.isCSV {
-		text = string(v.json)
 	}
 	return strings.ToLower(strings.TrimSpace(text)) != "false"
 }

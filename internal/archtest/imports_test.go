@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"redact/ner/nereval":   {},
 	"measures":             {},
 	"schemas":              {"measures", "redact"},
-	"source":               {"redact"},
+	"source":               {"redact", "redact/textnorm"},
 	"internal/statefile":   {},
 	"internal/azuritetest": {},
 	"internal/archtest":    {},
