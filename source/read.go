@@ -360,7 +360,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(Record) erro
 // for (docs/performance.md).
 //
 // A block lives while any record, or any view of one of its lines, does.
-// Views are not kept past a record's admission (decoder.view), and
+// Views are not kept past a record's admission (Decoder.View), and
 // parquet-go copies the values it is given, so a block is freed a few
 // batches after its last line was read. A line longer than an eighth of a
 // block gets an allocation of its own, so that no block is left mostly

@@ -37,7 +37,9 @@ var allowed = map[string][]string{
 	"pipeline/disclosure":  {"pipeline/geo"},
 	"pipeline/deliver":     {},
 	"pipeline": {"internal/statefile", "measures", "pipeline/disclosure", "pipeline/geo", "pipeline/handover",
-		"pipeline/deliver", "redact", "redact/ner", "redact/textnorm", "schemas", "source"},
+		"pipeline/deliver", "redact", "redact/ner", "schemas", "source"},
+	"verify": {"pipeline", "pipeline/handover", "pipeline/geo", "pipeline/disclosure", "measures", "redact",
+		"redact/textnorm", "schemas", "source"},
 	"fixtures/synth": {"source", "redact", "gazetteer"},
 }
 
