@@ -1049,7 +1049,7 @@ func (it *textItem) patientRID() any {
 	return it.researchID
 }
 
-// enumValue returns a decoded enum value (decoder.enum returns the allowed
+// enumValue returns a decoded enum value (source's decoders return the allowed
 // constants) as a row value without allocating: a constant string's
 // interface value is static, any other string's is allocated.
 func enumValue(s string) any {
