@@ -138,6 +138,8 @@ func openParquet(ctx context.Context, path string, key *handover.Key) (*parquetF
 	return &parquetFile{File: pf, encrypted: true, close: func() { tmp.Close() }}, nil
 }
 
+// String is the problem as one line: where (file, row, column), the check
+// and what failed.
 func (p Problem) String() string {
 	loc := p.File
 	if p.Row > 0 {
