@@ -108,7 +108,7 @@ BENCH_SIZES ?= 100,1000
 # Rounds per size; each run keeps its fastest time and highest peak RSS.
 BENCH_REPEAT ?= 3
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem ./redact/... ./pipeline/...
+	$(GO) test -run '^$$' -bench . -benchmem ./redact/... ./source ./pipeline/...
 	$(GO) build -o bin/deid-bench ./cmd/deid-bench
 	@# deid redact's 2-core scaling on short turns; 200,000 lines so that
 	@# start-up (about 0.5 s, serial) does not set the ratio. It runs first:

@@ -155,7 +155,7 @@ func decryptOne(ctx context.Context, dir, out string, f ManifestFile, key handov
 	if err != nil {
 		return ManifestFile{}, err
 	}
-	sum, n, err := fileSHA256(dst)
+	sum, n, err := FileSHA256(dst)
 	if err != nil {
 		return ManifestFile{}, err
 	}

@@ -1,9 +1,10 @@
 // Package pipeline runs one extract: one profile (Profile) over one source
-// snapshot, into Parquet datasets with a manifest, a data dictionary and
-// reports (Extract); and checks an extract before it leaves (Verify) or
-// turns an encrypted one into plain Parquet (DecryptExtract). The map of
-// the stages, the packages and a record's path from a source line to a
-// Parquet row is docs/ARCHITECTURE.md.
+// snapshot, read and decoded by package source, into Parquet datasets with
+// a manifest, a data dictionary and reports (Extract); and turns an
+// encrypted extract into plain Parquet (DecryptExtract). Checking an
+// extract before it leaves is package verify's, which reads the manifest
+// from here. The map of the stages, the packages and a record's path from
+// a source line to a Parquet row is docs/ARCHITECTURE.md.
 //
 // Files by what they provide:
 //   - the extract: extract.go (Extract, the steps, free-text records),
@@ -12,13 +13,11 @@
 //     state.go and caches.go (what the run keeps per patient and session,
 //     over internal/statefile), audit.go, generalise.go,
 //     keys.go (Pseudonymiser), redactor.go;
-//   - reading: source.go (files, formats, line and row readers),
-//     jsonscan.go, decode.go (validation into source's record types);
 //   - writing: rows.go (each dataset's columns' places in its rows,
-//     resolved by name once), jsonenc.go, manifest.go (Manifest, seal),
-//     outdir.go (staging, locks, what deid may delete); the Parquet files
-//     themselves are pipeline/parquetsink's;
-//   - profile.go (Profile); verify*.go (Verify); decrypt.go.
+//     resolved by name once), jsonenc.go, manifest.go (Manifest, its seal
+//     and what verify checks it by), outdir.go (staging, locks, what deid
+//     may delete); the Parquet files themselves are pipeline/parquetsink's;
+//   - profile.go (Profile); decrypt.go (DecryptExtract).
 //
 // Invariants:
 //   - fail closed: a patient whose opt-out status cannot be read is

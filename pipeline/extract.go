@@ -20,6 +20,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/pipeline/parquetsink"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // Options configure one extract.
@@ -70,7 +71,7 @@ type extractor struct {
 	dirs    *outputDirs // the extract's and internal folder's paths, locks and staging
 	stage   string      // staging folder of the extract
 	istage  string      // staging folder of the internal folder
-	clock   dateRange
+	clock   source.DateRange
 	optOuts map[string]bool // normalised NHS numbers on the list
 
 	// Lookup tables by source id, and patient records, in the state file.
@@ -146,7 +147,7 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	x := &extractor{
 		opt: opt, prof: opt.Profile, log: opt.Log, pseudo: NewPseudonymiser(key),
 		report:    newReport(),
-		clock:     dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: opt.Now.Add(24 * time.Hour)},
+		clock:     source.DateRange{Min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Max: opt.Now.Add(24 * time.Hour)},
 		ids:       newIDHasher(),
 		moreTurns: map[idKey][]uint64{},
 		writers:   map[string]*parquetsink.Writer{},
@@ -468,7 +469,7 @@ func (x *extractor) closeWriters(ctx context.Context) error {
 // quarantine records a bad record and enforces --max-bad. A record of the
 // opt-out list is never quarantined: an opt-out that cannot be read cannot
 // be honoured, so the run stops instead.
-func (x *extractor) quarantine(kind string, rec rawRecord, field, reason string) error {
+func (x *extractor) quarantine(kind string, rec source.Record, field, reason string) error {
 	if kind == "opt_outs" {
 		return x.fatalRecord(rec, field, reason)
 	}
@@ -486,9 +487,9 @@ func (x *extractor) quarantine(kind string, rec rawRecord, field, reason string)
 }
 
 // reject handles a record that failed to decode: quarantined, or the run
-// stopped when the failure bears on an opt-out (ferr.fatal).
-func (x *extractor) reject(kind string, rec rawRecord, ferr *FieldError) error {
-	if ferr.fatal {
+// stopped when the failure bears on an opt-out (ferr.Fatal).
+func (x *extractor) reject(kind string, rec source.Record, ferr *source.FieldError) error {
+	if ferr.Fatal {
 		return x.fatalRecord(rec, "", ferr.Reason)
 	}
 	return x.quarantine(kind, rec, ferr.Field, ferr.Reason)
@@ -500,9 +501,9 @@ var ErrOptOutUnreadable = errors.New("the run stops: an opt-out that cannot be r
 
 // fatalRecord is the error that stops the run on one record: where it is
 // and why, never what it holds.
-func (x *extractor) fatalRecord(rec rawRecord, field, reason string) error {
+func (x *extractor) fatalRecord(rec source.Record, field, reason string) error {
 	unit := "line"
-	if formatOf(rec.File) == "parquet" {
+	if source.FormatOf(rec.File) == "parquet" {
 		unit = "row"
 	}
 	where := fmt.Sprintf("%s %s %d", x.relPath(rec.File), unit, rec.Line)
@@ -522,16 +523,16 @@ func (x *extractor) relPath(file string) string {
 
 // each reads one record type, decodes every record and hands the good ones
 // to fn. Records that fail to split are quarantined here.
-func (x *extractor) each(ctx context.Context, kind string, files []string, fn func(rec rawRecord, d *decoder) error) error {
+func (x *extractor) each(ctx context.Context, kind string, files []string, fn func(rec source.Record, d *source.Decoder) error) error {
 	c := x.report.Records[kind]
-	return readSource(ctx, files, func(rec rawRecord) error {
+	return source.Read(ctx, files, func(rec source.Record) error {
 		c.In++
 		x.recsRead.Add(1)
 		x.bytesRead.Add(int64(rec.Bytes))
 		if rec.Err != nil {
 			return x.quarantine(kind, rec, rec.Field, rec.Err.Error())
 		}
-		d := &decoder{raw: rec.Fields, clock: x.clock}
+		d := source.NewDecoder(rec.Fields, x.clock)
 		return fn(rec, d)
 	})
 }
@@ -539,7 +540,7 @@ func (x *extractor) each(ctx context.Context, kind string, files []string, fn fu
 // inputFiles finds a record type's files; a missing type is noted in the
 // report (the caller decides whether that is an error).
 func (x *extractor) inputFiles(kind string) ([]string, error) {
-	files, err := sourceFiles(x.opt.In, kind)
+	files, err := source.Files(x.opt.In, kind)
 	if err == nil && len(files) == 0 {
 		x.report.MissingInputs = append(x.report.MissingInputs, kind)
 		x.report.Notes = append(x.report.Notes, "No "+kind+" file in the snapshot: no "+kind+" records were read.")
@@ -554,7 +555,7 @@ func (x *extractor) readOptOuts(ctx context.Context) error {
 	// Every record type's files are found, or refused, before any is
 	// read: a refused file stops the run before an hour is spent.
 	for _, t := range recordTypes() {
-		if _, err := sourceFiles(x.opt.In, t.name); err != nil {
+		if _, err := source.Files(x.opt.In, t.name); err != nil {
 			return err
 		}
 	}
@@ -568,12 +569,12 @@ func (x *extractor) readOptOuts(ctx context.Context) error {
 		return fmt.Errorf("input %s: no opt_outs file (opt_outs.jsonl, .csv or .parquet, or an opt_outs folder), but the profile applies the National Data Opt-out: %w", x.opt.In, ErrOptOutUnreadable)
 	}
 	c := x.report.Records["opt_outs"]
-	err = x.each(ctx, "opt_outs", files, func(rec rawRecord, d *decoder) error {
-		o := decodeOptOut(d)
-		if d.err != nil {
-			return x.reject("opt_outs", rec, d.err)
+	err = x.each(ctx, "opt_outs", files, func(rec source.Record, d *source.Decoder) error {
+		o := source.DecodeOptOut(d)
+		if d.Err() != nil {
+			return x.reject("opt_outs", rec, d.Err())
 		}
-		c.UnknownFields += d.unknown()
+		c.UnknownFields += d.Unknown()
 		x.optOuts[o.NHSNumber] = true
 		x.report.OptOuts.ListEntries++
 		// Opt-out records are applied, not written: they count as
@@ -638,18 +639,18 @@ func (x *extractor) markOptedOut(ctx context.Context, files []string) error {
 			return fmt.Errorf("input %s: patients linked by patient_id and NHS number in chains longer than %d registrations: %w", x.opt.In, maxLinkPasses, ErrOptOutUnreadable)
 		}
 		marked := 0
-		err := readSource(ctx, files, func(rec rawRecord) error {
+		err := source.Read(ctx, files, func(rec source.Record) error {
 			if rec.Err != nil {
 				return nil
 			}
-			d := &decoder{raw: rec.Fields, clock: x.clock}
-			id := d.view("patient_id", false)
-			nhs, present, nhsOK := d.nhsNumber("nhs_number")
+			d := source.NewDecoder(rec.Fields, x.clock)
+			id := d.View("patient_id", false)
+			nhs, present, nhsOK := d.NHSNumber("nhs_number")
 			var markID, markNHS bool
 			if first {
-				flag, known := d.optOut("research_opt_out")
-				if d.finish(); d.err != nil && d.err.fatal {
-					return x.reject("patients", rec, d.err)
+				flag, known := d.OptOut("research_opt_out")
+				if d.Finish(); d.Err() != nil && d.Err().Fatal {
+					return x.reject("patients", rec, d.Err())
 				}
 				markID = x.optedOut(nhs, present && nhsOK, flag, known) != ""
 				markNHS = markID
@@ -706,7 +707,7 @@ func (x *extractor) markOptedOut(ctx context.Context, files []string) error {
 const maxLinkPasses = 8
 
 func (x *extractor) readPatients(ctx context.Context) error {
-	files, err := sourceFiles(x.opt.In, "patients")
+	files, err := source.Files(x.opt.In, "patients")
 	if err != nil {
 		return err
 	}
@@ -717,17 +718,17 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		return err
 	}
 	c := x.report.Records["patients"]
-	return x.each(ctx, "patients", files, func(rec rawRecord, d *decoder) error {
-		p := decodePatient(d)
-		if d.err != nil {
-			return x.reject("patients", rec, d.err)
+	return x.each(ctx, "patients", files, func(rec source.Record, d *source.Decoder) error {
+		p := source.DecodePatient(d)
+		if d.Err() != nil {
+			return x.reject("patients", rec, d.Err())
 		}
 		pk := x.ids.key(p.PatientID)
 		_, seen, err := x.db.patient(pk)
 		if err != nil {
 			return err
 		}
-		reason := x.optedOut(p.NHSNumber, true, p.ResearchOptOut, p.optOutKnown)
+		reason := x.optedOut(p.NHSNumber, true, p.ResearchOptOut, p.OptOutKnown)
 		if reason == "" && seen == excluded {
 			reason = ExcludedOtherRecord
 		}
@@ -741,7 +742,7 @@ func (x *extractor) readPatients(ctx context.Context) error {
 		if reason == "" && seen == found {
 			return x.quarantine("patients", rec, "patient_id", "duplicate patient_id")
 		}
-		c.UnknownFields += d.unknown()
+		c.UnknownFields += d.Unknown()
 		if reason != "" {
 			c.exclude(reason)
 			x.report.OptOuts.PatientsExcluded++
@@ -761,8 +762,8 @@ func (x *extractor) readPatients(ctx context.Context) error {
 // the index, the patient's counts and the row are done in order.
 func (x *extractor) readSessions(ctx context.Context) error {
 	err := decodedStream(ctx, x, "sessions", func(it *sessItem) *decodedItem { return &it.decodedItem },
-		func(it *sessItem, d *decoder) {
-			if it.s = decodeSession(d); d.err == nil {
+		func(it *sessItem, d *source.Decoder) {
+			if it.s = source.DecodeSession(d); d.Err() == nil {
 				it.key, it.pkey = x.ids.key(it.s.SessionID), x.ids.key(it.s.PatientID)
 				it.rid, it.therapist = x.pseudo.raw("session", it.s.SessionID), x.pseudo.ID("therapist", it.s.TherapistID)
 			}
@@ -778,7 +779,7 @@ func (x *extractor) readSessions(ctx context.Context) error {
 // sessItem is one session on its way through ordered.
 type sessItem struct {
 	decodedItem
-	s         sessionIn
+	s         source.DecodedSession
 	key, pkey idKey
 	rid       [16]byte
 	therapist string // pseudonym
@@ -834,8 +835,8 @@ func (x *extractor) admitSession(it *sessItem) error {
 		}
 	}
 	var dur any
-	if s.hasEnded {
-		dur = int32(s.ended.Sub(s.started).Minutes())
+	if s.HasEnded {
+		dur = int32(s.Ended.Sub(s.Started).Minutes())
 	}
 	if _, ok := x.prof.Datasets[kind]; !ok {
 		c.exclude(ExcludedNotRequested)
@@ -846,7 +847,7 @@ func (x *extractor) admitSession(it *sessItem) error {
 	x.row = x.row.Reset(sc.n)
 	r := x.row
 	r[sc.researchID], r[sc.sessionID], r[sc.seq], r[sc.therapistID] = p.researchID(), ss.researchID(), ss.seq, it.therapist
-	r[sc.dayOffset], r[sc.month], r[sc.modality], r[sc.duration] = dayOffset(p.referralTime(), s.started), monthOf(s.started), s.Modality, dur
+	r[sc.dayOffset], r[sc.month], r[sc.modality], r[sc.duration] = dayOffset(p.referralTime(), s.Started), monthOf(s.Started), s.Modality, dur
 	return x.write(kind, r)
 }
 
@@ -874,9 +875,9 @@ type textKind struct {
 func (x *extractor) readTranscripts(ctx context.Context) error {
 	err := x.redactStream(ctx, textSpec{
 		kind: textKind{name: "transcripts", cols: x.cols.transcripts.freeTextCols},
-		decode: func(d *decoder, it *textItem) {
-			t := decodeTranscript(d)
-			if d.err != nil {
+		decode: func(d *source.Decoder, it *textItem) {
+			t := source.DecodeTranscript(d)
+			if d.Err() != nil {
 				return
 			}
 			it.text, it.turn = t.Text, t.Turn
@@ -888,7 +889,7 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 			it.row = it.row.Reset(c.n)
 			r := it.row
 			r[c.researchID], r[c.sessionID], r[c.seq], r[c.turn] = rid, srid, ss.seq, int32(t.Turn)
-			r[c.speaker], r[c.dayOffset] = enumValue(t.Speaker), dayOffset(p.referralTime(), t.sent)
+			r[c.speaker], r[c.dayOffset] = enumValue(t.Speaker), dayOffset(p.referralTime(), t.Sent)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			t := &x.turns
@@ -932,9 +933,9 @@ func (x *extractor) flushTurns() error {
 func (x *extractor) readMessages(ctx context.Context) error {
 	return x.redactStream(ctx, textSpec{
 		kind: textKind{name: "messages", cols: x.cols.messages.freeTextCols},
-		decode: func(d *decoder, it *textItem) {
-			m := decodeMessage(d)
-			if d.err != nil {
+		decode: func(d *source.Decoder, it *textItem) {
+			m := source.DecodeMessage(d)
+			if d.Err() != nil {
 				return
 			}
 			it.text, it.id, it.pkey = m.Text, x.ids.key(m.MessageID), x.ids.key(m.PatientID)
@@ -948,7 +949,7 @@ func (x *extractor) readMessages(ctx context.Context) error {
 			it.row = it.row.Reset(c.n)
 			r := it.row
 			r[c.researchID], r[c.messageID], r[c.sender] = rid, x.pseudo.ID("message", m.MessageID), enumValue(m.Sender)
-			r[c.dayOffset], r[c.month] = dayOffset(p.referralTime(), m.sent), monthOf(m.sent)
+			r[c.dayOffset], r[c.month] = dayOffset(p.referralTime(), m.Sent), monthOf(m.Sent)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
 			dup, err := x.db.seenMessage(it.id)
@@ -967,9 +968,9 @@ func (x *extractor) messagePatient(it *textItem) bool {
 func (x *extractor) readNotes(ctx context.Context) error {
 	err := x.redactStream(ctx, textSpec{
 		kind: textKind{name: "notes", cols: x.cols.notes.freeTextCols},
-		decode: func(d *decoder, it *textItem) {
-			n := decodeNote(d)
-			if d.err != nil {
+		decode: func(d *source.Decoder, it *textItem) {
+			n := source.DecodeNote(d)
+			if d.Err() != nil {
 				return
 			}
 			it.text = n.Text
@@ -981,7 +982,7 @@ func (x *extractor) readNotes(ctx context.Context) error {
 			it.row = it.row.Reset(c.n)
 			r := it.row
 			r[c.researchID], r[c.sessionID], r[c.seq] = rid, srid, ss.seq
-			r[c.authorID], r[c.dayOffset] = x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.written)
+			r[c.authorID], r[c.dayOffset] = x.pseudo.ID("therapist", n.AuthorID), dayOffset(p.referralTime(), n.Written)
 		},
 	})
 	if err != nil {
@@ -1043,7 +1044,7 @@ func (it *textItem) patientRID(ridCol int) any {
 	return it.researchID
 }
 
-// enumValue returns a decoded enum value (decoder.enum returns the allowed
+// enumValue returns a decoded enum value (source's decoders return the allowed
 // constants) as a row value without allocating: a constant string's
 // interface value is static, any other string's is allocated.
 func enumValue(s string) any {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/nhs-talking-therapies/deid/pipeline"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // copyDir copies a committed fixture snapshot so a test can add to it.
@@ -38,7 +39,7 @@ func malformedSnapshot(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	long := `{"session_id":"S1","turn":9,"speaker":"patient","sent_at":"2024-01-17T10:11:00Z","text":"` + strings.Repeat("a", pipeline.MaxLineBytes) + "\"}\n"
+	long := `{"session_id":"S1","turn":9,"speaker":"patient","sent_at":"2024-01-17T10:11:00Z","text":"` + strings.Repeat("a", source.MaxLineBytes) + "\"}\n"
 	last := `{"session_id":"S1","turn":10,"speaker":"patient","sent_at":"2024-01-17T10:12:00Z","text":"still here after the long line"}` + "\n"
 	if _, err := f.WriteString(long + last); err != nil {
 		t.Fatal(err)

@@ -122,6 +122,20 @@ func (m *Manifest) Seal(key *handover.Key) error {
 	return nil
 }
 
+// SealValid reports whether raw, the bytes m was read from
+// (ReadSealedManifest), carries a valid seal: with key, the keyed seal
+// (ManifestHMAC) under it; without, the unkeyed ManifestSHA256, which
+// catches accidental change only.
+func (m *Manifest) SealValid(raw []byte, key *handover.Key) bool {
+	if key != nil {
+		c, err := canonicalManifest(raw, sealFieldKeyed)
+		return err == nil && hmac.Equal([]byte(sealMAC(key, c)), []byte(m.ManifestHMAC))
+	}
+	c, err := canonicalManifest(raw, sealFieldUnkeyed)
+	sum := sha256.Sum256(c)
+	return err == nil && hex.EncodeToString(sum[:]) == m.ManifestSHA256
+}
+
 func sealMAC(key *handover.Key, canonical []byte) string {
 	mac := hmac.New(sha256.New, SealKey(*key))
 	mac.Write(canonical)
@@ -240,8 +254,8 @@ func appendCanonicalString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// fileSHA256 hashes a file.
-func fileSHA256(path string) (string, int64, error) {
+// FileSHA256 hashes a file as the manifest lists it: hex SHA-256 and size.
+func FileSHA256(path string) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", 0, err
@@ -271,7 +285,7 @@ func describeFiles(dir string, rows map[string]int64, schemaOf map[string]string
 		if rel == "manifest.json" {
 			return nil
 		}
-		sum, n, err := fileSHA256(p)
+		sum, n, err := FileSHA256(p)
 		if err != nil {
 			return fmt.Errorf("hashing %s: %w", rel, err)
 		}
@@ -290,12 +304,13 @@ func describeFiles(dir string, rows map[string]int64, schemaOf map[string]string
 
 // ReadManifest loads manifest.json from an extract folder.
 func ReadManifest(dir string) (*Manifest, error) {
-	m, _, err := readManifest(dir)
+	m, _, err := ReadSealedManifest(dir)
 	return m, err
 }
 
-// readManifest also returns the manifest's bytes, which the seal covers.
-func readManifest(dir string) (*Manifest, []byte, error) {
+// ReadSealedManifest is ReadManifest also returning the manifest's bytes,
+// which its seal covers (Manifest.SealValid).
+func ReadSealedManifest(dir string) (*Manifest, []byte, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("manifest: %w", err)
@@ -306,3 +321,8 @@ func readManifest(dir string) (*Manifest, []byte, error) {
 	}
 	return &m, b, nil
 }
+
+// errReason is an error's reason with nothing of the input in it.
+type errReason string
+
+func (e errReason) Error() string { return string(e) }

@@ -10,6 +10,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/measures"
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // The research tables: questionnaires (validated and scored per measure),
@@ -24,8 +25,8 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 	_, requested := x.prof.Datasets[kind]
 	// Decoding and scoring run in workers; everything else in order.
 	err := decodedStream(ctx, x, kind, func(it *questItem) *decodedItem { return &it.decodedItem },
-		func(it *questItem, d *decoder) {
-			if it.q = decodeQuestionnaire(d); d.err == nil {
+		func(it *questItem, d *source.Decoder) {
+			if it.q = source.DecodeQuestionnaire(d); d.Err() == nil {
 				it.sc, it.scErr = measures.Score(it.q.Instrument, it.q.Items)
 			}
 		},
@@ -40,7 +41,7 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 // questItem is one questionnaire on its way through ordered.
 type questItem struct {
 	decodedItem
-	q     questionnaireIn
+	q     source.DecodedQuestionnaire
 	sc    measures.Scored
 	scErr error
 }
@@ -178,7 +179,7 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	x.row = x.row.Reset(qc.n)
 	r := x.row
 	r[qc.researchID], r[qc.sessionID], r[qc.seq], r[qc.instrument] = x.qmemo.recRID, sessID, seq, sc.Instrument
-	r[qc.dayOffset], r[qc.items], r[qc.total] = dayOffset(p.referralTime(), q.completed), items, int32(sc.Total)
+	r[qc.dayOffset], r[qc.items], r[qc.total] = dayOffset(p.referralTime(), q.Completed), items, int32(sc.Total)
 	r[qc.severity], r[qc.caseness], r[qc.prorated] = sc.Band, caseness, sc.Prorated
 	return x.write(kind, r)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nhs-talking-therapies/deid/internal/statefile"
 	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // The extract's per-patient and per-session state lives for the whole run.
@@ -96,7 +97,7 @@ func (a *patientAttrs) fields() [5]*string {
 	return [5]*string{&a.gender, &a.ethnicity, &a.postcode, &a.diagnosis, &a.provider}
 }
 
-func newPatientRec(p *patientIn, rid [16]byte, spill *statefile.Spill) (patientRec, error) {
+func newPatientRec(p *source.DecodedPatient, rid [16]byte, spill *statefile.Spill) (patientRec, error) {
 	a := patientAttrs{gender: p.Gender, ethnicity: p.Ethnicity, postcode: p.Postcode, diagnosis: p.Diagnosis, provider: p.Provider}
 	b := packKnown(p.Known())
 	for _, s := range a.fields() {
@@ -106,9 +107,9 @@ func newPatientRec(p *patientIn, rid [16]byte, spill *statefile.Spill) (patientR
 	if err != nil {
 		return patientRec{}, err
 	}
-	rec := patientRec{rid: rid, packed: ref, referral: p.referral.Unix(), age: int32(ageAt(p.dob, p.referral))}
-	if p.hasDischarge {
-		rec.discharge, rec.hasDisch = p.discharge.Unix(), true
+	rec := patientRec{rid: rid, packed: ref, referral: p.Referral.Unix(), age: int32(ageAt(p.Birth, p.Referral))}
+	if p.HasDischarge {
+		rec.discharge, rec.hasDisch = p.Discharge.Unix(), true
 	}
 	return rec, nil
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // Free text is read, decoded and redacted in parallel (ordered) but
@@ -28,14 +29,14 @@ const batchBytes = 1 << 20
 
 // textItem is one free-text record on its way through redaction.
 type textItem struct {
-	rec        rawRecord
-	ferr       *FieldError // decode error: quarantined
-	unknown    int         // unknown fields
-	excluded   bool        // its patient opted out
-	orphan     string      // field naming an unknown parent
-	resolved   bool        // patient (and session) found
-	prev       *textItem   // while decoding: the batch's previous item, resolved
-	pkey       idKey       // patient key (messages)
+	rec        source.Record
+	ferr       *source.FieldError // decode error: quarantined
+	unknown    int                // unknown fields
+	excluded   bool               // its patient opted out
+	orphan     string             // field naming an unknown parent
+	resolved   bool               // patient (and session) found
+	prev       *textItem          // while decoding: the batch's previous item, resolved
+	pkey       idKey              // patient key (messages)
 	subj       *redact.Subject
 	pnum       int        // patient number
 	patient    patientRec // as the worker read it
@@ -46,8 +47,8 @@ type textItem struct {
 	id         idKey // session key (transcripts, notes) or message id, for duplicates
 	turn       int   // transcript turn, for duplicates
 	text       string
-	fields     fields  // storage for rec.Fields, kept across reuse
-	dec        decoder // the record's decoder (splitItem)
+	fields     source.Fields  // storage for rec.Fields, kept across reuse
+	dec        source.Decoder // the record's decoder (splitItem)
 	row        Row
 	spans      []redact.Span
 	err        error // a failure of the run, not of the record: it stops the extract
@@ -57,7 +58,7 @@ type textItem struct {
 // types with identities, how the collector detects duplicates.
 type textSpec struct {
 	kind      textKind
-	decode    func(d *decoder, it *textItem) // runs in workers: read-only lookups only
+	decode    func(d *source.Decoder, it *textItem) // runs in workers: read-only lookups only
 	duplicate func(it *textItem) (field, reason string, dup bool, err error)
 }
 
@@ -70,10 +71,10 @@ type textSpec struct {
 // goroutine by each.
 type ordered[T any] struct {
 	workers int
-	reset   func(it *T, rec rawRecord) // readies a new or recycled item for rec, keeping its buffers
-	prepare func(it, prev *T)          // prev: the batch's item before it, or nil
+	reset   func(it *T, rec source.Record) // readies a new or recycled item for rec, keeping its buffers
+	prepare func(it, prev *T)              // prev: the batch's item before it, or nil
 	admit   func(it *T) error
-	read    func(rec rawRecord) // in the reader, for progress figures
+	read    func(rec source.Record) // in the reader, for progress figures
 }
 
 // batch is a unit of parallel work. Batches, their items and the items'
@@ -117,7 +118,7 @@ func (o ordered[T]) run(ctx context.Context, files []string) error {
 			}
 			return true
 		}
-		readErr = readSourceLazy(ctx, files, func(rec rawRecord) error {
+		readErr = source.ReadLazy(ctx, files, func(rec source.Record) error {
 			o.read(rec)
 			n := len(cur.items)
 			var it *T
@@ -193,26 +194,26 @@ func (o ordered[T]) run(ctx context.Context, files []string) error {
 
 // decodedItem is what every item of a decodedStream carries.
 type decodedItem struct {
-	rec     rawRecord
-	fields  fields      // storage for rec.Fields, kept across reuse
-	dec     decoder     // the record's decoder (splitItem)
-	ferr    *FieldError // decode error: quarantined
-	unknown int         // unknown fields
+	rec     source.Record
+	fields  source.Fields      // storage for rec.Fields, kept across reuse
+	dec     source.Decoder     // the record's decoder (splitItem)
+	ferr    *source.FieldError // decode error: quarantined
+	unknown int                // unknown fields
 }
 
 // decodedStream runs one record type through ordered: split and decode in
 // workers (decode may do any other pure work, such as scoring or deriving
-// pseudonyms, when d.err is nil), then, in input order, the bad-record
+// pseudonyms, when d.Err() is nil), then, in input order, the bad-record
 // check and admit.
 func decodedStream[T any](ctx context.Context, x *extractor, kind string, base func(*T) *decodedItem,
-	decode func(it *T, d *decoder), admit func(*T) error) error {
+	decode func(it *T, d *source.Decoder), admit func(*T) error) error {
 	files, err := x.inputFiles(kind)
 	if err != nil {
 		return err
 	}
 	return ordered[T]{
 		workers: x.opt.Workers,
-		reset: func(it *T, rec rawRecord) {
+		reset: func(it *T, rec source.Record) {
 			buf := base(it).fields[:0]
 			*it = *new(T)
 			*base(it) = decodedItem{rec: rec, fields: buf}
@@ -224,10 +225,10 @@ func decodedStream[T any](ctx context.Context, x *extractor, kind string, base f
 				return
 			}
 			decode(it, d)
-			b.ferr, b.unknown = d.err, d.unknown()
+			b.ferr, b.unknown = d.Err(), d.Unknown()
 			b.rec.Fields = nil
 		},
-		read: func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
+		read: func(rec source.Record) { x.bytesRead.Add(int64(rec.Bytes)) },
 		admit: func(it *T) error {
 			b := base(it)
 			if bad, err := x.admitBad(kind, b.rec, b.ferr); bad {
@@ -246,12 +247,12 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	_, requested := x.prof.Datasets[spec.kind.name]
 	return ordered[textItem]{
 		workers: x.opt.Workers,
-		reset: func(it *textItem, rec rawRecord) {
+		reset: func(it *textItem, rec source.Record) {
 			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0]}
 		},
 		prepare: func(it, prev *textItem) { x.prepareText(spec, it, prev, requested) },
 		admit:   func(it *textItem) error { return x.admitText(spec, it, requested) },
-		read:    func(rec rawRecord) { x.bytesRead.Add(int64(rec.Bytes)) },
+		read:    func(rec source.Record) { x.bytesRead.Add(int64(rec.Bytes)) },
 	}.run(ctx, files)
 }
 
@@ -259,18 +260,18 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 // and readies the item's decoder (d) over the fields; it returns nil when
 // the record did not split (rec.Err says why). The decoder lives in the
 // item, so that no record allocates one.
-func (x *extractor) splitItem(rec *rawRecord, buf *fields, d *decoder) *decoder {
-	if rec.split(*buf); rec.Err != nil {
+func (x *extractor) splitItem(rec *source.Record, buf *source.Fields, d *source.Decoder) *source.Decoder {
+	if rec.Split(*buf); rec.Err != nil {
 		return nil
 	}
 	*buf = rec.Fields
-	*d = decoder{raw: rec.Fields, clock: x.clock}
+	d.Reset(rec.Fields, x.clock)
 	return d
 }
 
 // admitBad counts a record that reached the collector and quarantines it
 // if it did not split or decode; bad reports whether it did.
-func (x *extractor) admitBad(kind string, rec rawRecord, ferr *FieldError) (bad bool, err error) {
+func (x *extractor) admitBad(kind string, rec source.Record, ferr *source.FieldError) (bad bool, err error) {
 	x.report.Records[kind].In++
 	x.recsRead.Add(1)
 	switch {
@@ -298,7 +299,7 @@ func (x *extractor) prepareText(spec textSpec, it, prev *textItem, requested boo
 	}
 	spec.decode(d, it)
 	it.prev = nil
-	it.ferr, it.unknown = d.err, d.unknown()
+	it.ferr, it.unknown = d.Err(), d.Unknown()
 	it.rec.Fields = nil // decoded; free the raw values early
 	if it.err == nil && it.ferr == nil && it.resolved && requested {
 		if prev != nil && prev.subj != nil && prev.pnum == it.pnum {

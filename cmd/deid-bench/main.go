@@ -754,7 +754,7 @@ func eachLine(ctx context.Context, path string, fn func([]byte) error) error {
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), pipeline.MaxLineBytes+1)
+	sc.Buffer(make([]byte, 1<<20), source.MaxLineBytes+1)
 	for n := 0; sc.Scan(); n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()

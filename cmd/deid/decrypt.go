@@ -11,6 +11,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/pipeline"
 	"github.com/nhs-talking-therapies/deid/pipeline/deliver"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
+	"github.com/nhs-talking-therapies/deid/verify"
 )
 
 // cmdDecrypt writes a plain-Parquet copy of an encrypted extract for tools
@@ -60,13 +61,13 @@ func cmdDecrypt(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		}
 		dir = tmp
 	}
-	probs, err := pipeline.Verify(ctx, pipeline.VerifyOptions{Dir: dir, DecryptKey: &key})
+	probs, err := verify.Extract(ctx, verify.Options{Dir: dir, DecryptKey: &key})
 	if err != nil {
 		fmt.Fprintln(stderr, "deid decrypt: verify:", err)
 		return exitRun
 	}
-	printProblems(stdout, probs, pipeline.NotChecked(probs), shown)
-	if pipeline.Failed(probs) {
+	printProblems(stdout, probs, verify.NotChecked(probs), shown)
+	if verify.Failed(probs) {
 		fmt.Fprintln(stderr, "deid decrypt: the extract failed verify: nothing was written")
 		return exitRun
 	}

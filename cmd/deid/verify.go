@@ -12,6 +12,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/pipeline"
 	"github.com/nhs-talking-therapies/deid/pipeline/deliver"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
+	"github.com/nhs-talking-therapies/deid/verify"
 )
 
 func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -61,7 +62,7 @@ func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 		dir = tmp
 	}
-	opt := pipeline.VerifyOptions{Dir: dir, Source: *source, Key: key}
+	opt := verify.Options{Dir: dir, Source: *source, Key: key}
 	if *decEnv != "" || *decFile != "" {
 		k, err := handover.LoadKey(handover.KeySpec{Env: *decEnv, File: *decFile})
 		if err != nil {
@@ -70,13 +71,13 @@ func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 		}
 		opt.DecryptKey = &k
 	}
-	probs, err := pipeline.Verify(ctx, opt)
+	probs, err := verify.Extract(ctx, opt)
 	if err != nil {
 		fmt.Fprintln(stderr, "deid verify:", err)
 		return exitRun
 	}
-	failed := pipeline.Failed(probs)
-	skipped := pipeline.NotChecked(probs)
+	failed := verify.Failed(probs)
+	skipped := verify.NotChecked(probs)
 	if *asJSON {
 		b, _ := json.MarshalIndent(map[string]any{"ok": !failed, "problems": probs, "not_checked": skipped}, "", "  ")
 		fmt.Fprintln(stdout, string(b))
@@ -91,12 +92,12 @@ func cmdVerify(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 
 // printProblems prints verify's outcome as text: each problem, notices,
 // the checks that did not run, and the verdict line.
-func printProblems(stdout io.Writer, probs []pipeline.Problem, skipped []string, shown string) {
-	failed := pipeline.Failed(probs)
+func printProblems(stdout io.Writer, probs []verify.Problem, skipped []string, shown string) {
+	failed := verify.Failed(probs)
 	n := 0
 	for _, p := range probs {
 		switch {
-		case p.Notice && p.Check == pipeline.CheckNotChecked:
+		case p.Notice && p.Check == verify.CheckNotChecked:
 		case p.Notice:
 			fmt.Fprintln(stdout, "note:", p)
 		default:

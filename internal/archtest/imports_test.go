@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"redact/ner/nereval":   {},
 	"measures":             {},
 	"schemas":              {"measures", "redact"},
-	"source":               {"redact"},
+	"source":               {"redact", "redact/textnorm"},
 	"internal/statefile":   {},
 	"internal/azuritetest": {},
 	"internal/archtest":    {},
@@ -38,7 +38,9 @@ var allowed = map[string][]string{
 	"pipeline/deliver":     {},
 	"pipeline/parquetsink": {"internal/statefile", "pipeline/handover", "schemas"},
 	"pipeline": {"internal/statefile", "measures", "pipeline/disclosure", "pipeline/geo", "pipeline/handover",
-		"pipeline/deliver", "pipeline/parquetsink", "redact", "redact/ner", "redact/textnorm", "schemas", "source"},
+		"pipeline/deliver", "pipeline/parquetsink", "redact", "redact/ner", "schemas", "source"},
+	"verify": {"pipeline", "pipeline/handover", "pipeline/geo", "pipeline/disclosure", "measures", "redact",
+		"redact/textnorm", "schemas", "source"},
 	"fixtures/synth": {"source", "redact", "gazetteer"},
 }
 

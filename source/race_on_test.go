@@ -1,6 +1,6 @@
 //go:build race
 
-package pipeline
+package source
 
 // raceEnabled: this test binary was built with -race, which also turns on
 // checkptr. See TestReadParquetCorrupt for what that changes.

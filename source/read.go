@@ -1,4 +1,4 @@
-package pipeline
+package source
 
 import (
 	"bufio"
@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -21,8 +23,6 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // Sources read one record type of a snapshot as a stream of raw records:
@@ -42,23 +42,24 @@ type rawValue struct {
 	isCSV bool
 }
 
-// rawRecord is one input record before decoding. Err is set when the record
+// Record is one input record before decoding. Err is set when the record
 // could not even be split into fields (broken JSON, over-long line); Field
 // then names what failed where known.
-type rawRecord struct {
-	File   string
-	Line   int // 1-based line (JSON Lines, CSV) or row (Parquet)
-	Fields fields
-	Bytes  int // size on disk, for throughput
-	Err    error
+type Record struct {
+	File   string // the path read
+	Line   int    // 1-based line (JSON Lines, CSV) or row (Parquet)
+	Fields Fields // nil until split, and when Err is set
+	Bytes  int    // size on disk, for throughput
+	Err    error  // a fixed reason: never any of the record's text
 	Field  string
-	raw    []byte // a JSON line not yet split (lazy reading); see split
+	raw    []byte // a JSON line not yet split (lazy reading); see Split
 }
 
-// split parses a JSON line whose parsing the reader left to the caller, so
-// that the costly part of reading runs in parallel workers.
-// split splits a JSON Lines record, into buf's storage when it has room.
-func (r *rawRecord) split(buf fields) {
+// Split parses a JSON line whose parsing the reader left to the caller
+// (ReadLazy), so that the costly part of reading runs in parallel workers.
+// It splits into buf's storage when buf has room; a record already split,
+// or one that failed, is left as it is.
+func (r *Record) Split(buf Fields) {
 	if r.raw != nil && r.Fields == nil && r.Err == nil {
 		r.Fields, r.Err = splitJSON(r.raw, buf)
 	}
@@ -80,7 +81,7 @@ const (
 	reasonDupField    errReason = "duplicate field name"
 )
 
-// sourceFiles finds the files of one record type in a snapshot directory:
+// Files finds the files of one record type in a snapshot directory:
 // one file <dir>/<name>.jsonl|.ndjson|.json|.csv|.parquet, or the files of
 // a folder <dir>/<name>/, in lexical order; JSON Lines and CSV files may be
 // compressed (.gz, .zst after the format's extension). A record type with
@@ -92,7 +93,7 @@ const (
 // type's folder, every entry. A symbolic link, a folder where a file should
 // be, an extension in another case, a hidden file and an unknown or
 // compressed-Parquet extension are errors naming the path.
-func sourceFiles(dir, name string) ([]string, error) {
+func Files(dir, name string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("source %s: %w", dir, err)
@@ -164,7 +165,7 @@ func sourceFiles(dir, name string) ([]string, error) {
 		sort.Strings(out)
 		formats := map[string]bool{}
 		for _, p := range out {
-			formats[formatOf(p)] = true
+			formats[FormatOf(p)] = true
 		}
 		if len(formats) > 1 {
 			return nil, fmt.Errorf("source %s: %w", sub, errReason("more than one format in this record-type folder"))
@@ -214,29 +215,29 @@ func parseInputName(ext string) (format, compression, reason string) {
 	return format, compression, ""
 }
 
-// formatOf is the format a file's name gives ("jsonl", "csv", "parquet"),
+// FormatOf is the format a file's name gives ("jsonl", "csv", "parquet"),
 // or "" when it names none.
-func formatOf(path string) string {
+func FormatOf(path string) string {
 	f, _, _ := parseInputName(partExt(filepath.Base(path)))
 	return f
 }
 
-// readSource streams every raw record of the files to fn, in file order.
+// Read streams every raw record of the files to fn, in file order.
 // fn's error stops the read and is returned as is.
-func readSource(ctx context.Context, files []string, fn func(rawRecord) error) error {
+func Read(ctx context.Context, files []string, fn func(Record) error) error {
 	return readFiles(ctx, files, false, fn)
 }
 
-// readSourceLazy is readSource leaving JSON lines unsplit: the caller calls
-// rawRecord.split, typically in a worker goroutine.
-func readSourceLazy(ctx context.Context, files []string, fn func(rawRecord) error) error {
+// ReadLazy is Read leaving JSON lines unsplit: the caller calls
+// Record.Split, typically in a worker goroutine.
+func ReadLazy(ctx context.Context, files []string, fn func(Record) error) error {
 	return readFiles(ctx, files, true, fn)
 }
 
-func readFiles(ctx context.Context, files []string, lazy bool, fn func(rawRecord) error) error {
+func readFiles(ctx context.Context, files []string, lazy bool, fn func(Record) error) error {
 	for _, f := range files {
 		var err error
-		switch formatOf(f) {
+		switch FormatOf(f) {
 		case "jsonl":
 			err = readJSONL(ctx, f, lazy, fn)
 		case "csv":
@@ -304,14 +305,14 @@ func (c closeBoth) Close() error {
 	return err
 }
 
-func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) error) error {
+func readJSONL(ctx context.Context, path string, lazy bool, fn func(Record) error) error {
 	br, f, err := openInput(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
 	line := 0
-	var buf fields // reused: fn does not keep a record's fields
+	var buf Fields // reused: fn does not keep a record's fields
 	var lines lineSlab
 	for {
 		if line%1024 == 0 {
@@ -319,7 +320,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 				return err
 			}
 		}
-		b, tooLong, n, err := source.ReadLine(br, MaxLineBytes)
+		b, tooLong, n, err := ReadLine(br, MaxLineBytes)
 		if err == io.EOF && n == 0 {
 			return nil
 		}
@@ -327,7 +328,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 			return fmt.Errorf("source %s line %d: %w", path, line+1, err)
 		}
 		line++
-		rec := rawRecord{File: path, Line: line, Bytes: n}
+		rec := Record{File: path, Line: line, Bytes: n}
 		// Files joined end to end each bring their byte-order mark.
 		b = bytes.TrimPrefix(b, utf8BOM)
 		switch {
@@ -339,7 +340,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 			// b is only valid until the next read, and fields alias it.
 			rec.raw = lines.copy(b)
 			if !lazy {
-				rec.split(buf)
+				rec.Split(buf)
 				if rec.Fields != nil {
 					buf = rec.Fields
 				}
@@ -359,7 +360,7 @@ func readJSONL(ctx context.Context, path string, lazy bool, fn func(rawRecord) e
 // for (docs/performance.md).
 //
 // A block lives while any record, or any view of one of its lines, does.
-// Views are not kept past a record's admission (decoder.view), and
+// Views are not kept past a record's admission (Decoder.View), and
 // parquet-go copies the values it is given, so a block is freed a few
 // batches after its last line was read. A line longer than an eighth of a
 // block gets an allocation of its own, so that no block is left mostly
@@ -383,7 +384,7 @@ func (s *lineSlab) copy(b []byte) []byte {
 	return s.block[n:len(s.block):len(s.block)] // capped: an append to a line cannot reach the next
 }
 
-func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
+func readCSV(ctx context.Context, path string, fn func(Record) error) error {
 	br, f, err := openInput(path)
 	if err != nil {
 		return err
@@ -432,7 +433,7 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 			line, _ = cr.FieldPos(0)
 		}
 		off := cr.InputOffset()
-		r := rawRecord{File: path, Line: line, Bytes: int(off - prevOffset)}
+		r := Record{File: path, Line: line, Bytes: int(off - prevOffset)}
 		prevOffset = off
 		var pe *csv.ParseError
 		switch {
@@ -446,7 +447,7 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 		case len(cells) != len(header):
 			r.Err = errReason(fmt.Sprintf("CSV record has %d cells, header has %d", len(cells), len(header)))
 		default:
-			r.Fields = make(fields, 0, len(cells))
+			r.Fields = make(Fields, 0, len(cells))
 			for i, c := range cells {
 				if !utf8.ValidString(c) {
 					// The header is input too: name the column by position.
@@ -469,7 +470,7 @@ func readCSV(ctx context.Context, path string, fn func(rawRecord) error) error {
 // metadata and can panic on a corrupt one; such a panic is turned into an
 // "unreadable Parquet" error for this file (never a crash, and never the
 // panic's text, which could quote the file's bytes).
-func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (err error) {
+func readParquet(ctx context.Context, path string, fn func(Record) error) (err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("source %s: %w", path, err)
@@ -514,14 +515,14 @@ func readParquet(ctx context.Context, path string, fn func(rawRecord) error) (er
 		if err == io.EOF {
 			return nil
 		}
-		rec := rawRecord{File: path, Line: row}
+		rec := Record{File: path, Line: row}
 		if err != nil {
 			// A row that cannot be decoded means the rest of the file is
 			// unreliable: the file is abandoned with its row named.
 			return fmt.Errorf("source %s row %d: %w", path, row, reasonBadParquet)
 		}
-		rec.Fields = make(fields, 0, len(m))
-		for _, k := range sortedKeys(m) {
+		rec.Fields = make(Fields, 0, len(m))
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			if m[k] == nil {
 				continue
 			}

@@ -1,4 +1,4 @@
-package pipeline
+package verify
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhs-talking-therapies/deid/pipeline"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/schemas"
@@ -22,7 +23,7 @@ import (
 
 func TestLeakIndexFindsSourceIdentifiers(t *testing.T) {
 	key, _ := hex.DecodeString(strings.Repeat("ab", 32))
-	ix, notChecked, err := buildLeakIndex(context.Background(), "../fixtures/malformed", key, OptOutsApplied{NationalDataOptOut: true, ResearchOptOut: true, ListKind: "opted-out"})
+	ix, notChecked, err := buildLeakIndex(context.Background(), "../fixtures/malformed", key, pipeline.OptOutsApplied{NationalDataOptOut: true, ResearchOptOut: true, ListKind: "opted-out"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +32,8 @@ func TestLeakIndexFindsSourceIdentifiers(t *testing.T) {
 	if want := []string{"identifiers of 1 source records that could not be read"}; !slices.Equal(notChecked, want) {
 		t.Errorf("not checked: %q, want %q", notChecked, want)
 	}
-	p1 := NewPseudonymiser(key).ID("patient", "P1")
-	other := NewPseudonymiser(key).ID("patient", "P8")
+	p1 := pipeline.NewPseudonymiser(key).ID("patient", "P1")
+	other := pipeline.NewPseudonymiser(key).ID("patient", "P8")
 	tests := []struct {
 		text, rid string
 		want      []string
@@ -86,7 +87,7 @@ func TestLeakIndexFindsSourceIdentifiers(t *testing.T) {
 	}
 	// P2 and P3 opted out; both copies of P1 say no; P8 says nothing
 	// about research, which counts as opted out (fail closed).
-	pid := func(id string) string { return NewPseudonymiser(key).ID("patient", id) }
+	pid := func(id string) string { return pipeline.NewPseudonymiser(key).ID("patient", id) }
 	for id, want := range map[string]bool{"P1": false, "P2": true, "P3": true, "P8": true, "P5": true} {
 		if ix.optedOut[pid(id)] != want {
 			t.Errorf("%s: opted out %v, want %v", id, ix.optedOut[pid(id)], want)
@@ -97,18 +98,18 @@ func TestLeakIndexFindsSourceIdentifiers(t *testing.T) {
 // verifiableExtract runs the university profile (changed by mod) over in
 // with the pseudonym key keyHex, and returns the result with the keys
 // verify needs to check it fully.
-func verifiableExtract(t *testing.T, in, keyHex string, mod func(*Profile)) (*Result, []byte, handover.Key) {
+func verifiableExtract(t *testing.T, in, keyHex string, mod func(*pipeline.Profile)) (*pipeline.Result, []byte, handover.Key) {
 	t.Helper()
 	t.Setenv("DEID_KEY", keyHex)
 	t.Setenv("DEID_OUTPUT_KEY", strings.Repeat("ef", 32))
-	prof, err := LoadProfile("../fixtures/profiles/university.yaml")
+	prof, err := pipeline.LoadProfile("../fixtures/profiles/university.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if mod != nil {
 		mod(prof)
 	}
-	res, err := Extract(context.Background(), Options{Profile: prof, In: in, Out: t.TempDir(), MaxBad: -1})
+	res, err := pipeline.Extract(context.Background(), pipeline.Options{Profile: prof, In: in, Out: t.TempDir(), MaxBad: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +123,13 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		t.Skip("runs an extract")
 	}
 	res, key, dec := verifiableExtract(t, "../fixtures/snapshot", strings.Repeat("cd", 32), nil)
-	probs, err := Verify(context.Background(), VerifyOptions{Dir: res.Dir, Source: "../fixtures/snapshot", Key: key, DecryptKey: &dec})
+	probs, err := Extract(context.Background(), Options{Dir: res.Dir, Source: "../fixtures/snapshot", Key: key, DecryptKey: &dec})
 	if err != nil || len(probs) != 0 {
 		t.Fatalf("clean extract: %v %v", probs, err)
 	}
 	// Without the decryption key: checksums pass, the rest is listed as
 	// not checked.
-	probs, err = Verify(context.Background(), VerifyOptions{Dir: res.Dir, Source: "../fixtures/snapshot"})
+	probs, err = Extract(context.Background(), Options{Dir: res.Dir, Source: "../fixtures/snapshot"})
 	if err != nil || Failed(probs) || !slices.Contains(NotChecked(probs), "manifest seal (no --decrypt-key-env)") {
 		t.Fatalf("without the key: %v %v", probs, err)
 	}
@@ -151,7 +152,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			os.Remove(filepath.Join(dir, "notes", "part-00000.parquet"))
 		}, "presence"},
 		{"old format", func(dir string) {
-			m, _ := ReadManifest(dir)
+			m, _ := pipeline.ReadManifest(dir)
 			m.Format = "deid-extract/1"
 			m.Seal(&dec)
 			b, _ := json.MarshalIndent(m, "", "  ")
@@ -166,7 +167,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			dir := t.TempDir()
 			copyTree(t, res.Dir, dir)
 			tt.do(dir)
-			probs, err := Verify(context.Background(), VerifyOptions{Dir: dir, DecryptKey: &dec})
+			probs, err := Extract(context.Background(), Options{Dir: dir, DecryptKey: &dec})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,19 +222,19 @@ func copyTree(t *testing.T, from, to string) {
 // Still found, and excused here by kind: a fake equal to another
 // patient's GP ("Dr Davies") or phone. The fixture's phones come from the
 // same never-assigned drama range as fake phones, and fakes are drawn
-// without knowledge of other patients. Verify reports them, so a
+// without knowledge of other patients. Extract reports them, so a
 // surrogate extract of such data is held back (see README, Surrogates).
 func TestSurrogateExtractPassesLeakScan(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs an extract")
 	}
-	res, key, dec := verifiableExtract(t, "../fixtures/snapshot", strings.Repeat("5a", 32), func(p *Profile) {
+	res, key, dec := verifiableExtract(t, "../fixtures/snapshot", strings.Repeat("5a", 32), func(p *pipeline.Profile) {
 		p.Redaction.Operator, p.Redaction.Operators = string(redact.Surrogate), nil
 	})
 	if res.Report.Redactions["PERSON"] == 0 {
 		t.Fatal("no names replaced")
 	}
-	probs, err := Verify(context.Background(), VerifyOptions{Dir: res.Dir, Source: "../fixtures/snapshot", Key: key, DecryptKey: &dec})
+	probs, err := Extract(context.Background(), Options{Dir: res.Dir, Source: "../fixtures/snapshot", Key: key, DecryptKey: &dec})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,42 +252,6 @@ func TestSurrogateExtractPassesLeakScan(t *testing.T) {
 	t.Logf("cross-patient coincidences excused: %d", excused)
 }
 
-// The canonical form is what Python's json.dumps(m, sort_keys=True,
-// separators=(",", ":")) prints, so a partner can recompute the seal with
-// the standard library.
-func TestCanonicalManifest(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{`{"b":1,"a":[true,false,null],"c":{"z":"","y":-3}}`, `{"a":[true,false,null],"b":1,"c":{"y":-3,"z":""}}`},
-		{`{"s":"q\"b\\s/<>&"}`, `{"s":"q\"b\\s/<>&"}`},
-		{`{"s":"\n\r\t\b\f\u0001\u007f"}`, `{"s":"\n\r\t\b\f\u0001\u007f"}`},
-		{`{"s":"Wiśniewska 😀 \u2028"}`, `{"s":"Wi\u015bniewska \ud83d\ude00 \u2028"}`},
-		{`{"é":1,"e":2,"Z":3}`, `{"Z":3,"e":2,"\u00e9":1}`},
-		{`{"manifest_hmac_sha256":"x","k":1}`, `{"k":1}`},
-	}
-	for _, tt := range tests {
-		got, err := canonicalManifest([]byte(tt.in), sealFieldKeyed)
-		if err != nil || string(got) != tt.want {
-			t.Errorf("canonical(%s) = %s, %v; want %s", tt.in, got, err, tt.want)
-		}
-	}
-	for _, bad := range []string{`{"n":1.5}`, `{"n":1e3}`, `[1]`, `{"a":1} {}`, `{`} {
-		if _, err := canonicalManifest([]byte(bad), ""); err == nil {
-			t.Errorf("canonical(%s): no error", bad)
-		}
-	}
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed: cross-check with json.dumps skipped")
-	}
-	for _, tt := range tests[:5] {
-		cmd := exec.Command("python3", "-c", `import json,sys; sys.stdout.write(json.dumps(json.load(sys.stdin), sort_keys=True, separators=(",", ":")))`)
-		cmd.Stdin = strings.NewReader(tt.in)
-		out, err := cmd.Output()
-		if err != nil || string(out) != tt.want {
-			t.Errorf("python json.dumps(%s) = %s, %v; deid's canonical form is %s", tt.in, out, err, tt.want)
-		}
-	}
-}
-
 func testSealKey(b byte) *handover.Key {
 	return &handover.Key{ID: "partner", Bytes: bytes.Repeat([]byte{b}, 32)}
 }
@@ -294,10 +259,10 @@ func testSealKey(b byte) *handover.Key {
 // sealedManifestJSON is a small sealed manifest as deid writes it.
 func sealedManifestJSON(t *testing.T, key *handover.Key) []byte {
 	t.Helper()
-	m := &Manifest{Format: ManifestFormat, Extract: "x", Profile: "university", Purpose: "external-research \u00e9<&>",
-		Files: []ManifestFile{{Path: "patients/part-00000.parquet", Dataset: "patients", Rows: 3, Bytes: 10, SHA256: "ab"}}}
+	m := &pipeline.Manifest{Format: pipeline.ManifestFormat, Extract: "x", Profile: "university", Purpose: "external-research \u00e9<&>",
+		Files: []pipeline.ManifestFile{{Path: "patients/part-00000.parquet", Dataset: "patients", Rows: 3, Bytes: 10, SHA256: "ab"}}}
 	if key != nil {
-		m.Encryption = &Encryption{Scheme: EncryptionScheme, KeyID: key.ID, KeyFingerprint: key.Fingerprint()}
+		m.Encryption = &pipeline.Encryption{Scheme: pipeline.EncryptionScheme, KeyID: key.ID, KeyFingerprint: key.Fingerprint()}
 	}
 	if err := m.Seal(key); err != nil {
 		t.Fatal(err)
@@ -315,11 +280,11 @@ func sealedManifestJSON(t *testing.T, key *handover.Key) []byte {
 func TestManifestSeal(t *testing.T) {
 	key := testSealKey(1)
 	check := func(raw []byte, k *handover.Key) []Problem {
-		var m Manifest
+		var m pipeline.Manifest
 		if err := json.Unmarshal(raw, &m); err != nil {
 			t.Fatal(err)
 		}
-		v := &verifier{opt: VerifyOptions{DecryptKey: k}, m: &m}
+		v := &verifier{opt: Options{DecryptKey: k}, m: &m}
 		v.checkSeal(raw)
 		return v.probs
 	}
@@ -369,7 +334,7 @@ func TestManifestSeal(t *testing.T) {
 		})
 	}
 	// The unkeyed seal says it is unkeyed, every time.
-	var m Manifest
+	var m pipeline.Manifest
 	json.Unmarshal(unkeyed, &m)
 	v := &verifier{m: &m}
 	v.checkSeal(unkeyed)
@@ -391,7 +356,7 @@ func TestREADMESealSnippet(t *testing.T) {
 	}
 	var snippet string
 	for _, m := range regexp.MustCompile("(?s)```python\n(.*?)```").FindAllStringSubmatch(string(readme), -1) {
-		if strings.Contains(m[1], sealLabel) {
+		if strings.Contains(m[1], "deid manifest seal v1") { // the seal key's label (pipeline.SealKey)
 			snippet = m[1]
 		}
 	}

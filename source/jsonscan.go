@@ -1,4 +1,4 @@
-package pipeline
+package source
 
 import (
 	"bytes"
@@ -29,11 +29,13 @@ type field struct {
 	val  rawValue
 }
 
-// fields are a record's members in input order. A record has a dozen
-// fields at most, so a linear search beats a map and allocates nothing.
-type fields []field
+// Fields are a record's members in input order, as a reader split them
+// (values undecoded, possibly views of the line); a Decoder reads them. A
+// record has a dozen fields at most, so a linear search beats a map and
+// allocates nothing.
+type Fields []field
 
-func (fs fields) get(name string) (rawValue, bool) {
+func (fs Fields) get(name string) (rawValue, bool) {
 	for i := range fs {
 		if fs[i].name == name {
 			return fs[i].val, true
@@ -53,7 +55,7 @@ func (fs fields) get(name string) (rawValue, bool) {
 // ASCII (the scanner notices a high byte as it passes) is valid UTF-8
 // without a second pass over it. Any other line, and every refused line
 // (invalid UTF-8 is reported before any other fault), is checked whole.
-func splitJSON(b []byte, out fields) (fields, error) {
+func splitJSON(b []byte, out Fields) (Fields, error) {
 	out, high, err := splitObject(b, out)
 	if (high || err != nil) && !utf8.Valid(b) {
 		return nil, reasonBadUTF8
@@ -63,7 +65,7 @@ func splitJSON(b []byte, out fields) (fields, error) {
 
 // splitObject is splitJSON without the UTF-8 check; high reports a byte
 // above 0x7F in a string it scanned (or in a nested value).
-func splitObject(b []byte, out fields) (_ fields, high bool, _ error) {
+func splitObject(b []byte, out Fields) (_ Fields, high bool, _ error) {
 	i := skipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		if json.Valid(b) {
@@ -72,7 +74,7 @@ func splitObject(b []byte, out fields) (_ fields, high bool, _ error) {
 		return nil, false, reasonBadJSON
 	}
 	if out == nil {
-		out = make(fields, 0, 12) // non-nil even for {}: nil means "not split"
+		out = make(Fields, 0, 12) // non-nil even for {}: nil means "not split"
 	}
 	out = out[:0]
 	dup := false

@@ -1,4 +1,4 @@
-package pipeline
+package verify
 
 import (
 	"slices"
@@ -8,6 +8,7 @@ import (
 	"github.com/nhs-talking-therapies/deid/pipeline/disclosure"
 	"github.com/nhs-talking-therapies/deid/pipeline/geo"
 	"github.com/nhs-talking-therapies/deid/redact"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // valueRule is what verify accepts in one string column of the output
@@ -35,25 +36,26 @@ func columnRule(name string) (valueRule, bool) {
 	case "age_band":
 		return valueRule{ok: isAgeBand, allowed: `an age band such as "25-29" or "90+"`, closed: true}, true
 	case "gender":
-		return oneOf(genders...), true
+		return oneOf(source.Allowed("gender")...), true
 	case "ethnicity":
-		return valueRule{ok: isEthnicity, allowed: "an NHS ethnic category code or group name", closed: true}, true
+		cats := source.Allowed("ethnicity")
+		return valueRule{ok: func(v string) bool { return isEthnicity(cats, v) }, allowed: "an NHS ethnic category code or group name", closed: true}, true
 	case "partial_postcode":
 		return valueRule{ok: func(v string) bool { l, ok := geo.LevelOf(v); return ok && l != geo.LevelSuppressed }, allowed: "a postcode area, district or sector"}, true
 	case "postcode_level":
 		return oneOf("sector", "district", "area", "suppressed"), true
 	case "diagnosis":
-		return valueRule{ok: func(v string) bool { c, ok := icd10Code(v); return ok && c == v }, allowed: "an ICD-10 code"}, true
+		return valueRule{ok: func(v string) bool { c, ok := source.ICD10Code(v); return ok && c == v }, allowed: "an ICD-10 code"}, true
 	case "provider":
-		return valueRule{ok: odsCode, allowed: "an ODS organisation code"}, true
+		return valueRule{ok: source.IsODSCode, allowed: "an ODS organisation code"}, true
 	case "month":
 		return valueRule{ok: isMonth, allowed: "YYYY-MM", closed: true}, true
 	case "modality":
-		return oneOf(modalities...), true
+		return oneOf(source.Allowed("modality")...), true
 	case "speaker":
-		return oneOf(speakers...), true
+		return oneOf(source.Allowed("speaker")...), true
 	case "sender":
-		return oneOf(senders...), true
+		return oneOf(source.Allowed("sender")...), true
 	case "instrument":
 		var codes []string
 		for _, in := range measures.Instruments() {
@@ -106,8 +108,10 @@ func isAgeBand(v string) bool {
 	return ok && len(lo) <= 3 && len(hi) <= 3 && allDigits(lo) && allDigits(hi)
 }
 
-func isEthnicity(v string) bool {
-	if slices.Contains(ethnicCats, strings.ToLower(v)) && v == strings.ToUpper(v) {
+// isEthnicity accepts an NHS ethnic category code (cats, lower case) in
+// upper case, or a category group's name.
+func isEthnicity(cats []string, v string) bool {
+	if slices.Contains(cats, strings.ToLower(v)) && v == strings.ToUpper(v) {
 		return true
 	}
 	g, ok := disclosure.EthnicGroup(v)

@@ -1,8 +1,9 @@
-package pipeline
+package source
 
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,55 +11,73 @@ import (
 
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/redact/textnorm"
-	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // FieldError says which field of a record failed and why. It never carries
-// the field's value. A fatal error stops the run instead of quarantining
-// the record: the record bears on an opt-out that could not be read.
+// the field's value. A fatal error (Fatal) stops the run instead of
+// quarantining the record: the record bears on an opt-out that could not
+// be read.
 type FieldError struct {
-	Field  string
-	Reason string
-	fatal  bool
+	Field  string // the field's name as the input spells it
+	Reason string // why, in words that quote nothing of the record
+	Fatal  bool
 }
 
+// Error is "field <name>: <reason>".
 func (e *FieldError) Error() string { return "field " + e.Field + ": " + e.Reason }
 
-// decoder turns a raw record into typed fields, keeping the first error and
-// counting which fields were read, so that unknown fields can be counted
-// without a second list of names.
-type decoder struct {
-	raw   fields
+// Decoder turns a record's fields into typed values, keeping the first
+// error (Err) and counting which fields were read, so that unknown fields
+// can be counted (Unknown) without a second list of names. The Decode
+// functions read one record type each; a Decoder is for one record.
+type Decoder struct {
+	raw   Fields
 	used  int
 	next  int // where the field after the last one found sits, tried first
 	err   *FieldError
-	clock dateRange
+	clock DateRange
 }
 
-// dateRange bounds every date and timestamp: nothing before 1900, nothing
-// after the run's reference time (plus a day of clock skew).
-type dateRange struct{ min, max time.Time }
+// NewDecoder returns a decoder over a record's fields (Record.Fields) that
+// refuses dates and timestamps outside clock.
+func NewDecoder(fs Fields, clock DateRange) *Decoder {
+	return &Decoder{raw: fs, clock: clock}
+}
 
-func (d *decoder) fail(field, reason string) {
+// Reset readies d for another record's fields, so that a decoder kept in a
+// reused item serves record after record without an allocation.
+func (d *Decoder) Reset(fs Fields, clock DateRange) {
+	*d = Decoder{raw: fs, clock: clock}
+}
+
+// Err is the first field that failed, or nil.
+func (d *Decoder) Err() *FieldError { return d.err }
+
+// DateRange bounds every date and timestamp: the extract allows nothing
+// before 1900 and nothing after the run's reference time (plus a day of
+// clock skew). A zero Min allows any past date.
+type DateRange struct{ Min, Max time.Time }
+
+func (d *Decoder) fail(field, reason string) {
 	if d.err == nil {
 		d.err = &FieldError{Field: field, Reason: reason}
 	}
 }
 
-// unknown is the number of fields present in the record that no decoder
+// Unknown is the number of fields present in the record that no decoder
 // call asked for.
-func (d *decoder) unknown() int { return len(d.raw) - d.used }
+func (d *Decoder) Unknown() int { return len(d.raw) - d.used }
 
-// finish ends a record's decoding: a field left unread whose name is a
+// Finish ends a record's decoding: a field left unread whose name is a
 // near miss of a privacy-critical field's is a fatal error, whatever else
 // failed. Only records with unknown fields pay for the check.
-func (d *decoder) finish() {
-	if d.unknown() == 0 {
+func (d *Decoder) Finish() {
+	if d.Unknown() == 0 {
 		return
 	}
 	for i := range d.raw {
 		if want, ok := nearMissCritical(d.raw[i].name); ok {
-			d.err = &FieldError{Field: d.raw[i].name, Reason: nearMissError(d.raw[i].name, want).Error(), fatal: true}
+			d.err = &FieldError{Field: d.raw[i].name, Reason: nearMissError(d.raw[i].name, want).Error(), Fatal: true}
 			return
 		}
 	}
@@ -122,7 +141,7 @@ func nearMissError(name, want string) error {
 }
 
 // get returns the raw value of a field; null and absent are both missing.
-func (d *decoder) get(name string) (rawValue, bool) {
+func (d *Decoder) get(name string) (rawValue, bool) {
 	// Decoders ask for fields in the order writers usually put them, so
 	// the field after the last one found is most often the one asked for.
 	i := d.next
@@ -142,16 +161,17 @@ func (d *decoder) get(name string) (rawValue, bool) {
 	return v, true
 }
 
-// str returns a string field as a string of its own.
-func (d *decoder) str(name string, required bool) string { return d.text(name, required, false) }
+// Str returns a string field as a string of its own; a required field
+// that is missing, null or blank is an error.
+func (d *Decoder) Str(name string, required bool) string { return d.text(name, required, false) }
 
-// view returns a string field that may alias the record's line: no copy,
+// View returns a string field that may alias the record's line: no copy,
 // so it is for values used while the record is handled (ids to look up,
 // text to redact, values to parse) and never for values the run keeps.
 // Lines are never reused, so a kept view would only keep its line alive.
-func (d *decoder) view(name string, required bool) string { return d.text(name, required, true) }
+func (d *Decoder) View(name string, required bool) string { return d.text(name, required, true) }
 
-func (d *decoder) text(name string, required, alias bool) string {
+func (d *Decoder) text(name string, required, alias bool) string {
 	v, ok := d.get(name)
 	if !ok {
 		if required {
@@ -173,7 +193,7 @@ func (d *decoder) text(name string, required, alias bool) string {
 	return s
 }
 
-func (d *decoder) integer(name string, required bool) int {
+func (d *Decoder) integer(name string, required bool) int {
 	v, ok := d.get(name)
 	if !ok {
 		if required {
@@ -192,12 +212,12 @@ func (d *decoder) integer(name string, required bool) int {
 	return n
 }
 
-// nhsNumber reads an NHS number in any exported shape (redact.ParseNHSNumber)
+// NHSNumber reads an NHS number in any exported shape (redact.ParseNHSNumber)
 // and returns its ten digits. A number typed as a number (JSON, Parquet)
 // has lost its leading zeros, which are put back. present is false when
 // the field is absent or null; ok false when it is present but not a
 // valid NHS number (the decoder's error then says so).
-func (d *decoder) nhsNumber(name string) (digits string, present, ok bool) {
+func (d *Decoder) NHSNumber(name string) (digits string, present, ok bool) {
 	v, present := d.get(name)
 	if !present {
 		return "", false, false
@@ -222,13 +242,13 @@ func (d *decoder) nhsNumber(name string) (digits string, present, ok bool) {
 	return digits, true, ok
 }
 
-// optOut reads a yes/no opt-out flag: true/false, yes/no, y/n, t/f, 1/0 in
+// OptOut reads a yes/no opt-out flag: true/false, yes/no, y/n, t/f, 1/0 in
 // any case, as JSON booleans, numbers or strings, or CSV cells. known is
 // false when the field is absent, null, empty or none of these: the caller
 // must then treat the patient as opted out (fail closed). An unreadable
 // flag is not a decoding error, so that the record is never quarantined
 // and released with a copy that reads.
-func (d *decoder) optOut(name string) (value, known bool) {
+func (d *Decoder) OptOut(name string) (value, known bool) {
 	v, ok := d.get(name)
 	if !ok {
 		return false, false
@@ -250,7 +270,7 @@ func (d *decoder) optOut(name string) (value, known bool) {
 	return false, false
 }
 
-func (d *decoder) boolean(name string) bool {
+func (d *Decoder) boolean(name string) bool {
 	v, ok := d.get(name)
 	if !ok {
 		return false
@@ -270,7 +290,7 @@ func (d *decoder) boolean(name string) bool {
 }
 
 // structured decodes a JSON value (in CSV, a JSON-encoded cell).
-func (d *decoder) structured(name string, into any, want string) bool {
+func (d *Decoder) structured(name string, into any, want string) bool {
 	v, ok := d.get(name)
 	if !ok {
 		return false
@@ -286,19 +306,19 @@ func (d *decoder) structured(name string, into any, want string) bool {
 	return true
 }
 
-func (d *decoder) strings(name string) []string {
+func (d *Decoder) strings(name string) []string {
 	var out []string
 	d.structured(name, &out, "an array of strings")
 	return out
 }
 
-func (d *decoder) contacts(name string) []redact.Contact {
+func (d *Decoder) contacts(name string) []redact.Contact {
 	var out []redact.Contact
 	d.structured(name, &out, "an array of {name, relationship} objects")
 	return out
 }
 
-func (d *decoder) items(name string) []*int {
+func (d *Decoder) items(name string) []*int {
 	if v, ok := d.raw.get(name); ok && !v.isCSV {
 		if out, ok := intArray(v.json); ok {
 			d.used++
@@ -314,8 +334,8 @@ func (d *decoder) items(name string) []*int {
 	return out
 }
 
-func (d *decoder) enum(name string, required bool, allowed ...string) string {
-	s := strings.ToLower(strings.TrimSpace(d.view(name, required)))
+func (d *Decoder) enum(name string, required bool, allowed ...string) string {
+	s := strings.ToLower(strings.TrimSpace(d.View(name, required)))
 	if s == "" {
 		return ""
 	}
@@ -328,8 +348,8 @@ func (d *decoder) enum(name string, required bool, allowed ...string) string {
 	return ""
 }
 
-func (d *decoder) date(name string, required bool) (time.Time, bool) {
-	s := d.view(name, required)
+func (d *Decoder) date(name string, required bool) (time.Time, bool) {
+	s := d.View(name, required)
 	if s == "" {
 		return time.Time{}, false
 	}
@@ -341,8 +361,8 @@ func (d *decoder) date(name string, required bool) (time.Time, bool) {
 	return t, d.inRange(name, t)
 }
 
-func (d *decoder) timestamp(name string, required bool) (time.Time, bool) {
-	s := d.view(name, required)
+func (d *Decoder) timestamp(name string, required bool) (time.Time, bool) {
+	s := d.View(name, required)
 	if s == "" {
 		return time.Time{}, false
 	}
@@ -354,12 +374,12 @@ func (d *decoder) timestamp(name string, required bool) (time.Time, bool) {
 	return t.UTC(), d.inRange(name, t)
 }
 
-func (d *decoder) inRange(name string, t time.Time) bool {
-	if t.Before(d.clock.min) {
+func (d *Decoder) inRange(name string, t time.Time) bool {
+	if t.Before(d.clock.Min) {
 		d.fail(name, "before 1900")
 		return false
 	}
-	if t.After(d.clock.max) {
+	if t.After(d.clock.Max) {
 		d.fail(name, "in the future")
 		return false
 	}
@@ -367,38 +387,47 @@ func (d *decoder) inRange(name string, t time.Time) bool {
 }
 
 // Decoded record types: the input record plus the values parsed from it.
+// A string field may be a view of the record's line (Decoder.View): what
+// the run keeps is cloned by the keeper.
 
-type patientIn struct {
-	source.Patient
-	dob, referral, discharge time.Time
-	hasDischarge             bool
-	optOutKnown              bool // research_opt_out was read; false: treat as opted out
+// DecodedPatient is a patient record with its dates parsed. DateOfBirth is
+// cleared: only Birth, parsed, is kept.
+type DecodedPatient struct {
+	Patient
+	Birth, Referral, Discharge time.Time
+	HasDischarge               bool
+	OptOutKnown                bool // research_opt_out was read; false: treat as opted out
 }
 
-type sessionIn struct {
-	source.Session
-	started, ended time.Time
-	hasEnded       bool
+// DecodedSession is a session record with its times parsed.
+type DecodedSession struct {
+	Session
+	Started, Ended time.Time
+	HasEnded       bool
 }
 
-type transcriptIn struct {
-	source.Transcript
-	sent time.Time
+// DecodedTranscript is a transcript turn with its time parsed.
+type DecodedTranscript struct {
+	Transcript
+	Sent time.Time
 }
 
-type messageIn struct {
-	source.Message
-	sent time.Time
+// DecodedMessage is a message with its time parsed.
+type DecodedMessage struct {
+	Message
+	Sent time.Time
 }
 
-type noteIn struct {
-	source.Note
-	written time.Time
+// DecodedNote is a session note with its time parsed.
+type DecodedNote struct {
+	Note
+	Written time.Time
 }
 
-type questionnaireIn struct {
-	source.Questionnaire
-	completed time.Time
+// DecodedQuestionnaire is a completed measure with its time parsed.
+type DecodedQuestionnaire struct {
+	Questionnaire
+	Completed time.Time
 }
 
 var (
@@ -409,53 +438,91 @@ var (
 	ethnicCats = []string{"a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "z"}
 )
 
-func decodePatient(d *decoder) patientIn {
-	var p patientIn
-	p.PatientID = d.str("patient_id", true)
+// Allowed returns the values an enumerated field accepts (gender,
+// ethnicity, modality, speaker, sender), lower case, in a slice of the
+// caller's own; nil for any other field. Decoding accepts them in any
+// case; ethnicity is output in upper case.
+func Allowed(field string) []string {
+	var vals []string
+	switch field {
+	case "gender":
+		vals = genders
+	case "ethnicity":
+		vals = ethnicCats
+	case "modality":
+		vals = modalities
+	case "speaker":
+		vals = speakers
+	case "sender":
+		vals = senders
+	}
+	return slices.Clone(vals)
+}
+
+// Literal returns a field's value as the input wrote it, a CSV cell or
+// JSON text (a string keeps its quotes); false when the field is absent
+// or null. It is for a reader that holds a value to its own rule, such as
+// verify's stricter reading of an opt-out flag.
+func (d *Decoder) Literal(name string) (string, bool) {
+	v, ok := d.get(name)
+	if !ok {
+		return "", false
+	}
+	if v.isCSV {
+		return v.cell, true
+	}
+	return string(v.json), true
+}
+
+// DecodePatient decodes and validates a patient record. A patient without
+// a valid NHS number is an error: the opt-out check cannot be made.
+func DecodePatient(d *Decoder) DecodedPatient {
+	var p DecodedPatient
+	p.PatientID = d.Str("patient_id", true)
 	// Without a valid NHS number the opt-out check cannot be made: the
 	// decoder's error keeps the patient out.
 	var present bool
-	if p.NHSNumber, present, _ = d.nhsNumber("nhs_number"); !present {
+	if p.NHSNumber, present, _ = d.NHSNumber("nhs_number"); !present {
 		d.fail("nhs_number", "missing")
 	}
-	p.GivenName = d.str("given_name", false)
-	p.FamilyName = d.str("family_name", false)
-	p.PreferredName = d.str("preferred_name", false)
-	p.dob, _ = d.date("date_of_birth", true)
+	p.GivenName = d.Str("given_name", false)
+	p.FamilyName = d.Str("family_name", false)
+	p.PreferredName = d.Str("preferred_name", false)
+	p.Birth, _ = d.date("date_of_birth", true)
 	p.DateOfBirth = ""
 	p.Gender = d.enum("gender", false, genders...)
 	p.Ethnicity = strings.ToUpper(d.enum("ethnicity", false, ethnicCats...))
-	p.Email = d.str("email", false)
-	p.Phone = d.str("phone", false)
+	p.Email = d.Str("email", false)
+	p.Phone = d.Str("phone", false)
 	p.AddressLines = d.strings("address_lines")
-	p.Postcode = d.str("postcode", false)
-	p.GPPractice = d.str("gp_practice", false)
-	p.GPName = d.str("gp_name", false)
-	p.referral, _ = d.date("referral_date", true)
-	p.discharge, p.hasDischarge = d.date("discharge_date", false)
+	p.Postcode = d.Str("postcode", false)
+	p.GPPractice = d.Str("gp_practice", false)
+	p.GPName = d.Str("gp_name", false)
+	p.Referral, _ = d.date("referral_date", true)
+	p.Discharge, p.HasDischarge = d.date("discharge_date", false)
 	p.Diagnosis = d.diagnosis("diagnosis")
 	p.Provider = d.provider("provider")
-	p.ResearchOptOut, p.optOutKnown = d.optOut("research_opt_out")
+	p.ResearchOptOut, p.OptOutKnown = d.OptOut("research_opt_out")
 	p.Contacts = d.contacts("contacts")
-	if d.err == nil && p.hasDischarge && p.discharge.Before(p.referral) {
+	if d.err == nil && p.HasDischarge && p.Discharge.Before(p.Referral) {
 		d.fail("discharge_date", "before referral_date")
 	}
-	if d.err == nil && p.dob.After(p.referral) {
+	if d.err == nil && p.Birth.After(p.Referral) {
 		d.fail("date_of_birth", "after referral_date")
 	}
-	d.finish()
+	d.Finish()
 	return p
 }
 
-// diagnosis reads an ICD-10 code (icd10Code), returned in the dotted
+// diagnosis reads an ICD-10 code (ICD10Code), returned in the dotted
 // form. Anything else (a description, a name) is an error: the value would
 // otherwise reach a profile that keeps the full code.
-func (d *decoder) diagnosis(name string) string {
-	s := strings.TrimSpace(d.view(name, false))
+func (d *Decoder) diagnosis(name string) string {
+	s := strings.TrimSpace(d.View(name, false))
 	if s == "" {
 		return ""
 	}
-	c, ok := icd10Code(s)
+	c, ok := ICD10Code(s)
 	if !ok {
 		d.fail(name, "not an ICD-10 code (letter, two digits, optional .1 or .12)")
 		return ""
@@ -463,12 +530,12 @@ func (d *decoder) diagnosis(name string) string {
 	return c
 }
 
-// icd10Code is the one shape of diagnosis passed through: a letter, two
+// ICD10Code is the one shape of diagnosis passed through: a letter, two
 // digits, and optionally a subdivision of one or two digits, with or
 // without the dot ("F32", "F32.1", "F321", "F41.10"), in any case. It
 // returns the upper-case dotted form. verify holds output values to the
 // same rule.
-func icd10Code(s string) (string, bool) {
+func ICD10Code(s string) (string, bool) {
 	s = strings.ToUpper(s)
 	digit := func(c byte) bool { return c >= '0' && c <= '9' }
 	if len(s) < 3 || s[0] < 'A' || s[0] > 'Z' || !digit(s[1]) || !digit(s[2]) {
@@ -484,26 +551,26 @@ func icd10Code(s string) (string, bool) {
 	return s[:3] + "." + sub, true
 }
 
-// provider reads an NHS organisation (ODS) code (odsCode), the only shape
+// provider reads an NHS organisation (ODS) code (IsODSCode), the only shape
 // passed through. Anything else (a name, a number, free text) is an error.
-func (d *decoder) provider(name string) string {
-	s := strings.TrimSpace(d.view(name, false))
+func (d *Decoder) provider(name string) string {
+	s := strings.TrimSpace(d.View(name, false))
 	if s == "" {
 		return ""
 	}
-	if !odsCode(s) {
+	if !IsODSCode(s) {
 		d.fail(name, "not an ODS provider code (3 upper-case letters or digits; 5 or 6 with a digit)")
 		return ""
 	}
 	return strings.Clone(s)
 }
 
-// odsCode accepts an ODS organisation code: trusts and commissioners are
+// IsODSCode accepts an ODS organisation code: trusts and commissioners are
 // three upper-case letters or digits ("RX4", "RTH", "00C"), sites and other
 // providers five ("RX401", "NQ701") and GP practices six ("A81001"). The
 // longer codes always hold a digit, so an upper-case surname ("SMITH") is
 // refused. verify holds output values to the same rule.
-func odsCode(s string) bool {
+func IsODSCode(s string) bool {
 	if len(s) != 3 && len(s) != 5 && len(s) != 6 {
 		return false
 	}
@@ -521,81 +588,92 @@ func odsCode(s string) bool {
 	return len(s) == 3 || digits > 0
 }
 
-func decodeOptOut(d *decoder) source.OptOut {
-	var o source.OptOut
+// DecodeOptOut decodes an opt-out entry: its NHS number, normalised to ten
+// digits as patients' are.
+func DecodeOptOut(d *Decoder) OptOut {
+	var o OptOut
 	var present bool
-	if o.NHSNumber, present, _ = d.nhsNumber("nhs_number"); !present {
+	if o.NHSNumber, present, _ = d.NHSNumber("nhs_number"); !present {
 		d.fail("nhs_number", "missing")
 	}
-	o.Source = d.str("source", false)
-	o.ReceivedAt = d.str("received_at", false)
-	d.finish()
+	o.Source = d.Str("source", false)
+	o.ReceivedAt = d.Str("received_at", false)
+	d.Finish()
 	return o
 }
 
-func decodeSession(d *decoder) sessionIn {
-	var s sessionIn
-	s.SessionID = d.view("session_id", true)
-	s.PatientID = d.view("patient_id", true)
-	s.TherapistID = d.view("therapist_id", true)
-	s.TherapistName = d.str("therapist_name", false)
-	s.started, _ = d.timestamp("started_at", true)
-	s.ended, s.hasEnded = d.timestamp("ended_at", false)
+// DecodeSession decodes and validates a session record.
+func DecodeSession(d *Decoder) DecodedSession {
+	var s DecodedSession
+	s.SessionID = d.View("session_id", true)
+	s.PatientID = d.View("patient_id", true)
+	s.TherapistID = d.View("therapist_id", true)
+	s.TherapistName = d.Str("therapist_name", false)
+	s.Started, _ = d.timestamp("started_at", true)
+	s.Ended, s.HasEnded = d.timestamp("ended_at", false)
 	s.Modality = d.enum("modality", true, modalities...)
 	s.SessionNumber = d.integer("session_number", true)
 	if d.err == nil && s.SessionNumber < 1 {
 		d.fail("session_number", "must be at least 1")
 	}
-	if d.err == nil && s.hasEnded && s.ended.Before(s.started) {
+	if d.err == nil && s.HasEnded && s.Ended.Before(s.Started) {
 		d.fail("ended_at", "before started_at")
 	}
-	d.finish()
+	d.Finish()
 	return s
 }
 
-func decodeTranscript(d *decoder) transcriptIn {
-	var t transcriptIn
-	t.SessionID = d.view("session_id", true)
+// DecodeTranscript decodes and validates a transcript turn; its text is a
+// view of the line (Decoder.View).
+func DecodeTranscript(d *Decoder) DecodedTranscript {
+	var t DecodedTranscript
+	t.SessionID = d.View("session_id", true)
 	t.Turn = d.integer("turn", true)
 	t.Speaker = d.enum("speaker", true, speakers...)
-	t.sent, _ = d.timestamp("sent_at", true)
-	t.Text = d.view("text", false)
+	t.Sent, _ = d.timestamp("sent_at", true)
+	t.Text = d.View("text", false)
 	if d.err == nil && t.Turn < 0 {
 		d.fail("turn", "negative")
 	}
-	d.finish()
+	d.Finish()
 	return t
 }
 
-func decodeMessage(d *decoder) messageIn {
-	var m messageIn
-	m.MessageID = d.view("message_id", true)
-	m.PatientID = d.view("patient_id", true)
+// DecodeMessage decodes and validates a message; its text is a view of the
+// line.
+func DecodeMessage(d *Decoder) DecodedMessage {
+	var m DecodedMessage
+	m.MessageID = d.View("message_id", true)
+	m.PatientID = d.View("patient_id", true)
 	m.Sender = d.enum("sender", true, senders...)
-	m.sent, _ = d.timestamp("sent_at", true)
-	m.Text = d.view("text", false)
-	d.finish()
+	m.Sent, _ = d.timestamp("sent_at", true)
+	m.Text = d.View("text", false)
+	d.Finish()
 	return m
 }
 
-func decodeNote(d *decoder) noteIn {
-	var n noteIn
-	n.SessionID = d.view("session_id", true)
-	n.AuthorID = d.view("author_id", true)
-	n.written, _ = d.timestamp("written_at", true)
-	n.Text = d.view("text", false)
-	d.finish()
+// DecodeNote decodes and validates a session note; its text is a view of
+// the line.
+func DecodeNote(d *Decoder) DecodedNote {
+	var n DecodedNote
+	n.SessionID = d.View("session_id", true)
+	n.AuthorID = d.View("author_id", true)
+	n.Written, _ = d.timestamp("written_at", true)
+	n.Text = d.View("text", false)
+	d.Finish()
 	return n
 }
 
-func decodeQuestionnaire(d *decoder) questionnaireIn {
-	var q questionnaireIn
-	q.PatientID = d.view("patient_id", true)
-	q.SessionID = d.view("session_id", false)
-	q.Instrument = d.view("instrument", true)
-	q.completed, _ = d.timestamp("completed_at", true)
+// DecodeQuestionnaire decodes a completed measure; its items are checked
+// against the instrument later, by measures.
+func DecodeQuestionnaire(d *Decoder) DecodedQuestionnaire {
+	var q DecodedQuestionnaire
+	q.PatientID = d.View("patient_id", true)
+	q.SessionID = d.View("session_id", false)
+	q.Instrument = d.View("instrument", true)
+	q.Completed, _ = d.timestamp("completed_at", true)
 	q.Items = d.items("items")
-	d.finish()
+	d.Finish()
 	return q
 }
 

@@ -1,6 +1,6 @@
 //go:build !race
 
-package pipeline
+package source
 
 // raceEnabled: this test binary was built without -race.
 const raceEnabled = false

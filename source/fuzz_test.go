@@ -1,4 +1,4 @@
-package pipeline
+package source
 
 // Fuzz targets for every source reader and the record decoders. Hostile
 // input must never crash a run, lose a record or leak a value: every
@@ -22,8 +22,6 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
-
-	"github.com/nhs-talking-therapies/deid/source"
 )
 
 // fzMarker is planted in hostile input; no error, quarantine field or
@@ -101,7 +99,7 @@ func fzPlant(data []byte, at uint16) []byte {
 // fzCheckRecord holds for a record from any reader: it was split or it
 // failed with a reason from the closed set, and nothing it says about
 // itself carries the marker.
-func fzCheckRecord(t *testing.T, r rawRecord) {
+func fzCheckRecord(t *testing.T, r Record) {
 	t.Helper()
 	if (r.Err == nil) == (r.Fields == nil) {
 		t.Fatalf("line %d: want exactly one of fields and error, got fields=%v err=%v", r.Line, r.Fields != nil, r.Err)
@@ -132,8 +130,8 @@ func FuzzReadJSONL(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, at uint16) {
 		data = fzPlant(data, at)
 		path := fzWrite(t, dir, ".jsonl", data)
-		var recs []rawRecord
-		if err := readJSONL(context.Background(), path, false, func(r rawRecord) error {
+		var recs []Record
+		if err := readJSONL(context.Background(), path, false, func(r Record) error {
 			recs = append(recs, r)
 			return nil
 		}); err != nil {
@@ -196,8 +194,8 @@ func FuzzReadCSV(f *testing.F) {
 		// is really a record must not get through.
 		data = fzPlant(data, at)
 		path := fzWrite(t, dir, ".csv", data)
-		var recs []rawRecord
-		err := readCSV(context.Background(), path, func(r rawRecord) error {
+		var recs []Record
+		err := readCSV(context.Background(), path, func(r Record) error {
 			recs = append(recs, r)
 			return nil
 		})
@@ -250,15 +248,15 @@ func FuzzReadCSV(f *testing.F) {
 var fzDecoders = []struct {
 	kind   string
 	fields reflect.Type // the record struct whose JSON names are the only valid field names
-	decode func(*decoder)
+	decode func(*Decoder)
 }{
-	{"patients", reflect.TypeOf(source.Patient{}), func(d *decoder) { decodePatient(d) }},
-	{"opt_outs", reflect.TypeOf(source.OptOut{}), func(d *decoder) { decodeOptOut(d) }},
-	{"sessions", reflect.TypeOf(source.Session{}), func(d *decoder) { decodeSession(d) }},
-	{"transcripts", reflect.TypeOf(source.Transcript{}), func(d *decoder) { decodeTranscript(d) }},
-	{"messages", reflect.TypeOf(source.Message{}), func(d *decoder) { decodeMessage(d) }},
-	{"notes", reflect.TypeOf(source.Note{}), func(d *decoder) { decodeNote(d) }},
-	{"questionnaires", reflect.TypeOf(source.Questionnaire{}), func(d *decoder) { decodeQuestionnaire(d) }},
+	{"patients", reflect.TypeOf(Patient{}), func(d *Decoder) { DecodePatient(d) }},
+	{"opt_outs", reflect.TypeOf(OptOut{}), func(d *Decoder) { DecodeOptOut(d) }},
+	{"sessions", reflect.TypeOf(Session{}), func(d *Decoder) { DecodeSession(d) }},
+	{"transcripts", reflect.TypeOf(Transcript{}), func(d *Decoder) { DecodeTranscript(d) }},
+	{"messages", reflect.TypeOf(Message{}), func(d *Decoder) { DecodeMessage(d) }},
+	{"notes", reflect.TypeOf(Note{}), func(d *Decoder) { DecodeNote(d) }},
+	{"questionnaires", reflect.TypeOf(Questionnaire{}), func(d *Decoder) { DecodeQuestionnaire(d) }},
 }
 
 func fzFieldNames(t reflect.Type) map[string]bool {
@@ -273,8 +271,8 @@ func fzFieldNames(t reflect.Type) map[string]bool {
 // fzVariants returns the record as read, every string value prefixed with
 // the marker, and every value replaced by the marker: the failure paths
 // of each decoder all see a value they must not repeat.
-func fzVariants(raw fields, asCSV bool) []fields {
-	var plain, prefixed, replaced fields
+func fzVariants(raw Fields, asCSV bool) []Fields {
+	var plain, prefixed, replaced Fields
 	for _, f := range raw {
 		k, v := f.name, f.val
 		text := string(v.json)
@@ -302,7 +300,7 @@ func fzVariants(raw fields, asCSV bool) []fields {
 		b, _ := json.Marshal(fzMarker)
 		replaced = append(replaced, field{k, rawValue{json: b}})
 	}
-	return []fields{plain, prefixed, replaced}
+	return []Fields{plain, prefixed, replaced}
 }
 
 func FuzzDecodeRecords(f *testing.F) {
@@ -310,7 +308,7 @@ func FuzzDecodeRecords(f *testing.F) {
 		f.Add(l, false)
 		f.Add(l, true)
 	}
-	clock := dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}
+	clock := DateRange{Min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Max: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}
 	f.Fuzz(func(t *testing.T, line []byte, asCSV bool) {
 		raw, err := splitJSON(line, nil)
 		if err != nil {
@@ -321,15 +319,15 @@ func FuzzDecodeRecords(f *testing.F) {
 		}
 		for vi, fields := range fzVariants(raw, asCSV) {
 			for _, dec := range fzDecoders {
-				d := &decoder{raw: fields, clock: clock}
+				d := &Decoder{raw: fields, clock: clock}
 				dec.decode(d)
-				if u := d.unknown(); u < 0 || u > len(fields) {
+				if u := d.Unknown(); u < 0 || u > len(fields) {
 					t.Fatalf("%s variant %d: %d unknown fields of %d", dec.kind, vi, u, len(fields))
 				}
 				if d.err == nil {
 					continue
 				}
-				if _, nearMiss := nearMissCritical(d.err.Field); nearMiss && d.err.fatal {
+				if _, nearMiss := nearMissCritical(d.err.Field); nearMiss && d.err.Fatal {
 					// A header named like a privacy-critical field is named
 					// in the error; only letters of that field's name (and
 					// separators) can make it so.
@@ -416,7 +414,7 @@ func FuzzReadParquet(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := fzWrite(t, dir, ".parquet", data)
 		n := 0
-		err := readParquet(context.Background(), path, func(r rawRecord) error {
+		err := readParquet(context.Background(), path, func(r Record) error {
 			n++
 			if r.Line != n {
 				t.Fatalf("row %d reported as %d", n, r.Line)
@@ -444,14 +442,14 @@ func TestReadParquetCorrupt(t *testing.T) {
 			}
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			var recs []rawRecord
+			var recs []Record
 			err := func() (err error) {
 				defer func() {
 					if p := recover(); p != nil {
 						t.Fatalf("reader panicked on a corrupt file: %v", p)
 					}
 				}()
-				return readParquet(context.Background(), path, func(r rawRecord) error { recs = append(recs, r); return nil })
+				return readParquet(context.Background(), path, func(r Record) error { recs = append(recs, r); return nil })
 			}()
 			runtime.ReadMemStats(&after)
 			if got := after.TotalAlloc - before.TotalAlloc; got > 256<<20 {
@@ -483,8 +481,8 @@ func TestCSVReaderWriterRoundTrip(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var got []rawRecord
-	if err := readCSV(context.Background(), path, func(r rawRecord) error { got = append(got, r); return nil }); err != nil {
+	var got []Record
+	if err := readCSV(context.Background(), path, func(r Record) error { got = append(got, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 3 {

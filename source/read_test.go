@@ -1,4 +1,4 @@
-package pipeline
+package source
 
 import (
 	"bytes"
@@ -24,10 +24,10 @@ func writeFile(t *testing.T, path, content string) {
 	}
 }
 
-func collect(t *testing.T, files ...string) []rawRecord {
+func collect(t *testing.T, files ...string) []Record {
 	t.Helper()
-	var out []rawRecord
-	if err := readSource(context.Background(), files, func(r rawRecord) error {
+	var out []Record
+	if err := Read(context.Background(), files, func(r Record) error {
 		out = append(out, r)
 		return nil
 	}); err != nil {
@@ -90,7 +90,7 @@ func TestReadCSV(t *testing.T) {
 	if recs[3].Err != reasonBadCSV {
 		t.Errorf("record 4: %+v", recs[3])
 	}
-	d := &decoder{raw: recs[0].Fields, clock: dateRange{max: time.Now()}}
+	d := &Decoder{raw: recs[0].Fields, clock: DateRange{Max: time.Now()}}
 	if got := d.strings("address_lines"); len(got) != 1 || got[0] != "1 High St" || !d.boolean("research_opt_out") || d.err != nil {
 		t.Errorf("CSV decode: %v %v", got, d.err)
 	}
@@ -112,15 +112,15 @@ func TestDecodeFieldErrors(t *testing.T) {
 		{"before 1900", strings.Replace(valid, "2024-03-07", "1899-12-31", 1), "started_at", "before 1900"},
 		{"session number zero", strings.Replace(valid, `"session_number":1`, `"session_number":0`, 1), "session_number", "must be at least 1"},
 	}
-	clock := dateRange{min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), max: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := DateRange{Min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Max: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fields, err := splitJSON([]byte(tt.line), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := &decoder{raw: fields, clock: clock}
-			decodeSession(d)
+			d := &Decoder{raw: fields, clock: clock}
+			DecodeSession(d)
 			if tt.field == "" {
 				if d.err != nil {
 					t.Fatalf("unexpected error %v", d.err)
@@ -139,10 +139,10 @@ func TestDecodeFieldErrors(t *testing.T) {
 
 func TestUnknownFieldsCounted(t *testing.T) {
 	fields, _ := splitJSON([]byte(`{"message_id":"M1","patient_id":"P1","sender":"patient","sent_at":"2024-01-01T00:00:00Z","text":"hi","mood":"ok","x":1}`), nil)
-	d := &decoder{raw: fields, clock: dateRange{max: time.Now()}}
-	decodeMessage(d)
-	if d.err != nil || d.unknown() != 2 {
-		t.Fatalf("err %v unknown %d", d.err, d.unknown())
+	d := &Decoder{raw: fields, clock: DateRange{Max: time.Now()}}
+	DecodeMessage(d)
+	if d.err != nil || d.Unknown() != 2 {
+		t.Fatalf("err %v unknown %d", d.err, d.Unknown())
 	}
 }
 
@@ -150,15 +150,15 @@ func TestSourceFiles(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "notes", "part-0002.jsonl"), "")
 	writeFile(t, filepath.Join(dir, "notes", "part-0001.jsonl"), "")
-	files, err := sourceFiles(dir, "notes")
+	files, err := Files(dir, "notes")
 	if err != nil || len(files) != 2 || !strings.HasSuffix(files[0], "part-0001.jsonl") {
 		t.Fatalf("files %v err %v", files, err)
 	}
 	writeFile(t, filepath.Join(dir, "notes.csv"), "")
-	if _, err := sourceFiles(dir, "notes"); err == nil {
+	if _, err := Files(dir, "notes"); err == nil {
 		t.Fatal("mixed formats accepted")
 	}
-	if files, err := sourceFiles(dir, "messages"); err != nil || len(files) != 0 {
+	if files, err := Files(dir, "messages"); err != nil || len(files) != 0 {
 		t.Fatalf("absent record type: %v %v", files, err)
 	}
 }
@@ -215,7 +215,7 @@ func TestSourceFilesReadOrRefuse(t *testing.T) {
 					t.Skip("no symlinks:", err)
 				}
 			}
-			got, err := sourceFiles(dir, "notes")
+			got, err := Files(dir, "notes")
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want %q", err, tc.err)
@@ -266,8 +266,8 @@ func TestReadEncodings(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), tc.file)
 			writeFile(t, p, tc.content)
-			var recs []rawRecord
-			err := readSource(context.Background(), []string{p}, func(r rawRecord) error { recs = append(recs, r); return nil })
+			var recs []Record
+			err := Read(context.Background(), []string{p}, func(r Record) error { recs = append(recs, r); return nil })
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want %q", err, tc.err)
@@ -278,8 +278,8 @@ func TestReadEncodings(t *testing.T) {
 				t.Fatalf("err %v, %d records", err, len(recs))
 			}
 			for _, r := range recs {
-				d := &decoder{raw: r.Fields}
-				if got, _, ok := d.nhsNumber("nhs_number"); r.Err != nil || !ok || got != "9434765919" {
+				d := &Decoder{raw: r.Fields}
+				if got, _, ok := d.NHSNumber("nhs_number"); r.Err != nil || !ok || got != "9434765919" {
 					t.Errorf("record %d: %v %q", r.Line, r.Err, got)
 				}
 			}
@@ -287,8 +287,8 @@ func TestReadEncodings(t *testing.T) {
 	}
 }
 
-func fieldJSON(fs fields, name string) []byte { v, _ := fs.get(name); return v.json }
-func fieldCell(fs fields, name string) string { v, _ := fs.get(name); return v.cell }
+func fieldJSON(fs Fields, name string) []byte { v, _ := fs.get(name); return v.json }
+func fieldCell(fs Fields, name string) string { v, _ := fs.get(name); return v.cell }
 
 // Lines copied into a shared block stay independent of the reader's buffer
 // and of each other, however they are sized.
@@ -343,8 +343,8 @@ func TestParquetNHSNumberTypes(t *testing.T) {
 		t.Fatalf("records %+v", recs)
 	}
 	for _, col := range []string{"i32", "i64", "f64", "bytes", "fixed", "str"} {
-		d := &decoder{raw: recs[0].Fields}
-		if got, _, ok := d.nhsNumber(col); !ok || got != n {
+		d := &Decoder{raw: recs[0].Fields}
+		if got, _, ok := d.NHSNumber(col); !ok || got != n {
 			t.Errorf("%s: %q %v (%v)", col, got, ok, d.err)
 		}
 	}

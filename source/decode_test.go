@@ -1,4 +1,4 @@
-package pipeline
+package source
 
 import (
 	"strings"
@@ -10,15 +10,15 @@ import (
 // scan: in any order of fields and of questions, get answers as a search
 // of every field would, and counts each field found once.
 func TestDecoderGetAnyOrder(t *testing.T) {
-	mk := func(names ...string) fields {
-		var fs fields
+	mk := func(names ...string) Fields {
+		var fs Fields
 		for _, n := range names {
 			fs = append(fs, field{name: n, val: rawValue{json: []byte(`"` + n + `"`)}})
 		}
 		return fs
 	}
 	for _, tc := range []struct {
-		fields fields
+		fields Fields
 		ask    []string
 	}{
 		{mk("a", "b", "c"), []string{"a", "b", "c"}},
@@ -28,7 +28,7 @@ func TestDecoderGetAnyOrder(t *testing.T) {
 		{mk("a"), []string{"b", "a"}},
 		{mk(), []string{"a"}},
 	} {
-		d := &decoder{raw: tc.fields}
+		d := &Decoder{raw: tc.fields}
 		found := 0
 		for _, name := range tc.ask {
 			got, ok := d.get(name)
@@ -70,7 +70,7 @@ func TestNearMissCritical(t *testing.T) {
 func TestDecoderFinishNearMiss(t *testing.T) {
 	for _, tc := range []struct {
 		line  string
-		fatal bool
+		Fatal bool
 	}{
 		{`{"message_id":"M1","patient_id":"P1","sender":"patient","sent_at":"2024-01-01T00:00:00Z","mood":"ok"}`, false},
 		{`{"message_id":"M1","Patient_ID":"P1","sender":"patient","sent_at":"2024-01-01T00:00:00Z"}`, true},
@@ -81,10 +81,10 @@ func TestDecoderFinishNearMiss(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := &decoder{raw: fs, clock: dateRange{max: time.Now()}}
-		decodeMessage(d)
-		if got := d.err != nil && d.err.fatal; got != tc.fatal {
-			t.Errorf("%s: fatal %v (%v), want %v", tc.line, got, d.err, tc.fatal)
+		d := &Decoder{raw: fs, clock: DateRange{Max: time.Now()}}
+		DecodeMessage(d)
+		if got := d.err != nil && d.err.Fatal; got != tc.Fatal {
+			t.Errorf("%s: fatal %v (%v), want %v", tc.line, got, d.err, tc.Fatal)
 		}
 	}
 }
@@ -105,8 +105,8 @@ func TestDecodeNHSNumberShapes(t *testing.T) {
 		{rawValue{cell: "943 476 5919", isCSV: true}, "9434765919"},
 		{rawValue{cell: "9.434766E+09", isCSV: true}, ""},
 	} {
-		d := &decoder{raw: fields{{name: "nhs_number", val: tc.raw}}}
-		got, present, ok := d.nhsNumber("nhs_number")
+		d := &Decoder{raw: Fields{{name: "nhs_number", val: tc.raw}}}
+		got, present, ok := d.NHSNumber("nhs_number")
 		if !present || ok != (tc.want != "") || got != tc.want {
 			t.Errorf("%s%s: %q present %v ok %v, want %q", tc.raw.json, tc.raw.cell, got, present, ok, tc.want)
 		}
@@ -135,14 +135,14 @@ func TestDecodeOptOutFlag(t *testing.T) {
 		{rawValue{json: []byte(`2`)}, false, false},
 		{rawValue{json: []byte(`{}`)}, false, false},
 	} {
-		d := &decoder{raw: fields{{name: "research_opt_out", val: tc.raw}}}
-		v, known := d.optOut("research_opt_out")
+		d := &Decoder{raw: Fields{{name: "research_opt_out", val: tc.raw}}}
+		v, known := d.OptOut("research_opt_out")
 		if v != tc.value || known != tc.known || d.err != nil {
 			t.Errorf("%s%s: %v %v (%v), want %v %v", tc.raw.json, tc.raw.cell, v, known, d.err, tc.value, tc.known)
 		}
 	}
-	d := &decoder{}
-	if _, known := d.optOut("research_opt_out"); known {
+	d := &Decoder{}
+	if _, known := d.OptOut("research_opt_out"); known {
 		t.Error("an absent flag is known")
 	}
 }
@@ -158,7 +158,7 @@ func TestDecodePassThroughCodes(t *testing.T) {
 		{"provider", "RT1A", ""}, {"provider", "Dawn Rowe 9993576087", ""}, {"provider", "DAWN", ""}, {"provider", "R T1", ""},
 		{"provider", "A81001", "A81001"}, {"provider", "SMITH", ""}, {"provider", "LAWRIE", ""},
 	} {
-		d := &decoder{raw: fields{{name: tc.field, val: rawValue{cell: tc.in, isCSV: true}}}}
+		d := &Decoder{raw: Fields{{name: tc.field, val: rawValue{cell: tc.in, isCSV: true}}}}
 		var got string
 		if tc.field == "diagnosis" {
 			got = d.diagnosis(tc.field)

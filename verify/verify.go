@@ -1,10 +1,7 @@
-package pipeline
+package verify
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,37 +19,16 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/nhs-talking-therapies/deid/pipeline"
 	"github.com/nhs-talking-therapies/deid/pipeline/handover"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/redact/textnorm"
 	"github.com/nhs-talking-therapies/deid/schemas"
+	"github.com/nhs-talking-therapies/deid/source"
 )
 
-// Verify checks a finished extract the way a partner or auditor would,
-// and is the gate an extract passes before it leaves:
-//   - the manifest's seal: with an output key, an HMAC under a key derived
-//     from the partner's key (Manifest.Seal), which nobody editing the
-//     folder can recompute; without one, an unkeyed SHA-256, said so on
-//     every run;
-//   - every file's presence (a regular file inside the folder), size,
-//     SHA-256, and nothing unlisted;
-//   - each Parquet file's encryption (as the manifest says), schema against
-//     package schemas, row count, and every string value against its
-//     column's allowed values or shape (columnRule);
-//   - given the source snapshot, a leak scan of every string column of every
-//     dataset, on the normalised view of the text (redact/textnorm), against
-//     every known identifier of every patient in the source, dates of birth
-//     included; given the pseudonym key, opted-out patients' research ids.
-//
-// Fail closed: whatever verify cannot read (a file, a row, the manifest)
-// is a failure, never a skip. A check that cannot run for want of the
-// source or a key is listed in one "not checked" notice, so an OK never
-// implies more than was checked. Problems name the file, row, column and
-// identifier type, never the identifier or the value; decrypted bytes never
-// reach the disk in the clear (sealedTemp).
-
-// VerifyOptions configure Verify.
-type VerifyOptions struct {
+// Options configure Extract.
+type Options struct {
 	Dir    string // the extract folder
 	Source string // optional source snapshot for the leak scan
 	// Key is the extract's pseudonym key (optional). With it, verify maps
@@ -95,7 +71,7 @@ func Failed(probs []Problem) bool {
 	return false
 }
 
-// NotChecked returns the checks that did not run, from Verify's notice.
+// NotChecked returns the checks that did not run, from Extract's notice.
 func NotChecked(probs []Problem) []string {
 	for _, p := range probs {
 		if p.Notice && p.Check == CheckNotChecked {
@@ -162,6 +138,8 @@ func openParquet(ctx context.Context, path string, key *handover.Key) (*parquetF
 	return &parquetFile{File: pf, encrypted: true, close: func() { tmp.Close() }}, nil
 }
 
+// String is the problem as one line: where (file, row, column), the check
+// and what failed.
 func (p Problem) String() string {
 	loc := p.File
 	if p.Row > 0 {
@@ -179,10 +157,10 @@ func (p Problem) String() string {
 // maxProblemsPerFile keeps a badly leaking file from flooding the output.
 const maxProblemsPerFile = 200
 
-// verifier carries one Verify run.
+// verifier carries one Extract run.
 type verifier struct {
-	opt        VerifyOptions
-	m          *Manifest
+	opt        Options
+	m          *pipeline.Manifest
 	idx        *leakIndex // nil without a source
 	probs      []Problem
 	notChecked []string
@@ -193,24 +171,24 @@ func (v *verifier) fail(p Problem)   { v.probs = append(v.probs, p) }
 func (v *verifier) skip(what string) { v.notChecked = append(v.notChecked, what) }
 func (v *verifier) notice(p Problem) { p.Notice = true; v.probs = append(v.probs, p) }
 
-// Verify runs every check and returns the problems found, with notices;
+// Extract runs every check and returns the problems found, with notices;
 // an error means verify itself could not run (the source could not be
 // read, the context ended).
-func Verify(ctx context.Context, opt VerifyOptions) ([]Problem, error) {
-	m, raw, err := readManifest(opt.Dir)
+func Extract(ctx context.Context, opt Options) ([]Problem, error) {
+	m, raw, err := pipeline.ReadSealedManifest(opt.Dir)
 	if err != nil {
 		return []Problem{{File: "manifest.json", Check: "manifest", Detail: "missing or unreadable: the extract is incomplete"}}, nil
 	}
 	v := &verifier{opt: opt, m: m}
 	switch m.Format {
-	case ManifestFormat:
+	case pipeline.ManifestFormat:
 	case "deid-extract/1":
 		v.fail(Problem{File: "manifest.json", Check: "manifest", Detail: "format deid-extract/1 is sealed by a plain SHA-256 that anyone can recompute after an edit: not accepted; make the extract again with this deid"})
 	default:
 		v.fail(Problem{File: "manifest.json", Check: "manifest", Detail: "unknown manifest format"})
 	}
 	v.checkSeal(raw)
-	if opt.Key != nil && KeyFingerprint(opt.Key) != m.KeyFingerprint {
+	if opt.Key != nil && pipeline.KeyFingerprint(opt.Key) != m.KeyFingerprint {
 		v.fail(Problem{File: "manifest.json", Check: "key", Detail: "the pseudonym key given is not the key this extract was made with"})
 		v.opt.Key = nil
 	}
@@ -293,8 +271,7 @@ func (v *verifier) checkSeal(raw []byte) {
 			v.skip("manifest seal (no --decrypt-key-env)")
 			return
 		}
-		c, err := canonicalManifest(raw, sealFieldKeyed)
-		if err != nil || !hmac.Equal([]byte(sealMAC(key, c)), []byte(m.ManifestHMAC)) {
+		if !m.SealValid(raw, key) {
 			sealProblem("does not match: the manifest was altered after it was sealed, or the key given is not this extract's")
 		}
 	case m.ManifestSHA256 != "":
@@ -305,9 +282,7 @@ func (v *verifier) checkSeal(raw []byte) {
 		if key != nil {
 			sealProblem("a decryption key was given, but this extract is not encrypted and its manifest carries no keyed seal to check the key against")
 		}
-		c, err := canonicalManifest(raw, sealFieldUnkeyed)
-		sum := sha256.Sum256(c)
-		if err != nil || hex.EncodeToString(sum[:]) != m.ManifestSHA256 {
+		if !m.SealValid(raw, nil) {
 			sealProblem("manifest_sha256 does not match its content: the manifest was altered")
 			return
 		}
@@ -338,7 +313,7 @@ func (v *verifier) listSkipped() {
 	}
 }
 
-func (v *verifier) checkFile(ctx context.Context, f ManifestFile) error {
+func (v *verifier) checkFile(ctx context.Context, f pipeline.ManifestFile) error {
 	p := filepath.Join(v.opt.Dir, filepath.FromSlash(f.Path))
 	if st, err := os.Lstat(p); err != nil {
 		v.fail(Problem{File: f.Path, Check: "presence", Detail: "listed in the manifest but missing or unreadable"})
@@ -347,7 +322,7 @@ func (v *verifier) checkFile(ctx context.Context, f ManifestFile) error {
 		v.fail(Problem{File: f.Path, Check: "file", Detail: "not a regular file (a link or device)"})
 		return nil
 	}
-	sum, n, err := fileSHA256(p)
+	sum, n, err := pipeline.FileSHA256(p)
 	if err != nil {
 		v.fail(Problem{File: f.Path, Check: "presence", Detail: "listed in the manifest but unreadable: " + errReasonOf(err)})
 		return nil
@@ -492,17 +467,17 @@ func (ix *leakIndex) addDate(t time.Time, kind string) {
 // source cannot support: identifiers of records that could not be read at
 // all (the extract quarantined them, so they are not in it), opt-out
 // entries that could not be read, an opt-out list that is not there.
-func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOutsApplied) (ix *leakIndex, notChecked []string, err error) {
+func buildLeakIndex(ctx context.Context, src string, key []byte, applied pipeline.OptOutsApplied) (ix *leakIndex, notChecked []string, err error) {
 	unread, optUnread := 0, 0
 	if st, err := os.Stat(src); err != nil || !st.IsDir() {
 		return nil, nil, fmt.Errorf("source %s: not a readable folder", src)
 	}
 	ix = &leakIndex{global: map[string]string{}, perPatient: map[string]map[string]string{}, digits: map[string]string{}, dates: map[string]string{}, optedOut: map[string]bool{}, names: map[string]*redact.Known{}, prefixes: map[string]bool{}}
-	var ps Pseudonymiser
+	var ps pipeline.Pseudonymiser
 	if key != nil {
-		ps = NewPseudonymiser(key)
+		ps = pipeline.NewPseudonymiser(key)
 	}
-	clock := dateRange{max: farFuture}
+	clock := source.DateRange{Max: farFuture}
 	nhsKey := func(s string) string {
 		if n, ok := redact.ParseNHSNumber(s); ok {
 			return n
@@ -510,20 +485,20 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		return digitsOf(textnorm.String(s))
 	}
 	optList := map[string]bool{}
-	files, err := sourceFiles(src, "opt_outs")
+	files, err := source.Files(src, "opt_outs")
 	if err != nil {
 		return nil, nil, err
 	}
 	if applied.NationalDataOptOut && len(files) == 0 {
 		notChecked = append(notChecked, "National Data Opt-out ids (the source has no opt-out list)")
 	}
-	if err := readSource(ctx, files, func(r rawRecord) error {
+	if err := source.Read(ctx, files, func(r source.Record) error {
 		if r.Err != nil {
 			optUnread++
 			return nil
 		}
-		d := &decoder{raw: r.Fields, clock: clock}
-		n, _, ok := d.nhsNumber("nhs_number")
+		d := source.NewDecoder(r.Fields, clock)
+		n, _, ok := d.NHSNumber("nhs_number")
 		if !ok {
 			optUnread++
 			return nil
@@ -534,17 +509,17 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		return nil, nil, err
 	}
 	therapists := map[string][]string{}
-	files, err = sourceFiles(src, "sessions")
+	files, err = source.Files(src, "sessions")
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := readSource(ctx, files, func(r rawRecord) error {
+	if err := source.Read(ctx, files, func(r source.Record) error {
 		if r.Err != nil {
 			unread++
 			return nil
 		}
-		d := &decoder{raw: r.Fields, clock: clock}
-		s := decodeSession(d)
+		d := source.NewDecoder(r.Fields, clock)
+		s := source.DecodeSession(d)
 		if s.TherapistName != "" {
 			pid := strings.Clone(s.PatientID) // a view of the line: kept as a key
 			therapists[pid] = append(therapists[pid], s.TherapistName)
@@ -558,7 +533,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 	// that opted out takes the others with it.
 	ridsOf := map[string][]string{}
 	optedNHS := map[string]bool{}
-	files, err = sourceFiles(src, "patients")
+	files, err = source.Files(src, "patients")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -566,7 +541,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		return nil, nil, fmt.Errorf("source %s: no patients file: the leak scan would have nothing to look for", src)
 	}
 	patients := 0
-	err = readSource(ctx, files, func(r rawRecord) error {
+	err = source.Read(ctx, files, func(r source.Record) error {
 		patients++
 		if r.Err != nil {
 			unread++
@@ -574,8 +549,8 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		}
 		// Decoding errors are ignored here: a patient quarantined by the
 		// extract still has identifiers that must not appear.
-		d := &decoder{raw: r.Fields, clock: clock}
-		p := decodePatient(d)
+		d := source.NewDecoder(r.Fields, clock)
+		p := source.DecodePatient(d)
 		full := strings.TrimSpace(p.GivenName + " " + p.FamilyName)
 		ix.addPhrase(full, "name")
 		ix.addPhrase(p.FamilyName+" "+p.GivenName, "name") // "Lawrence, Annie"
@@ -596,7 +571,7 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		}
 		ix.addDigits(p.Phone, "phone")
 		ix.addDigits(p.NHSNumber, "nhs_number")
-		ix.addDate(p.dob, "date_of_birth")
+		ix.addDate(p.Birth, "date_of_birth")
 		ix.addPhrase(p.GPPractice, "gp_practice")
 		ix.addPhrase(p.GPName, "gp_name") // with its title: "Dr Long"
 		if key == nil || p.PatientID == "" {
@@ -638,10 +613,10 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 		for _, t := range therapists[p.PatientID] {
 			add(t, "therapist_name")
 		}
-		if !p.dob.IsZero() {
+		if !p.Birth.IsZero() {
 			// Six digits (140588) are too common a number to look for in
 			// everyone's rows; in the patient's own they are the birthday.
-			y, m, d := p.dob.Date()
+			y, m, d := p.Birth.Date()
 			own[fmt.Sprintf("%02d%02d%02d", d, m, y%100)] = "date_of_birth"
 		}
 		nhs := nhsKey(p.NHSNumber)
@@ -677,14 +652,10 @@ func buildLeakIndex(ctx context.Context, src string, key []byte, applied OptOuts
 // closed: anything but an explicit false (missing, null, empty, not a
 // boolean) counts as opted out, and so does any copy of a patient that
 // says so (the caller marks the research id).
-func researchOptedOut(d *decoder) bool {
-	v, ok := d.get("research_opt_out")
+func researchOptedOut(d *source.Decoder) bool {
+	text, ok := d.Literal("research_opt_out")
 	if !ok {
 		return true
-	}
-	text := v.cell
-	if !v.isCSV {
-		text = string(v.json)
 	}
 	return strings.ToLower(strings.TrimSpace(text)) != "false"
 }
