@@ -1,10 +1,10 @@
 package pipeline
 
 // Benchmarks of the pipeline's own stages, so that the end-to-end figure
-// from `make bench` (cmd/deid-bench) can be broken down: how fast the
-// Parquet sink writes, and what a whole extract costs with and without
-// redaction (reading, splitting and decoding are source's benchmarks).
-// MB/s is of free text.
+// from `make bench` (cmd/deid-bench) can be broken down: what a whole
+// extract costs with and without redaction (reading, splitting and
+// decoding are source's benchmarks, writing Parquet parquetsink's). MB/s
+// is of free text.
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 	"time"
 
 	"github.com/nhs-talking-therapies/deid/redact"
