@@ -7,7 +7,7 @@
 //
 // Files by what they provide:
 //   - the extract: extract.go (Extract, the steps, free-text records),
-//     stream.go (the ordered worker pool), research.go (questionnaires,
+//     stream.go (the ordered stream over internal/ordered), research.go (questionnaires,
 //     patients and outcomes tables), report.go (Report, the record types),
 //     state.go and caches.go (what the run keeps per patient and session,
 //     over internal/statefile), audit.go, rowcheck.go, generalise.go,
