@@ -111,3 +111,26 @@ func (c *stateCache[T]) flush() error {
 	}
 	return nil
 }
+
+// countsValues keeps redaction_counts row values for reuse: most texts
+// share a few counts ({} above all), and a kept value is neither
+// converted nor boxed again. Bounded: past maxCountsValues new values are
+// simply not kept. The collector's alone.
+type countsValues struct{ m map[string]any }
+
+const maxCountsValues = 4096
+
+// value returns the counts encoded in b as a row value.
+func (c *countsValues) value(b []byte) any {
+	if v, ok := c.m[string(b)]; ok {
+		return v
+	}
+	s := string(b)
+	if c.m == nil {
+		c.m = make(map[string]any)
+	}
+	if len(c.m) < maxCountsValues {
+		c.m[s] = s
+	}
+	return s
+}

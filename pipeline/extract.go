@@ -78,8 +78,8 @@ type extractor struct {
 	moreTurns map[idKey][]uint64 // turn bitmaps past turn 127
 	turns     turnMemo
 	turnTab   *turnTable
-	qmemo     parentMemo // questionnaires' parents
-	smemo     parentMemo // sessions' patients
+	qparents  lastLookup // questionnaires' parents
+	sparents  lastLookup // sessions' patients
 
 	writers  map[string]*datasetWriter
 	spooled  []*datasetWriter // finished, published at the end of the run
@@ -96,8 +96,8 @@ type extractor struct {
 	cons       *stateCache[*redact.Consistency]
 	therapists *stateCache[*[]string]
 	scores     *stateCache[*measures.Tracker]
-	scratch    []byte         // the collector's encoding buffer
-	counts     map[string]any // redaction_counts values, kept for reuse (countsValue)
+	scratch    []byte       // the collector's encoding buffer
+	counts     countsValues // redaction_counts row values, kept for reuse
 }
 
 // Extract runs one profile over one snapshot.
@@ -193,6 +193,7 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if x.db, err = openStateDB(x.istage, frames); err != nil {
 		return nil, err
 	}
+	x.qparents, x.sparents = lastLookup{db: x.db}, lastLookup{db: x.db}
 	defer x.db.Close()
 	// The turn table is read and written in session order: a few pages
 	// in memory cover it.
@@ -779,7 +780,7 @@ func (x *extractor) admitSession(it *sessItem) error {
 	const kind = "sessions"
 	c := x.report.Records[kind]
 	s, rec := &it.s, it.rec
-	num, pst, err := x.smemo.patient(x, it.pkey)
+	num, pst, err := x.sparents.patient(it.pkey)
 	if err != nil {
 		return err
 	}
@@ -997,7 +998,7 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	x.scratch = appendCounts(x.scratch[:0], it.spans)
 	it.row[kind.textCol] = out
 	it.row[kind.textCol+1] = int32(len(it.spans))
-	it.row[kind.textCol+2] = x.countsValue(x.scratch)
+	it.row[kind.textCol+2] = x.counts.value(x.scratch)
 	x.textBytes += int64(len(it.text))
 	if x.audit != nil {
 		if err := x.audit.add(kind.name, it, x.opt.In); err != nil {
@@ -1006,24 +1007,6 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 	}
 	x.report.Records[kind.name].Written++
 	return x.write(kind.name, it.row)
-}
-
-// countsValue returns a redaction_counts value as a row value. Most texts
-// share a few common counts ({} above all), so values are kept for reuse
-// rather than converted and boxed twice per row (bounded: past the bound,
-// new ones are simply not kept; docs/performance.md).
-func (x *extractor) countsValue(b []byte) any {
-	if v, ok := x.counts[string(b)]; ok {
-		return v
-	}
-	s := string(b)
-	if x.counts == nil {
-		x.counts = make(map[string]any)
-	}
-	if len(x.counts) < 4096 {
-		x.counts[s] = s
-	}
-	return s
 }
 
 // sessionIDs returns the research and session ids that lead a transcript

@@ -395,6 +395,66 @@ func (db *stateDB) updateRecord(num int, fn func(*patientRec)) error {
 	return db.records.Set(num, db.buf[:patientRecSize])
 }
 
+// lastLookup is one collector step's view of db that remembers its last
+// patient, session and record (with their research ids formatted once):
+// a patient's sessions and questionnaires come together, so most need no
+// lookup, and the next session is usually the one after (the hint). Only
+// a record's research id and referral date are read from the copy, and
+// neither changes during a step. Not safe for concurrent use.
+type lastLookup struct {
+	db            *stateDB
+	pkey, skey    idKey
+	num, snum     int
+	pst, sst      lookup
+	ss            sessionRec
+	rec           patientRec
+	ssRID, recRID string
+	pok, sok, rok bool // which of the above hold a lookup
+	recNum        int
+}
+
+// patient is db.patient(k), remembered.
+func (m *lastLookup) patient(k idKey) (int, lookup, error) {
+	if !m.pok || m.pkey != k {
+		num, st, err := m.db.patient(k)
+		if err != nil {
+			return 0, absent, err
+		}
+		m.pkey, m.num, m.pst, m.pok = k, num, st, true
+	}
+	return m.num, m.pst, nil
+}
+
+// session is db.session(k), remembered, hinted with the session after
+// the last one; it also returns the session's research id.
+func (m *lastLookup) session(k idKey) (sessionRec, string, lookup, error) {
+	if !m.sok || m.skey != k {
+		hint := -1
+		if m.sok {
+			hint = m.snum + 1
+		}
+		ss, num, st, err := m.db.session(k, hint)
+		if err != nil {
+			return ss, "", absent, err
+		}
+		m.skey, m.ss, m.snum, m.ssRID, m.sst, m.sok = k, ss, num, ss.researchID(), st, true
+	}
+	return m.ss, m.ssRID, m.sst, nil
+}
+
+// record is db.record(num), remembered; it also returns the patient's
+// research id.
+func (m *lastLookup) record(num int) (patientRec, string, error) {
+	if !m.rok || m.recNum != num {
+		rec, err := m.db.record(num)
+		if err != nil {
+			return rec, "", err
+		}
+		m.rec, m.recRID, m.recNum, m.rok = rec, rec.researchID(), num, true
+	}
+	return m.rec, m.recRID, nil
+}
+
 // session looks up the session with key k, trying number hint first
 // (-1: no guess), and returns it with its number. The guess only saves a
 // walk: whether it hits never changes the answer.
