@@ -188,31 +188,6 @@ func (s *sessionRec) unmarshal(b []byte) {
 
 func (s *sessionRec) researchID() string { return hex.EncodeToString(s.rid[:]) }
 
-// seenTurn records a turn number of session key, whose turns 0..127 are
-// the bits of low, and reports whether the session already had it. The
-// caller stores low back.
-func (x *extractor) seenTurn(key idKey, low *[2]uint64, turn int) bool {
-	if turn > 1<<20 {
-		return false // absurd turn numbers are not tracked (bounded memory)
-	}
-	var word *uint64
-	if turn < 128 {
-		word = &low[turn/64]
-	} else {
-		more := x.moreTurns[key]
-		w := turn/64 - 2
-		for len(more) <= w {
-			more = append(more, 0)
-		}
-		x.moreTurns[key] = more
-		word = &more[w]
-	}
-	bit := uint64(1) << (turn % 64)
-	seen := *word&bit != 0
-	*word |= bit
-	return seen
-}
-
 // packKnown packs a patient's identifiers into one byte slice (uvarint
 // lengths and the strings, in a fixed order): a tenth of the memory of the
 // record's strings and slices, and nothing for the garbage collector to
@@ -541,9 +516,17 @@ func (db *stateDB) nhsMarked(k idKey) (bool, error) {
 // workers' lookups never wait on a page being written back. Transcripts
 // mostly come in their sessions' order, so its pages are read in order.
 type turnTable struct {
-	ps  *statefile.PageStore
-	arr *statefile.RecordArray
-	buf [16]byte
+	ps   *statefile.PageStore
+	arr  *statefile.RecordArray
+	buf  [16]byte
+	more map[idKey][]uint64 // turns past 127, by session
+	// The session whose turns are being admitted, held until another's
+	// come: its bits are read and stored once per run of its turns, not
+	// once per turn.
+	cur  idKey
+	num  int // cur's session number
+	low  [2]uint64
+	held bool
 }
 
 func openTurnTable(dir string, frames int) (*turnTable, error) {
@@ -551,7 +534,56 @@ func openTurnTable(dir string, frames int) (*turnTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &turnTable{ps: ps, arr: statefile.NewRecordArray(ps, 16)}, nil
+	return &turnTable{ps: ps, arr: statefile.NewRecordArray(ps, 16), more: map[idKey][]uint64{}}, nil
+}
+
+// seen records a turn of session key (number num) and reports whether the
+// session already had it. flush stores the held session's turns.
+func (t *turnTable) seen(key idKey, num, turn int) (bool, error) {
+	if !t.held || t.cur != key {
+		if err := t.flush(); err != nil {
+			return false, err
+		}
+		low, err := t.get(num)
+		if err != nil {
+			return false, err
+		}
+		t.cur, t.num, t.low, t.held = key, num, low, true
+	}
+	return t.mark(key, turn), nil
+}
+
+// flush stores the held session's turns, if any.
+func (t *turnTable) flush() error {
+	if !t.held {
+		return nil
+	}
+	t.held = false
+	return t.put(t.num, t.low)
+}
+
+// mark records a turn of the held session key, whose turns 0..127 are the
+// bits of t.low, and reports whether the session already had it.
+func (t *turnTable) mark(key idKey, turn int) bool {
+	if turn > 1<<20 {
+		return false // absurd turn numbers are not tracked (bounded memory)
+	}
+	var word *uint64
+	if turn < 128 {
+		word = &t.low[turn/64]
+	} else {
+		more := t.more[key]
+		w := turn/64 - 2
+		for len(more) <= w {
+			more = append(more, 0)
+		}
+		t.more[key] = more
+		word = &more[w]
+	}
+	bit := uint64(1) << (turn % 64)
+	seen := *word&bit != 0
+	*word |= bit
+	return seen
 }
 
 func (t *turnTable) get(num int) ([2]uint64, error) {
