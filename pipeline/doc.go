@@ -10,7 +10,8 @@
 //     stream.go (the ordered stream over internal/ordered), research.go (questionnaires,
 //     patients and outcomes tables), report.go (Report, the record types),
 //     state.go and caches.go (what the run keeps per patient and session,
-//     over internal/statefile), audit.go, rowcheck.go, generalise.go,
+//     over internal/statefile, with the collector's memos of its last
+//     lookups: lastLookup, turnTable; countsValues), audit.go, rowcheck.go, generalise.go,
 //     keys.go (Pseudonymiser), redactor.go;
 //   - reading: source.go (files, formats, line and row readers),
 //     jsonscan.go, decode.go (validation into source's record types);

@@ -21,10 +21,12 @@
 //   - Cancellation is by context: when ctx is done, Send returns false and
 //     the producer stops; batches already sent are still worked on, and Run
 //     returns ctx's error unless an earlier one stopped it.
-//   - The first error in input order wins: an error from Consume stops the
-//     producer and the workers (the rest is drained, not consumed) and is
-//     returned; an error from the producer follows every batch it sent, so
-//     those are consumed first and it is returned after them.
+//   - The first error in input order wins: an error from Consume cancels
+//     the producer's context and makes Send report false; the workers
+//     finish the few batches already sent, which are drained, not
+//     consumed; and that error is returned. An error from the producer
+//     follows every batch it sent, so those are consumed first and it is
+//     returned after them.
 //   - No goroutine outlives Run: it returns only after the producer and
 //     every worker have returned. The producer must therefore return soon
 //     after Send returns false or its ctx is done.
