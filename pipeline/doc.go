@@ -8,10 +8,11 @@
 //
 // Files by what they provide:
 //   - the extract: extract.go (Extract, the steps, free-text records),
-//     stream.go (the ordered worker pool), research.go (questionnaires,
+//     stream.go (the ordered stream over internal/ordered), research.go (questionnaires,
 //     patients and outcomes tables), report.go (Report, the record types),
 //     state.go and caches.go (what the run keeps per patient and session,
-//     over internal/statefile), audit.go, generalise.go,
+//     over internal/statefile, with the collector's memos of its last
+//     lookups: lastLookup, turnTable), audit.go, generalise.go,
 //     keys.go (Pseudonymiser), redactor.go;
 //   - writing: rows.go (each dataset's columns' places in its rows,
 //     resolved by name once), jsonenc.go, manifest.go (Manifest, its seal

@@ -75,13 +75,11 @@ type extractor struct {
 	optOuts map[string]bool // normalised NHS numbers on the list
 
 	// Lookup tables by source id, and patient records, in the state file.
-	ids       idHasher
-	db        *stateDB
-	moreTurns map[idKey][]uint64 // turn bitmaps past turn 127
-	turns     turnMemo
-	turnTab   *turnTable
-	qmemo     parentMemo // questionnaires' parents
-	smemo     parentMemo // sessions' patients
+	ids      idHasher
+	db       *stateDB
+	turnTab  *turnTable
+	qparents lastLookup // questionnaires' parents
+	sparents lastLookup // sessions' patients
 
 	writers  map[string]*parquetsink.Writer
 	spooled  []*parquetsink.Writer // finished, published at the end of the run
@@ -146,13 +144,12 @@ func Extract(ctx context.Context, opt Options) (*Result, error) {
 	defer dirs.close()
 	x := &extractor{
 		opt: opt, prof: opt.Profile, log: opt.Log, pseudo: NewPseudonymiser(key),
-		report:    newReport(),
-		clock:     source.DateRange{Min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Max: opt.Now.Add(24 * time.Hour)},
-		ids:       newIDHasher(),
-		moreTurns: map[idKey][]uint64{},
-		writers:   map[string]*parquetsink.Writer{},
-		finished:  map[string]bool{},
-		rows:      map[string]int64{},
+		report:   newReport(),
+		clock:    source.DateRange{Min: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Max: opt.Now.Add(24 * time.Hour)},
+		ids:      newIDHasher(),
+		writers:  map[string]*parquetsink.Writer{},
+		finished: map[string]bool{},
+		rows:     map[string]int64{},
 	}
 	x.encKey = encKey
 	x.dirs, x.stage, x.istage = dirs, dirs.extract.stage, dirs.internal.stage
@@ -201,6 +198,7 @@ func (x *extractor) run(ctx context.Context, key []byte) (*Result, error) {
 	if x.db, err = openStateDB(x.istage, frames); err != nil {
 		return nil, err
 	}
+	x.qparents, x.sparents = lastLookup{db: x.db}, lastLookup{db: x.db}
 	defer x.db.Close()
 	// The turn table is read and written in session order: a few pages
 	// in memory cover it.
@@ -776,7 +774,7 @@ func (x *extractor) readSessions(ctx context.Context) error {
 	return x.therapists.flush()
 }
 
-// sessItem is one session on its way through ordered.
+// sessItem is one session on its way through a stream.
 type sessItem struct {
 	decodedItem
 	s         source.DecodedSession
@@ -789,7 +787,7 @@ func (x *extractor) admitSession(it *sessItem) error {
 	const kind = "sessions"
 	c := x.report.Records[kind]
 	s, rec := &it.s, it.rec
-	num, pst, err := x.smemo.patient(x, it.pkey)
+	num, pst, err := x.sparents.patient(it.pkey)
 	if err != nil {
 		return err
 	}
@@ -892,42 +890,14 @@ func (x *extractor) readTranscripts(ctx context.Context) error {
 			r[c.speaker], r[c.dayOffset] = enumValue(t.Speaker), dayOffset(p.referralTime(), t.Sent)
 		},
 		duplicate: func(it *textItem) (string, string, bool, error) {
-			t := &x.turns
-			if !t.ok || t.key != it.id {
-				if err := x.flushTurns(); err != nil {
-					return "", "", false, err
-				}
-				low, err := x.turnTab.get(it.snum)
-				if err != nil {
-					return "", "", false, err
-				}
-				*t = turnMemo{key: it.id, num: it.snum, low: low, ok: true}
-			}
-			return "turn", "duplicate turn in session", x.seenTurn(it.id, &t.low, it.turn), nil
+			dup, err := x.turnTab.seen(it.id, it.snum, it.turn)
+			return "turn", "duplicate turn in session", dup, err
 		},
 	})
 	if err != nil {
 		return err
 	}
-	return x.flushTurns()
-}
-
-// turnMemo holds the session whose turns the collector is admitting, so
-// that a session's turn numbers are read and stored once per run of its
-// turns rather than once per turn.
-type turnMemo struct {
-	key idKey
-	num int // session number
-	low [2]uint64
-	ok  bool
-}
-
-func (x *extractor) flushTurns() error {
-	if !x.turns.ok {
-		return nil
-	}
-	x.turns.ok = false
-	return x.turnTab.put(x.turns.num, x.turns.low)
+	return x.turnTab.flush()
 }
 
 func (x *extractor) readMessages(ctx context.Context) error {

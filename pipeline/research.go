@@ -38,66 +38,12 @@ func (x *extractor) readQuestionnaires(ctx context.Context) error {
 	return x.scores.flush()
 }
 
-// questItem is one questionnaire on its way through ordered.
+// questItem is one questionnaire on its way through a stream.
 type questItem struct {
 	decodedItem
 	q     source.DecodedQuestionnaire
 	sc    measures.Scored
 	scErr error
-}
-
-// parentMemo remembers the last patient, session and record a step looked
-// up: a patient's sessions and questionnaires come together, so most need
-// no lookup in the shared state, and the next session looked up is
-// usually the one after. Only the record's research id and referral date
-// are read from the copy, and neither changes during the step. The last
-// lookup's research ids are formatted once, for every row after.
-type parentMemo struct {
-	pkey, skey    idKey
-	num, snum     int
-	pst, sst      lookup
-	ss            sessionRec
-	rec           patientRec
-	ssRID, recRID string // research ids, formatted once per lookup
-	pok, sok, rok bool
-	recNum        int
-}
-
-func (m *parentMemo) patient(x *extractor, k idKey) (int, lookup, error) {
-	if !m.pok || m.pkey != k {
-		num, st, err := x.db.patient(k)
-		if err != nil {
-			return 0, absent, err
-		}
-		m.pkey, m.num, m.pst, m.pok = k, num, st, true
-	}
-	return m.num, m.pst, nil
-}
-
-func (m *parentMemo) session(x *extractor, k idKey) (sessionRec, lookup, error) {
-	if !m.sok || m.skey != k {
-		hint := -1
-		if m.sok {
-			hint = m.snum + 1
-		}
-		ss, num, st, err := x.db.session(k, hint)
-		if err != nil {
-			return ss, absent, err
-		}
-		m.skey, m.ss, m.snum, m.ssRID, m.sst, m.sok = k, ss, num, ss.researchID(), st, true
-	}
-	return m.ss, m.sst, nil
-}
-
-func (m *parentMemo) record(x *extractor, num int) (patientRec, error) {
-	if !m.rok || m.recNum != num {
-		rec, err := x.db.record(num)
-		if err != nil {
-			return rec, err
-		}
-		m.rec, m.recRID, m.recNum, m.rok = rec, rec.researchID(), num, true
-	}
-	return m.rec, nil
 }
 
 // admitQuestionnaire is the collector's share of a decoded, scored
@@ -106,14 +52,15 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	const kind = "questionnaires"
 	c := x.report.Records[kind]
 	rec, q, sc := it.rec, &it.q, it.sc
-	num, pst, err := x.qmemo.patient(x, x.ids.key(q.PatientID))
+	num, pst, err := x.qparents.patient(x.ids.key(q.PatientID))
 	if err != nil {
 		return err
 	}
 	var ss sessionRec
+	var ssRID string
 	sst := absent
 	if q.SessionID != "" {
-		if ss, sst, err = x.qmemo.session(x, x.ids.key(q.SessionID)); err != nil {
+		if ss, ssRID, sst, err = x.qparents.session(x.ids.key(q.SessionID)); err != nil {
 			return err
 		}
 	}
@@ -147,7 +94,7 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	c.UnknownFields += it.unknown
 	var sessID, seq any
 	if sst == found {
-		sessID, seq = x.qmemo.ssRID, ss.seq
+		sessID, seq = ssRID, ss.seq
 		t, err := x.scores.get(num)
 		if err != nil {
 			return err
@@ -170,7 +117,7 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	if sc.HasCaseness {
 		caseness = sc.Case
 	}
-	p, err := x.qmemo.record(x, num)
+	p, rid, err := x.qparents.record(num)
 	if err != nil {
 		return err
 	}
@@ -178,7 +125,7 @@ func (x *extractor) admitQuestionnaire(it *questItem, requested bool) error {
 	qc := &x.cols.questionnaires
 	x.row = x.row.Reset(qc.n)
 	r := x.row
-	r[qc.researchID], r[qc.sessionID], r[qc.seq], r[qc.instrument] = x.qmemo.recRID, sessID, seq, sc.Instrument
+	r[qc.researchID], r[qc.sessionID], r[qc.seq], r[qc.instrument] = rid, sessID, seq, sc.Instrument
 	r[qc.dayOffset], r[qc.items], r[qc.total] = dayOffset(p.referralTime(), q.Completed), items, int32(sc.Total)
 	r[qc.severity], r[qc.caseness], r[qc.prorated] = sc.Band, caseness, sc.Prorated
 	return x.write(kind, r)

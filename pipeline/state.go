@@ -189,31 +189,6 @@ func (s *sessionRec) unmarshal(b []byte) {
 
 func (s *sessionRec) researchID() string { return hex.EncodeToString(s.rid[:]) }
 
-// seenTurn records a turn number of session key, whose turns 0..127 are
-// the bits of low, and reports whether the session already had it. The
-// caller stores low back.
-func (x *extractor) seenTurn(key idKey, low *[2]uint64, turn int) bool {
-	if turn > 1<<20 {
-		return false // absurd turn numbers are not tracked (bounded memory)
-	}
-	var word *uint64
-	if turn < 128 {
-		word = &low[turn/64]
-	} else {
-		more := x.moreTurns[key]
-		w := turn/64 - 2
-		for len(more) <= w {
-			more = append(more, 0)
-		}
-		x.moreTurns[key] = more
-		word = &more[w]
-	}
-	bit := uint64(1) << (turn % 64)
-	seen := *word&bit != 0
-	*word |= bit
-	return seen
-}
-
 // packKnown packs a patient's identifiers into one byte slice (uvarint
 // lengths and the strings, in a fixed order): a tenth of the memory of the
 // record's strings and slices, and nothing for the garbage collector to
@@ -396,6 +371,66 @@ func (db *stateDB) updateRecord(num int, fn func(*patientRec)) error {
 	return db.records.Set(num, db.buf[:patientRecSize])
 }
 
+// lastLookup is one collector step's view of db that remembers its last
+// patient, session and record (with their research ids formatted once):
+// a patient's sessions and questionnaires come together, so most need no
+// lookup, and the next session is usually the one after (the hint). Only
+// a record's research id and referral date are read from the copy, and
+// neither changes during a step. Not safe for concurrent use.
+type lastLookup struct {
+	db            *stateDB
+	pkey, skey    idKey
+	num, snum     int
+	pst, sst      lookup
+	ss            sessionRec
+	rec           patientRec
+	ssRID, recRID string
+	pok, sok, rok bool // which of the above hold a lookup
+	recNum        int
+}
+
+// patient is db.patient(k), remembered.
+func (m *lastLookup) patient(k idKey) (int, lookup, error) {
+	if !m.pok || m.pkey != k {
+		num, st, err := m.db.patient(k)
+		if err != nil {
+			return 0, absent, err
+		}
+		m.pkey, m.num, m.pst, m.pok = k, num, st, true
+	}
+	return m.num, m.pst, nil
+}
+
+// session is db.session(k), remembered, hinted with the session after
+// the last one; it also returns the session's research id.
+func (m *lastLookup) session(k idKey) (sessionRec, string, lookup, error) {
+	if !m.sok || m.skey != k {
+		hint := -1
+		if m.sok {
+			hint = m.snum + 1
+		}
+		ss, num, st, err := m.db.session(k, hint)
+		if err != nil {
+			return ss, "", absent, err
+		}
+		m.skey, m.ss, m.snum, m.ssRID, m.sst, m.sok = k, ss, num, ss.researchID(), st, true
+	}
+	return m.ss, m.ssRID, m.sst, nil
+}
+
+// record is db.record(num), remembered; it also returns the patient's
+// research id.
+func (m *lastLookup) record(num int) (patientRec, string, error) {
+	if !m.rok || m.recNum != num {
+		rec, err := m.db.record(num)
+		if err != nil {
+			return rec, "", err
+		}
+		m.rec, m.recRID, m.recNum, m.rok = rec, rec.researchID(), num, true
+	}
+	return m.rec, m.recRID, nil
+}
+
 // session looks up the session with key k, trying number hint first
 // (-1: no guess), and returns it with its number. The guess only saves a
 // walk: whether it hits never changes the answer.
@@ -482,9 +517,17 @@ func (db *stateDB) nhsMarked(k idKey) (bool, error) {
 // workers' lookups never wait on a page being written back. Transcripts
 // mostly come in their sessions' order, so its pages are read in order.
 type turnTable struct {
-	ps  *statefile.PageStore
-	arr *statefile.RecordArray
-	buf [16]byte
+	ps   *statefile.PageStore
+	arr  *statefile.RecordArray
+	buf  [16]byte
+	more map[idKey][]uint64 // turns past 127, by session
+	// The session whose turns are being admitted, held until another's
+	// come: its bits are read and stored once per run of its turns, not
+	// once per turn.
+	cur  idKey
+	num  int // cur's session number
+	low  [2]uint64
+	held bool
 }
 
 func openTurnTable(dir string, frames int) (*turnTable, error) {
@@ -492,7 +535,56 @@ func openTurnTable(dir string, frames int) (*turnTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &turnTable{ps: ps, arr: statefile.NewRecordArray(ps, 16)}, nil
+	return &turnTable{ps: ps, arr: statefile.NewRecordArray(ps, 16), more: map[idKey][]uint64{}}, nil
+}
+
+// seen records a turn of session key (number num) and reports whether the
+// session already had it. flush stores the held session's turns.
+func (t *turnTable) seen(key idKey, num, turn int) (bool, error) {
+	if !t.held || t.cur != key {
+		if err := t.flush(); err != nil {
+			return false, err
+		}
+		low, err := t.get(num)
+		if err != nil {
+			return false, err
+		}
+		t.cur, t.num, t.low, t.held = key, num, low, true
+	}
+	return t.mark(key, turn), nil
+}
+
+// flush stores the held session's turns, if any.
+func (t *turnTable) flush() error {
+	if !t.held {
+		return nil
+	}
+	t.held = false
+	return t.put(t.num, t.low)
+}
+
+// mark records a turn of the held session key, whose turns 0..127 are the
+// bits of t.low, and reports whether the session already had it.
+func (t *turnTable) mark(key idKey, turn int) bool {
+	if turn > 1<<20 {
+		return false // absurd turn numbers are not tracked (bounded memory)
+	}
+	var word *uint64
+	if turn < 128 {
+		word = &t.low[turn/64]
+	} else {
+		more := t.more[key]
+		w := turn/64 - 2
+		for len(more) <= w {
+			more = append(more, 0)
+		}
+		t.more[key] = more
+		word = &more[w]
+	}
+	bit := uint64(1) << (turn % 64)
+	seen := *word&bit != 0
+	*word |= bit
+	return seen
 }
 
 func (t *turnTable) get(num int) ([2]uint64, error) {

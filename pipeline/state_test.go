@@ -26,13 +26,12 @@ func TestPackKnownRoundTrip(t *testing.T) {
 }
 
 func TestSeenTurn(t *testing.T) {
-	x := &extractor{moreTurns: map[idKey][]uint64{}}
-	s := &[2]uint64{}
+	tt := &turnTable{more: map[idKey][]uint64{}}
 	for _, tc := range []struct {
 		turn int
 		seen bool
 	}{{0, false}, {1, false}, {1, true}, {63, false}, {64, false}, {127, false}, {127, true}, {128, false}, {5000, false}, {5000, true}, {64, true}, {1<<20 + 1, false}, {1<<20 + 1, false}} {
-		if got := x.seenTurn(idKey{1, 2}, s, tc.turn); got != tc.seen {
+		if got := tt.mark(idKey{1, 2}, tc.turn); got != tc.seen {
 			t.Errorf("turn %d: seen %v, want %v", tc.turn, got, tc.seen)
 		}
 	}

@@ -3,8 +3,8 @@ package pipeline
 import (
 	"context"
 	"strings"
-	"sync"
 
+	"github.com/nhs-talking-therapies/deid/internal/ordered"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/source"
 )
@@ -62,14 +62,14 @@ type textSpec struct {
 	duplicate func(it *textItem) (field, reason string, dup bool, err error)
 }
 
-// ordered runs records through a pool of workers and back into input
-// order: the reader goroutine only cuts lines into batches, workers run
-// prepare (pure work, and lookups that only read), and the calling
-// goroutine runs admit, strictly in input order, for everything that
-// changes state. At most 2×workers batches are in flight. Free text and
-// questionnaires take this path; the small record types are read in one
-// goroutine by each.
-type ordered[T any] struct {
+// stream runs records through a pool of workers and back into input
+// order (internal/ordered): the reader goroutine only cuts lines into
+// batches, workers run prepare (pure work, and lookups that only read),
+// and the calling goroutine runs admit, strictly in input order, for
+// everything that changes state. At most 2×workers batches are in flight.
+// Free text and questionnaires take this path; the small record types are
+// read in one goroutine by each.
+type stream[T any] struct {
 	workers int
 	reset   func(it *T, rec source.Record) // readies a new or recycled item for rec, keeping its buffers
 	prepare func(it, prev *T)              // prev: the batch's item before it, or nil
@@ -78,48 +78,44 @@ type ordered[T any] struct {
 }
 
 // batch is a unit of parallel work. Batches, their items and the items'
-// buffers are recycled once admitted: per-record allocations were a large
-// share of a plain copy's time (docs/performance.md).
+// buffers are recycled once admitted, so that no record allocates.
 type batch[T any] struct {
-	seq   int
 	items []*T // items beyond len, up to cap, are spares for reuse
 }
 
-func (o ordered[T]) run(ctx context.Context, files []string) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	todo := make(chan *batch[T], o.workers)
-	done := make(chan *batch[T], o.workers)
-	slots := make(chan struct{}, 2*o.workers) // batches in flight
-	free := make(chan *batch[T], 2*o.workers+1)
-
-	var readErr error
-	go func() {
-		defer close(todo)
-		seq, curBytes := 0, 0
-		cur := &batch[T]{}
-		flush := func() bool {
-			if len(cur.items) == 0 {
-				return true
+func (o stream[T]) run(ctx context.Context, files []string) error {
+	p := ordered.Pool[batch[T], struct{}]{
+		Workers:  o.workers,
+		InFlight: 2 * o.workers,
+		Work: func(_ struct{}, b *batch[T]) {
+			var prev *T
+			for _, it := range b.items {
+				o.prepare(it, prev)
+				prev = it
 			}
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				return false
+		},
+		Consume: func(b *batch[T]) error {
+			for _, it := range b.items {
+				if err := o.admit(it); err != nil {
+					return err
+				}
 			}
-			cur.seq = seq
-			curBytes = 0
-			todo <- cur
-			seq++
-			select {
-			case cur = <-free:
-			default:
-				cur = &batch[T]{items: make([]*T, 0, batchSize)}
-			}
-			return true
-		}
-		readErr = source.ReadLazy(ctx, files, func(rec source.Record) error {
+			// admit keeps nothing of an item: rows are copied into the
+			// writer and audit lines written out.
+			b.items = b.items[:0]
+			return nil
+		},
+	}
+	return p.Run(ctx, func(ctx context.Context, s *ordered.Sender[batch[T]]) error {
+		var cur *batch[T]
+		curBytes := 0
+		err := source.ReadLazy(ctx, files, func(rec source.Record) error {
 			o.read(rec)
+			if cur == nil {
+				if cur = s.Recycled(); cur == nil {
+					cur = &batch[T]{items: make([]*T, 0, batchSize)}
+				}
+			}
 			n := len(cur.items)
 			var it *T
 			if n < cap(cur.items) {
@@ -131,65 +127,19 @@ func (o ordered[T]) run(ctx context.Context, files []string) error {
 			o.reset(it, rec)
 			cur.items = append(cur.items, it)
 			curBytes += rec.Bytes
-			if (len(cur.items) >= batchSize || curBytes >= batchBytes) && !flush() {
-				return ctx.Err()
+			if len(cur.items) >= batchSize || curBytes >= batchBytes {
+				if !s.Send(cur) {
+					return ctx.Err()
+				}
+				cur, curBytes = nil, 0
 			}
 			return nil
 		})
-		if readErr == nil && !flush() {
-			readErr = ctx.Err()
+		if err == nil && cur != nil && !s.Send(cur) {
+			err = ctx.Err()
 		}
-	}()
-
-	var wg sync.WaitGroup
-	for i := 0; i < o.workers; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for b := range todo {
-				var prev *T
-				for _, it := range b.items {
-					o.prepare(it, prev)
-					prev = it
-				}
-				done <- b
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(done) }()
-
-	pending := map[int]*batch[T]{}
-	next := 0
-	var admitErr error
-	for b := range done {
-		if admitErr != nil {
-			<-slots
-			continue // drain so the workers and reader can finish
-		}
-		pending[b.seq] = b
-		for nb, ok := pending[next]; ok && admitErr == nil; nb, ok = pending[next] {
-			delete(pending, next)
-			next++
-			for _, it := range nb.items {
-				if admitErr = o.admit(it); admitErr != nil {
-					cancel()
-					break
-				}
-			}
-			<-slots
-			// admit keeps nothing of an item: rows are copied into the
-			// writer and audit lines written out.
-			nb.items = nb.items[:0]
-			select {
-			case free <- nb:
-			default:
-			}
-		}
-	}
-	if admitErr != nil {
-		return admitErr
-	}
-	return readErr
+		return err
+	})
 }
 
 // decodedItem is what every item of a decodedStream carries.
@@ -201,7 +151,7 @@ type decodedItem struct {
 	unknown int                // unknown fields
 }
 
-// decodedStream runs one record type through ordered: split and decode in
+// decodedStream runs one record type through a stream: split and decode in
 // workers (decode may do any other pure work, such as scoring or deriving
 // pseudonyms, when d.Err() is nil), then, in input order, the bad-record
 // check and admit.
@@ -211,7 +161,7 @@ func decodedStream[T any](ctx context.Context, x *extractor, kind string, base f
 	if err != nil {
 		return err
 	}
-	return ordered[T]{
+	return stream[T]{
 		workers: x.opt.Workers,
 		reset: func(it *T, rec source.Record) {
 			buf := base(it).fields[:0]
@@ -245,7 +195,7 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 		return err
 	}
 	_, requested := x.prof.Datasets[spec.kind.name]
-	return ordered[textItem]{
+	return stream[textItem]{
 		workers: x.opt.Workers,
 		reset: func(it *textItem, rec source.Record) {
 			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0]}

@@ -59,7 +59,7 @@ func cmdEval(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		pred  []redact.Span
 		errAt string
 	}
-	err = ordered(ctx, f, *workers,
+	err = orderedLines(ctx, f, *workers,
 		func() *struct{} { return nil },
 		func(_ *struct{}, lineNo int, line []byte) result {
 			var d redact.Document

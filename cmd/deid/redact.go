@@ -12,8 +12,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
 
+	"github.com/nhs-talking-therapies/deid/internal/ordered"
 	"github.com/nhs-talking-therapies/deid/redact"
 	"github.com/nhs-talking-therapies/deid/redact/ner"
 	"github.com/nhs-talking-therapies/deid/source"
@@ -82,7 +82,7 @@ func cmdRedact(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		out []byte
 		ok  bool
 	}
-	err = ordered(ctx, stdin, *workers,
+	err = orderedLines(ctx, stdin, *workers,
 		func() *worker { return &worker{} },
 		func(w *worker, lineNo int, line []byte) lineResult {
 			w.buf.Reset()
@@ -278,18 +278,20 @@ func writeJSONLine(buf *bytes.Buffer, v any) {
 	}
 }
 
-// ordered runs work over the lines of in on n workers and calls emit with
-// the results in input order. Lines travel in batches (up to batchLines
-// lines or batchBytes bytes, copied into one buffer), so that the channel
-// hand-offs and goroutine wake-ups cost per batch, not per line: on short
-// dialogue turns they otherwise dominate and the reader and writer become
-// the serial part. Everything per line (decoding, redaction, encoding)
-// happens in work, on the workers. At most 4n+n batches are in flight, so
-// memory stays bounded. Each worker has its own state from newState
-// (scratch buffers, a cached subject). Empty lines are skipped; a line
-// longer than maxLine is skipped and reported through tooLong. ordered
-// stops at the first emit or read error or when ctx is done.
-func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func() S,
+// orderedLines runs work over the lines of in on n workers and calls emit
+// with the results in input order (internal/ordered). Lines travel in
+// batches (up to batchLines lines or batchBytes bytes, copied into one
+// buffer), so that the channel hand-offs and goroutine wake-ups cost per
+// batch, not per line: on short dialogue turns they otherwise dominate and
+// the reader and writer become the serial part. Everything per line
+// (decoding, redaction, encoding) happens in work, on the workers; work's
+// line is valid only during the call, and its result must not point into
+// it. At most 5n batches are in flight, so memory stays bounded. Each
+// worker has its own state from newState (scratch buffers, a cached
+// subject). Empty lines are skipped; a line longer than maxLine is skipped
+// and reported through tooLong. orderedLines stops at the first emit or
+// read error or when ctx is done.
+func orderedLines[S, R any](ctx context.Context, in io.Reader, n int, newState func() S,
 	work func(state S, lineNo int, line []byte) R, tooLong func(lineNo int) R, emit func(R) error) error {
 	type entry struct {
 		lineNo  int
@@ -300,114 +302,75 @@ func ordered[S, R any](ctx context.Context, in io.Reader, n int, newState func()
 		buf     []byte
 		entries []entry
 		res     []R
-		done    chan struct{}
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan *batch, n)
-	queue := make(chan *batch, 4*n)
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			st := newState()
-			for b := range jobs {
-				for _, en := range b.entries {
-					if en.tooLong {
-						b.res = append(b.res, tooLong(en.lineNo))
-					} else {
-						b.res = append(b.res, work(st, en.lineNo, b.buf[en.s:en.e:en.e]))
-					}
+	p := ordered.Pool[batch, S]{
+		Workers:  n,
+		InFlight: 5 * n,
+		NewState: newState,
+		Work: func(st S, b *batch) {
+			for _, en := range b.entries {
+				if en.tooLong {
+					b.res = append(b.res, tooLong(en.lineNo))
+				} else {
+					b.res = append(b.res, work(st, en.lineNo, b.buf[en.s:en.e:en.e]))
 				}
-				close(b.done)
 			}
-		}()
+		},
+		Consume: func(b *batch) error {
+			for _, r := range b.res {
+				if err := emit(r); err != nil {
+					return fmt.Errorf("writing output: %w", err)
+				}
+			}
+			return nil
+		},
 	}
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(queue)
-		defer close(jobs)
+	return p.Run(ctx, func(ctx context.Context, s *ordered.Sender[batch]) error {
 		br := bufio.NewReaderSize(in, 1<<20)
 		lineNo := 0
-		cur := &batch{done: make(chan struct{})}
-		send := func() bool {
-			if len(cur.entries) == 0 {
-				return true
-			}
-			b := cur
-			b.res = make([]R, 0, len(b.entries))
-			cur = &batch{done: make(chan struct{}), buf: make([]byte, 0, min(batchBytes, 2*len(b.buf)))}
-			// The batch goes to the workers before its slot goes on the
-			// queue, so an abandoned slot never blocks the writer.
-			select {
-			case jobs <- b:
-			case <-ctx.Done():
-				readErr <- ctx.Err()
-				return false
-			}
-			select {
-			case queue <- b:
-			case <-ctx.Done():
-				readErr <- ctx.Err()
-				return false
-			}
-			return true
-		}
+		var cur *batch
 		for {
+			if cur == nil {
+				// A recycled batch keeps its buffers, unless a very long
+				// line grew them past what a batch normally needs.
+				if cur = s.Recycled(); cur == nil || cap(cur.buf) > 2*batchBytes {
+					cur = &batch{buf: make([]byte, 0, batchBytes)}
+				}
+				clear(cur.res) // results are emitted: let them go
+				cur.buf, cur.entries, cur.res = cur.buf[:0], cur.entries[:0], cur.res[:0]
+			}
 			line, tooLong, _, err := source.ReadLine(br, maxLine)
 			if len(line) > 0 || err == nil || tooLong {
 				lineNo++
 			}
-			s := len(cur.buf)
+			st := len(cur.buf)
 			switch {
 			case tooLong:
-				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: s, e: s, tooLong: true})
+				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: st, e: st, tooLong: true})
 			case len(bytes.TrimSpace(line)) > 0:
 				// line is only valid until the next read: the batch keeps a copy.
 				cur.buf = append(cur.buf, line...)
-				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: s, e: len(cur.buf)})
+				cur.entries = append(cur.entries, entry{lineNo: lineNo, s: st, e: len(cur.buf)})
 			}
 			if err != nil || len(cur.entries) >= batchLines || len(cur.buf) >= batchBytes {
-				if !send() {
-					return
+				if len(cur.entries) > 0 {
+					if !s.Send(cur) {
+						return ctx.Err()
+					}
+					cur = nil
 				}
 			}
 			if err != nil {
 				if !errors.Is(err, io.EOF) {
-					readErr <- fmt.Errorf("reading input after line %d: %w", lineNo, err)
+					return fmt.Errorf("reading input after line %d: %w", lineNo, err)
 				}
-				return
+				return nil
 			}
 		}
-	}()
-	var firstErr error
-	for b := range queue {
-		<-b.done
-		if firstErr != nil {
-			continue
-		}
-		for _, r := range b.res {
-			if err := emit(r); err != nil {
-				firstErr = fmt.Errorf("writing output: %w", err)
-				cancel()
-				break
-			}
-		}
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	select {
-	case err := <-readErr:
-		return err
-	default:
-	}
-	return ctx.Err()
+	})
 }
 
-// Batch bounds for ordered: large enough that a batch of short turns
+// Batch bounds for orderedLines: large enough that a batch of short turns
 // costs far more to redact than to hand over, small enough that n workers
 // get work early and memory stays small.
 const (
