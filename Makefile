@@ -34,7 +34,7 @@ test:
 
 # The race detector over the whole module, as CI runs it (.ci/run). The
 # corrupt-Parquet cases that trip -race's checkptr inside parquet-go are
-# left out under -race beside them (raceEnabled, pipeline/race_on_test.go).
+# left out under -race beside them (raceEnabled, source/race_on_test.go).
 # -timeout: on a busy machine pipeline's and cmd/deid's test binaries can
 # pass go test's default 10 minutes under -race (docs/performance.md).
 race:
