@@ -425,8 +425,11 @@ func findNumbers(dst []Span, sc *scan) []Span {
 			return true
 		}
 		nhsGrouped := b == a || (b-a == 2 && first.e-first.s == 3 && chs[a+1].e-chs[a+1].s == 3)
+		// Digits after a country code ("+1 943 476 5919") are the rest of
+		// an international number, never an NHS number.
+		afterCode := a > 0 && first.join && chs[a-1].plus
 		switch {
-		case n == 10 && d[0] != '0' && b-a <= 3 && nhsCheckBytes(d) && (nhsGrouped || nhsCued(sc, start)):
+		case n == 10 && d[0] != '0' && b-a <= 3 && !afterCode && nhsCheckBytes(d) && (nhsGrouped || nhsCued(sc, start)):
 			dst = append(dst, pat(start, lastc.e, NHSNumber, 0.95))
 			return false
 		case isUKPhone(nationalNumber(d, first.plus)):

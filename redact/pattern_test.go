@@ -89,6 +89,10 @@ func TestPatternPhones(t *testing.T) {
 		{text: "at 425 882-9090, 555-123-4567 or 212 555 0123", want: []string{"425 882-9090", "555-123-4567", "212 555 0123"}, label: Phone},
 		{text: "placeholder 123-456-7890 ok", want: []string{"123-456-7890"}, label: Phone},
 		{text: "call 555-1234", want: []string{"555-1234"}, label: Phone},
+		// The national part of an international number is not an NHS
+		// number, whatever its check digit (943 476 5919 passes it).
+		{text: "call +1 943 476 5919 or +1 (943) 476-5919", want: []string{"+1 943 476 5919", "+1 (943) 476-5919"}, label: Phone},
+		{text: "+353 943 476 5919", want: []string{"+353 943 476 5919"}, label: Phone},
 		// UK forms keep working.
 		{text: "call +44 7700 900123 or 07700 900123 or 0044 20 7946 0123", want: []string{"+44 7700 900123", "07700 900123", "0044 20 7946 0123"}, label: Phone},
 		// Not phones: scores, short numbers, a plus sum.
