@@ -1,15 +1,18 @@
 package redact
 
+import "time"
+
 // Dates: calendar dates more precise than a year, in numeric (12/03/2023,
-// 2023-03-12, 12.3.23, 05/2021, 2021-05, cued 14/05 and 20240315), ISO 8601
-// (date-times 2024-03-15T14:30:00Z and 2024-03-15 14:30, week dates
-// 2024-W11-5), hyphenated (22-nov-1972, 10-Nov-2008, 21-May, May-2021) and
-// written forms (3rd March, March 3rd 2023, Nov. 22, the 5th of june, mon
-// 4th, the 19th, March 2023), with a weekday before them included. A year
-// alone, a month alone, times of day, durations and scores are not dates;
-// a day/month pair without a year ("9/10", "24/7") is taken only with a
-// leading zero, a day above 12, or a cue (on, Weds, the, next, dob...),
-// since "9/10" is as often a score.
+// 2023-03-12, 12.3.23, 05/2021, 2021-05, 20240315, cued 14/05 and
+// 15031985), ISO 8601 (date-times 2024-03-15T14:30:00Z and 2024-03-15
+// 14:30, ordinal dates 2024-075, week dates 2024-W11-5), hyphenated
+// (22-nov-1972, 10-Nov-2008, 21-May, May-2021) and written forms (3rd
+// March, March 3rd 2023, Nov. 22, the 5th of june, mon 4th, the 19th, March
+// 2023), with a weekday before them included. A year alone, a month alone,
+// times of day, durations and scores are not dates; a day/month pair
+// without a year ("9/10", "24/7") is taken only with a leading zero, a day
+// above 12, or a cue (on, Weds, the, next, dob...), since "9/10" is as
+// often a score.
 
 // monthNum maps month names and abbreviations to 1..12.
 var monthNum = map[string]int{
@@ -104,7 +107,7 @@ func findDates(dst []Span, sc *scan) []Span {
 }
 
 // findNumericDates finds d/m/y, y-m-d (with a time after it), m/y, y-m,
-// cued d/m, cued 8-digit dates and ISO week dates.
+// cued d/m, 8-digit dates, ISO ordinal dates and ISO week dates.
 func findNumericDates(dst []Span, sc *scan) []Span {
 	chs := sc.chunks()
 	t := sc.text
@@ -160,6 +163,16 @@ func findNumericDates(dst []Span, sc *scan) []Span {
 				a += 2
 			}
 			continue
+		}
+		// ISO 8601 ordinal date: "2024-075", "2024-075T08:00" (year and
+		// day of the year, always three digits).
+		if l0 == 4 && l1 == 3 && sep == '-' && v0 >= 1900 && v0 <= 2099 && v1 >= 1 && v1 <= 365+leap(v0) &&
+			!(c0.s > 0 && (t[c0.s-1] == sep || isDigit(t[c0.s-1]))) && !(c1.e < len(t) && t[c1.e] == sep) {
+			if e := timeAfter(t, c1.e); !c1.alphaAfter || e > c1.e {
+				dst = append(dst, pat(weekdayBefore(sc, c0.s), e, Date, 0.8))
+				a++
+				continue
+			}
 		}
 		if c1.alphaAfter || (c0.s > 0 && (t[c0.s-1] == sep || isDigit(t[c0.s-1]))) ||
 			(c1.e < len(t) && (t[c1.e] == sep || t[c1.e] == '%') && c1.e+1 < len(t) && isDigit(t[c1.e+1])) {
@@ -370,9 +383,9 @@ func isoWeek(t string, c chunk) (int, bool) {
 	return q, true
 }
 
-// cuedCompactDate takes an 8-digit chunk as a date (20240315, 15031985)
-// when it parses as one and a date cue comes just before ("dob 15031985",
-// "date: 20240315").
+// cuedCompactDate takes an 8-digit chunk as a date when it parses as one:
+// year first (ISO 8601's basic form, 20240315) on its own, day first
+// (15031985) only when a date cue comes just before ("dob 15031985").
 func cuedCompactDate(dst []Span, sc *scan, c chunk) []Span {
 	t := sc.text
 	basic := c.alphaAfter && timeAfterBasic(t, c.e) > c.e // 20240315T143000Z
@@ -382,13 +395,17 @@ func cuedCompactDate(dst []Span, sc *scan, c chunk) []Span {
 	d := t[c.s:c.e]
 	y1, m1, d1 := atoiBytes(d[:4]), atoiBytes(d[4:6]), atoiBytes(d[6:])
 	y2, m2, d2 := atoiBytes(d[4:]), atoiBytes(d[2:4]), atoiBytes(d[:2])
-	valid := (y1 >= 1900 && y1 <= 2099 && m1 >= 1 && m1 <= 12 && d1 >= 1 && d1 <= 31) ||
-		(y2 >= 1900 && y2 <= 2099 && m2 >= 1 && m2 <= 12 && d2 >= 1 && d2 <= 31)
-	if !valid {
+	yearFirst := y1 >= 1900 && y1 <= 2099 && validDay(y1, m1, d1)
+	if !yearFirst && !(y2 >= 1900 && y2 <= 2099 && validDay(y2, m2, d2)) {
 		return dst
 	}
-	if basic && y1 >= 1900 && y1 <= 2099 && m1 >= 1 && m1 <= 12 && d1 >= 1 && d1 <= 31 {
+	if basic && yearFirst {
 		return append(dst, pat(c.s, timeAfterBasic(t, c.e), Date, 0.9))
+	}
+	if yearFirst && !c.join && !(c.s > 0 && (isDigit(t[c.s-1]) || t[c.s-1] == '-' || t[c.s-1] == '/')) &&
+		!(c.e < len(t) && (t[c.e] == '-' || t[c.e] == '/') && c.e+1 < len(t) && isDigit(t[c.e+1])) {
+		// ISO 8601's basic form, year first, needs no cue: "20240315".
+		return append(dst, pat(c.s, timeAfter(t, c.e), Date, 0.8))
 	}
 	i := tokenBefore(sc, c.s)
 	for n := 0; i >= 0 && n < 2; i, n = i-1, n+1 {
@@ -581,7 +598,7 @@ func writtenAround(sc *scan, m, last int) (int, int, bool) {
 	if j > last && sc.isWord(j, "of") && sc.prevWord(m) == j {
 		j--
 	}
-	if j > last && sc.prevWord(j+1) == j {
+	if j > last && sc.prevWord(j+1) == j && !numberTail(sc.text, sc.toks[j].s) {
 		if _, ord, ok := dayTok(sc, j); ok {
 			hasDay, ordinal = true, ord
 			start = j
@@ -654,6 +671,13 @@ func writtenAround(sc *scan, m, last int) (int, int, bool) {
 		return 0, 0, false
 	}
 	return sc.toks[start].s, sc.toks[end].e, true
+}
+
+// numberTail reports whether the token at byte p ends a number written
+// with separators ("2021-05", "12.05", "3/05"): the month of "2021-05,
+// March 3rd" is no day of "05 March".
+func numberTail(t string, p int) bool {
+	return p >= 2 && (t[p-1] == '-' || t[p-1] == '/' || t[p-1] == '.') && isDigit(t[p-2])
 }
 
 // ordinalWords are the days of the month written as ordinal words; the
@@ -734,4 +758,20 @@ var titleAbbrevs = words(`mr mrs ms mx dr prof rev revd cllr fr`)
 func titleDot(sc *scan, i int) bool {
 	g := sc.text[sc.toks[i].e:sc.toks[i+1].s]
 	return len(g) >= 2 && len(g) <= 3 && g[0] == '.' && trimSpaces(g[1:]) == "" && titleAbbrevs[string(sc.lw(i))]
+}
+
+// validDay reports whether d is a day of month m of year y.
+func validDay(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// leap returns 1 in a leap year, else 0.
+func leap(y int) int {
+	if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return 1
+	}
+	return 0
 }

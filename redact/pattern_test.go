@@ -207,7 +207,13 @@ func TestPatternDates(t *testing.T) {
 		{text: "dob 15031985, date: 20240315", want: []string{"15031985", "20240315"}, label: Date},
 		{text: "at 20240315T143000Z and 20240315T1430+0100.", want: []string{"20240315T143000Z", "20240315T1430+0100"}, label: Date},
 		{text: "since March '98 or 3rd Jan \u201924", want: []string{"March '98", "3rd Jan \u201924"}, label: Date},
-		{text: "scored 20240315 points", not: []string{"20240315"}},
+		{text: "filed 20240315, leap 20240229", want: []string{"20240315", "20240229"}, label: Date},
+		{text: "scored 12345678 points, 20241340 and 20230229", not: []string{"12345678", "20241340", "20230229"}},
+		// ISO 8601 ordinal dates: year and day of the year.
+		{text: "day 2024-075 and 2024-366T08:00", want: []string{"2024-075", "2024-366T08:00"}, label: Date},
+		{text: "ran 2024-400 and 1800-075", not: []string{"2024-400", "1800-075"}},
+		// A month-year before a written date is not its day.
+		{text: "2021-05, March 3rd 2021", want: []string{"2021-05", "March 3rd 2021"}, label: Date},
 		{text: "2024W60", want: []string{"2024W60"}, label: ID}, // no week 60: a code, not a date
 		// Years and times of day alone stay.
 		{text: "in 2019 at 14:30, 2019-20 season", not: []string{"2019", "14:30", "2019-20"}},
