@@ -564,6 +564,12 @@ func joinSep(sc *scan, i int) bool {
 }
 
 // twoDigitTok reports whether token i is exactly two ASCII digits.
+// wordAfter reports whether a word follows token i after a space.
+func wordAfter(sc *scan, i int) bool {
+	j := i + 1
+	return j < len(sc.toks) && sc.alpha(j) && sc.prevWord(j) == i && sc.toks[j].s > sc.toks[i].e && sc.text[sc.toks[i].e] == ' '
+}
+
 func twoDigitTok(sc *scan, i int) bool {
 	w := sc.lw(i)
 	return len(w) == 2 && isDigit(w[0]) && isDigit(w[1])
@@ -660,6 +666,10 @@ func writtenAround(sc *scan, m, last int) (int, int, bool) {
 		end = j
 	} else if j < len(sc.toks) && sc.prevWord(j) == end && twoDigitTok(sc, j) && apostropheYear(sc.text[sc.toks[end].e:sc.toks[j].s]) {
 		hasYear = true // "March '98", "3rd Jan ’24"
+		end = j
+	} else if hasDay && start < m && end == m && j < len(sc.toks) && sc.toks[j].s == sc.toks[m].e+1 && sc.text[sc.toks[m].e] == ' ' &&
+		twoDigitTok(sc, j) && !wordAfter(sc, j) {
+		hasYear = true // "3 Mar 21", "5 Jun 99.": not "3 March 21 people"
 		end = j
 	}
 	if !hasDay && !hasYear {

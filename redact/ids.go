@@ -5,7 +5,9 @@ import "strings"
 // Identifiers with letters in them, all labelled ID: UK driving licence
 // numbers (DVLA layout), vehicle registrations, passport and licence
 // numbers after a cue, and reference numbers with letter parts
-// (MR-24-0817, HSG-004417, SL/22/90412), always covered whole.
+// (MR-24-0817, HSG-004417, SL/22/90412), always covered whole; and the
+// machine-readable zone of a passport or identity card (ICAO 9303), whose
+// lines hold the holder's names, document number and date of birth.
 //
 // A DVLA licence number and a current-format registration in capitals are
 // distinctive enough to be taken anywhere; the older registration formats,
@@ -321,3 +323,28 @@ func refSep(c byte) bool { return c == '-' || c == '/' || c == '_' }
 func refJoin(sc *scan, i int) bool {
 	return sc.toks[i+1].s == sc.toks[i].e+1 && refSep(sc.text[sc.toks[i].e])
 }
+
+// findMRZ finds the lines of a machine-readable zone (ICAO 9303: 30, 36 or
+// 44 characters of A-Z, 0-9 and the filler '<'), such as
+// "P<GBRSMITH<<JOHN<<<<" copied from a passport: any run of at least 20
+// such characters with two fillers in a row and at least five letters or
+// digits, cut short or not.
+func findMRZ(dst []Span, t string) []Span {
+	for i := 0; i < len(t); {
+		if !isMRZByte(t[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t) && isMRZByte(t[j]) {
+			j++
+		}
+		if run := t[i:j]; len(run) >= 20 && strings.Contains(run, "<<") && len(run)-strings.Count(run, "<") >= 5 {
+			dst = append(dst, pat(i, j, ID, 0.9))
+		}
+		i = j
+	}
+	return dst
+}
+
+func isMRZByte(c byte) bool { return ('A' <= c && c <= 'Z') || isDigit(c) || c == '<' }

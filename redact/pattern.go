@@ -70,6 +70,9 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 	}
 	dst = findDates(dst, sc)
 	dst = findCodes(dst, sc)
+	if strings.Contains(t, "<<") {
+		dst = findMRZ(dst, t)
+	}
 	dst = findHandles(dst, sc)
 	return dst
 }
@@ -96,9 +99,10 @@ func isIntlWordRune(r rune) bool {
 // the ideographic "。", the full-width "．" and the half-width "｡".
 func isIDNADot(r rune) bool { return r == '.' || r == '\u3002' || r == '\uff0e' || r == '\uff61' }
 
-// findEmails expands every '@' to local@domain.tld: ASCII or
-// internationalised (RFC 6531 local parts, IDNA domains written in Unicode
-// or as xn-- labels, up to an xn-- top-level domain), or local@[IP].
+// findEmails expands every '@' to local@domain.tld: ASCII, quoted (RFC
+// 5321: "john doe"@example.com) or internationalised (RFC 6531 local
+// parts, IDNA domains written in Unicode or as xn-- labels, up to an xn--
+// top-level domain), or local@[IP].
 func findEmails(dst []Span, t string) []Span {
 	last := 0
 	for off := 0; ; {
@@ -126,6 +130,14 @@ func findEmails(dst []Span, t string) []Span {
 		}
 		for s < at && (t[s] == '.' || t[s] == '\'') {
 			s++
+		}
+		if s == at && at > last+1 && t[at-1] == '"' {
+			// RFC 5321's quoted local part: "john doe"@example.com.
+			q := strings.LastIndexByte(t[max(last, at-66):at-1], '"')
+			if q < 0 || strings.ContainsAny(t[max(last, at-66)+q:at], "\n\r") {
+				continue
+			}
+			s = max(last, at-66) + q
 		}
 		if s == at {
 			continue

@@ -121,6 +121,11 @@ func TestPatternNHSGrouping(t *testing.T) {
 func TestPatternCodes(t *testing.T) {
 	runCases(t, NewPatternRecognizer(), nil, []caseT{
 		{text: "licence MORGA753116SM9IJ 35 ok", want: []string{"MORGA753116SM9IJ 35"}, label: ID},
+		// ICAO 9303's specimen machine-readable zone, whole or cut short.
+		{text: "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10",
+			want: []string{"P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"}, label: ID},
+		{text: "it says P<GBRSMITH<<JOHN<<<< on it", want: []string{"P<GBRSMITH<<JOHN<<<<"}, label: ID},
+		{text: "a <<<<<<<<<<<<<<<<<<<<<<<< line, A<<B", not: []string{"<<<<<<<<", "A<<B"}},
 		{text: "it's JONES 610255 AB9CD on it", want: []string{"JONES 610255 AB9CD"}, label: ID},
 		{text: "mine is li999 852291 j99xy", want: []string{"li999 852291 j99xy"}, label: ID},
 		{text: "SMITH712318JJ9AB", want: []string{"SMITH712318JJ9AB"}, label: ID},
@@ -154,6 +159,8 @@ func TestPatternEmails(t *testing.T) {
 		{text: "odd: o'brien+tag=1!x#y@mail.co.uk.", want: []string{"o'brien+tag=1!x#y@mail.co.uk"}, label: Email},
 		{text: "literal jo@[192.0.2.1] and jo@[IPv6:2001:db8::1]", want: []string{"jo@[192.0.2.1]", "jo@[IPv6:2001:db8::1]"}, label: Email},
 		{text: "(jo.b@example.org), “jo@example.org”", want: []string{"jo.b@example.org", "jo@example.org"}, label: Email, not: []string{"(", "“"}},
+		{text: `quoted "john doe"@example.com and "j.o@x"@example.org.`, want: []string{`"john doe"@example.com`, `"j.o@x"@example.org`}, label: Email},
+		{text: `she said "hi"@ 5`, not: []string{`"hi"`}},
 		{text: "meet @ 5, me@home, a@b.c", not: []string{"@ 5", "me@home", "a@b.c"}},
 	})
 }
@@ -212,6 +219,9 @@ func TestPatternDates(t *testing.T) {
 		// ISO 8601 ordinal dates: year and day of the year.
 		{text: "day 2024-075 and 2024-366T08:00", want: []string{"2024-075", "2024-366T08:00"}, label: Date},
 		{text: "ran 2024-400 and 1800-075", not: []string{"2024-400", "1800-075"}},
+		// A two-digit year after a day and month, unless a word follows.
+		{text: "on 3 Mar 21, then 5 Jun 99.", want: []string{"3 Mar 21", "5 Jun 99"}, label: Date},
+		{text: "on 3 March 21 people came", want: []string{"3 March"}, not: []string{"21"}, label: Date},
 		// A month-year before a written date is not its day.
 		{text: "2021-05, March 3rd 2021", want: []string{"2021-05", "March 3rd 2021"}, label: Date},
 		{text: "2024W60", want: []string{"2024W60"}, label: ID}, // no week 60: a code, not a date
