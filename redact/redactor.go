@@ -250,16 +250,38 @@ func addressAround(sc *scan, spans []Span) []Span {
 				s.End = closeBracket(sc.text, s.Start, sc.toks[e].e)
 			}
 		}
+		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " &&
+			sc.toks[k].f&tCap == 0 && placeHeads[string(sc.lw(k))] {
+			s.End = sc.toks[k].e // "Galway city", "the Donetsk region", "Mosul dam"
+		}
 		k := firstTokenFrom(sc, s.Start)
 		if k <= 0 || k >= len(sc.toks) || sc.toks[k].s != s.Start {
 			continue
 		}
 		if st := ar.numberBefore(sc, k); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
 			s.Start = sc.toks[st].s
+		} else if j := k - 1; sc.gap(j) == " " && compassWords[string(sc.lw(j))] {
+			// "southern Greece", "south-east England", "central Leeds": the
+			// part of the place is written as one name with it.
+			s.Start = sc.toks[j].s
+			if j > 0 && sc.gap(j-1) == "-" && compassWords[string(sc.lw(j-1))] {
+				s.Start = sc.toks[j-1].s // "north-east", written as two words
+			}
 		}
 	}
 	return spans
 }
+
+// placeHeads are the lower-case words that, right after a place name,
+// are part of what it names: "Galway city", "the Donetsk region".
+var placeHeads = words(`city town village region county province state district borough territory
+	dam zoo fjord coast coasts coastline valley peninsula strait airport harbour harbor bay island islands`)
+
+// compassWords before a place name make a region of it.
+var compassWords = words(`north south east west northern southern eastern western
+	northeast northwest southeast southwest north-east north-west south-east south-west
+	northeastern northwestern southeastern southwestern north-eastern north-western south-eastern south-western
+	central upstate downstate mid`)
 
 // streetNamedAsPerson reports whether a PERSON span is one word known
 // neither as English nor as a name, followed by a house number that ends

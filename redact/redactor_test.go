@@ -210,6 +210,9 @@ func TestAddressAround(t *testing.T) {
 		{r: places, text: "Soproni utca 242., 9400 Sopron", want: []string{"Soproni utca 242., 9400 Sopron"}},
 		{r: people, text: "Adresse : 504, avenue Joséphine Reynaud", want: []string{"504, avenue Joséphine Reynaud"}, label: Location},
 		{r: places, text: "chez nous, rue de Babey", want: []string{"rue de Babey"}, not: []string{"nous"}},
+		{r: places, text: "snow in southern Iceland and north-east Texas, then central Leeds", want: []string{"southern Iceland", "north-east Texas", "central Leeds"}, label: Location},
+		{r: places, text: "drove north to Leeds, the south of Iceland", want: []string{"Leeds", "Iceland"}, not: []string{"north", "south"}},
+		{r: places, text: "in Leeds city, the Texas coast, Iceland Foods", want: []string{"Leeds city", "Texas coast"}, not: []string{"Foods"}},
 		{r: people, text: "I heard via John today", want: []string{"John"}, not: []string{"via"}, label: Person},
 		{r: places, text: "the city of Paris is nice", want: []string{"Paris"}, not: []string{"city of"}},
 	}
