@@ -142,6 +142,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = placeLists(sc, spans)
 	spans = addressAround(sc, spans)
 	spans = joinNames(sc, spans)
+	spans = namesOf(sc, spans)
 	sc.mapSpans(spans)
 	merged := Merge(text, spans)
 	var out []Span
@@ -162,26 +163,30 @@ func extendInitials(sc *scan, spans []Span) []Span {
 	t := sc.text
 	for i := range spans {
 		s := &spans[i]
-		if s.Label != Person || s.Start < 2 {
+		if s.Label != Person {
 			continue
 		}
-		p := s.Start
-		if t[p-1] != ' ' {
-			continue
+		// Dotted initials chain: "R. E. Glenn", "W.H.S. Koerner".
+		for first := true; s.Start >= 2; first = false {
+			q := s.Start
+			if t[q-1] == ' ' {
+				q--
+			} else if first {
+				break
+			}
+			dot := false
+			if q > 0 && t[q-1] == '.' {
+				q--
+				dot = true
+			}
+			if q < 1 || q == s.Start || t[q-1] < 'A' || t[q-1] > 'Z' || (q >= 2 && (isASCIILetter(t[q-2]) || isDigit(t[q-2]))) {
+				break
+			}
+			if !dot && (!first || t[q-1] == 'I' || t[q-1] == 'A') {
+				break // the pronoun and the article; only dotted initials chain
+			}
+			s.Start = q - 1
 		}
-		q := p - 1
-		dot := false
-		if q > 0 && t[q-1] == '.' {
-			q--
-			dot = true
-		}
-		if q < 1 || t[q-1] < 'A' || t[q-1] > 'Z' || (q >= 2 && (isASCIILetter(t[q-2]) || isDigit(t[q-2]))) {
-			continue
-		}
-		if !dot && (t[q-1] == 'I' || t[q-1] == 'A') {
-			continue // the pronoun and the article
-		}
-		s.Start = q - 1
 	}
 	return spans
 }
@@ -411,6 +416,24 @@ func joinNames(sc *scan, spans []Span) []Span {
 		if s.Label != Person {
 			continue
 		}
+		if k := firstTokenFrom(sc, s.Start); k > 0 && k < len(sc.toks) && sc.toks[k].s == s.Start && sc.toks[k].f&tCap != 0 {
+			j := k - 1
+			g := sc.gap(j)
+			switch e := sc.lex(j); {
+			case (g == " " || g == "-" || g == " - ") && nameParticles[string(sc.lw(j))]:
+				// "bin Laden", "al-Maliki", "van Gogh": the particle is
+				// part of the surname.
+				s.Start = sc.toks[j].s
+			case g == " " && sc.alpha(j) && sc.toks[j].f&tCap != 0 && sc.toks[j].f&tUpper == 0 && e.wc == wNone && !safe(sc, j) &&
+				!e.is(bTitle|bFunction|bPronoun|bKin|bChat) && !otherLabelIn(spans, sc.toks[j].s, s.Start) && !covers(spans, sc.toks[j].s) &&
+				(!sc.sentStart(j) || getTables().world(sc, j)&(bWorldFirst|bWorldSurname) != 0):
+				// "Sungjoo Lee": a capitalised word no list knows, right
+				// before a name, is its first part. At a sentence start
+				// every word is capitalised, and a greeting ("Hiya Karl")
+				// comes first: there it takes a name list.
+				s.Start = sc.toks[j].s
+			}
+		}
 		for {
 			k := firstTokenFrom(sc, s.End)
 			if k <= 0 || sc.toks[k-1].e != s.End || !sc.spaced(k-1) || !sc.alpha(k) || sc.toks[k].f&tCap == 0 || sc.toks[k].f&tUpper != 0 {
@@ -426,8 +449,89 @@ func joinNames(sc *scan, spans []Span) []Span {
 			}
 			break
 		}
+		// A regnal number or generation: "Ramesses II", "Andre Price III",
+		// "King Jr."; "I" only where it cannot be the pronoun.
+		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " {
+			w := sc.raw(k)
+			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 ||
+				romanNumeral(w) && (w != "I" || k+1 == len(sc.toks) || !sc.alpha(k+1)) {
+				s.End = sc.toks[k].e
+			}
+		}
 	}
 	return spans
+}
+
+// nameSuffixes end a name: "Martin Luther King Jr".
+var nameSuffixes = words(`jr jnr sr snr`)
+
+// romanNumeral reports whether w is a Roman numeral from I to XXXIX in
+// capitals.
+func romanNumeral(w string) bool {
+	if w == "" || len(w) > 6 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] != 'I' && w[i] != 'V' && w[i] != 'X' {
+			return false
+		}
+	}
+	return strings.Count(w, "IIII") == 0 && strings.Count(w, "VV") == 0
+}
+
+// namesOf widens a place over "Republic of", "City of", "Kingdom of"
+// written before it ("the Federal Republic of Cameroon") and a person over
+// " of " and the place that follows ("Catherine of Aragon"): each is one
+// name, and the part left out would say which one.
+func namesOf(sc *scan, spans []Span) []Span {
+	for x := range spans {
+		s := &spans[x]
+		if s.Label != Location && s.Label != Person {
+			continue
+		}
+		k := firstTokenFrom(sc, s.Start)
+		if k < 2 || k >= len(sc.toks) || sc.toks[k].s != s.Start || sc.toks[k].f&tCap == 0 || !sc.isWord(k-1, "of") ||
+			sc.gap(k-1) != " " || sc.gap(k-2) != " " {
+			continue
+		}
+		h := k - 2
+		if !sc.alpha(h) || sc.toks[h].f&tCap == 0 {
+			continue
+		}
+		switch {
+		case s.Label == Location && polityHeads[string(sc.lw(h))] && !covers(spans, sc.toks[h].s):
+			// The capitalised words before the head belong to it:
+			// "Federal Republic of", "People's Republic of".
+			for h > 0 && sc.alpha(h-1) && sc.toks[h-1].f&tCap != 0 && (sc.gap(h-1) == " " || sc.gap(h-1) == "'s ") &&
+				!sc.isWord(h-1, "the") && !sc.sentStart(h-1) && !covers(spans, sc.toks[h-1].s) {
+				h--
+			}
+			s.Start = sc.toks[h].s
+		case s.Label == Location && personEndsAt(spans, sc.toks[h].e):
+			// "Catherine of Aragon": the person's span takes the place.
+			for y := range spans {
+				if spans[y].End == sc.toks[h].e && spans[y].Label == Person {
+					spans[y].End = s.End
+				}
+			}
+		}
+	}
+	return spans
+}
+
+// polityHeads name what a place is before "of": "Republic of Cameroon".
+var polityHeads = words(`republic kingdom city county province state duchy principality community commonwealth
+	federation emirate sultanate empire isle isles bay gulf sea lake port borough district region diocese
+	municipality parish`)
+
+// personEndsAt reports whether a PERSON span ends at byte p.
+func personEndsAt(spans []Span, p int) bool {
+	for _, s := range spans {
+		if s.End == p && s.Label == Person {
+			return true
+		}
+	}
+	return false
 }
 
 // personAt reports whether a PERSON span starts at byte p.

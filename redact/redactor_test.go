@@ -251,6 +251,78 @@ func (p fakePersonNER) Entities(text string, dst []ner.Entity) []ner.Entity {
 	return dst
 }
 
+// The parts of a name written before the part the tagger found: dotted
+// initials, a surname particle, a capitalised word no list knows.
+func TestNameBefore(t *testing.T) {
+	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith"}})
+	for _, c := range []struct {
+		text      string
+		want, not []string
+	}{
+		{text: "signed R. E. Glenn today", want: []string{"R. E. Glenn"}},
+		{text: "a scene by W.H.S. Koerner called", want: []string{"W.H.S. Koerner"}, not: []string{"by"}},
+		{text: "look to bin Laden for cues", want: []string{"bin Laden"}, not: []string{"to"}},
+		{text: "PM al-Maliki said", want: []string{"al-Maliki"}, not: []string{"PM"}},
+		{text: "by Vincent van Gogh", want: []string{"van Gogh"}},
+		{text: "mail from Sungjoo Lee today", want: []string{"Sungjoo Lee"}},
+		{text: "Hiya Lee. Heyyy Smith", want: []string{"Lee", "Smith"}, not: []string{"Hiya", "Heyyy"}},
+		{text: "Yesterday Smith rang, and A Smith, I Smith", want: []string{"Smith"}, not: []string{"Yesterday", "A ", "I "}},
+		{text: "OK. Smith rang", want: []string{"Smith"}, not: []string{"OK"}},
+		// After: a regnal number or generation.
+		{text: "under Smith II, Lee XIV and Glenn Jr. then", want: []string{"Smith II", "Lee XIV", "Glenn Jr"}, not: []string{"then"}},
+		{text: "Smith I think, Lee I.", want: []string{"Smith", "Lee I"}, not: []string{"I think"}},
+	} {
+		sp := r.Find(c.text, nil)
+		for _, w := range c.want {
+			if !covered(c.text, sp, w) {
+				t.Errorf("%q: %q not covered: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+		for _, w := range c.not {
+			if touched(c.text, sp, w) {
+				t.Errorf("%q: %q redacted: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+	}
+}
+
+// "X of Y" names: a polity's head before "of" and a place, a person and
+// "of" before a place.
+func TestNamesOf(t *testing.T) {
+	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"Cameroon", "France", "Aragon", "Leeds"}, person: fakePersonNER{"Catherine", "Sarah"}}})
+	for _, c := range []struct {
+		text      string
+		want, not []string
+	}{
+		{text: "the Federal Republic of Cameroon was", want: []string{"Federal Republic of Cameroon"}, not: []string{"the", "was"}},
+		{text: "The Kingdom of France fell", want: []string{"Kingdom of France"}},
+		{text: "Catherine of Aragon wed", want: []string{"Catherine of Aragon"}, not: []string{"wed"}},
+		{text: "a friend of Sarah, thinking of Leeds, the state of France", want: []string{"Sarah", "Leeds", "France"}, not: []string{"friend", "thinking", "state"}},
+	} {
+		sp := r.Find(c.text, nil)
+		for _, w := range c.want {
+			if !covered(c.text, sp, w) {
+				t.Errorf("%q: %q not covered: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+		for _, w := range c.not {
+			if touched(c.text, sp, w) {
+				t.Errorf("%q: %q redacted: %s", c.text, w, describe(c.text, sp))
+			}
+		}
+	}
+}
+
+// mixedNER finds places and people by phrase.
+type mixedNER struct {
+	place  phraseNER
+	person fakePersonNER
+}
+
+func (m mixedNER) Entities(text string, dst []ner.Entity) []ner.Entity {
+	return m.person.Entities(text, m.place.Entities(text, dst))
+}
+
 // A double-barrelled name is covered whole when one part was found.
 func TestHyphenatedNames(t *testing.T) {
 	r := mustNew(t, Config{NER: phraseNER{"Nakamura", "Smith"}})
