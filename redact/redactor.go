@@ -265,6 +265,8 @@ func addressAround(sc *scan, spans []Span) []Span {
 		}
 		if st := ar.numberBefore(sc, k); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
 			s.Start = sc.toks[st].s
+		} else if j := k - 1; sc.gap(j) == " " && sc.toks[j].f&tCap != 0 && placePrefixes[string(sc.lw(j))] {
+			s.Start = sc.toks[j].s // "Great Moravia", "Lower Austria", "New France"
 		} else if j := k - 1; sc.gap(j) == " " && compassWords[string(sc.lw(j))] {
 			// "southern Greece", "south-east England", "central Leeds": the
 			// part of the place is written as one name with it.
@@ -281,6 +283,9 @@ func addressAround(sc *scan, spans []Span) []Span {
 // are part of what it names: "Galway city", "the Donetsk region".
 var placeHeads = words(`city town village region county province state district borough territory
 	dam zoo fjord coast coasts coastline valley peninsula strait airport harbour harbor bay island islands`)
+
+// placePrefixes, capitalised before a place name, are part of it.
+var placePrefixes = words(`great greater lower upper new old little`)
 
 // compassWords before a place name make a region of it.
 var compassWords = words(`north south east west northern southern eastern western
@@ -453,13 +458,21 @@ func joinNames(sc *scan, spans []Span) []Span {
 		// "King Jr."; "I" only where it cannot be the pronoun.
 		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " {
 			w := sc.raw(k)
-			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 ||
-				romanNumeral(w) && (w != "I" || k+1 == len(sc.toks) || !sc.alpha(k+1)) {
+			pronoun := w == "I" && k+1 < len(sc.toks) && !phraseEnds(sc.gap(k)) // "Sarah I think", "Sarah I'm"
+			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 || romanNumeral(w) && !pronoun {
 				s.End = sc.toks[k].e
 			}
 		}
 	}
 	return spans
+}
+
+// phraseEnds reports whether the gap g between two words ends a phrase:
+// its first byte that is not a space is punctuation other than an
+// apostrophe.
+func phraseEnds(g string) bool {
+	g = strings.TrimLeft(g, " ")
+	return g != "" && strings.IndexByte(",.;:()!?", g[0]) >= 0
 }
 
 // nameSuffixes end a name: "Martin Luther King Jr".
@@ -499,7 +512,7 @@ func namesOf(sc *scan, spans []Span) []Span {
 			continue
 		}
 		switch {
-		case s.Label == Location && polityHeads[string(sc.lw(h))] && !covers(spans, sc.toks[h].s):
+		case polityHeads[string(sc.lw(h))] && !covers(spans, sc.toks[h].s):
 			// The capitalised words before the head belong to it:
 			// "Federal Republic of", "People's Republic of".
 			for h > 0 && sc.alpha(h-1) && sc.toks[h-1].f&tCap != 0 && (sc.gap(h-1) == " " || sc.gap(h-1) == "'s ") &&
@@ -507,6 +520,7 @@ func namesOf(sc *scan, spans []Span) []Span {
 				h--
 			}
 			s.Start = sc.toks[h].s
+			s.Label = Location // "the Principality of Nitra", the place tagged a person
 		case s.Label == Location && personEndsAt(spans, sc.toks[h].e):
 			// "Catherine of Aragon": the person's span takes the place.
 			for y := range spans {

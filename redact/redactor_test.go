@@ -212,6 +212,7 @@ func TestAddressAround(t *testing.T) {
 		{r: places, text: "chez nous, rue de Babey", want: []string{"rue de Babey"}, not: []string{"nous"}},
 		{r: places, text: "snow in southern Iceland and north-east Texas, then central Leeds", want: []string{"southern Iceland", "north-east Texas", "central Leeds"}, label: Location},
 		{r: places, text: "drove north to Leeds, the south of Iceland", want: []string{"Leeds", "Iceland"}, not: []string{"north", "south"}},
+		{r: places, text: "from Great Texas to Lower Paris, the new Iceland", want: []string{"Great Texas", "Lower Paris", "Iceland"}, not: []string{"new"}},
 		{r: places, text: "in Leeds city, the Texas coast, Iceland Foods", want: []string{"Leeds city", "Texas coast"}, not: []string{"Foods"}},
 		{r: people, text: "I heard via John today", want: []string{"John"}, not: []string{"via"}, label: Person},
 		{r: places, text: "the city of Paris is nice", want: []string{"Paris"}, not: []string{"city of"}},
@@ -270,7 +271,7 @@ func TestNameBefore(t *testing.T) {
 		{text: "OK. Smith rang", want: []string{"Smith"}, not: []string{"OK"}},
 		// After: a regnal number or generation.
 		{text: "under Smith II, Lee XIV and Glenn Jr. then", want: []string{"Smith II", "Lee XIV", "Glenn Jr"}, not: []string{"then"}},
-		{text: "Smith I think, Lee I.", want: []string{"Smith", "Lee I"}, not: []string{"I think"}},
+		{text: "Smith I think, Lee I. Glenn I (ruled 830), Smith I'm sure", want: []string{"Smith", "Lee I", "Glenn I"}, not: []string{"I think", "I'm"}},
 	} {
 		sp := r.Find(c.text, nil)
 		for _, w := range c.want {
@@ -297,6 +298,7 @@ func TestNamesOf(t *testing.T) {
 		{text: "the Federal Republic of Cameroon was", want: []string{"Federal Republic of Cameroon"}, not: []string{"the", "was"}},
 		{text: "The Kingdom of France fell", want: []string{"Kingdom of France"}},
 		{text: "Catherine of Aragon wed", want: []string{"Catherine of Aragon"}, not: []string{"wed"}},
+		{text: "the Principality of Sarah", want: []string{"Principality of Sarah"}},
 		{text: "a friend of Sarah, thinking of Leeds, the state of France", want: []string{"Sarah", "Leeds", "France"}, not: []string{"friend", "thinking", "state"}},
 	} {
 		sp := r.Find(c.text, nil)
