@@ -48,7 +48,9 @@ var personNouns = words(`mum mom mam dad mother father sister brother son daught
 
 // nameVerbs after a word make it the subject of a sentence about a person.
 var nameVerbs = words(`said says told tells texted rang called came comes went goes wants wanted asked thinks
-	thought gave took got helped messaged visited`)
+	thought gave took got helped messaged visited warned announced added explained insisted admitted claimed
+	argued replied wrote stated urged confirmed denied revealed responded tweeted posted shouted laughed
+	whispered agreed apologised apologized mentioned promised suggested herself himself`)
 
 // pronouns before a word make it a verb: "i will", "she may".
 var pronouns = words(`i you he she it we they u i'll that this there who which what`)

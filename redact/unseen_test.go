@@ -13,6 +13,8 @@ func TestUnseenNames(t *testing.T) {
 		{text: "she messaged Thorvaldsen😂 last night", want: []string{"Thorvaldsen"}},
 		{text: "the man next door Quispe shouts", want: []string{"Quispe"}},
 		{text: "May said it was fine", want: []string{"May"}, label: Person},
+		{text: "Dündar warned the court. Wintour herself appears", want: []string{"Dündar", "Wintour"}, label: Person},
+		{text: "June felt long. Summer posted early", not: []string{"June"}},
 		{text: "we drove to Zyrardow and back", want: []string{"Zyrardow"}, label: Location},
 		{text: "my cousin lives in winnipeg now", want: []string{"winnipeg"}, label: Location},
 		{text: "she flew in from Tegucigalpa", want: []string{"Tegucigalpa"}},
