@@ -52,6 +52,10 @@ var nameVerbs = words(`said says told tells texted rang called came comes went g
 	argued replied wrote stated urged confirmed denied revealed responded tweeted posted shouted laughed
 	whispered agreed apologised apologized mentioned promised suggested herself himself`)
 
+// infinitiveCues before "to" make the next word a verb: "how to hook".
+var infinitiveCues = words(`how want wants wanted need needs needed trying tried try like love hate able
+	supposed start started begin began learn learned decided decide ought seem seems seemed tend tends afraid`)
+
 // pronouns before a word make it a verb: "i will", "she may".
 var pronouns = words(`i you he she it we they u i'll that this there who which what`)
 
@@ -123,7 +127,7 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		case titled && len(lw) > 1 && (sc.capital(i) || !plainWord) && !sc.has(i, bKin):
 			// "Dr Hope", "dr okonkwo", "Mrs Wood".
 			fired, score, src = true, scCtxHigh, srcContext
-		case (kin || nameCue) && len(lw) > 1 && !sc.has(i, bFunction) && !sc.has(i, bKin) && !sc.has(i, bTitle) &&
+		case (kin || nameCue) && len(lw) > 1 && !sc.has(i, bFunction|bKin|bTitle|bGeneric|bPronoun) &&
 			(sc.capital(i) || (kin && !plainWord) || (nf&nFirst != 0 && !sc.has(i, bNotName))):
 			// "my sister Grace", "my cousin lily", "my friend xanthe", "called Hope".
 			// "my sister Grace", "my friend xanthe", "called Hope".
@@ -263,6 +267,9 @@ func (r *contextRecognizer) placeCue(sc *scan, i int) int {
 		return 2
 	}
 	if sc.isWord(p, "in") || sc.isWord(p, "to") || sc.isWord(p, "from") || sc.isWord(p, "at") || sc.isWord(p, "up") {
+		if q := sc.prevWord(p); q >= 0 && sc.isWord(p, "to") && sc.toks[i].f&tCap == 0 && infinitiveCues[string(sc.lw(q))] {
+			return 0 // "how to hook you", "want to bury it": a verb, not a place
+		}
 		if q := sc.prevWord(p); q >= 0 {
 			if sc.has(q, bPlaceVerb) || (sc.isWord(q, "up") && sc.isWord(p, "in")) {
 				return 2

@@ -10,6 +10,9 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "Kylie minogue feel", want: []string{"Kylie minogue"}},
 		{text: "it was Becky Thornbury", want: []string{"Becky Thornbury"}},
 		{text: "saw natlaie and Jessqca", want: []string{"natlaie", "Jessqca"}}, // one-edit typos of frequent names
+		// A determiner after a name cue, and a verb after "how to", are no names or places.
+		{text: "I called my roommates, they know how to hook you", not: []string{"my", "hook"}},
+		{text: "we are going to hull, she is called Hope", want: []string{"hull", "Hope"}},
 		// Misspelt everyday words are not misspelt names, although two
 		// edits link them ("lovin" and "alvin", "somone" and "simone").
 		{text: "i am lovin it, wondering if somone could say what shoul i do, that meabs therr is more", not: []string{"lovin", "somone", "shoul", "meabs", "therr"}},
