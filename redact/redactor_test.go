@@ -114,28 +114,12 @@ func TestInitials(t *testing.T) {
 // the next slot do not.
 func TestPlaceLists(t *testing.T) {
 	r := mustNew(t, Config{NER: phraseNER{"calgary", "Bolton"}})
-	cases := []struct {
-		text      string
-		want, not []string
-	}{
+	runCases(t, whole{r}, nil, []caseT{
 		{text: "went to calgary then everton and back", want: []string{"calgary", "everton"}},
 		{text: "we drove calgary, wakefield & st helens", want: []string{"wakefield", "st helens"}},
 		{text: "we were in calgary, reading is fun there", want: []string{"calgary"}, not: []string{"reading"}},
 		{text: "from Bolton and Dave came too", want: []string{"Bolton"}, not: []string{"and"}},
-	}
-	for _, c := range cases {
-		sp := r.Find(c.text, nil)
-		for _, w := range c.want {
-			if !covered(c.text, sp, w) {
-				t.Errorf("%q: %q not covered: %s", c.text, w, describe(c.text, sp))
-			}
-		}
-		for _, w := range c.not {
-			if touched(c.text, sp, w) {
-				t.Errorf("%q: %q redacted: %s", c.text, w, describe(c.text, sp))
-			}
-		}
-	}
+	})
 }
 
 // A North American state or province code after a place is part of it;
@@ -144,34 +128,19 @@ func TestPlaceLists(t *testing.T) {
 func TestStateAfterPlace(t *testing.T) {
 	places := mustNew(t, Config{NER: phraseNER{"Austin", "Wichita", "Tulsa", "Leeds"}})
 	people := mustNew(t, Config{NER: fakePersonNER{"Jane Doe", "Sarah", "Austin"}})
-	cases := []struct {
-		r         *Redactor
-		text      string
-		want, not []string
-	}{
-		{r: places, text: "live from Austin, TX tonight", want: []string{"Austin, TX"}, not: []string{"tonight"}},
-		{r: places, text: "moving to Wichita KS in May", want: []string{"Wichita KS"}},
-		{r: places, text: "Tulsa, OK was hot", want: []string{"Tulsa, OK"}},
-		{r: places, text: "Leeds OK then", want: []string{"Leeds"}, not: []string{"OK"}},
-		{r: places, text: "Austin, TXT me", want: []string{"Austin"}, not: []string{"TXT"}},
-		{r: people, text: "from Austin, TX", want: []string{"Austin, TX"}},
-		{r: people, text: "seen by Jane Doe, MD today", want: []string{"Jane Doe"}, not: []string{"MD"}},
-		{r: people, text: "I met Sarah, OK?", want: []string{"Sarah"}, not: []string{"OK"}},
-		{r: people, text: "Sarah NY", want: []string{"Sarah"}, not: []string{"NY"}},
-	}
-	for _, c := range cases {
-		sp := c.r.Find(c.text, nil)
-		for _, w := range c.want {
-			if !covered(c.text, sp, w) {
-				t.Errorf("%q: %q not covered: %s", c.text, w, describe(c.text, sp))
-			}
-		}
-		for _, w := range c.not {
-			if touched(c.text, sp, w) {
-				t.Errorf("%q: %q redacted: %s", c.text, w, describe(c.text, sp))
-			}
-		}
-	}
+	runCases(t, whole{places}, nil, []caseT{
+		{text: "live from Austin, TX tonight", want: []string{"Austin, TX"}, not: []string{"tonight"}},
+		{text: "moving to Wichita KS in May", want: []string{"Wichita KS"}},
+		{text: "Tulsa, OK was hot", want: []string{"Tulsa, OK"}},
+		{text: "Leeds OK then", want: []string{"Leeds"}, not: []string{"OK"}},
+		{text: "Austin, TXT me", want: []string{"Austin"}, not: []string{"TXT"}},
+	})
+	runCases(t, whole{people}, nil, []caseT{
+		{text: "from Austin, TX", want: []string{"Austin, TX"}},
+		{text: "seen by Jane Doe, MD today", want: []string{"Jane Doe"}, not: []string{"MD"}},
+		{text: "I met Sarah, OK?", want: []string{"Sarah"}, not: []string{"OK"}},
+		{text: "Sarah NY", want: []string{"Sarah"}, not: []string{"NY"}},
+	})
 }
 
 // A place found by any recognizer takes the numbers, units, postcode and
