@@ -521,7 +521,7 @@ func namesOf(sc *scan, spans []Span) []Span {
 			}
 			s.Start = sc.toks[h].s
 			s.Label = Location // "the Principality of Nitra", the place tagged a person
-		case s.Label == Location && personEndsAt(spans, sc.toks[h].e):
+		case s.Label == Location:
 			// "Catherine of Aragon": the person's span takes the place.
 			for y := range spans {
 				if spans[y].End == sc.toks[h].e && spans[y].Label == Person {
@@ -537,16 +537,6 @@ func namesOf(sc *scan, spans []Span) []Span {
 var polityHeads = words(`republic kingdom city county province state duchy principality community commonwealth
 	federation emirate sultanate empire isle isles bay gulf sea lake port borough district region diocese
 	municipality parish`)
-
-// personEndsAt reports whether a PERSON span ends at byte p.
-func personEndsAt(spans []Span, p int) bool {
-	for _, s := range spans {
-		if s.End == p && s.Label == Person {
-			return true
-		}
-	}
-	return false
-}
 
 // personAt reports whether a PERSON span starts at byte p.
 func personAt(spans []Span, p int) bool {
