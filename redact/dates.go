@@ -166,7 +166,7 @@ func findNumericDates(dst []Span, sc *scan) []Span {
 		}
 		// ISO 8601 ordinal date: "2024-075", "2024-075T08:00" (year and
 		// day of the year, always three digits).
-		if l0 == 4 && l1 == 3 && sep == '-' && v0 >= 1900 && v0 <= 2099 && v1 >= 1 && v1 <= 365+leap(v0) &&
+		if l0 == 4 && l1 == 3 && sep == '-' && v0 >= 1900 && v0 <= 2099 && v1 >= 1 && (v1 <= 365 || v1 == 366 && validDay(v0, 2, 29)) &&
 			!(c0.s > 0 && (t[c0.s-1] == sep || isDigit(t[c0.s-1]))) && !(c1.e < len(t) && t[c1.e] == sep) {
 			if e := timeAfter(t, c1.e); !c1.alphaAfter || e > c1.e {
 				dst = append(dst, pat(weekdayBefore(sc, c0.s), e, Date, 0.8))
@@ -776,12 +776,4 @@ func validDay(y, m, d int) bool {
 		return false
 	}
 	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-// leap returns 1 in a leap year, else 0.
-func leap(y int) int {
-	if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-		return 1
-	}
-	return 0
 }
