@@ -53,16 +53,7 @@ func TestSinkPageVersionAndEncodings(t *testing.T) {
 			if err := w.Close(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			f, err := os.Open(filepath.Join(dir, ds.Name, "part-00000.parquet"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			st, _ := f.Stat()
-			pf, err := parquet.OpenFile(f, st.Size())
-			if err != nil {
-				t.Fatal(err)
-			}
+			pf, f := openParquet(t, filepath.Join(dir, ds.Name, "part-00000.parquet"))
 			for g, rg := range pf.Metadata().RowGroups {
 				for i, cc := range rg.Columns {
 					c := ds.Columns[i]
@@ -154,16 +145,7 @@ func TestFreeTextDictionaryFallsBackToPlain(t *testing.T) {
 	if err := w.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, "transcripts", "part-00000.parquet"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pf, f := openParquet(t, filepath.Join(dir, "transcripts", "part-00000.parquet"))
 	ti := slices.IndexFunc(ds.Columns, func(c schemas.Column) bool { return c.Name == "text" })
 	var dictPage, plainPages, dictPages int
 	hs := pageHeaders(t, f, pf.Metadata().RowGroups[0].Columns[ti])

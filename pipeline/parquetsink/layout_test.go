@@ -2,7 +2,6 @@ package parquetsink
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,16 +128,7 @@ func names(cols []schemas.Column) []string {
 // readByName reads a file of string and int32 columns back, by column name.
 func readByName(t *testing.T, path string) map[string][]any {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pf, _ := openParquet(t, path)
 	fields := pf.Schema().Fields()
 	out := map[string][]any{}
 	rd := parquet.NewReader(pf)

@@ -50,16 +50,7 @@ func TestFreeTextColumnsHaveNoBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "transcripts", "part-00000.parquet")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	pf, err := parquet.OpenFile(f, st.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
+	pf, _ := openParquet(t, path)
 	free := map[string]bool{}
 	for _, c := range ds.Columns {
 		free[c.Name] = c.FreeText || isIdentifier(c)
@@ -122,15 +113,7 @@ func TestDatasetWriterRoundTrip(t *testing.T) {
 		if err := w.Close(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		f, err := os.Open(filepath.Join(dir, "questionnaires", "part-00000.parquet"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := f.Stat()
-		pf, err := parquet.OpenFile(f, st.Size())
-		if err != nil {
-			t.Fatal(err)
-		}
+		pf, _ := openParquet(t, filepath.Join(dir, "questionnaires", "part-00000.parquet"))
 		for g, rg := range pf.RowGroups() {
 			wantN := min(tc.group, tc.rows-g*tc.group)
 			if rg.NumRows() != int64(wantN) {
@@ -177,7 +160,6 @@ func TestDatasetWriterRoundTrip(t *testing.T) {
 			}
 		}
 		rd.Close()
-		f.Close()
 	}
 }
 
@@ -199,4 +181,25 @@ func deref(r []any) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// openParquet opens a written file for reading back, as a Parquet file and
+// as the file under it (for page headers); both are closed when the test
+// ends.
+func openParquet(t *testing.T, path string) (*parquet.File, *os.File) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	st, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pf, f
 }
