@@ -75,13 +75,14 @@ var addrWords = func() map[string]uint16 {
 		broadway esplanade embankment promenade causeway bypass circus alley lane lanes heights drive
 		daero ro gil caddesi cad sokak sk sok utca ut út körút ter marg nagar chowk salai cross main loop plaza
 		gate gata gatan gade vej vei veg väg vägen plads torv torg platz straße strasse weg allee laan straat
-		plein kade steeg gasse`)
+		plein kade steeg gasse cesta steza ulica ulice`)
 	add(awPrefix, `via vía viale vicolo corso piazza piazzale largo calle carrer avenida avda av rua travessa
 		rue avenue boulevard bd chemin allée allee impasse quai route ul ulica al aleja plac osiedle os
 		strada str bulevardul calea jalan jl đường duong phố pho rechov rehov leoforos odos ulitsa vul
 		vulytsya pasaje paseo camino carretera plaza praça praca estrada rambla ronda cesta trg
 		náměstí namesti námestie ulice utca gatan gata rua passeig avinguda carrera cra kav
-		prospekt pr naberezhnaya pereulok ploshchad sokak`)
+		prospekt pr naberezhnaya pereulok ploshchad sokak aleea acceso andador cerrada diagonal
+		urbanización urbanizacion viela trevo`)
 	add(awPrefixAlone, `calle carrer avenida rua rue chemin allée ulica ul aleja strada jalan jl đường duong
 		rechov rehov leoforos odos ulitsa vul vulytsya pasaje paseo camino carretera praça praca estrada
 		rambla passeig avinguda carrera viale vicolo piazzale corso travessa náměstí namesti námestie
@@ -337,7 +338,8 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	}
 	// Name words, a street word, a house number, as much of Europe writes
 	// them: "Karl Johans gate 22", "Sankt Annæ Plads 13", "Beach Road 5".
-	if w&awStreet != 0 && i > 0 && sc.spaced(i-1) && r.nameWord(sc, i-1) && sc.spaced(i) {
+	// The street word may close a hyphenated name: "Nelly-Schmid-Straße 22".
+	if w&awStreet != 0 && i > 0 && (sc.spaced(i-1) || sc.gap(i-1) == "-" && sc.toks[i].f&tCap != 0) && r.nameWord(sc, i-1) && sc.spaced(i) {
 		if e := sc.numGroup(i + 1); e >= 0 && !r.countAfter(sc, e) {
 			return r.namesBefore(sc, i), e, true
 		}
@@ -669,6 +671,9 @@ func (r *addressRecognizer) countAfter(sc *scan, k int) bool {
 		return false // "Thorseneggen 2, near the station": the comma ends the address
 	}
 	j := sc.nextWord(k)
+	if j >= 0 && (sc.isWord(j, "in") || sc.isWord(j, "near")) && sc.spaced(j) && j+1 < len(sc.toks) && sc.alpha(j+1) && sc.toks[j+1].f&tCap != 0 {
+		return false // "Tveitlyngen 3 in Jennydal": the town the street is in
+	}
 	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && sc.lex(j).wc != wNone
 }
 
@@ -716,7 +721,7 @@ func (r *addressRecognizer) roadNumber(sc *scan, i int) bool {
 // connectives between them) just before token i, or i.
 func (r *addressRecognizer) namesBefore(sc *scan, i int) int {
 	start := i
-	for k := i - 1; k >= 0 && k >= i-4 && sc.spaced(k); k-- {
+	for k := i - 1; k >= 0 && k >= i-4 && (sc.spaced(k) || sc.gap(k) == "-" && sc.toks[k+1].f&tCap != 0); k-- {
 		if sc.alpha(k) && sc.toks[k].f&tCap != 0 && !sc.has(k, bFunction|bPronoun|bGeneric|bPlaceWeak|bPlaceStrong|bPlaceVerb|bTitle) && !sc.isWord(k, "i") {
 			start = k
 			if sc.sentStart(k) {

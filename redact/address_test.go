@@ -31,6 +31,9 @@ func TestAddressRecognizer(t *testing.T) {
 		{text: "he moved to Unit 4, 12 Smith St, Fitzroy VIC 3065 last year", want: []string{"Unit 4, 12 Smith St, Fitzroy VIC 3065"}, not: []string{"last year"}},
 		{text: "it is Calle Mayor, 5, Madrid", want: []string{"Calle Mayor, 5, Madrid"}},
 		{text: "Mein Büro: Unter den Linden 77, 10117 Berlin.", want: []string{"Unter den Linden 77, 10117 Berlin"}},
+		{text: "her place is Osojna steza 8a, near the station", want: []string{"Osojna steza 8a"}, not: []string{"near the station"}},
+		{text: "Address: Viedenská cesta 2, 891 63 Turček", want: []string{"Viedenská cesta 2, 891 63 Turček"}},
+		{text: "Büro: Karl-Marx-Allee 22, 10243 Berlin", want: []string{"Karl-Marx-Allee 22, 10243 Berlin"}},
 		// Decoys.
 		{text: "I said rua das flores is nice, and Calle was 5", not: []string{"rua", "5"}},
 		{text: "we waited at gate 22 for hours", not: []string{"gate 22"}},

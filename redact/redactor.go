@@ -238,7 +238,7 @@ func addressAround(sc *scan, spans []Span) []Span {
 			// "avenue Joséphine Reynaud", "rue de Babey": the street word
 			// before a name makes the name a street's, and part of it.
 			if k := firstTokenFrom(sc, s.Start); k > 0 && k < len(sc.toks) && sc.toks[k].s == s.Start {
-				if st := ar.streetWordBefore(sc, k); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
+				if st := ar.streetWordBefore(sc, k, false); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
 					s.Start = sc.toks[st].s
 					s.Label = Location
 				}
@@ -263,6 +263,15 @@ func addressAround(sc *scan, spans []Span) []Span {
 		if k <= 0 || k >= len(sc.toks) || sc.toks[k].s != s.Start {
 			continue
 		}
+		if last := lastTokenBefore(sc, s.End); last > k && sc.toks[last].e == s.End && sc.num(last) {
+			// Now that a house number ends it, a lower-case street word
+			// before the name is the street's: "plac Matejki 039",
+			// "avenue de Jomini, 6265 Tinguely".
+			if st := ar.streetWordBefore(sc, k, true); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
+				s.Start = sc.toks[st].s
+				continue
+			}
+		}
 		if st := ar.numberBefore(sc, k); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
 			s.Start = sc.toks[st].s
 		} else if j := k - 1; sc.gap(j) == " " && sc.toks[j].f&tCap != 0 && placePrefixes[string(sc.lw(j))] {
@@ -277,6 +286,15 @@ func addressAround(sc *scan, spans []Span) []Span {
 		}
 	}
 	return spans
+}
+
+// lastTokenBefore returns the last token that starts before byte p, or -1.
+func lastTokenBefore(sc *scan, p int) int {
+	k := firstTokenFrom(sc, p)
+	if k < 0 {
+		k = len(sc.toks)
+	}
+	return k - 1
 }
 
 // placeHeads are the lower-case words that, right after a place name,
@@ -295,9 +313,11 @@ var compassWords = words(`north south east west northern southern eastern wester
 
 // streetNamedAsPerson reports whether a PERSON span is one word known
 // neither as English nor as a name, followed by a house number that ends
-// the phrase or leads on to more address: "Thorseneggen 2, 0669 Oslo",
-// "at Kremencová 327." The unseen-word rules call such a word a person;
-// with a house number after it, it is a street.
+// the phrase or leads on to more address ("Thorseneggen 2, 0669 Oslo",
+// "at Kremencová 327."), or that a street's "on" comes before or a town's
+// "in" after ("grew up on Tveitlyngen 3 in Jennydal"). The unseen-word
+// rules call such a word a person; with a house number after it, it is a
+// street.
 func (r *addressRecognizer) streetNamedAsPerson(sc *scan, s *Span) bool {
 	if last := firstTokenFrom(sc, s.End) - 1; last >= 0 && sc.toks[last].e == s.End && numberSign(sc, last) {
 		return true // "Güemes N° 74", the sign's "N" taken as an initial
@@ -321,7 +341,19 @@ func (r *addressRecognizer) streetNamedAsPerson(sc *scan, s *Span) bool {
 		return true
 	}
 	g := sc.gap(e)
-	return strings.HasPrefix(g, ",") || strings.HasPrefix(g, ".") || r.aw(sc, e+1)&(awUnit|awBox) != 0
+	if strings.HasPrefix(g, ",") || strings.HasPrefix(g, ".") || r.aw(sc, e+1)&(awUnit|awBox) != 0 {
+		return true
+	}
+	// "grew up on Tveitlyngen 3 in Jennydal": a street's preposition
+	// before it, or the town the street is in after it.
+	if g != " " {
+		return false
+	}
+	if k > 0 && sc.spaced(k-1) && (sc.isWord(k-1, "on") || sc.isWord(k-1, "off")) {
+		return true
+	}
+	return (sc.isWord(e+1, "in") || sc.isWord(e+1, "near")) && e+2 < len(sc.toks) && sc.spaced(e+1) &&
+		sc.alpha(e+2) && sc.toks[e+2].f&tCap != 0
 }
 
 // otherLabelIn reports whether a span of a label other than PERSON or
@@ -357,8 +389,9 @@ func (r *addressRecognizer) numberedStreetAsPerson(sc *scan, s *Span) bool {
 // before the name at token k, with the connectives between them ("rue de",
 // "avenue", "Calle de la") and the house number before it, or k. A
 // lower-case word counts only if it names a street in no other sense (rue,
-// calle, chemin; not "via") or a house number comes before it.
-func (r *addressRecognizer) streetWordBefore(sc *scan, k int) int {
+// calle, chemin; not "via"), a house number comes before it, or numbered
+// (a house number follows the name).
+func (r *addressRecognizer) streetWordBefore(sc *scan, k int, numbered bool) int {
 	j := k - 1
 	for j >= 0 && sc.spaced(j) && r.aw(sc, j)&awJoin != 0 && sc.toks[j].f&tCap == 0 && j >= k-3 {
 		j--
@@ -375,7 +408,7 @@ func (r *addressRecognizer) streetWordBefore(sc *scan, k int) int {
 	if n := j - 1; n >= 0 && sc.num(n) && isDigit(sc.text[sc.toks[n].s]) && (sc.gap(n) == " " || sc.gap(n) == ", ") && !yearLike(sc, n) {
 		return n
 	}
-	if aw&awPrefixAlone != 0 || sc.toks[j].f&tCap != 0 && !sc.sentStart(j) {
+	if aw&awPrefixAlone != 0 || numbered || sc.toks[j].f&tCap != 0 && !sc.sentStart(j) {
 		return j
 	}
 	return k
@@ -503,7 +536,7 @@ func namesOf(sc *scan, spans []Span) []Span {
 			continue
 		}
 		k := firstTokenFrom(sc, s.Start)
-		if k < 2 || k >= len(sc.toks) || sc.toks[k].s != s.Start || sc.toks[k].f&tCap == 0 || !sc.isWord(k-1, "of") ||
+		if k < 2 || k >= len(sc.toks) || sc.toks[k].s != s.Start || sc.toks[k].f&tCap == 0 || !ofWords[string(sc.lw(k-1))] ||
 			sc.gap(k-1) != " " || sc.gap(k-2) != " " {
 			continue
 		}
@@ -511,8 +544,12 @@ func namesOf(sc *scan, spans []Span) []Span {
 		if !sc.alpha(h) || sc.toks[h].f&tCap == 0 {
 			continue
 		}
+		of := sc.isWord(k-1, "of")
 		switch {
-		case polityHeads[string(sc.lw(h))] && !covers(spans, sc.toks[h].s):
+		case !of && !polityHeads[string(sc.lw(h))]:
+			// "de", "di", "do" join only a head to its place ("Región de
+			// Valparaíso"); "Juan de Dios" is a name of its own.
+		case polityHeads[string(sc.lw(h))] && (!covers(spans, sc.toks[h].s) || placeAt(spans, sc.toks[h].s)):
 			// The capitalised words before the head belong to it:
 			// "Federal Republic of", "People's Republic of".
 			for h > 0 && sc.alpha(h-1) && sc.toks[h-1].f&tCap != 0 && (sc.gap(h-1) == " " || sc.gap(h-1) == "'s ") &&
@@ -533,10 +570,27 @@ func namesOf(sc *scan, spans []Span) []Span {
 	return spans
 }
 
-// polityHeads name what a place is before "of": "Republic of Cameroon".
+// polityHeads name what a place is before "of" (or its Romance
+// languages' "de", "di", "do"): "Republic of Cameroon", "Región de
+// Valparaíso", "Provincia di Cuneo".
 var polityHeads = words(`republic kingdom city county province state duchy principality community commonwealth
 	federation emirate sultanate empire isle isles bay gulf sea lake port borough district region diocese
-	municipality parish`)
+	municipality parish región provincia província departamento estado municipio município comuna distrito
+	ciudad cidade città comune comarca`)
+
+// ofWords join a head to the place it names.
+var ofWords = words(`of de del di do da`)
+
+// placeAt reports whether a LOCATION span covers byte p: "Región", found
+// as a place word, joins the place after its "de".
+func placeAt(spans []Span, p int) bool {
+	for _, s := range spans {
+		if s.Start <= p && p < s.End && s.Label == Location {
+			return true
+		}
+	}
+	return false
+}
 
 // personAt reports whether a PERSON span starts at byte p.
 func personAt(spans []Span, p int) bool {

@@ -244,13 +244,32 @@ func TestNameBefore(t *testing.T) {
 // "X of Y" names: a polity's head before "of" and a place, a person and
 // "of" before a place.
 func TestNamesOf(t *testing.T) {
-	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"Cameroon", "France", "Aragon", "Leeds"}, person: fakePersonNER{"Catherine", "Sarah"}}})
+	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"Cameroon", "France", "Aragon", "Leeds", "Valparaíso", "Cuneo"}, person: fakePersonNER{"Catherine", "Sarah"}}})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "the Federal Republic of Cameroon was", want: []string{"Federal Republic of Cameroon"}, not: []string{"the", "was"}},
 		{text: "The Kingdom of France fell", want: []string{"Kingdom of France"}},
 		{text: "Catherine of Aragon wed", want: []string{"Catherine of Aragon"}, not: []string{"wed"}},
 		{text: "the Principality of Sarah", want: []string{"Principality of Sarah"}},
 		{text: "a friend of Sarah, thinking of Leeds, the state of France", want: []string{"Sarah", "Leeds", "France"}, not: []string{"friend", "thinking", "state"}},
+		// Romance languages' "de", "di" after a head.
+		{text: "in Región de Valparaíso and Provincia di Cuneo", want: []string{"Región de Valparaíso", "Provincia di Cuneo"}, not: []string{"in", "and"}},
+		{text: "Sarah de Leeds", want: []string{"Sarah", "Leeds"}, not: []string{"de"}},
+	})
+}
+
+// A word the unseen rules take for a person is a street when a house
+// number follows it and a street's "on" comes before or a town's "in"
+// after; a street word before a name with a house number is the street's.
+func TestStreetAsPerson(t *testing.T) {
+	r := mustNew(t, Config{})
+	runCases(t, whole{r}, nil, []caseT{
+		{text: "he grew up on Tveitlyngen 3 in Jennydal", want: []string{"Tveitlyngen 3", "Jennydal"}, not: []string{"grew up on", "in"}, label: Location},
+		{text: "she lived at Klenovac 346 in Zagreb", want: []string{"Klenovac 346", "Zagreb"}, label: Location},
+		{text: "write to plac Matejki 039", want: []string{"plac Matejki 039"}, label: Location},
+		// Decoys: a count after the number, a medicine, a weekday.
+		{text: "I was on Sertraline 50 in March", not: []string{"Sertraline", "50", "March"}},
+		{text: "he scored on Saturday 2 in a row", not: []string{"Saturday", "2"}},
+		{text: "met Kowalski 3 times", want: []string{"Kowalski"}, not: []string{"3 times"}, label: Person},
 	})
 }
 
