@@ -143,6 +143,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = addressAround(sc, spans)
 	spans = joinNames(sc, spans)
 	spans = namesOf(sc, spans)
+	spans = possessivePlaces(sc, spans)
 	sc.mapSpans(spans)
 	merged := Merge(text, spans)
 	var out []Span
@@ -287,6 +288,41 @@ func addressAround(sc *scan, spans []Span) []Span {
 	}
 	return spans
 }
+
+// possessivePlaces widens a name over an "'s" that ends its noun phrase:
+// "ate at Wendy's.", "McDonald's, then", "stayed at Dave's and", "Del
+// Frisco 's is" (tokenised text, which may also drop the apostrophe:
+// "McDonald s"). With no noun after it the possessive names a place, a
+// shop or a home, and "Wendy's" is then its name, not Wendy and a
+// possessive ending; "Dave's mum" keeps its "'s".
+func possessivePlaces(sc *scan, spans []Span) []Span {
+	for x := range spans {
+		s := &spans[x]
+		if s.Label != Person && s.Label != Location {
+			continue
+		}
+		k := lastTokenBefore(sc, s.End)
+		j := k + 1
+		if k < 0 || j >= len(sc.toks) || sc.toks[k].e != s.End || sc.toks[j].e-sc.toks[j].s != 1 || !sc.isWord(j, "s") {
+			continue
+		}
+		switch sc.gap(k) {
+		case "'", "’", " '", " ’", " ":
+		default:
+			continue
+		}
+		if j+1 < len(sc.toks) && sc.spaced(j) && sc.alpha(j+1) && sc.toks[j+1].f&tCap == 0 && !afterPlace[string(sc.lw(j+1))] {
+			continue // "Dave's house", "Wendy's fries", "Dave's been"
+		}
+		s.End = sc.toks[j].e
+	}
+	return spans
+}
+
+// afterPlace are the words that follow a possessive standing for a place
+// ("at Dave's and", "Wendy's yesterday") rather than the verb "is" or
+// "has" ("Dave's a star", "Dave's been").
+var afterPlace = words(`and or but in on at for with to from near by then yesterday today tonight again instead`)
 
 // lastTokenBefore returns the last token that starts before byte p, or -1.
 func lastTokenBefore(sc *scan, p int) int {

@@ -273,6 +273,22 @@ func TestStreetAsPerson(t *testing.T) {
 	})
 }
 
+// A possessive with no noun after it is part of the name: it names a
+// place ("at Wendy's."); before a noun or as "is"/"has" it stays.
+func TestPossessivePlaces(t *testing.T) {
+	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"Del Frisco"}, person: fakePersonNER{"Wendy", "Dave", "Sarah"}}})
+	runCases(t, whole{r}, nil, []caseT{
+		{text: "we ate at Wendy's.", want: []string{"Wendy's"}},
+		{text: "lunch at Wendy's and then home", want: []string{"Wendy's"}},
+		{text: "try Del Frisco 's .", want: []string{"Del Frisco 's"}},
+		{text: "try Del Frisco s .", want: []string{"Del Frisco s"}},
+		{text: "at Dave's yesterday", want: []string{"Dave's"}},
+		{text: "Dave's mum is kind", want: []string{"Dave"}, not: []string{"s mum"}},
+		{text: "Sarah's been great", want: []string{"Sarah"}, not: []string{"s been"}},
+		{text: "Dave's a star", want: []string{"Dave"}, not: []string{"s a"}},
+	})
+}
+
 // whole runs a Redactor where runCases wants a Recognizer.
 type whole struct{ r *Redactor }
 
