@@ -448,7 +448,8 @@ func (r *contextRecognizer) anchor(sc *scan, k, head int) bool {
 	}
 	e := sc.lex(k)
 	if e.is(bGeneric | bChat | bKin | bNotName | bFacilityMod | bFacility) {
-		return sc.capital(k) && !sc.sentStart(k) && !e.is(bGeneric|bFacilityMod|bFacility|bNotName)
+		notName := e.is(bNotName) && !(geoHeads[string(sc.lw(head))] && sc.capital(head))
+		return sc.capital(k) && !sc.sentStart(k) && !e.is(bGeneric|bFacilityMod|bFacility) && !notName
 	}
 	if sc.capital(k) && (!sc.sentStart(k) || sc.capital(head)) {
 		return true

@@ -66,6 +66,12 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "a drink at the red lion", want: []string{"red lion"}},
 		{text: "new address is 71 hillside way, sandford po15 2uq", want: []string{"71 hillside way", "sandford"}},
 		{text: "the local hospital and my old school", not: []string{"local", "hospital", "old", "school"}},
+		// Seas, coasts and hills, a nationality among their names.
+		{text: "ferries over the English Channel and the Irish Sea", want: []string{"English Channel", "Irish Sea"}, label: Location},
+		{text: "tensions on the Korean Peninsula, walks in the Malvern Hills", want: []string{"Korean Peninsula", "Malvern Hills"}},
+		{text: "I love the sea, the channel was on, an English teacher", not: []string{"sea", "channel", "an", "English"}},
+		// An article is never a name ("An" is one in some lists).
+		{text: "An English teacher came", not: []string{"An", "English"}},
 	})
 }
 

@@ -185,7 +185,7 @@ var notNames = words(`january february march april may june july august septembe
 	god jesus christ lord allah christmas easter ramadan eid diwali bible
 	doctor doc nurse sir madam miss mister mrs mr ms dr prof professor king queen prince princess
 	english british welsh scottish irish american european asian african
-	i im ive id ill guy lad kid man girl boy`)
+	i im ive id ill guy lad kid man girl boy a an`)
 
 // chatWords are non-dictionary tokens of chat and clinical shorthand that
 // a cue phrase must not turn into a name or place.
@@ -250,7 +250,15 @@ var facilityWords = words(`hospital hospitals surgery infirmary clinic school ac
 const facilityEveryday = `room rooms gallery galleries store shop gym pub bar cafe café restaurant club market mall
 	zoo cinema tower bridge castle palace pool baths studio studios mill unit wing building field fields
 	ground forest wood woods lake reservoir canal valley bay island falls docks dock marina harbour port
-	terminal junction roundabout arcade precinct quarter`
+	terminal junction roundabout arcade precinct quarter ` + geoHeadWords
+
+// geoHeadWords end the names of seas, rivers, hills and coasts. A
+// nationality or language may name one ("English Channel", "Irish Sea",
+// "Indian Ocean"), though alone it names nobody.
+const geoHeadWords = `sea ocean channel river mountains hills dales peninsula strait straits gulf desert glacier
+	canyon estuary firth coast islands isles lakes moors fells`
+
+var geoHeads = words(geoHeadWords)
 
 var facilityEverydayWords = words(facilityEveryday)
 
