@@ -169,8 +169,8 @@ func safe(sc *scan, i int) bool {
 		if safeMedicines[string(lw)] {
 			return true
 		}
-		if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && eponymHead(sc, i)) {
-			return true // "Crohn's", "Parkinson's disease": a disease, not the man
+		if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && (eponymHead(sc, i) || illnessBefore(sc, i))) {
+			return true // "Crohn's", "Parkinson's disease", "has Parkinson's": a disease, not the man
 		}
 		if safeWords[string(lw)] {
 			// A word that is also a frequent first name (Christian,
@@ -243,10 +243,11 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	return spans[:k]
 }
 
-// allSafe reports whether every token inside span s is safelisted or a
-// month or weekday in a temporal context, with at most everyday English
-// words and readings ("2L", "x3", "q4h") beside them; a span with any
-// other word or number, or with no token, is never safe.
+// allSafe reports whether every token inside span s is safelisted, an
+// acronym's plural or a month or weekday in a temporal context, with at
+// most everyday English words and readings ("2L", "x3", "q4h") beside
+// them; a span with any other word or number, or with no token, is never
+// safe.
 func allSafe(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
 	if i < 0 {
@@ -269,6 +270,8 @@ func allSafe(sc *scan, s Span) bool {
 		case safe(sc, i) || timeWord(sc, i):
 			any = true
 			shorthand = shorthand || !safePeople[string(sc.lw(i))]
+		case sc.acronymPlural(i): // "DVDs", "MPs"
+			any, shorthand = true, true
 		case plainEnglish(sc, i):
 			plain = true
 		default:
@@ -389,11 +392,30 @@ var eponymHeads = words(`disease syndrome palsy lymphoma dementia chorea phenome
 
 func eponymHead(sc *scan, i int) bool {
 	k := sc.nextWord(i)
-	if k >= 0 && sc.possessive(i) {
-		k = sc.nextWord(k) // past the "s" of "'s"
+	if k >= 0 && string(sc.apostropheAfter(i)) == "s" {
+		k = sc.nextWord(k) // past the "s" of "'s"; "Graves' disease" has none
 	}
 	return k >= 0 && eponymHeads[string(sc.lw(k))]
 }
+
+// illnessBefore reports whether an eponym's possessive at token i ends its
+// phrase after a word that has or gets an illness: "dad has Parkinson's",
+// "living with Huntington's", "diagnosed with Addison's.". "Parkinson's
+// house" and "at Parkinson's" stay a person's.
+func illnessBefore(sc *scan, i int) bool {
+	if string(sc.apostropheAfter(i)) != "s" {
+		return false
+	}
+	p := sc.prevWord(i)
+	if p < 0 || !illnessVerbs[string(sc.lw(p))] {
+		return false
+	}
+	k := sc.nextWord(i + 1)
+	return k < 0 || !sc.spaced(i+1) || !sc.alpha(k) || sc.toks[k].f&tCap != 0 || sc.has(k, bFunction) || afterPlace[string(sc.lw(k))]
+}
+
+// illnessVerbs come before the name of an illness a person has.
+var illnessVerbs = words(`has have had having got gets getting with from developed develops`)
 
 // codeCueBefore reports whether span s is one code cue word (codeCues)
 // that an ID span of the pattern recognizer follows within four tokens.

@@ -36,6 +36,8 @@ func TestSafelist(t *testing.T) {
 		{text: "Seen in March, worse since Friday", not: []string{"March", "Friday"}},
 		{text: "Comes in Tuesdays and Fridays, tried Chantix", not: []string{"Tuesdays", "Fridays", "Chantix"}},
 		{text: "Hx of Crohn's, and Parkinson disease, Bristol stool chart type 6", not: []string{"Crohn", "Parkinson", "Bristol"}},
+		{text: "Dad has Parkinson's and it is hard. Living with Huntington's. She has Graves' disease", not: []string{"Parkinson", "Huntington", "Graves"}},
+		{text: "we watched DVDs with the GPs and MPs", not: []string{"DVDs", "GPs", "MPs"}},
 		{text: "Pain in left arm, RIF tender, GA planned", not: []string{"RIF", "GA"}},
 		{text: "Worried about Gonorrhea and Stomatitis, had a Colonoscopy; Mh-hmm, Fibromyalgia", not: []string{"Gonorrhea", "Stomatitis", "Colonoscopy", "Mh", "Fibromyalgia"}},
 		{text: "Neuro: A&Ox3, PERRLA. Resp: on 2L NC, CTA bilat. Dispo: rehab. Updated by MD. Foley, UO ok, PCA on, q4h obs", not: []string{"Neuro", "Ox3", "Resp", "NC", "CTA", "Dispo", "MD", "UO", "PCA"}},
@@ -45,6 +47,7 @@ func TestSafelist(t *testing.T) {
 		{text: "June said she would call", want: []string{"June"}},
 		{text: "Okonjo Sertraline", want: []string{"Okonjo"}},
 		{text: "Parkinson said the bus was late, it was Wilson's car", want: []string{"Parkinson", "Wilson"}},
+		{text: "Dad has Parkinson's car and we went to Wilson's", want: []string{"Parkinson", "Wilson"}},
 	}
 	for _, c := range cases {
 		spans := r.Find(c.text, nil)

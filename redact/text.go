@@ -351,6 +351,22 @@ func (sc *scan) contraction(i int) bool {
 	return false
 }
 
+// acronymPlural reports whether token i is an acronym in capitals with a
+// plural "s": "MPs", "GPs", "DVDs", "CVs". Like an acronym, it names
+// no one by its capitals.
+func (sc *scan) acronymPlural(i int) bool {
+	t := sc.toks[i]
+	if t.e-t.s < 3 || sc.text[t.e-1] != 's' {
+		return false
+	}
+	for k := t.s; k < t.e-1; k++ {
+		if c := sc.text[k]; c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // possessive reports whether token i is followed by 's or a bare '.
 func (sc *scan) possessive(i int) bool {
 	a := sc.apostropheAfter(i)

@@ -21,10 +21,11 @@ import "strings"
 //
 // A capitalised word after a place preposition is a LOCATION, else a
 // PERSON (a name redacted under the other label has not leaked). Words in
-// capitals only are acronyms or shouting and are left to the other rules.
+// capitals only are acronyms or shouting and are left to the other rules,
+// and so are their plurals ("MPs", "DVDs").
 func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	tk := sc.toks[i]
-	if tk.e-tk.s < 2 || sc.capText || tk.f&tUpper != 0 {
+	if tk.e-tk.s < 2 || sc.capText || tk.f&tUpper != 0 || sc.acronymPlural(i) {
 		return Span{}, false
 	}
 	if r.gluedName(sc, i) {
