@@ -172,6 +172,9 @@ func safe(sc *scan, i int) bool {
 		if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && (eponymHead(sc, i) || illnessBefore(sc, i))) {
 			return true // "Crohn's", "Parkinson's disease", "has Parkinson's": a disease, not the man
 		}
+		if roleWords[string(lw)] && e.nf == 0 {
+			return true // "Lawyer says", "Governor Kent": the role, not the name
+		}
 		if safeWords[string(lw)] {
 			// A word that is also a frequent first name (Christian,
 			// Shona) stays a name: fail closed.
@@ -372,6 +375,16 @@ func groupNoun(w []byte) bool {
 	}
 	return false
 }
+
+// roleWords are jobs and offices, which stand before a name as titles do
+// ("Governor Kent", "Defense Secretary Chuck Hagel") and stay when the
+// name goes. One that is also a surname on the name lists (Judge,
+// Chancellor, Bishop) is not taken: it may be the name.
+var roleWords = words(`lawyer lawyers solicitor solicitors barrister attorney governor officer officers
+	spokesman spokeswoman spokesperson minister ministers president chairman chairwoman senator senators
+	mayor inspector sergeant sgt detective constable commissioner superintendent lieutenant colonel admiral
+	ambassador envoy coroner councillor mp mps mep secretary premier chief editor director ceo official
+	officials prosecutor prosecutors`)
 
 // eponyms name diseases and scales after people and places. They are
 // safe only in the eponym's own shape, "Parkinson's disease", "Glasgow coma
