@@ -159,13 +159,22 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 }
 
 // extendInitials widens a PERSON span over a preceding initial: "J. Smith",
-// "R Patel" (the initial belongs to the name).
+// "R Patel" (the initial belongs to the name), and over the "O'" or "D'"
+// of an Irish or Italian surname ("O'Keefe", "D'Angelo"), which the
+// tokenizers split at the apostrophe.
 func extendInitials(sc *scan, spans []Span) []Span {
 	t := sc.text
 	for i := range spans {
 		s := &spans[i]
 		if s.Label != Person {
 			continue
+		}
+		for _, ap := range []string{"'", "’"} {
+			if q := s.Start - len(ap); q >= 1 && t[q:s.Start] == ap && (t[q-1] == 'O' || t[q-1] == 'D') &&
+				(q < 2 || !isASCIILetter(t[q-2]) && !isDigit(t[q-2])) {
+				s.Start = q - 1
+				break
+			}
 		}
 		// Dotted initials chain: "R. E. Glenn", "W.H.S. Koerner".
 		for first := true; s.Start >= 2; first = false {
@@ -522,6 +531,15 @@ func joinNames(sc *scan, spans []Span) []Span {
 				continue
 			}
 			break
+		}
+		// A middle initial and the surname after it: "Steffen W. Graae",
+		// when the span stopped at the initial.
+		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == ". " &&
+			s.End-sc.toks[k-1].s == 1 && sc.toks[k-1].s > s.Start && isUpperASCII(sc.text[sc.toks[k-1].s]) &&
+			sc.alpha(k) && sc.toks[k].f&tCap != 0 && sc.toks[k].f&tUpper == 0 {
+			if e := sc.lex(k); !e.is(bTitle|bFunction|bPronoun|bKin|bChat|bNotName) && !safe(sc, k) && (e.wc == wNone || e.nf&nSurname != 0) {
+				s.End = sc.toks[k].e
+			}
 		}
 		// A regnal number or generation: "Ramesses II", "Andre Price III",
 		// "King Jr."; "I" only where it cannot be the pronoun.

@@ -224,7 +224,7 @@ func (p fakePersonNER) Entities(text string, dst []ner.Entity) []ner.Entity {
 // The parts of a name written before the part the tagger found: dotted
 // initials, a surname particle, a capitalised word no list knows.
 func TestNameBefore(t *testing.T) {
-	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith"}})
+	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith", "Keefe", "Steffen W", "Sarah J"}})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "signed R. E. Glenn today", want: []string{"R. E. Glenn"}},
 		{text: "a scene by W.H.S. Koerner called", want: []string{"W.H.S. Koerner"}, not: []string{"by"}},
@@ -235,6 +235,10 @@ func TestNameBefore(t *testing.T) {
 		{text: "Hiya Lee. Heyyy Smith", want: []string{"Lee", "Smith"}, not: []string{"Hiya", "Heyyy"}},
 		{text: "Yesterday Smith rang, and A Smith, I Smith", want: []string{"Smith"}, not: []string{"Yesterday", "A ", "I "}},
 		{text: "OK. Smith rang", want: []string{"Smith"}, not: []string{"OK"}},
+		{text: "a job for O'Keefe, or O’Keefe", want: []string{"O'Keefe", "O’Keefe"}, not: []string{"for", "or"}},
+		// After a middle initial, the surname.
+		{text: "signed Steffen W. Graae today", want: []string{"Steffen W. Graae"}, not: []string{"today"}},
+		{text: "it was Sarah J. Then we left", want: []string{"Sarah J"}, not: []string{"Then"}},
 		// After: a regnal number or generation.
 		{text: "under Smith II, Lee XIV and Glenn Jr. then", want: []string{"Smith II", "Lee XIV", "Glenn Jr"}, not: []string{"then"}},
 		{text: "Smith I think, Lee I. Glenn I (ruled 830), Smith I'm sure", want: []string{"Smith", "Lee I", "Glenn I"}, not: []string{"I think", "I'm"}},
