@@ -26,7 +26,7 @@ package redact
 // "SI", "NAT", "ESA"), because the same letters are names in mixed case
 // ("Nat", "Esa", "Si").
 var safeShorthand = words(`
-	pt pts hx fhx pmh dx ddx rx tx sx obs cath catheter foley abd abdo nbm prn od bd tds qds nocte mane stat po iv im sc
+	doc pt pts hx fhx pmh dx ddx rx tx sx obs cath catheter foley abd abdo nbm prn od bd tds qds nocte mane stat po iv im sc
 	sob soboe doe  npo nad nkda nka bs  pu   pvr obs ob obgyn gcs mae avpu news2 nocte ttos tto
 	mobilising mobilise mobility ambulant ambulating wbat nwb fwb
 	physio physiotherapy ot salt dn dns hca rn rgn rmn sho fy1 fy2 f1 f2 ct1 ct2 st1 st3  spr cons
@@ -60,7 +60,7 @@ var safeShorthand = words(`
 	hydralazine labetalol ntg amio amiodarone dilt diltiazem solumedrol decadron dilantin haldol
 	s/p h/o c/o r/o d/c f/u tmrw serosang serous sanguineous
 	mh mhm hmm hm mm mmm um umm erm uh huh
-	tai chi qigong pilates zumba yoga
+	qigong pilates zumba yoga
 	`)
 
 // safePeople are languages, nationalities, faiths and family words: safe
@@ -275,6 +275,14 @@ func allSafe(sc *scan, s Span) bool {
 			shorthand = shorthand || !safePeople[string(sc.lw(i))]
 		case sc.acronymPlural(i): // "DVDs", "MPs"
 			any, shorthand = true, true
+		case safePair(sc, i) || i > 0 && safePair(sc, i-1):
+			// "Tai Chi": a safelisted two-word term, whatever its words
+			// are alone (Tai and Chi are also first names).
+			any, shorthand = true, true
+		case classNumeral(sc, i) || i > 0 && classNumeral(sc, i-1):
+			// "Type II", "Stage IV": a classification, not a regnal
+			// number.
+			any, shorthand = true, true
 		case plainEnglish(sc, i):
 			plain = true
 		default:
@@ -282,6 +290,31 @@ func allSafe(sc *scan, s Span) bool {
 		}
 	}
 	return any && (!plain || shorthand)
+}
+
+// safePairs are safelisted terms of two words, keyed "first second".
+var safePairs = words(`tai_chi`)
+
+// safePair reports whether tokens i and i+1, one space apart, are a safe
+// pair.
+func safePair(sc *scan, i int) bool {
+	if i+1 >= len(sc.toks) || sc.gap(i) != " " || !sc.alpha(i) || !sc.alpha(i+1) {
+		return false
+	}
+	return safePairs[string(sc.lw(i))+"_"+string(sc.lw(i+1))]
+}
+
+// classWords take a Roman numeral after them as a class: "Type II
+// diabetes", "Stage IV", "Grade III", "Class II".
+var classWords = words(`type stage grade class phase level category tier`)
+
+// classNumeral reports whether token i is a class word and token i+1,
+// one space on, a Roman numeral in capitals.
+func classNumeral(sc *scan, i int) bool {
+	if i+1 >= len(sc.toks) || sc.gap(i) != " " || !classWords[string(sc.lw(i))] {
+		return false
+	}
+	return sc.toks[i+1].f&tUpper != 0 && romanNumeral(sc.raw(i+1)) || sc.raw(i+1) == "I" || sc.raw(i+1) == "V"
 }
 
 // plainEnglish reports whether token i is an everyday English word in

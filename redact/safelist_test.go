@@ -39,6 +39,7 @@ func TestSafelist(t *testing.T) {
 		{text: "Dad has Parkinson's and it is hard. Living with Huntington's. She has Graves' disease", not: []string{"Parkinson", "Huntington", "Graves"}},
 		{text: "we watched DVDs with the GPs and MPs", not: []string{"DVDs", "GPs", "MPs"}},
 		{text: "Lawyer says he is innocent, spokesman says. My solicitor rang", not: []string{"Lawyer", "spokesman", "solicitor"}},
+		{text: "I do Tai Chi, have Type II diabetes, Stage IV. Thanks, doc.", not: []string{"Tai", "Chi", "Type", "II", "Stage", "IV", "doc"}},
 		{text: "Pain in left arm, RIF tender, GA planned", not: []string{"RIF", "GA"}},
 		{text: "Worried about Gonorrhea and Stomatitis, had a Colonoscopy; Mh-hmm, Fibromyalgia", not: []string{"Gonorrhea", "Stomatitis", "Colonoscopy", "Mh", "Fibromyalgia"}},
 		{text: "Neuro: A&Ox3, PERRLA. Resp: on 2L NC, CTA bilat. Dispo: rehab. Updated by MD. Foley, UO ok, PCA on, q4h obs", not: []string{"Neuro", "Ox3", "Resp", "NC", "CTA", "Dispo", "MD", "UO", "PCA"}},
