@@ -237,7 +237,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	}
 	k := 0
 	for _, s := range spans {
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || disfluent(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -245,6 +245,47 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	}
 	return spans[:k]
 }
+
+// disfluent reports whether span s is a speaker's false start or a
+// hyphenated compound of everyday words: words joined by hyphens ("I-I'm",
+// "you-you've", "W-why", "a-it", "my-when", "full-time"), each a pronoun,
+// a function word, a contraction's ending, the start of the next word or
+// an everyday English word that no name list knows. A part that is a
+// first name or surname keeps the span ("Chris-Christian", "Grace-May").
+func disfluent(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 {
+		return false
+	}
+	hyphen := false
+	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
+		if sc.toks[i].e > s.End || sc.toks[i].s < s.Start || !sc.alpha(i) {
+			return false
+		}
+		if sc.toks[i].e < s.End {
+			switch sc.gap(i) {
+			case "-":
+				hyphen = true
+			case "'", "\u2019", " ":
+			default:
+				return false
+			}
+		}
+		e := sc.lex(i)
+		switch {
+		case i > 0 && sc.toks[i].s > s.Start && sc.apostropheAfter(i-1) != nil && contractionTails[string(sc.lw(i))]:
+		case e.is(bPronoun | bFunction):
+		case stutter(sc, i):
+		case e.nf == 0 && e.place == pkNone && e.wc == wCommon && (sc.toks[i].f&tCap == 0 || sc.sentStart(i) || sc.isWord(i, "i")):
+		default:
+			return false
+		}
+	}
+	return hyphen
+}
+
+// contractionTails end a contraction after its apostrophe.
+var contractionTails = words(`m ve ll re s d t`)
 
 // allSafe reports whether every token inside span s is safelisted, an
 // acronym's plural or a month or weekday in a temporal context, with at
