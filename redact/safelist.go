@@ -6,7 +6,12 @@ package redact
 // clinical shorthand and abbreviations (SI, GAD, NOK, cath, abd), medicines
 // (Propranolol, Sertraline, and anything with a drug-class ending),
 // apps and brands (Netflix, Zoom), languages and nationalities (Romanian,
-// Tigrinya), and family words (Mam, Appa).
+// Tigrinya), family words (Mam, Appa), jobs and offices (Lawyer,
+// spokesman), eponymous illnesses in their own shape ("Parkinson's
+// disease", "has Parkinson's"), acronym plurals (MPs, DVDs), two-word
+// terms (Tai Chi) and classifications (Type II, Stage IV). A speaker's
+// false start or a hyphenated compound of everyday words ("I-I'm",
+// "full-time") is dropped the same way (disfluent).
 //
 // dropSafe consults it after the recognizers run: a span from the model,
 // a gazetteer or a cue phrase is dropped when every word in it is
