@@ -70,6 +70,8 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "ferries over the English Channel and the Irish Sea", want: []string{"English Channel", "Irish Sea"}, label: Location},
 		{text: "tensions on the Korean Peninsula, walks in the Malvern Hills", want: []string{"Korean Peninsula", "Malvern Hills"}},
 		{text: "I love the sea, the channel was on, an English teacher", not: []string{"sea", "channel", "an", "English"}},
+		// Shops and sites named with a capitalised head.
+		{text: "now home to Slice Pizza, west of the Met Garage, near the Blue Water Bridges", want: []string{"Slice Pizza", "Met Garage", "Blue Water Bridges"}},
 		// An article is never a name ("An" is one in some lists).
 		{text: "An English teacher came", not: []string{"An", "English"}},
 	})

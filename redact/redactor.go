@@ -284,8 +284,11 @@ func addressAround(sc *scan, spans []Span) []Span {
 		}
 		if st := ar.numberBefore(sc, k); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
 			s.Start = sc.toks[st].s
-		} else if j := k - 1; sc.gap(j) == " " && sc.toks[j].f&tCap != 0 && placePrefixes[string(sc.lw(j))] {
-			s.Start = sc.toks[j].s // "Great Moravia", "Lower Austria", "New France"
+		} else if j := k - 1; sc.gap(j) == " " && (sc.toks[j].f&tCap != 0 || sc.toks[k].f&tCap == 0 && sc.isWord(j, "greater")) && placePrefixes[string(sc.lw(j))] {
+			// "Great Moravia", "Lower Austria", "New France"; in lower
+			// case only "greater", before a place written in lower case
+			// too ("greater noida"): "my new leeds flat" is new.
+			s.Start = sc.toks[j].s
 		} else if j := k - 1; sc.gap(j) == " " && compassWords[string(sc.lw(j))] {
 			// "southern Greece", "south-east England", "central Leeds": the
 			// part of the place is written as one name with it.
@@ -345,9 +348,9 @@ func lastTokenBefore(sc *scan, p int) int {
 // placeHeads are the lower-case words that, right after a place name,
 // are part of what it names: "Galway city", "the Donetsk region".
 var placeHeads = words(`city town village region county province state district borough territory
-	dam zoo fjord coast coasts coastline valley peninsula strait airport harbour harbor bay island islands`)
+	dam zoo fjord coast coasts coastline valley peninsula strait airport harbour harbor bay island islands strip`)
 
-// placePrefixes, capitalised before a place name, are part of it.
+// placePrefixes before a place name are part of it.
 var placePrefixes = words(`great greater lower upper new old little`)
 
 // compassWords before a place name make a region of it.

@@ -293,6 +293,18 @@ func TestPossessivePlaces(t *testing.T) {
 	})
 }
 
+// The words written as part of a place around it: a compass word, a
+// prefix, a head noun after it.
+func TestPlaceAround(t *testing.T) {
+	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"Greece", "England", "Galway", "Donetsk", "Moravia", "Austria", "noida", "Gaza", "leeds"}}})
+	runCases(t, whole{r}, nil, []caseT{
+		{text: "in southern Greece and north-east England", want: []string{"southern Greece", "north-east England"}, label: Location},
+		{text: "Galway city and the Donetsk region, the Gaza strip", want: []string{"Galway city", "Donetsk region", "Gaza strip"}, not: []string{"the"}},
+		{text: "Great Moravia and Lower Austria", want: []string{"Great Moravia", "Lower Austria"}},
+		{text: "moved to greater noida, my new leeds flat", want: []string{"greater noida", "leeds"}, not: []string{"new", "flat"}},
+	})
+}
+
 // whole runs a Redactor where runCases wants a Recognizer.
 type whole struct{ r *Redactor }
 

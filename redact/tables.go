@@ -250,12 +250,13 @@ var facilityWords = words(`hospital hospitals surgery infirmary clinic school ac
 const facilityEveryday = `room rooms gallery galleries store shop gym pub bar cafe café restaurant club market mall
 	zoo cinema tower bridge castle palace pool baths studio studios mill unit wing building field fields
 	ground forest wood woods lake reservoir canal valley bay island falls docks dock marina harbour port
-	terminal junction roundabout arcade precinct quarter ` + geoHeadWords
+	terminal junction roundabout arcade precinct quarter pizza pizzeria diner grill bakery garage memorial
+	bridges ` + geoHeadWords
 
 // geoHeadWords end the names of seas, rivers, hills and coasts. A
 // nationality or language may name one ("English Channel", "Irish Sea",
 // "Indian Ocean"), though alone it names nobody.
-const geoHeadWords = `sea ocean channel river mountains hills dales peninsula strait straits gulf desert glacier
+const geoHeadWords = `sea seas ocean channel river mountains hills dales peninsula strait straits gulf desert glacier
 	canyon estuary firth coast islands isles lakes moors fells`
 
 var geoHeads = words(geoHeadWords)
