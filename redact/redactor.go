@@ -535,6 +535,21 @@ func joinNames(sc *scan, spans []Span) []Span {
 			}
 			break
 		}
+		// A nickname in quotes between the first name and the surname:
+		// `Rubin "Hurricane" Carter`, "Michael 'Skull Cracker' Wheatley".
+		if k := firstTokenFrom(sc, s.End); k > 0 && sc.toks[k-1].e == s.End && quoteGap(sc.gap(k-1), true) {
+			m := k
+			for m < len(sc.toks) && m < k+3 && sc.alpha(m) && sc.toks[m].f&tCap != 0 && !quoteGap(sc.gap(m), false) && sc.spaced(m) {
+				m++
+			}
+			if m < len(sc.toks)-1 && sc.alpha(m) && sc.toks[m].f&tCap != 0 && quoteGap(sc.gap(m), false) && personAt(spans, sc.toks[m+1].s) {
+				end := sc.toks[m+1].s
+				for end > sc.toks[m].e && sc.text[end-1] == ' ' {
+					end--
+				}
+				s.End = end
+			}
+		}
 		// A middle initial and the surname after it: "Steffen W. Graae",
 		// when the span stopped at the initial.
 		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == ". " &&
@@ -555,6 +570,20 @@ func joinNames(sc *scan, spans []Span) []Span {
 		}
 	}
 	return spans
+}
+
+// quoteGap reports whether gap g is one quotation mark and spaces: the
+// opening one after a space, the closing one before a space (tokenised
+// text may space both sides: "Michael ' Skull Cracker ' Wheatley").
+func quoteGap(g string, opening bool) bool {
+	if opening && !strings.HasPrefix(g, " ") || !opening && !strings.HasSuffix(g, " ") {
+		return false
+	}
+	switch strings.TrimSpace(g) {
+	case "\"", "'", "\u201c", "\u201d", "\u2018", "\u2019":
+		return true
+	}
+	return false
 }
 
 // phraseEnds reports whether the gap g between two words ends a phrase:

@@ -236,6 +236,9 @@ func TestNameBefore(t *testing.T) {
 		{text: "Yesterday Smith rang, and A Smith, I Smith", want: []string{"Smith"}, not: []string{"Yesterday", "A ", "I "}},
 		{text: "OK. Smith rang", want: []string{"Smith"}, not: []string{"OK"}},
 		{text: "a job for O'Keefe, or O’Keefe", want: []string{"O'Keefe", "O’Keefe"}, not: []string{"for", "or"}},
+		// A nickname in quotes between two parts of the name.
+		{text: `Lee "Hurricane" Smith said, and Glenn ' Skull Cracker ' Koerner`, want: []string{`Lee "Hurricane" Smith`, `Glenn ' Skull Cracker ' Koerner`}, not: []string{"said", "and"}},
+		{text: "I told Lee 'Stop' and left", want: []string{"Lee"}, not: []string{"Stop"}},
 		// After a middle initial, the surname.
 		{text: "signed Steffen W. Graae today", want: []string{"Steffen W. Graae"}, not: []string{"today"}},
 		{text: "it was Sarah J. Then we left", want: []string{"Sarah J"}, not: []string{"Then"}},
