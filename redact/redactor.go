@@ -563,7 +563,9 @@ func joinNames(sc *scan, spans []Span) []Span {
 		// "King Jr."; "I" only where it cannot be the pronoun.
 		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " {
 			w := sc.raw(k)
-			pronoun := w == "I" && k+1 < len(sc.toks) && !phraseEnds(sc.gap(k)) // "Sarah I think", "Sarah I'm"
+			// "Sarah I think", "Sarah I'm"; not "Elizabeth I of England".
+			pronoun := w == "I" && k+1 < len(sc.toks) && !phraseEnds(sc.gap(k)) &&
+				!(sc.isWord(k+1, "of") && sc.spaced(k) && k+2 < len(sc.toks) && sc.spaced(k+1) && sc.toks[k+2].f&tCap != 0)
 			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 || romanNumeral(w) && !pronoun {
 				s.End = sc.toks[k].e
 			}

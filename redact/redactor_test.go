@@ -245,6 +245,7 @@ func TestNameBefore(t *testing.T) {
 		// After: a regnal number or generation.
 		{text: "under Smith II, Lee XIV and Glenn Jr. then", want: []string{"Smith II", "Lee XIV", "Glenn Jr"}, not: []string{"then"}},
 		{text: "Smith I think, Lee I. Glenn I (ruled 830), Smith I'm sure", want: []string{"Smith", "Lee I", "Glenn I"}, not: []string{"I think", "I'm"}},
+		{text: "then Koerner I of Moravia", want: []string{"Koerner I"}},
 	})
 }
 
