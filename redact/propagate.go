@@ -1,8 +1,9 @@
 package redact
 
 // Propagation carries the rare words redacted as names or places in one
-// record (a patient's texts in the extract, one input line in `deid
-// redact`) to every other occurrence in that record: "Nowak said ..." in
+// record (one input line in `deid redact` and `deid eval`; the extract
+// does not use it yet, see docs/ARCHITECTURE.md) to every other
+// occurrence in that record: "Nowak said ..." in
 // one note makes "spoke to nowak" in another a name too, although alone it
 // would not be ("nowak" in lower case after "to" is weak evidence).
 //
