@@ -1,9 +1,9 @@
 package redact
 
 // Propagation carries the rare words redacted as names or places in one
-// record (one input line in `deid redact` and `deid eval`; the extract
-// does not use it yet, see docs/ARCHITECTURE.md) to every other
-// occurrence in that record: "Nowak said ..." in
+// record's texts to every other occurrence in them (Find does the same
+// within one text; the extract does not yet carry words across a
+// patient's texts, see docs/ARCHITECTURE.md): "Nowak said ..." in
 // one note makes "spoke to nowak" in another a name too, although alone it
 // would not be ("nowak" in lower case after "to" is weak evidence).
 //
@@ -89,10 +89,58 @@ func (p *Propagation) Apply(text string, spans []Span) []Span {
 	return Merge(text, spans)
 }
 
+// maxWithin bounds the rare words one text carries within itself.
+const maxWithin = 16
+
+// propagateWithin is Propagation inside one text, on the scan Find
+// already has: every other occurrence of a rare word that a PERSON or
+// LOCATION span covers whole gets a span of that label ("Nowak said ...
+// later nowak rang"). Up to maxWithin words are carried; matching is by
+// lower-cased token.
+func propagateWithin(sc *scan, spans []Span) []Span {
+	var learned [maxWithin]struct {
+		tok   int
+		label Label
+	}
+	n := 0
+	for _, s := range spans {
+		if s.Label != Person && s.Label != Location {
+			continue
+		}
+		for i := firstTokenFrom(sc, s.Start); i >= 0 && i < len(sc.toks) && sc.toks[i].e <= s.End && n < maxWithin; i++ {
+			if rareWord(sc, i) {
+				learned[n].tok, learned[n].label = i, s.Label
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return spans
+	}
+	m := len(spans)
+	for i := range sc.toks {
+		if !sc.alpha(i) || sc.toks[i].e-sc.toks[i].s < 3 {
+			continue
+		}
+		w := sc.lw(i)
+		for _, l := range learned[:n] {
+			if l.tok != i && string(sc.lw(l.tok)) == string(w) && !covers(spans[:m], sc.toks[i].s) {
+				spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: l.label, Source: srcContext, Score: scGazLow})
+				break
+			}
+		}
+	}
+	return spans
+}
+
 // FindRecord finds the spans of every text of one record (for one subject,
 // which may be nil) and carries the record's rare redacted words across all
-// of them (see Propagation). The result has one span list per text.
+// of them (see Propagation). The result has one span list per text. Find
+// already carries a text's words within it, so one text needs no more.
 func (r *Redactor) FindRecord(texts []string, subj *Subject) [][]Span {
+	if len(texts) == 1 {
+		return [][]Span{r.Find(texts[0], subj)}
+	}
 	out := make([][]Span, len(texts))
 	p := NewPropagation()
 	for i, t := range texts {

@@ -46,3 +46,20 @@ func TestPropagationSkipsSafeAndCommon(t *testing.T) {
 		t.Errorf("apply: %s", describe(other, spans))
 	}
 }
+
+// Find carries a text's rare words within it: the extract redacts each
+// text on its own and gets this too.
+func TestFindPropagatesWithin(t *testing.T) {
+	r := mustNew(t, Config{})
+	text := "Wrzosek said the shift was fine. later i spoke to wrzosek about it; a rose, and Rose said yes"
+	if got := r.Find("later i spoke to wrzosek about it", nil); covered("later i spoke to wrzosek about it", got, "wrzosek") {
+		t.Skip("recognizers alone now find the lower-case mention; pick a harder word")
+	}
+	got := r.Find(text, nil)
+	if !covered(text, got, "Wrzosek") || !covered(text, got, "wrzosek") {
+		t.Errorf("not carried within the text: %s", describe(text, got))
+	}
+	if touched(text, got, "a rose") {
+		t.Errorf("common word carried: %s", describe(text, got))
+	}
+}

@@ -144,6 +144,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = joinNames(sc, spans)
 	spans = namesOf(sc, spans)
 	spans = possessivePlaces(sc, spans)
+	spans = propagateWithin(sc, spans)
 	sc.mapSpans(spans)
 	merged := Merge(text, spans)
 	var out []Span
