@@ -973,6 +973,9 @@ func (x *extractor) finishText(kind textKind, it *textItem) error {
 		return err
 	}
 	cons.Know(it.subj)
+	// The collector sees a patient's texts in record order, so words
+	// learned from earlier texts carry into this one deterministically.
+	it.spans = cons.Carry(it.text, it.spans, it.rare)
 	out := x.red.Apply(it.text, it.spans, x.policy, cons)
 	cons.Know(nil)
 	for _, s := range it.spans {

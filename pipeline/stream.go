@@ -51,7 +51,8 @@ type textItem struct {
 	dec        source.Decoder // the record's decoder (splitItem)
 	row        Row
 	spans      []redact.Span
-	err        error // a failure of the run, not of the record: it stops the extract
+	rare       []redact.Span // the text's rare words, for Consistency.Carry (Redactor.FindCarry)
+	err        error         // a failure of the run, not of the record: it stops the extract
 }
 
 // textSpec is one free-text record type: how a worker decodes it and, for
@@ -198,7 +199,7 @@ func (x *extractor) redactStream(ctx context.Context, spec textSpec) error {
 	return stream[textItem]{
 		workers: x.opt.Workers,
 		reset: func(it *textItem, rec source.Record) {
-			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0]}
+			*it = textItem{rec: rec, fields: it.fields[:0], row: it.row[:0], rare: it.rare[:0]}
 		},
 		prepare: func(it, prev *textItem) { x.prepareText(spec, it, prev, requested) },
 		admit:   func(it *textItem) error { return x.admitText(spec, it, requested) },
@@ -262,7 +263,7 @@ func (x *extractor) prepareText(spec textSpec, it, prev *textItem, requested boo
 			}
 			it.subj = subj
 		}
-		it.spans = x.red.Find(it.text, it.subj)
+		it.spans, it.rare = x.red.FindCarry(it.text, it.subj, it.rare[:0])
 	}
 }
 

@@ -19,7 +19,8 @@ import (
 func (c *Consistency) Changed() bool { return c.changed }
 
 // AppendBinary appends c's state to b. The state holds normalised
-// identifiers (surrogate memo keys): store it as carefully as the text.
+// identifiers (surrogate memo keys) and the words Carry learned: store it
+// as carefully as the text.
 func (c *Consistency) AppendBinary(b []byte) []byte {
 	b = binary.AppendUvarint(b, uint64(len(c.nums)))
 	for _, e := range c.nums {
@@ -46,6 +47,10 @@ func (c *Consistency) AppendBinary(b []byte) []byte {
 		} else {
 			b = append(b, 0)
 		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(c.carried.words)))
+	for _, k := range slices.Sorted(maps.Keys(c.carried.words)) {
+		b = appendString(appendString(b, k), string(c.carried.words[k]))
 	}
 	return b
 }
@@ -82,6 +87,13 @@ func ParseConsistency(subject string, b []byte) (*Consistency, error) {
 		for i := uint64(0); i < n; i++ {
 			k := r.string()
 			c.taken[k] = r.byte() == 1
+		}
+	}
+	if n = r.uvarint(); n > 0 && n <= uint64(len(b)) {
+		c.carried.words = make(map[string]Label, n)
+		for i := uint64(0); i < n; i++ {
+			k := r.string()
+			c.carried.words[k] = Label(r.string())
 		}
 	}
 	if r.bad || len(r.b) != 0 {

@@ -57,3 +57,50 @@ func TestConsistencyRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestConsistencyCarry: a rare word redacted in one of a patient's texts
+// is redacted in the later ones, whether the Consistency was kept or set
+// aside and restored between texts; a common word is not carried.
+func TestConsistencyCarry(t *testing.T) {
+	r := mustNew(t, Config{})
+	texts := []string{
+		"Wrzosek said the shift was fine, and Rose said yes.",
+		"later i spoke to wrzosek about it",
+		"a rose in the garden, the wrzosek rota",
+		"nothing here",
+	}
+	if covered(texts[1], r.Find(texts[1], nil), "wrzosek") {
+		t.Skip("recognizers alone now find the lower-case mention; pick a harder word")
+	}
+	kept := NewConsistency("p1")
+	restored := NewConsistency("p1")
+	for i, tx := range texts {
+		spans, rare := r.FindCarry(tx, nil, nil)
+		want := kept.Carry(tx, spans, rare)
+		got := restored.Carry(tx, spans, rare)
+		if describe(tx, got) != describe(tx, want) {
+			t.Fatalf("text %d: restored %s, kept %s", i, describe(tx, got), describe(tx, want))
+		}
+		if i > 0 && i < 3 && !covered(tx, got, "wrzosek") {
+			t.Errorf("text %d: learned word not carried: %s", i, describe(tx, got))
+		}
+		if i == 0 && !restored.Changed() {
+			t.Errorf("text 0: a word learned, but not changed")
+		}
+		var err error
+		if restored, err = ParseConsistency("p1", restored.AppendBinary(nil)); err != nil {
+			t.Fatal(err)
+		}
+		if again := restored.Carry(tx, spans, rare); restored.Changed() || describe(tx, again) != describe(tx, want) {
+			t.Errorf("text %d again: changed %v", i, restored.Changed())
+		}
+	}
+	spans, rare := r.FindCarry(texts[2], nil, nil)
+	if touched(texts[2], kept.Carry(texts[2], spans, rare), "rose") {
+		t.Errorf("common word carried")
+	}
+	spans, rare = r.FindCarry(texts[3], nil, nil)
+	if got := kept.Carry(texts[3], spans, rare); len(got) != 0 {
+		t.Errorf("spans in a text without the word: %s", describe(texts[3], got))
+	}
+}

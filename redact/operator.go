@@ -58,8 +58,10 @@ type Consistency struct {
 	taken   map[string]bool   // label \x00 lower(surrogate) already given to another key
 	shift   int               // date shift in days, once computed
 	shifted bool
-	changed bool     // recorded something since made or parsed (Changed)
-	known   *Subject // the patient's known identifiers (Know); not saved
+	changed bool        // recorded something since made or parsed (Changed)
+	known   *Subject    // the patient's known identifiers (Know); not saved
+	carried Propagation // rare words redacted in the patient's texts so far (Carry)
+	buf     []byte      // Carry's scratch
 }
 
 // NewConsistency starts the choices for one patient; subject is a stable
@@ -69,6 +71,64 @@ func NewConsistency(subject string) *Consistency {
 	// Maps are made on first use: an extract holds one Consistency per
 	// patient, most of which never need surrogates.
 	return &Consistency{subject: subject}
+}
+
+// Carry is record-level propagation across a patient's texts, in the
+// order they are applied. spans and rare are what Redactor.FindCarry
+// returned for text: Carry learns the rare words that PERSON and LOCATION
+// spans cover whole, and returns spans with every other rare word of text
+// that this text or an earlier one taught added, under the label it was
+// learned with ("Wrzosek said" in one session makes "the wrzosek rota" in
+// a later message a name). See Propagation for what counts as rare. Call
+// it before Apply, text by text, in record order.
+func (c *Consistency) Carry(text string, spans, rare []Span) []Span {
+	if len(rare) == 0 {
+		return spans
+	}
+	k := 0
+	for _, w := range rare {
+		for k < len(spans) && spans[k].End <= w.Start {
+			k++
+		}
+		if k == len(spans) {
+			break
+		}
+		if s := spans[k]; s.Start <= w.Start && w.End <= s.End && (s.Label == Person || s.Label == Location) {
+			c.buf = lowerInto(c.buf[:0], text[w.Start:w.End])
+			if _, ok := c.carried.words[string(c.buf)]; !ok && len(c.carried.words) < maxCarried {
+				if c.carried.words == nil {
+					c.carried.words = map[string]Label{}
+				}
+				c.carried.words[string(c.buf)] = s.Label
+				c.changed = true
+			}
+		}
+	}
+	if len(c.carried.words) == 0 {
+		return spans
+	}
+	n := len(spans)
+	for _, w := range rare {
+		if covers(spans[:n], w.Start) {
+			continue
+		}
+		c.buf = lowerInto(c.buf[:0], text[w.Start:w.End])
+		if l, ok := c.carried.words[string(c.buf)]; ok {
+			spans = append(spans, Span{Start: w.Start, End: w.End, Label: l, Source: srcContext, Score: scGazLow})
+		}
+	}
+	if len(spans) == n {
+		return spans
+	}
+	return Merge(text, spans)
+}
+
+// lowerInto appends s lower-cased to dst.
+func lowerInto(dst []byte, s string) []byte {
+	for _, r := range s {
+		dst = utf8.AppendRune(dst, unicode.ToLower(r))
+	}
+	return dst
 }
 
 // Know gives c the patient's known identifiers, so that no surrogate is

@@ -2,8 +2,8 @@ package redact
 
 // Propagation carries the rare words redacted as names or places in one
 // record's texts to every other occurrence in them (Find does the same
-// within one text; the extract does not yet carry words across a
-// patient's texts, see docs/ARCHITECTURE.md): "Nowak said ..." in
+// within one text; the extract carries a patient's words forward in
+// record order with Consistency.Carry): "Nowak said ..." in
 // one note makes "spoke to nowak" in another a name too, although alone it
 // would not be ("nowak" in lower case after "to" is weak evidence).
 //
@@ -21,7 +21,7 @@ type Propagation struct {
 }
 
 // NewPropagation returns an empty Propagation for one record.
-func NewPropagation() *Propagation { return &Propagation{words: map[string]Label{}} }
+func NewPropagation() *Propagation { return &Propagation{} }
 
 // Len is the number of words learned.
 func (p *Propagation) Len() int { return len(p.words) }
@@ -34,6 +34,15 @@ func (p *Propagation) Learn(text string, spans []Span) {
 	}
 	sc := getScan(text)
 	defer putScan(sc)
+	p.learn(sc, spans, maxCarried)
+}
+
+// maxCarried bounds the words one Propagation (one record, one patient)
+// holds.
+const maxCarried = 4096
+
+// learn is Learn on a scan of the text.
+func (p *Propagation) learn(sc *scan, spans []Span, max int) {
 	k := 0
 	for i := range sc.toks {
 		tk := sc.toks[i]
@@ -47,11 +56,31 @@ func (p *Propagation) Learn(text string, spans []Span) {
 		if s.Start > tk.s || s.End < tk.e || (s.Label != Person && s.Label != Location) || !rareWord(sc, i) {
 			continue
 		}
-		w := string(sc.lw(i))
-		if _, ok := p.words[w]; !ok {
-			p.words[w] = s.Label
+		if _, ok := p.words[string(sc.lw(i))]; !ok && len(p.words) < max {
+			if p.words == nil {
+				p.words = map[string]Label{}
+			}
+			p.words[string(sc.lw(i))] = s.Label
 		}
 	}
+}
+
+// apply is Apply on a scan of text: the spans of every occurrence of a
+// learned word, merged in.
+func (p *Propagation) apply(sc *scan, text string, spans []Span) []Span {
+	n := len(spans)
+	for i := range sc.toks {
+		if !sc.alpha(i) {
+			continue
+		}
+		if l, ok := p.words[string(sc.lw(i))]; ok {
+			spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: l, Source: srcContext, Score: scGazLow})
+		}
+	}
+	if len(spans) == n {
+		return spans
+	}
+	return Merge(text, spans)
 }
 
 // rareWord reports whether token i may be carried to the rest of a record.
@@ -73,20 +102,8 @@ func (p *Propagation) Apply(text string, spans []Span) []Span {
 		return spans
 	}
 	sc := getScan(text)
-	n := len(spans)
-	for i := range sc.toks {
-		if !sc.alpha(i) {
-			continue
-		}
-		if l, ok := p.words[string(sc.lw(i))]; ok {
-			spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: l, Source: srcContext, Score: scGazLow})
-		}
-	}
-	putScan(sc)
-	if len(spans) == n {
-		return spans
-	}
-	return Merge(text, spans)
+	defer putScan(sc)
+	return p.apply(sc, text, spans)
 }
 
 // maxWithin bounds the rare words one text carries within itself.

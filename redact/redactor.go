@@ -106,8 +106,22 @@ func (r *Redactor) Recognizers() []Recognizer { return slices.Clone(r.recs) }
 // nil. Recognizers run on the normalised view of text (see getViewScan);
 // a span covers every original byte of what it matched.
 func (r *Redactor) Find(text string, subj *Subject) []Span {
+	spans, _ := r.find(text, subj, nil, false)
+	return spans
+}
+
+// FindCarry is Find that also appends to rare, and returns, the rare words
+// of text (Start and End in text, in order; the other fields empty): the
+// words Consistency.Carry learns from and looks for across a patient's
+// texts. Finding them here, where the text is already scanned, keeps
+// Carry's own work to a few map lookups.
+func (r *Redactor) FindCarry(text string, subj *Subject, rare []Span) ([]Span, []Span) {
+	return r.find(text, subj, rare, true)
+}
+
+func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) ([]Span, []Span) {
 	if text == "" || len(r.recs) == 0 {
-		return nil // nothing to look for: no view to build
+		return nil, rare // nothing to look for: no view to build
 	}
 	// Every recognizer sees the normalised view, built once: an identifier
 	// hidden by a zero-width space, an entity or a full-width digit is
@@ -146,6 +160,15 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	spans = possessivePlaces(sc, spans)
 	spans = propagateWithin(sc, spans)
 	sc.mapSpans(spans)
+	if wantRare {
+		n := len(rare)
+		for i := range sc.toks {
+			if rareWord(sc, i) {
+				rare = append(rare, Span{Start: sc.toks[i].s, End: sc.toks[i].e})
+			}
+		}
+		sc.mapSpans(rare[n:])
+	}
 	merged := Merge(text, spans)
 	var out []Span
 	if found {
@@ -156,7 +179,7 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 	clear(used) // the pooled buffer keeps no refs alive
 	sc.spans = used[:0]
 	putScan(sc)
-	return out
+	return out, rare
 }
 
 // extendInitials widens a PERSON span over a preceding initial: "J. Smith",
