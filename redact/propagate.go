@@ -34,7 +34,7 @@ func (p *Propagation) Learn(text string, spans []Span) {
 	}
 	sc := getScan(text)
 	defer putScan(sc)
-	p.learn(sc, spans, maxCarried)
+	p.learn(sc, spans)
 }
 
 // maxCarried bounds the words one Propagation (one record, one patient)
@@ -42,7 +42,7 @@ func (p *Propagation) Learn(text string, spans []Span) {
 const maxCarried = 4096
 
 // learn is Learn on a scan of the text.
-func (p *Propagation) learn(sc *scan, spans []Span, max int) {
+func (p *Propagation) learn(sc *scan, spans []Span) {
 	k := 0
 	for i := range sc.toks {
 		tk := sc.toks[i]
@@ -56,7 +56,7 @@ func (p *Propagation) learn(sc *scan, spans []Span, max int) {
 		if s.Start > tk.s || s.End < tk.e || (s.Label != Person && s.Label != Location) || !rareWord(sc, i) {
 			continue
 		}
-		if _, ok := p.words[string(sc.lw(i))]; !ok && len(p.words) < max {
+		if _, ok := p.words[string(sc.lw(i))]; !ok && len(p.words) < maxCarried {
 			if p.words == nil {
 				p.words = map[string]Label{}
 			}
