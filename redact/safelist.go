@@ -242,7 +242,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	}
 	k := 0
 	for _, s := range spans {
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || disfluent(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || disfluent(sc, s) || everydayUse(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -288,6 +288,33 @@ func disfluent(sc *scan, s Span) bool {
 	}
 	return hyphen
 }
+
+// everydayUse reports whether span s is one word used as an everyday word
+// here, whatever the lists say it may name: no letter at all ("meet @ 5"),
+// or a lower-case everyday word right after a subject pronoun as a person
+// ("i mark my mood": there it is a verb). "in the bath" stays a place:
+// pubs are named so in chat ("a quiz night at the crown").
+func everydayUse(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || sc.toks[i].s != s.Start || sc.toks[i].e != s.End {
+		return false
+	}
+	if sc.toks[i].f&tAlpha == 0 {
+		return true
+	}
+	e := sc.lex(i)
+	if !sc.alpha(i) || sc.toks[i].f&tCap != 0 || e.wc != wCommon {
+		return false
+	}
+	p := i - 1
+	if p < 0 || sc.gap(p) != " " || !sc.alpha(p) {
+		return false
+	}
+	return s.Label == Person && subjectPronouns[string(sc.lw(p))]
+}
+
+// subjectPronouns come right before a verb, never before a name.
+var subjectPronouns = words(`i we you they he she`)
 
 // contractionTails end a contraction after its apostrophe.
 var contractionTails = words(`m ve ll re s d t`)

@@ -131,3 +131,14 @@ func TestDisfluent(t *testing.T) {
 		{text: "how much does Chris-Christian know, and Grace-May, yeah Mary-Mary", want: []string{"Chris-Christian", "Grace-May", "Mary-Mary"}},
 	})
 }
+
+// A word the tagger takes for a name is an everyday word where it has no
+// letter or follows a subject pronoun as a verb; a pub named in lower
+// case stays a place.
+func TestEverydayUse(t *testing.T) {
+	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"5", "crown"}, person: fakePersonNER{"mark", "Mark"}}})
+	runCases(t, whole{r}, nil, []caseT{
+		{text: "meet @ 5, i mark my mood daily", not: []string{"5", "mark"}},
+		{text: "I saw Mark at the crown", want: []string{"Mark", "crown"}},
+	})
+}
