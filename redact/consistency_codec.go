@@ -93,7 +93,12 @@ func ParseConsistency(subject string, b []byte) (*Consistency, error) {
 		c.carried.words = make(map[string]Label, n)
 		for i := uint64(0); i < n; i++ {
 			k := r.string()
-			c.carried.words[k] = Label(r.string())
+			switch l := Label(r.string()); l {
+			case Person, Location:
+				c.carried.words[k] = l
+			default:
+				r.bad = true // only names and places are carried
+			}
 		}
 	}
 	if r.bad || len(r.b) != 0 {

@@ -51,7 +51,9 @@ func TestConsistencyRoundTrip(t *testing.T) {
 			t.Errorf("%v: state lost", pol.Default)
 		}
 	}
-	for _, bad := range [][]byte{{0xff}, {5, 1, 2}, append(NewConsistency("x").AppendBinary(nil), 7)} {
+	empty := NewConsistency("x").AppendBinary(nil)
+	badLabel := append(append([]byte{}, empty[:len(empty)-1]...), 1, 1, 'w', 3, 'U', 'R', 'L') // a carried word that is no name or place
+	for _, bad := range [][]byte{{0xff}, {5, 1, 2}, append(NewConsistency("x").AppendBinary(nil), 7), badLabel} {
 		if _, err := ParseConsistency("x", bad); err == nil {
 			t.Errorf("%v: accepted", bad)
 		}

@@ -114,7 +114,8 @@ func (r *Redactor) Find(text string, subj *Subject) []Span {
 // of text (Start and End in text, in order; the other fields empty): the
 // words Consistency.Carry learns from and looks for across a patient's
 // texts. Finding them here, where the text is already scanned, keeps
-// Carry's own work to a few map lookups.
+// Carry's own work to a few map lookups. Unlike Find it leaves carrying
+// the words within text to Carry, which does it anyway.
 func (r *Redactor) FindCarry(text string, subj *Subject, rare []Span) ([]Span, []Span) {
 	return r.find(text, subj, rare, true)
 }
@@ -158,7 +159,11 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = joinNames(sc, spans)
 	spans = namesOf(sc, spans)
 	spans = possessivePlaces(sc, spans)
-	spans = propagateWithin(sc, spans)
+	if !wantRare {
+		// FindCarry's caller carries the words itself (Consistency.Carry),
+		// within this text as across the patient's others.
+		spans = propagateWithin(sc, spans)
+	}
 	sc.mapSpans(spans)
 	if wantRare {
 		n := len(rare)

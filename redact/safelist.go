@@ -242,7 +242,8 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	}
 	k := 0
 	for _, s := range spans {
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || disfluent(sc, s) || everydayUse(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		name := s.Label == Person || s.Label == Location
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -289,10 +290,11 @@ func disfluent(sc *scan, s Span) bool {
 	return hyphen
 }
 
-// everydayUse reports whether span s is one word used as an everyday word
-// here, whatever the lists say it may name: no letter at all ("meet @ 5"),
-// or a lower-case everyday word right after a subject pronoun as a person
-// ("i mark my mood": there it is a verb). "in the bath" stays a place:
+// everydayUse reports whether name span s is one word used as an everyday
+// word here, whatever the lists say it may name: the tagger's span with no
+// letter at all ("meet @ 5"), or a lower-case everyday word right after a
+// subject pronoun as a person ("i mark my mood": there it is a verb). A
+// number the rules took (a house number) is theirs to keep. "in the bath" stays a place:
 // pubs are named so in chat ("a quiz night at the crown").
 func everydayUse(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
@@ -300,7 +302,7 @@ func everydayUse(sc *scan, s Span) bool {
 		return false
 	}
 	if sc.toks[i].f&tAlpha == 0 {
-		return true
+		return s.Source == srcNER
 	}
 	e := sc.lex(i)
 	if !sc.alpha(i) || sc.toks[i].f&tCap != 0 || e.wc != wCommon {
