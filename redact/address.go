@@ -1,6 +1,9 @@
 package redact
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // addressRecognizer finds street addresses in the formats of many
 // countries with a small grammar over tokens, not a list of streets:
@@ -8,7 +11,13 @@ import "strings"
 //   - a unit or box word and its number: "Apt. 595", "Flat 3", "Suite 200",
 //     "PO Box 4471", "PSC 0413, Box 8144", "Locked Bag 7", "APO AE 09128";
 //   - a house number before a street named with a street word:
-//     "1600 Pennsylvania Ave NW", "12 rue des Lilas", "123 Đường Lê Lợi";
+//     "1600 Pennsylvania Ave NW", "12 rue des Lilas", "123 Đường Lê Lợi",
+//     or with one of the USPS and Australian street types after a name
+//     that is no everyday word: "9538 Savannah Neck", "60/8 Sheila Circuit";
+//     India writes a comma after the number: "18, Ganesh Chowk";
+//   - a numbered street and the house number after "#" or "N°", as
+//     Colombia and Argentina write them: "Carrera 59 # 85-1", "Calle 6 N° 951";
+//   - military mail: "FPO AA 17305";
 //   - a street word before a name and a house number, as most of Europe
 //     writes them: "Via Franscini 71", "ul. Długa 5/7", "Calle Mayor 3";
 //   - a one-word street with a street ending and a house number:
@@ -19,8 +28,11 @@ import "strings"
 //
 // Each core is then extended over the parts that follow it in an address
 // (further units, numbers, postcodes, capitalised place words, state
-// codes), segment by segment, and stops at the first ordinary lower-case
-// word or sentence end. Everything is LOCATION: an address identifies
+// codes, wards and provinces in any case: "phường Bình Minh"), segment by
+// segment, and stops at the first ordinary lower-case word or sentence
+// end. After every recognizer has run, the redactor widens each place and
+// postcode back over the address lines and units written before it
+// (addressLines, segmentsBefore, unitsBefore). Everything is LOCATION: an address identifies
 // wherever it is. The grammar is deliberately generous inside an address
 // and strict about what opens one, because an address is a strong
 // identifier and ordinary talk rarely puts a number next to a street word.
@@ -55,6 +67,8 @@ const (
 	awLead                           // opens a two-word box: po, p, locked, rural, private
 	awSite                           // a place inside a facility or on a road, by number: ward 7, junction 27
 	awUnitAfter                      // a unit word taken only inside an address: Torre 5, Piano 2, Bl. 85
+	awSuffix                         // a street type that closes a street only after a house number: Run, Glen, Neck
+	awAdmin                          // a ward, district or province word inside an address, any case: phường, xã, tỉnh
 )
 
 var addrWords = func() map[string]uint16 {
@@ -75,20 +89,51 @@ var addrWords = func() map[string]uint16 {
 		broadway esplanade embankment promenade causeway bypass circus alley lane lanes heights drive
 		daero ro gil caddesi cad sokak sk sok utca ut út körút ter marg nagar chowk salai cross main loop plaza
 		gate gata gatan gade vej vei veg väg vägen plads torv torg platz straße strasse weg allee laan straat
-		plein kade steeg gasse cesta steza ulica ulice`)
+		plein kade steeg gasse cesta steza ulica ulice pot tér tere körtér sétány rakpart puistokatu
+		katu kuja ganj path colony`)
+	// Street types of the USPS (Publication 28, appendix C1, plurals as it
+	// lists them), Australia (AS 4590) and India. Many are everyday words
+	// ("Run", "Light", "Mission"), so they close a street only after a house
+	// number and a name: "9538 Savannah Neck", "60/8 Sheila Circuit".
+	add(awSuffix, `alley annex arcade avenue bayou beach bend bluff bluffs bottom boulevard branch bridge
+		brook brooks burg burgs bypass camp canyon cape causeway center centers centre circle circles cliff
+		cliffs club common commons corner corners course court courts cove coves creek crescent crest
+		crossing crossroad crossroads curve dale dam divide drive drives estate estates expressway extension
+		extensions fall falls ferry field fields flat flats ford fords forest forge forges fork forks fort
+		freeway garden gardens gateway glen glens green greens grove groves harbor harbors harbour haven
+		heights highway hill hills hollow inlet island islands isle junction junctions key keys knoll knolls
+		lake lakes land landing lane light lights loaf lock locks lodge loop mall manor manors meadow meadows
+		mews mill mills mission motorway mount mountain mountains neck orchard oval overpass park parks
+		parkway parkways pass passage path pike pine pines place plain plains plaza point points port ports
+		prairie radial ramp ranch rapid rapids rest ridge ridges river road roads route row rue run shoal
+		shoals shore shores skyway spring springs spur spurs square squares station stravenue stream street
+		streets summit terrace throughway trace track trafficway trail trailer tunnel turnpike underpass
+		union unions valley valleys viaduct view views village villages ville vista walk walks wall way ways
+		well wells chase circuit close concourse gap turn esplanade parade promenade rise boulevarde brace
+		glade outlook retreat round walkway wynd quays link laneway pocket strand grange vale nook
+		marg chowk nagar ganj colony`)
 	add(awPrefix, `via vía viale vicolo corso piazza piazzale largo calle carrer avenida avda av rua travessa
 		rue avenue boulevard bd chemin allée allee impasse quai route ul ulica al aleja plac osiedle os
 		strada str bulevardul calea jalan jl đường duong phố pho rechov rehov leoforos odos ulitsa vul
 		vulytsya pasaje paseo camino carretera plaza praça praca estrada rambla ronda cesta trg
 		náměstí namesti námestie ulice utca gatan gata rua passeig avinguda carrera cra kav
 		prospekt pr naberezhnaya pereulok ploshchad sokak aleea acceso andador cerrada diagonal
-		urbanización urbanizacion viela trevo`)
+		urbanización urbanizacion viela trevo rang allé gang gg hẻm ngõ ngách kiệt diag dg cl cr kr tv
+		transversal psje pje pl soseaua șoseaua şoseaua sos intrarea bulevardul bd contrada borgo vial
+		alameda ladeira loteamento pátio circuito circunvalación circunvalacion privada ampliación
+		ampliacion calzada prolongación prolongacion retorno r`)
 	add(awPrefixAlone, `calle carrer avenida rua rue chemin allée ulica ul aleja strada jalan jl đường duong
 		rechov rehov leoforos odos ulitsa vul vulytsya pasaje paseo camino carretera praça praca estrada
 		rambla passeig avinguda carrera viale vicolo piazzale corso travessa náměstí namesti námestie
-		ulice prospekt naberezhnaya pereulok`)
+		ulice prospekt naberezhnaya pereulok alameda ladeira loteamento soseaua șoseaua şoseaua intrarea
+		bulevardul contrada circunvalación circunvalacion privada calzada gang`)
+	// Wards, districts and provinces inside an address, written in lower
+	// case before their name: "phường Bình Minh", "xã An Phú", "tỉnh Lai
+	// Châu", "thành phố Hải Phòng".
+	add(awAdmin, `phường phuong xã quận quan huyện huyen tỉnh tinh thành thị thôn ấp khu tp kelurahan kecamatan
+		kabupaten kota desa provinsi barangay brgy`)
 	add(awJoin, `de la del des do da di du dos das van der den von vom zum zur le les el y e of the al dei
-		della delle degli sur sous aan het op ter`)
+		della delle degli sur sous aan het op ter am an im bei en nad pod na pri près lès los las`)
 	add(awNumSuffix, `bis ter quater a b c d e f g h`)
 	add(awDir, `n s e w ne nw se sw north south east west`)
 	add(awState, `ae aa ap dpo apo fpo`)
@@ -99,7 +144,9 @@ var addrWords = func() map[string]uint16 {
 	// so they only continue an address that something else opened.
 	add(awUnitAfter, `torre piano puerta pta dto dpto depto departamento edif edificio oficina ofic local
 		interior interno scala esc escalera portal bodega appartamento apto app sala bloco bl sc ap et etaj
-		stiege stock top tür bus bte boîte bât bâtiment étage km casa lote quadra manzana mz`)
+		stiege stock top tür bus bte boîte bât bâtiment étage km casa lote quadra manzana mz studio of
+		oficina piso`)
+	add(awUnit, `số`)
 	return m
 }()
 
@@ -114,8 +161,18 @@ func (r *addressRecognizer) aw(sc *scan, i int) uint16 {
 	if i < 0 || i >= len(sc.toks) || sc.toks[i].f&tAlpha == 0 || !sc.has(i, bAddr) {
 		return 0
 	}
-	return addrWords[string(sc.lw(i))]
+	w := string(sc.lw(i))
+	if dottedOnly[w] && !r.dotted(sc, i) {
+		return addrWords[w] &^ (awPrefix | awUnitAfter)
+	}
+	return addrWords[w]
 }
+
+// dottedOnly are street and unit abbreviations that are also clinical or
+// everyday abbreviations ("Cl 101" chloride, "Cr 1.2" creatinine, "R"
+// right, "pl" platelets, "TV"): they are address words only written with
+// their full stop, "Cl. 185 # 3-94", "R. Gustavo Valente".
+var dottedOnly = words(`r pl cl cr dg tv kr gg sos psje pje diag of`)
 
 // gap is the text between tokens i and i+1.
 func (sc *scan) gap(i int) string {
@@ -313,9 +370,10 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 			}
 		}
 		// French and Belgian write a comma after the number: "2, rue
-		// Tessier", "504, avenue Joséphine Reynaud".
-		if k+1 < n && sc.gap(k) == ", " && r.aw(sc, k+1)&awPrefixAlone != 0 {
-			if end, ok := r.streetAfterNumber(sc, k+1); ok {
+		// Tessier", "504, avenue Joséphine Reynaud"; so does India, before
+		// a street with its street word: "18, Ganesh Chowk".
+		if k+1 < n && sc.gap(k) == ", " {
+			if end, ok := r.streetAfterNumber(sc, k+1); ok && (r.aw(sc, k+1)&awPrefixAlone != 0 || r.aw(sc, end)&awStreet != 0 && end > k+1) {
 				return i, end, true
 			}
 		}
@@ -324,9 +382,28 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 			return i, k + 1, true
 		}
 	}
+	// Military mail: "FPO AA 17305", "APO AE 09128", "DPO AP 96522".
+	if w&awState != 0 && len(sc.lw(i)) == 3 && sc.toks[i].f&tUpper != 0 && sc.spaced(i) && r.aw(sc, i+1)&awState != 0 && sc.toks[i+1].f&tUpper != 0 && sc.spaced(i+1) {
+		if e := sc.numGroup(i + 2); e >= 0 {
+			return i, e, true
+		}
+	}
 	// A street word before the name: "Via Franscini 71", "ul. Długa 5/7",
 	// with the capitalised words before it ("Gran Vía 28").
 	if w&awPrefix != 0 && (sc.toks[i].f&tCap != 0 || r.dotted(sc, i)) {
+		// A numbered street and the house number after "#" or "N°", as
+		// Colombia and Argentina write them: "Carrera 59 # 85-1", "Calle
+		// 6 N° 951", "Cl. 185 # 3-94".
+		if e := sc.numGroup(i + 1); e >= 0 && r.inSentence(sc, i) && e+1 < n {
+			if strings.TrimSpace(sc.gap(e)) == "#" {
+				if e2 := sc.numGroup(e + 1); e2 >= 0 {
+					return i, e2, true
+				}
+			}
+			if numberSign(sc, e+1) {
+				return i, sc.numGroup(e + 2), true
+			}
+		}
 		if end, ok := r.prefixStreet(sc, i); ok {
 			return r.namesBefore(sc, i), end, true
 		}
@@ -345,7 +422,7 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 		}
 	}
 	// A one-word street with a street ending: "Hauptstraße 5".
-	if r.streetEnding(sc, i) && r.inSentence(sc, i) && sc.gap(i) == " " {
+	if r.streetEnding(sc, i) && i+1 < n && (sc.gap(i) == " " || sc.gap(i) == ". " && hasSuffix(sc.lw(i), "str")) {
 		if e := sc.numGroup(i + 1); e >= 0 {
 			return i, e, true
 		}
@@ -363,7 +440,7 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	}
 	// A name, a house number and a continental postcode: "Meir 78, 2000
 	// Antwerpen".
-	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && !sc.sentStart(i) && sc.lex(i).wc != wCommon && i+1 < n && sc.spaced(i) {
+	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && (!sc.sentStart(i) || sc.lex(i).wc == wNone) && sc.lex(i).wc != wCommon && i+1 < n && sc.spaced(i) {
 		if e := sc.numGroup(i + 1); e >= 0 && e+1 < n && strings.TrimSpace(sc.gap(e)) == "," && r.postcodeAt(sc, e+1) {
 			return r.namesBefore(sc, i), e, true // "Unter den Linden 77, 10117 Berlin"
 		}
@@ -442,7 +519,11 @@ func (r *addressRecognizer) streetAfterNumber(sc *scan, k int) (int, bool) {
 			break
 		}
 		aw := r.aw(sc, j)
-		if words > 0 && aw&awStreet != 0 {
+		// A USPS-style type that is also an everyday word ("Point",
+		// "Course", "Falls") closes a street only with its capital, after
+		// a plain house number and a name that is no everyday word: not
+		// "5000th Daily Point", "2 Mars mission", "a 7 Day Course".
+		if words > 0 && (aw&awStreet != 0 || aw&awSuffix != 0 && sc.toks[j].f&tCap != 0 && !(k > 0 && sc.num(k-1) && hasOrdinal(sc, k-1)) && r.unusualWord(sc, k, j)) {
 			end := j
 			if j+1 < n && sc.spaced(j) && r.aw(sc, j+1)&awDir != 0 && sc.toks[j+1].f&tUpper != 0 {
 				end = j + 1 // "Ave NW"
@@ -551,6 +632,9 @@ func (r *addressRecognizer) prefixStreet(sc *scan, i int) (int, bool) {
 // to six digits, maybe with a letter pair ("1012 LM"), or digits with a
 // hyphen ("90-926", "1100-053").
 func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
+	if k < len(sc.toks) && eircode(sc, k) {
+		return true
+	}
 	if k >= len(sc.toks) || sc.toks[k].f&tAlpha != 0 || sc.toks[k].f&tDigit == 0 {
 		return false
 	}
@@ -618,15 +702,157 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 			e = k // "CA", "NSW", "NW", "DPO AE", "TP"
 		case sc.alpha(k) && sc.toks[k].f&tCap != 0 && !sc.isWord(k, "i") && (comma || sc.lex(k).wc != wCommon || r.placeWordAfter(sc, e)):
 			e = k
-		case sc.alpha(k) && (aw&(awUnit|awStreet|awPrefix) != 0 || (aw&awJoin != 0 && sc.toks[e].f&tCap != 0 && k+1 < n && sc.toks[k+1].f&tCap != 0)) && !comma && sc.toks[e].f&tAlpha != 0:
-			e = k // "Meguro-ku", "kv", "de"
-		case sc.alpha(k) && sc.gap(e) == "-" && sc.toks[k].e-sc.toks[k].s <= 4:
+		case sc.alpha(k) && (aw&(awUnit|awStreet|awPrefix) != 0 || (aw&awJoin != 0 && (sc.toks[e].f&tCap != 0 || r.aw(sc, e)&awJoin != 0) && r.joinsName(sc, k))) && !comma && sc.toks[e].f&tAlpha != 0:
+			e = k // "Meguro-ku", "kv", "de", "am Albis", "an der Ybbs"
+		case sc.alpha(k) && (aw&awAdmin != 0 || aw&awPrefix != 0 && !comma) && sc.spaced(k) && k+1 < n && (sc.num(k+1) || r.nameWord(sc, k+1) && sc.toks[k+1].f&tCap != 0 || r.aw(sc, k+1)&(awAdmin|awPrefix) != 0):
+			e = k // "88 đường Ngô Quyền", ", phường Bình Minh", "thành phố Hà Nội"
+		case sc.alpha(k) && sc.gap(e) == "-" && utf8.RuneCountInString(sc.text[sc.toks[k].s:sc.toks[k].e]) <= 4:
 			e = k // "Shibuya-ku", "Banpo-daero"
 		default:
 			return e
 		}
 	}
 	return e
+}
+
+// segmentsBefore returns the first token of the address lines written
+// before token k in the same sentence, each ended by a comma: "Studio 1,
+// Katy Squares, North Gemma, CV21 6BG", "Rudoltická 1, 588 42 Nejdek",
+// "USNS Clay, FPO AA 17305". A line counts when it holds a number, a unit,
+// street or district word; with strong (k opens a postcode or a numbered
+// address) the line just before k may also be capitalised words alone, the
+// town. It returns k when no line comes before.
+func (r *addressRecognizer) segmentsBefore(sc *scan, k int, strong bool, covered func(int) bool) int {
+	start := k
+	for line := 0; line < 4; line++ {
+		j := start - 1
+		if j < 0 || strings.TrimSpace(sc.gap(j)) != "," || !r.inSentence(sc, j) || covered(j) {
+			return start // a place before the comma widens itself
+		}
+		first, street, marked, atComma := -1, -1, false, false
+		// Without a postcode or house number after, a number alone ("in
+		// 2019, Leeds", "aged 18, Leeds") marks no address line.
+		numMarks := strong
+		for t := j; t >= 0 && t >= j-6; t-- {
+			if t < j && !r.inSentence(sc, t) {
+				break
+			}
+			if t < j && strings.Contains(sc.gap(t), ",") {
+				atComma = true
+				break
+			}
+			aw := r.aw(sc, t)
+			if lineStops[string(sc.lw(t))] || sc.sentStart(t) && sc.lex(t).wc == wCommon && aw == 0 {
+				break // "MOVED TO 4783 Bay Rd", "About 1, 400"
+			}
+			switch {
+			case sc.toks[t].f&tDigit != 0 && sc.toks[t].e-sc.toks[t].s <= 10 && !yearLike(sc, t) && !hasOrdinal(sc, t):
+				marked = marked || numMarks
+			case sc.alpha(t) && aw&(awUnit|awUnitAfter|awBox) != 0 && t < j && sc.num(t+1) && sc.toks[t].f&tCap != 0,
+				sc.alpha(t) && aw&(awPrefix|awAdmin) != 0 && t < j:
+				marked = true // "Studio 1", "Apt. 552", "phường Bình Minh"
+			case sc.alpha(t) && aw&(awStreet|awSuffix) != 0 && sc.toks[t].f&tCap != 0:
+				street = t // "Katy Squares": a street word after a name
+			case sc.alpha(t) && sc.toks[t].f&tCap != 0 && !sc.isWord(t, "i") && !sc.has(t, bFunction|bPronoun|bTitle):
+			case aw&awJoin != 0 && t < j:
+			default:
+				t = -1 // a lower-case word ends the line before it
+				continue
+			}
+			first = t
+			if sc.sentStart(t) {
+				break
+			}
+		}
+		for first >= 0 && first < j && r.aw(sc, first)&awJoin != 0 && sc.toks[first].f&tCap == 0 {
+			first++
+		}
+		if first == j && sc.toks[j].f&tAlpha == 0 && sc.toks[j].e-sc.toks[j].s <= 3 && sc.toks[start].e-sc.toks[start].s == 3 && sc.toks[start].f&tAlpha == 0 {
+			return start // "1, 400": a thousands separator
+		}
+		// "Na Staré Vinici 200, Týnec": a name and its house number.
+		marked = marked || first >= 0 && street > first && (r.aw(sc, street)&awStreet != 0 || r.unusualWord(sc, first, street)) ||
+			first >= 0 && first < j && sc.num(j) && !yearLike(sc, j) && sc.alpha(first) && (sc.lex(first).wc != wCommon || !sc.sentStart(first))
+		if first < 0 || !marked && !(line == 0 && strong) {
+			return start
+		}
+		start = first
+		if !atComma {
+			return start
+		}
+	}
+	return start
+}
+
+// lineStops are words that end an address line read backwards: the
+// sentence around an address, "moved to", "lives at".
+var lineStops = words(`to from at on about around near by for with into onto and or but is was are were has have
+	had moved move live lives living lived`)
+
+// unitsBefore returns the first token of the units written just before
+// token k, the first of a place or address ("Bl. 14  Sc. 86 Ap. 256,
+// Bulevardul Pop", "3347 Unit E Moonstone Street"), or k: each a
+// capitalised unit word and its number or letter, and the house number
+// before them.
+func (r *addressRecognizer) unitsBefore(sc *scan, k int) int {
+	for {
+		p := k // the unit's number: the first token, or the one before it
+		if !(r.unitNumber(sc, p) && p > 0 && r.unitWord(sc, p-1)) {
+			p = k - 1
+			if p < 1 || !sc.spaced(p) || !r.unitNumber(sc, p) || !r.unitWord(sc, p-1) {
+				return k
+			}
+		}
+		k = p - 1
+		if j := k - 1; j >= 0 && sc.spaced(j) && sc.num(j) {
+			k = j // the house number, or the number of the unit before
+		}
+	}
+}
+
+// unitWord reports whether token i is a capitalised unit word in the
+// same address line as the token after it: "Apt.", "Unit", "Sc.".
+func (r *addressRecognizer) unitWord(sc *scan, i int) bool {
+	return r.aw(sc, i)&(awUnit|awUnitAfter|awBox) != 0 && sc.toks[i].f&tCap != 0 && r.inSentence(sc, i) && !strings.Contains(sc.gap(i), ",")
+}
+
+// unitNumber reports whether token i numbers a unit: digits ("256",
+// "12a") or one capital letter ("Unit E").
+func (r *addressRecognizer) unitNumber(sc *scan, i int) bool {
+	return sc.num(i) || sc.toks[i].e-sc.toks[i].s == 1 && isUpperASCII(sc.text[sc.toks[i].s])
+}
+
+// eircode reports whether token k is an Irish Eircode, with or without
+// its space: a routing key (a letter and two digits, or "D6W") and a
+// four-character identifier, "A65 F4E2", "D02X285".
+func eircode(sc *scan, k int) bool {
+	w := sc.text[sc.toks[k].s:sc.toks[k].e]
+	if len(w) == 3 && k+1 < len(sc.toks) && sc.gap(k) == " " {
+		w += sc.text[sc.toks[k+1].s:sc.toks[k+1].e]
+	}
+	if len(w) != 7 || !isUpperASCII(w[0]) || !isDigit(w[1]) || !(isDigit(w[2]) || w[:3] == "D6W") {
+		return false
+	}
+	for i := 3; i < 7; i++ {
+		if !isDigit(w[i]) && !isUpperASCII(w[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// joinsName reports whether the connectives from token k lead to a
+// capitalised word of the same name: "am Albis", "an der Ybbs", "en Donk".
+func (r *addressRecognizer) joinsName(sc *scan, k int) bool {
+	for j := k; j < len(sc.toks) && j <= k+2 && sc.spaced(j); j++ {
+		if sc.toks[j+1].f&tCap != 0 && sc.alpha(j+1) {
+			return true
+		}
+		if r.aw(sc, j+1)&awJoin == 0 {
+			return false
+		}
+	}
+	return false
 }
 
 // closeBracket returns end, or one byte further when text[start:end]
@@ -735,4 +961,29 @@ func (r *addressRecognizer) namesBefore(sc *scan, i int) int {
 		break
 	}
 	return start
+}
+
+// isStreet reports whether the span from token k to byte end names a
+// street: a street word after a name ("Ganesh Chowk") or before one
+// ("avenue de Jomini"). A number on the line before it is then its house
+// number: "18, Ganesh Chowk".
+func (r *addressRecognizer) isStreet(sc *scan, k, end int) bool {
+	for i := k; i < len(sc.toks) && sc.toks[i].e <= end && i <= k+5; i++ {
+		aw := r.aw(sc, i)
+		if aw&awPrefix != 0 && i == k && i+1 < len(sc.toks) && sc.toks[i+1].e <= end || aw&(awStreet|awSuffix) != 0 && i > k {
+			return true
+		}
+	}
+	return false
+}
+
+// unusualWord reports whether a word from token i up to (not including)
+// token j is no everyday English word: a name before a street type.
+func (r *addressRecognizer) unusualWord(sc *scan, i, j int) bool {
+	for ; i < j; i++ {
+		if sc.alpha(i) && sc.lex(i).wc != wCommon {
+			return true
+		}
+	}
+	return false
 }

@@ -156,6 +156,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = extendHyphens(sc, spans)
 	spans = placeLists(sc, spans)
 	spans = addressAround(sc, spans)
+	spans = addressLines(sc, spans)
 	spans = joinNames(sc, spans)
 	spans = namesOf(sc, spans)
 	spans = possessivePlaces(sc, spans)
@@ -325,6 +326,44 @@ func addressAround(sc *scan, spans []Span) []Span {
 			if j > 0 && sc.gap(j-1) == "-" && compassWords[string(sc.lw(j-1))] {
 				s.Start = sc.toks[j-1].s // "north-east", written as two words
 			}
+		}
+	}
+	return spans
+}
+
+// addressLines widens a postcode or an address back over the address
+// lines written before it, comma by comma (see segmentsBefore): "Studio 1,
+// Katy Squares, North Gemma, CV21 6BG". Before a postcode the lines
+// become a LOCATION span of their own.
+func addressLines(sc *scan, spans []Span) []Span {
+	ar := addressRecognizer{t: getTables()}
+	for x, n := 0, len(spans); x < n; x++ {
+		s := spans[x]
+		if s.Label != Location && s.Label != Postcode {
+			continue
+		}
+		k := firstTokenFrom(sc, s.Start)
+		if k <= 0 || k >= len(sc.toks) || sc.toks[k].s != s.Start {
+			continue
+		}
+		// The town may stand alone on the line before a postcode, not
+		// before a house number: "Ship to: Jordan Marshall, 60/8 Sheila
+		// Circuit" keeps the name out of the address.
+		_, street := ar.streetAfterNumber(sc, k+1)
+		strong := s.Label == Postcode || ar.aw(sc, k)&awState != 0 || (ar.postcodeAt(sc, k) || sc.num(k)) && !street
+		st := k
+		if s.Label == Location {
+			st = ar.unitsBefore(sc, k)
+		}
+		placeAtTok := func(j int) bool { return placeAt(spans, sc.toks[j].s) }
+		st = ar.segmentsBefore(sc, st, strong || ar.isStreet(sc, k, s.End), placeAtTok)
+		if st == k || otherLabelIn(spans, sc.toks[st].s, s.Start) {
+			continue
+		}
+		if s.Label == Location {
+			spans[x].Start = sc.toks[st].s
+		} else {
+			spans = append(spans, Span{Start: sc.toks[st].s, End: sc.toks[k-1].e, Label: Location, Source: srcContext, Score: scCtxHigh})
 		}
 	}
 	return spans

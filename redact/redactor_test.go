@@ -281,6 +281,24 @@ func TestStreetAsPerson(t *testing.T) {
 	})
 }
 
+// Address lines before a postcode or an address join it, comma by comma
+// (segmentsBefore), with the units written before a number (unitsBefore).
+func TestAddressLines(t *testing.T) {
+	r := mustNew(t, Config{NER: phraseNER{"Nejdek", "North Gemma", "Rotherham", "Leeds", "Sheffield", "Saginaw", "Michigan"}})
+	runCases(t, whole{r}, nil, []caseT{
+		{text: "I moved to Studio 1, Katy Squares, North Gemma, CV21 6BG last month", want: []string{"Studio 1, Katy Squares, North Gemma"}, not: []string{"moved to", "last month"}},
+		{text: "Ship to: Jane Doe, Rudoltická 1, 588 42 Nejdek", want: []string{"Rudoltická 1, 588 42 Nejdek"}, not: []string{"Ship to", "Doe,"}},
+		{text: "send it to 18, Ganesh Chowk, Kakinada-533001", want: []string{"18, Ganesh Chowk"}, not: []string{"send it to"}},
+		{text: "Bl. 14  Sc. 86 Ap. 256, Bulevardul Pop Nr. 972, Branesti 985909", want: []string{"Bl. 14  Sc. 86 Ap. 256, Bulevardul Pop Nr. 972"}},
+		{text: "Please send the forms to 3347 Unit E Moonstone Street, Gregorio", want: []string{"3347 Unit E Moonstone Street"}, not: []string{"the forms to"}},
+		// Decoys: a thousands separator, a year, an age, a sentence.
+		{text: "About 1, 400 Rotherham children were hurt", not: []string{"About 1,"}},
+		{text: "In 2019, Leeds had the highest rate", not: []string{"2019"}},
+		{text: "I was 18, Sheffield was my first flat", not: []string{"18"}},
+		{text: "HAS MOVED TO 4783 Bay Rd Saginaw, Michigan 48604", want: []string{"4783 Bay Rd Saginaw, Michigan 48604"}, not: []string{"HAS MOVED TO"}},
+	})
+}
+
 // A possessive with no noun after it is part of the name: it names a
 // place ("at Wendy's."); before a noun or as "is"/"has" it stays.
 func TestPossessivePlaces(t *testing.T) {

@@ -845,7 +845,7 @@ func (t *tables) buildLexicon() {
 	for w, k := range addrWords {
 		e := get(w)
 		e.bits |= bAddr
-		if k&(awUnit|awBox|awPrefix|awLead) != 0 {
+		if k&(awUnit|awBox|awPrefix|awLead|awState) != 0 {
 			e.bits |= bAddrOpen
 		}
 		if k&awSite != 0 {
