@@ -350,6 +350,8 @@ func allSafe(sc *scan, s Span) bool {
 			shorthand = shorthand || !safePeople[string(sc.lw(i))]
 		case sc.acronymPlural(i): // "DVDs", "MPs"
 			any, shorthand = true, true
+		case ampersandShort(sc, i): // the "E" of "A&E", "M&S", "Q&A"
+			any, shorthand = true, true
 		case safePair(sc, i) || i > 0 && safePair(sc, i-1):
 			// "Tai Chi": a safelisted two-word term, whatever its words
 			// are alone (Tai and Chi are also first names).
@@ -563,4 +565,19 @@ func codeCueBefore(sc *scan, s Span, spans []Span) bool {
 		end = sc.toks[j].e
 	}
 	return false
+}
+
+// ampersandShort reports whether token i is a part of an abbreviation
+// written with "&" and no spaces, every part at most three letters: "A&E",
+// "M&S", "B&Q", "Q&A", "AT&T", "R&D". Such a part names no person or place.
+func ampersandShort(sc *scan, i int) bool {
+	short := func(j int) bool {
+		return j >= 0 && j < len(sc.toks) && sc.alpha(j) && sc.toks[j].e-sc.toks[j].s <= 3
+	}
+	if !short(i) {
+		return false
+	}
+	before := i > 0 && sc.gap(i-1) == "&" && short(i-1)
+	after := i+1 < len(sc.toks) && sc.gap(i) == "&" && short(i+1)
+	return before && !(i > 1 && sc.gap(i-2) == "&") || after && !(i+2 < len(sc.toks) && sc.gap(i+1) == "&")
 }

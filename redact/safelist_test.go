@@ -112,6 +112,12 @@ func TestSafelistSpans(t *testing.T) {
 		{"reg no: K7 XYZ", "reg", false},
 		{"Reg, passport no C01X00T47", "Reg", true},
 		{"Reg is here", "Reg", true},
+		// A part of a short "&" abbreviation is no name.
+		{"I went to A&E last night", "E", false},
+		{"shopping at M&S", "M", false},
+		{"a Q&A after", "Q", false},
+		{"Jo & Ann came", "Ann", true},
+		{"Tom&Jerry", "Jerry", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
