@@ -38,7 +38,9 @@ var dayMonthCues = words(`the next last this wc commencing appt appointment sess
 // makes the ordinal a rank, not a date.
 var afterOrdinal = words(`at on in and or to till until then so but because is was for from i we you he she they it
 	please if when morning afternoon evening night pm am ok okay maybe too as with after before by instead again
-	onwards onward isn't wasn't would will could can cos cause`)
+	onwards onward isn't wasn't would will could can cos cause works work suits suit sounds sound seems seem
+	looks look fine good great better best perfect free busy booked should might must shall does doesn't don't
+	won't can't couldn't wouldn't shouldn't has had have are were be`)
 
 // ordinalDay parses "3rd", "21st", "4th" (one token) and returns the day.
 func ordinalDay(w []byte) (int, bool) {

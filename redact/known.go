@@ -902,7 +902,10 @@ func (r *knownRecognizer) wordNotName(sc *scan, i int, subj *Subject, key string
 	if p < 0 || sc.toks[p].f&tCap != 0 || subj.isName(string(sc.lw(p))) {
 		return false
 	}
-	if n := sc.nextWord(i); n >= 0 && (subj.isName(string(sc.lw(n))) || nameVerbs[string(sc.lw(n))]) {
+	// A name or a verb right after it, with nothing but spaces between,
+	// makes it a name ("mo lamb", "mo said"); after a comma it starts
+	// something else ("half a mo, Mo said").
+	if n := sc.nextWord(i); n >= 0 && sc.spaced(i) && n == i+1 && (subj.isName(string(sc.lw(n))) || nameVerbs[string(sc.lw(n))]) {
 		return false
 	}
 	// Back to the determiner over at most two ordinary words ("a first

@@ -146,6 +146,7 @@ func TestShortKnownNames(t *testing.T) {
 	runCases(t, rec, mo, []caseT{
 		{text: "hang on, half a mo", not: []string{"mo"}},
 		{text: "give me a mo please", not: []string{"mo"}},
+		{text: "back in half a mo, Mo said", want: []string{"Mo"}, not: []string{"a mo,"}},
 		{text: "see you in the morning, mobile on", not: []string{"morning", "mobile"}},
 		{text: "its mo lamb and my date of birth", want: []string{"mo lamb"}},
 		{text: "mo said he was tired", want: []string{"mo"}},

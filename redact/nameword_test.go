@@ -13,6 +13,7 @@ func TestNameUsedAsWord(t *testing.T) {
 		{"went out with Day", "day", false},
 		{"twice a day, then day said no", "day", false},
 		{"mo lamb rang", "mo", false},
+		{"half a mo said", "mo", false},
 		{"no such word here", "day", false},
 		{"a dawn walk", "dawn", false}, // longer names are never left as words
 	}

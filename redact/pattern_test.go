@@ -194,6 +194,7 @@ func TestPatternDates(t *testing.T) {
 		{text: "by the 21st at the latest", want: []string{"the 21st"}, label: Date},
 		{text: "the 19th of May and 19th May", want: []string{"the 19th of May", "19th May"}, label: Date},
 		{text: "since 3rd, fine", want: []string{"3rd"}, label: Date},
+		{text: "the 19th works for me, the 20th suits, the 21st is fine", want: []string{"the 19th", "the 20th", "the 21st"}, label: Date},
 		{text: "the 3rd time, the 21st century, the 2nd session, came 3rd", not: []string{"3rd", "21st", "2nd"}},
 		// Ordinal words with "of" before or "the" after the month.
 		{text: "on the twenty-first of March and the first of May, March the second", want: []string{"the twenty-first of March", "the first of May", "March the second"}, label: Date},
