@@ -243,7 +243,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || placeKind(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -314,6 +314,36 @@ func everydayUse(sc *scan, s Span) bool {
 	}
 	return s.Label == Person && subjectPronouns[string(sc.lw(p))]
 }
+
+// placeKind reports whether name span s is only a lower-case noun for a
+// kind of place after "the" or a possessive, with or without the article:
+// "in the bath", "near the park", "in the city", "at my gym". That is a
+// description, however many places are also called so; written "The
+// Park" or "Bath" it stays a name. Pubs are not kinds of place ("at the
+// crown" stays), nor are the plural heads of regions ("the lakes").
+func placeKind(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || sc.toks[i].s != s.Start {
+		return false
+	}
+	if sc.isWord(i, "the") && sc.toks[i].f&tCap == 0 && i+1 < len(sc.toks) && sc.spaced(i) {
+		i++
+	} else if p := i - 1; p < 0 || sc.gap(p) != " " || !placeDeterminers[string(sc.lw(p))] {
+		return false
+	}
+	if sc.toks[i].e != s.End || !sc.alpha(i) || sc.toks[i].f&tCap != 0 || sc.lex(i).wc != wCommon {
+		return false
+	}
+	w := string(sc.lw(i))
+	return placeKinds[w] || sc.has(i, bFacility) && !geoHeads[w]
+}
+
+// placeDeterminers before a lower-case place noun make it a description.
+var placeDeterminers = words(`the my our your his her their`)
+
+// placeKinds are kinds of place that are no facility head: "the city",
+// "the bath".
+var placeKinds = words(`city town village bath beach countryside seaside coast centre center`)
 
 // subjectPronouns come right before a verb, never before a name.
 var subjectPronouns = words(`i we you they he she`)

@@ -112,6 +112,15 @@ func TestSafelistSpans(t *testing.T) {
 		{"reg no: K7 XYZ", "reg", false},
 		{"Reg, passport no C01X00T47", "Reg", true},
 		{"Reg is here", "Reg", true},
+		// A lower-case kind of place after "the" or a possessive is a
+		// description; a pub, a region's plural and a capital stay.
+		{"I'm in the bath", "bath", false},
+		{"near the park now", "park", false},
+		{"at my gym", "gym", false},
+		{"quiz night at the crown", "crown", true},
+		{"went up to the lakes", "lakes", true},
+		{"I live in bath", "bath", true},
+		{"we met in The Park", "Park", true},
 		// A part of a short "&" abbreviation is no name.
 		{"I went to A&E last night", "E", false},
 		{"shopping at M&S", "M", false},
