@@ -476,6 +476,12 @@ func before(sc *scan, k int) int {
 	return p
 }
 
+// streetIdiom are the verbs and intensifiers before a street word that
+// make an idiom of it, not a street: "to take place", "give way", "make
+// way", "live very close".
+var streetIdiom = words(`take takes took taken taking give gives gave given giving make makes made making find
+	found lose lost very so too quite really pretty fairly come came get got stay keep kept hold`)
+
 // facility builds a LOCATION span for a named facility or street whose
 // head word (hospital, school, road, ...) is token i: the words before it
 // that name it, with connectives and modifiers between ("Norfolk and
@@ -524,7 +530,7 @@ func (r *contextRecognizer) facility(sc *scan, i int) (Span, bool) {
 		// "12 church road", "lives on sandy lane": a house number or a
 		// street cue makes a street of everyday words.
 		k := i - 1
-		if !(sc.has(i, bStreet) && k > 0 && sc.alpha(k) && !sc.has(k, bGeneric) && !sc.has(k, bChat) && sc.spaced(k)) {
+		if !(sc.has(i, bStreet) && k > 0 && sc.alpha(k) && !sc.has(k, bGeneric) && !sc.has(k, bChat) && !streetIdiom[string(sc.lw(k))] && sc.spaced(k)) {
 			return Span{}, false
 		}
 		p := sc.prevWord(k)

@@ -62,6 +62,7 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "the University of Durham", want: []string{"University of Durham"}},
 		{text: "she lives at 12 church road", want: []string{"12 church road"}},
 		{text: "she lives on sandy lane", want: []string{"sandy lane"}},
+		{text: "it has to take place at home, we live very close, so give way", not: []string{"take place", "very close", "way"}},
 		{text: "Acacia Avenue is quiet", want: []string{"Acacia Avenue"}},
 		{text: "a drink at the red lion", want: []string{"red lion"}},
 		{text: "new address is 71 hillside way, sandford po15 2uq", want: []string{"71 hillside way", "sandford"}},
