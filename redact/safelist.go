@@ -9,7 +9,8 @@ package redact
 // Tigrinya), family words (Mam, Appa), jobs and offices (Lawyer,
 // spokesman), eponymous illnesses in their own shape ("Parkinson's
 // disease", "has Parkinson's"), acronym plurals (MPs, DVDs), two-word
-// terms (Tai Chi) and classifications (Type II, Stage IV). A speaker's
+// terms (Tai Chi) and classifications (Type II, Stage IV), illnesses named
+// after places (Ebola, Zika) and the Olympics. A speaker's
 // false start or a hyphenated compound of everyday words ("I-I'm",
 // "full-time") is dropped the same way (disfluent).
 //
@@ -66,6 +67,8 @@ var safeShorthand = words(`
 	s/p h/o c/o r/o d/c f/u tmrw serosang serous sanguineous
 	mh mhm hmm hm mm mmm um umm erm uh huh
 	qigong pilates zumba yoga
+	ebola zika marburg lassa nipah hendra chikungunya dengue norovirus lyme
+	olympic olympics paralympic paralympics
 	`)
 
 // safePeople are languages, nationalities, faiths and family words: safe
@@ -88,6 +91,7 @@ var safePeople = words(`
 	hebrew yiddish latin gaelic cymraeg bsl makaton
 	iraqi israeli pakistani bangladeshi saudi kuwaiti omani yemeni somali nepali afghani emirati qatari bahraini
 	azerbaijani uzbek kazakh tajik jew jewish arab muslim christians catholic protestant anglican methodist baptist pentecostal sikh hindu jewish buddhist
+	muslims islamic islamist islamists sunni sunnis shia shiite shiites hindus sikhs buddhists jews catholics
 	mam mammy mammi mummy mommy mama mamma mum mom ma amma ammi ammu  appa  abbu   babaji
 	papa pappa pa dada daddy dad nana nanna nan nani dadi dada nanaji dadaji gran granny grandma grandad
 	grandpa granda grandmama oma opa babcia babci dziadek dziadzia abuela abuelo abuelita abuelito

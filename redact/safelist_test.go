@@ -121,6 +121,10 @@ func TestSafelistSpans(t *testing.T) {
 		{"went up to the lakes", "lakes", true},
 		{"I live in bath", "bath", true},
 		{"we met in The Park", "Park", true},
+		// Illnesses named after places, faiths, the Olympics.
+		{"nurse given blood from Ebola survivor", "Ebola", false},
+		{"shot inside a Sunni mosque", "Sunni", false},
+		{"to receive Olympic bronze", "Olympic", false},
 		// A part of a short "&" abbreviation is no name.
 		{"I went to A&E last night", "E", false},
 		{"shopping at M&S", "M", false},
