@@ -443,7 +443,7 @@ func (r *contextRecognizer) cuedPlace(sc *scan, i int, wc uint8) (Span, bool) {
 // only because it opens the sentence), not an English word, a place, or a
 // person's name (Queen Elizabeth Hospital, St James's).
 func (r *contextRecognizer) anchor(sc *scan, k, head int) bool {
-	if !sc.alpha(k) {
+	if !sc.alpha(k) || r.peopleWord(sc, k, head) {
 		return false
 	}
 	e := sc.lex(k)
@@ -461,6 +461,14 @@ func (r *contextRecognizer) anchor(sc *scan, k, head int) bool {
 		return true
 	}
 	return e.nf&(nFirst|nSurname) != 0 && e.wc != wCommon
+}
+
+// peopleWord reports whether token k is a nationality, language or faith
+// before a facility head: it describes the place ("a Sunni mosque", "the
+// Polish shop") and names it only with another word ("St Mary's Catholic
+// Church"); seas and coasts take it as their name ("Irish Sea").
+func (r *contextRecognizer) peopleWord(sc *scan, k, head int) bool {
+	return safePeople[string(sc.lw(k))] && !(geoHeads[string(sc.lw(head))] && sc.capital(head))
 }
 
 // before returns the token before k inside one name: joined by spaces, a
@@ -513,8 +521,8 @@ func (r *contextRecognizer) facility(sc *scan, i int) (Span, bool) {
 			start, anchored = p, true
 		case sc.has(p, bFacilityAnchor):
 			start, specific = p, true
-		case sc.has(p, bFacilityMod):
-			start = p
+		case sc.has(p, bFacilityMod) || r.peopleWord(sc, p, i):
+			start = p // "St Mary's Catholic Church": the faith is no anchor
 		default:
 			p = 0 // stop
 		}
