@@ -718,11 +718,12 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 // segmentsBefore returns the first token of the address lines written
 // before token k in the same sentence, each ended by a comma: "Studio 1,
 // Katy Squares, North Gemma, CV21 6BG", "Rudoltická 1, 588 42 Nejdek",
-// "USNS Clay, FPO AA 17305". A line counts when it holds a number, a unit,
-// street or district word; with strong (k opens a postcode or a numbered
-// address) the line just before k may also be capitalised words alone, the
-// town. It returns k when no line comes before.
-func (r *addressRecognizer) segmentsBefore(sc *scan, k int, strong bool, covered func(int) bool) int {
+// "USNS Clay, FPO AA 17305". A line counts when it holds a unit, street or
+// district word, or, with numbers (k opens a postcode, a numbered address
+// or a street), a number; with town (k opens a postcode) the line just
+// before k may also be capitalised words alone, the town. It returns k
+// when no line comes before.
+func (r *addressRecognizer) segmentsBefore(sc *scan, k int, town, numbers bool, covered func(int) bool) int {
 	start := k
 	for line := 0; line < 4; line++ {
 		j := start - 1
@@ -732,7 +733,7 @@ func (r *addressRecognizer) segmentsBefore(sc *scan, k int, strong bool, covered
 		first, street, marked, atComma := -1, -1, false, false
 		// Without a postcode or house number after, a number alone ("in
 		// 2019, Leeds", "aged 18, Leeds") marks no address line.
-		numMarks := strong
+		numMarks := numbers
 		for t := j; t >= 0 && t >= j-6; t-- {
 			if t < j && !r.inSentence(sc, t) {
 				break
@@ -773,7 +774,7 @@ func (r *addressRecognizer) segmentsBefore(sc *scan, k int, strong bool, covered
 		// "Na Staré Vinici 200, Týnec": a name and its house number.
 		marked = marked || first >= 0 && street > first && (r.aw(sc, street)&awStreet != 0 || r.unusualWord(sc, first, street)) ||
 			first >= 0 && first < j && sc.num(j) && !yearLike(sc, j) && sc.alpha(first) && (sc.lex(first).wc != wCommon || !sc.sentStart(first))
-		if first < 0 || !marked && !(line == 0 && strong) {
+		if first < 0 || !marked && !(line == 0 && town) {
 			return start
 		}
 		start = first

@@ -274,6 +274,16 @@ func addressAround(sc *scan, spans []Span) []Span {
 		if s.Label == Person && (ar.streetNamedAsPerson(sc, s) || ar.numberedStreetAsPerson(sc, s)) {
 			s.Label = Location
 		}
+		if s.Label == Person {
+			// "Port Bryan", "Lake Joseph", "in New Tanner": a town named
+			// with a person's name after a place word. A headline's "New
+			// Tory defence ..." is no town.
+			if k := firstTokenFrom(sc, s.Start); k > 0 && k < len(sc.toks) && sc.toks[k].s == s.Start && sc.gap(k-1) == " " &&
+				sc.toks[k-1].f&tCap != 0 && townPrefixes[string(sc.lw(k-1))] && !(sc.isWord(k-1, "new") && sc.sentStart(k-1)) &&
+				!otherLabelIn(spans, sc.toks[k-1].s, s.Start) {
+				s.Start, s.Label = sc.toks[k-1].s, Location
+			}
+		}
 		if s.Label == Person || s.Label == Location {
 			// "avenue Joséphine Reynaud", "rue de Babey": the street word
 			// before a name makes the name a street's, and part of it.
@@ -349,14 +359,17 @@ func addressLines(sc *scan, spans []Span) []Span {
 		// The town may stand alone on the line before a postcode, not
 		// before a house number: "Ship to: Jordan Marshall, 60/8 Sheila
 		// Circuit" keeps the name out of the address.
-		_, street := ar.streetAfterNumber(sc, k+1)
-		strong := s.Label == Postcode || ar.aw(sc, k)&awState != 0 || (ar.postcodeAt(sc, k) || sc.num(k)) && !street
+		street := false
+		if e := sc.numGroup(k); e >= 0 {
+			_, street = ar.streetAfterNumber(sc, e+1)
+		}
+		town := s.Label == Postcode || ar.aw(sc, k)&awState != 0 || (ar.postcodeAt(sc, k) || sc.num(k)) && !street
 		st := k
 		if s.Label == Location {
 			st = ar.unitsBefore(sc, k)
 		}
 		placeAtTok := func(j int) bool { return placeAt(spans, sc.toks[j].s) }
-		st = ar.segmentsBefore(sc, st, strong || ar.isStreet(sc, k, s.End), placeAtTok)
+		st = ar.segmentsBefore(sc, st, town, town || street || ar.isStreet(sc, k, s.End), placeAtTok)
 		if st == k || otherLabelIn(spans, sc.toks[st].s, s.Start) {
 			continue
 		}
@@ -420,6 +433,10 @@ var placeHeads = words(`city town village region county province state district 
 
 // placePrefixes before a place name are part of it.
 var placePrefixes = words(`great greater lower upper new old little`)
+
+// townPrefixes before a name make a town of it: "Port Talbot", "Fort
+// William", "Lake Joseph", "New Tanner", "East Kilbride".
+var townPrefixes = words(`port fort ft lake mount mt new north south east west`)
 
 // compassWords before a place name make a region of it.
 var compassWords = words(`north south east west northern southern eastern western

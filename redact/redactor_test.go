@@ -295,6 +295,9 @@ func TestAddressLines(t *testing.T) {
 		{text: "About 1, 400 Rotherham children were hurt", not: []string{"About 1,"}},
 		{text: "In 2019, Leeds had the highest rate", not: []string{"2019"}},
 		{text: "I was 18, Sheffield was my first flat", not: []string{"18"}},
+		{text: "Ship to: Jordan Marshall, 60/8 Sheila Circuit, Port Douglastown, TAS, 7637", want: []string{"60/8 Sheila Circuit, Port Douglastown, TAS, 7637"}, not: []string{"Ship to"}, label: Location},
+		{text: "we drove to Port Bryan and Lake Joseph", want: []string{"Port Bryan", "Lake Joseph"}, label: Location},
+		{text: "New Tory defence plans", not: []string{"New"}},
 		{text: "HAS MOVED TO 4783 Bay Rd Saginaw, Michigan 48604", want: []string{"4783 Bay Rd Saginaw, Michigan 48604"}, not: []string{"HAS MOVED TO"}},
 	})
 }
