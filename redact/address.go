@@ -262,6 +262,9 @@ func (r *addressRecognizer) inSentence(sc *scan, i int) bool {
 	if g == " (" && stateCode(sc, i+1) && strings.HasPrefix(sc.text[sc.toks[i+1].e:], ")") {
 		return true // "Brumano (BG)", Italy's province in brackets
 	}
+	if g == ": " && (sc.isWord(i, "no") || sc.isWord(i, "nr")) && sc.num(i+1) {
+		return true // Turkey's "İstiklal Caddesi No: 123"
+	}
 	if g == "., " && sc.toks[i].f&tDigit != 0 {
 		return true // "Soproni utca 242., H-7178": Hungary's house number ends in a full stop
 	}
@@ -276,8 +279,11 @@ func (r *addressRecognizer) inSentence(sc *scan, i int) bool {
 		}
 	}
 	if dot {
-		// "Apt. 595", "ul. Długa", "Kav. 52": only after an abbreviation.
-		return r.aw(sc, i) != 0 || sc.toks[i].e-sc.toks[i].s <= 3 && sc.alpha(i)
+		// "Apt. 595", "ul. Długa", "Kav. 52", "Jl. Jend. Sudirman": only
+		// after an abbreviation.
+		// A whole street word ends a sentence there: "5 Main Road. Then".
+		w := string(sc.lw(i))
+		return sc.toks[i].e-sc.toks[i].s <= 3 && sc.alpha(i) || streetTitles[w] || dotAbbrevs[w] || r.aw(sc, i) != 0 && !hasVowel(w)
 	}
 	return true
 }
@@ -654,6 +660,7 @@ func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
 // a place in a title-case headline is not followed by more place.
 func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 	n := len(sc.toks)
+	opened := !placeOnly // an address core, not a place name, comes before
 	for e+1 < n && r.inSentence(sc, e) {
 		k := e + 1
 		g := sc.gap(e)
@@ -687,11 +694,19 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 				return e
 			}
 			// "for 3 weeks" counts; "M5V 2T6 thanks" and "VIC 3065 last
-			// year" end an address with a postcode.
-			if !comma && sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && r.countAfter(sc, k) {
+			// year" end an address with a postcode, and so does a number
+			// of five digits or more, or of four inside an address the
+			// grammar opened ("Dhaka 1205 is", "Moscow 119002 now").
+			last := k
+			if g := sc.numGroup(k); g > k {
+				last = g // "01310-200"
+			}
+			l := sc.toks[k].e - sc.toks[k].s
+			postcode := l >= 5 || l == 4 && opened && !yearLike(sc, k)
+			if !comma && sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && !postcode && r.countAfter(sc, last) {
 				return e
 			}
-			e = k
+			e = last
 		case aw&(awUnit|awBox|awUnitAfter) != 0 && sc.num(k+1) && r.inSentence(sc, k):
 			e = sc.numGroup(k + 1)
 		case (sc.isWord(k, "po") || sc.isWord(k, "p")) && k+1 < n && (sc.isWord(k+1, "box") || sc.isWord(k+1, "o")):
@@ -783,6 +798,21 @@ func (r *addressRecognizer) segmentsBefore(sc *scan, k int, town, numbers bool, 
 		}
 	}
 	return start
+}
+
+// streetTitles are the abbreviated titles of the people streets are named
+// after, written with a full stop inside the street's name: "Jl. Jend.
+// Sudirman", "Av. Gral. Paz", "Calle Prof. Waksman".
+var streetTitles = words(`jend gral prof mgr pdte cnel tte lic arq ing kol letkol`)
+
+// dotAbbrevs are address abbreviations of four letters or more that keep
+// their vowels: "Diag. Güemes", "Depto. 718", "Edif. 792".
+var dotAbbrevs = words(`diag psje depto dpto apto edif ofic avda apts appt cres expy calz prol priv bloq fracc cond carr trav estr`)
+
+// hasVowel reports whether an ASCII word has a vowel: "blvd", "bldg" and
+// "pkwy" have none, so they are abbreviations.
+func hasVowel(w string) bool {
+	return strings.ContainsAny(w, "aeiou")
 }
 
 // lineStops are words that end an address line read backwards: the

@@ -45,7 +45,12 @@ func TestAddressRecognizer(t *testing.T) {
 		{text: "Isabella-Hirsch-Platz 6, 3340 Waidhofen an der Ybbs", want: []string{"Isabella-Hirsch-Platz 6, 3340 Waidhofen an der Ybbs"}},
 		{text: "Address: Gračanska 1, 91205 Lipik", want: []string{"Gračanska 1, 91205 Lipik"}},
 		{text: "Darcy Lane 4, D02 X285 Dublin", want: []string{"Darcy Lane 4, D02 X285 Dublin"}},
+		{text: "Please send it to Av. Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200 thanks", want: []string{"Av. Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200"}, not: []string{"thanks"}},
+		{text: "send it to Jl. Jend. Sudirman Kav. 52-53, Jakarta Selatan 12190 thanks", want: []string{"Jl. Jend. Sudirman Kav. 52-53, Jakarta Selatan 12190"}, not: []string{"thanks"}},
+		{text: "adres: İstiklal Caddesi No: 123, Beyoğlu", want: []string{"No: 123, Beyoğlu"}},
+		{text: "House 12, Road 5, Dhanmondi, Dhaka 1205 is where we moved", want: []string{"House 12, Road 5, Dhanmondi, Dhaka 1205"}, not: []string{"is where"}},
 		// Decoys.
+		{text: "we moved 5 Main Road. Then York was 3 weeks", not: []string{"Then", "3 weeks"}},
 		{text: "Cl 101, Cr 1.2, R 5, pl 250, TV 2 hours", not: []string{"Cl", "Cr", "R 5", "pl", "TV"}},
 		{text: "we got 2 red lights on the way", not: []string{"2 red lights"}},
 		{text: "his 5000th Daily Point of Light award", not: []string{"5000th", "Daily Point"}},
