@@ -145,7 +145,7 @@ var addrWords = func() map[string]uint16 {
 	add(awUnitAfter, `torre piano puerta pta dto dpto depto departamento edif edificio oficina ofic local
 		interior interno scala esc escalera portal bodega appartamento apto app sala bloco bl sc ap et etaj
 		stiege stock top tür bus bte boîte bât bâtiment étage km casa lote quadra manzana mz studio of
-		oficina piso`)
+		oficina piso planta daire kat blok`)
 	add(awUnit, `số`)
 	return m
 }()
@@ -262,8 +262,8 @@ func (r *addressRecognizer) inSentence(sc *scan, i int) bool {
 	if g == " (" && stateCode(sc, i+1) && strings.HasPrefix(sc.text[sc.toks[i+1].e:], ")") {
 		return true // "Brumano (BG)", Italy's province in brackets
 	}
-	if g == ": " && (sc.isWord(i, "no") || sc.isWord(i, "nr")) && sc.num(i+1) {
-		return true // Turkey's "İstiklal Caddesi No: 123"
+	if g == ": " && r.aw(sc, i)&(awUnit|awUnitAfter) != 0 && sc.num(i+1) {
+		return true // Turkey's "İstiklal Caddesi No: 123 Daire: 3"
 	}
 	if g == "., " && sc.toks[i].f&tDigit != 0 {
 		return true // "Soproni utca 242., H-7178": Hungary's house number ends in a full stop
@@ -931,8 +931,13 @@ func (r *addressRecognizer) countAfter(sc *scan, k int) bool {
 	if j >= 0 && (sc.isWord(j, "in") || sc.isWord(j, "near")) && sc.spaced(j) && j+1 < len(sc.toks) && sc.alpha(j+1) && sc.toks[j+1].f&tCap != 0 {
 		return false // "Tveitlyngen 3 in Jennydal": the town the street is in
 	}
-	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && sc.lex(j).wc != wNone
+	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && sc.lex(j).wc != wNone && !uncounted[string(sc.lw(j))]
 }
+
+// uncounted words follow a number without being what it counts: the
+// number ends an address ("Praha 1 now", "Wien 3 is where").
+var uncounted = words(`now then is was are were and or but please thanks thank today tomorrow yesterday tonight so
+	too also if when where which who that since as`)
 
 // roadCuesAfter follow a road number: "A64 northbound", "M62 junction 27".
 var roadCuesAfter = words(`northbound southbound eastbound westbound junction jct j road roadworks traffic
