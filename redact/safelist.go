@@ -65,7 +65,7 @@ var safeShorthand = words(`
 	zofran reglan protonix pepcid colace dulcolax miralax coumadin lovenox plavix lopressor metoprolol
 	hydralazine labetalol ntg amio amiodarone dilt diltiazem solumedrol decadron dilantin haldol
 	s/p h/o c/o r/o d/c f/u tmrw serosang serous sanguineous
-	mh mhm hmm hm mm mmm um umm erm uh huh
+	mh mhm hmm hm mm mmm um umm erm uh huh maam
 	qigong pilates zumba yoga
 	ebola zika marburg lassa nipah hendra chikungunya dengue norovirus lyme
 	olympic olympics paralympic paralympics
@@ -324,7 +324,9 @@ func everydayUse(sc *scan, s Span) bool {
 // "in the bath", "near the park", "in the city", "at my gym". That is a
 // description, however many places are also called so; written "The
 // Park" or "Bath" it stays a name. Pubs are not kinds of place ("at the
-// crown" stays), nor are the plural heads of regions ("the lakes").
+// crown" stays), nor are the plural heads of regions ("the lakes"). With
+// words before the head it stays: "the northern general" is a hospital,
+// "the peak district" a park.
 func placeKind(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
 	if i < 0 || sc.toks[i].s != s.Start {
@@ -403,13 +405,17 @@ func allSafe(sc *scan, s Span) bool {
 	return any && (!plain || shorthand)
 }
 
-// safePairs are safelisted terms of two words, keyed "first second".
-var safePairs = words(`tai_chi`)
+// safePairs are safelisted terms of two tokens, keyed "first_second":
+// two words ("tai chi") or one word with an apostrophe inside ("ma'am").
+var safePairs = words(`tai_chi ma_am`)
 
-// safePair reports whether tokens i and i+1, one space apart, are a safe
-// pair.
+// safePair reports whether tokens i and i+1, one space or an apostrophe
+// apart, are a safe pair.
 func safePair(sc *scan, i int) bool {
-	if i+1 >= len(sc.toks) || sc.gap(i) != " " || !sc.alpha(i) || !sc.alpha(i+1) {
+	if i+1 >= len(sc.toks) || !sc.alpha(i) || !sc.alpha(i+1) {
+		return false
+	}
+	if g := sc.gap(i); g != " " && g != "'" && g != "’" {
 		return false
 	}
 	return safePairs[string(sc.lw(i))+"_"+string(sc.lw(i+1))]

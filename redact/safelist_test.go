@@ -121,6 +121,8 @@ func TestSafelistSpans(t *testing.T) {
 		{"went up to the lakes", "lakes", true},
 		{"I live in bath", "bath", true},
 		{"we met in The Park", "Park", true},
+		{"Thank you, ma'am, I feel better", "ma'am", false},
+		{"the northern general was busy", "northern general", true},
 		// Illnesses named after places, faiths, the Olympics.
 		{"nurse given blood from Ebola survivor", "Ebola", false},
 		{"shot inside a Sunni mosque", "Sunni", false},
