@@ -124,8 +124,10 @@ func propagateWithin(sc *scan, spans []Span) []Span {
 		if s.Label != Person && s.Label != Location {
 			continue
 		}
-		for i := firstTokenFrom(sc, s.Start); i >= 0 && i < len(sc.toks) && sc.toks[i].e <= s.End && n < maxWithin; i++ {
-			if rareWord(sc, i) {
+		first := firstTokenFrom(sc, s.Start)
+		full := s.Label == Person && first >= 0 && first+1 < len(sc.toks) && sc.toks[first+1].e <= s.End
+		for i := first; i >= 0 && i < len(sc.toks) && sc.toks[i].e <= s.End && n < maxWithin; i++ {
+			if rareWord(sc, i) || full && namePart(sc, i) {
 				learned[n].tok, learned[n].label = i, s.Label
 				n++
 			}
@@ -141,13 +143,25 @@ func propagateWithin(sc *scan, spans []Span) []Span {
 		}
 		w := sc.lw(i)
 		for _, l := range learned[:n] {
-			if l.tok != i && string(sc.lw(l.tok)) == string(w) && !covers(spans[:m], sc.toks[i].s) {
+			if l.tok != i && string(sc.lw(l.tok)) == string(w) && !covers(spans[:m], sc.toks[i].s) &&
+				(rareWord(sc, l.tok) || sc.capital(i) && !sc.sentStart(i)) {
 				spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: l.label, Source: srcContext, Score: scGazLow})
 				break
 			}
 		}
 	}
 	return spans
+}
+
+// namePart reports whether token i, inside a PERSON span of two or more
+// tokens, is a capitalised part of the name that an everyday word may
+// also be: "Emily Blunt ... Blunt said", "Dr Mary Stone ... Stone". Within
+// one text such a part is carried, but only to another capitalised
+// mid-sentence occurrence ("a blunt knife", "Stone walls" at a sentence
+// start stay).
+func namePart(sc *scan, i int) bool {
+	return sc.capital(i) && !sc.sentStart(i) && sc.toks[i].e-sc.toks[i].s >= 3 &&
+		!sc.lex(i).is(bNotName|bChat|bKin|bTitle|bFunction|bPronoun|bGeneric|bFacility|bStreet|bPlaceMod|bFacilityMod|bMonth|bWeekday) && !safe(sc, i)
 }
 
 // FindRecord finds the spans of every text of one record (for one subject,

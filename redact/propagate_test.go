@@ -1,6 +1,9 @@
 package redact
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestFindRecordPropagates(t *testing.T) {
 	r := mustNew(t, Config{})
@@ -62,4 +65,29 @@ func TestFindPropagatesWithin(t *testing.T) {
 	if touched(text, got, "a rose") {
 		t.Errorf("common word carried: %s", describe(text, got))
 	}
+}
+
+// A capitalised part of a full name that is also an everyday word is
+// carried within the text to another capitalised mid-sentence mention,
+// never to the word in lower case or at a sentence start.
+func TestFindPropagatesNameParts(t *testing.T) {
+	r := mustNew(t, Config{NER: fakePersonNER{"Anne Black"}})
+	text := "The report by Professor Anne Black was out. According to it, Black found no fraud. Black cats, a black dog."
+	got := r.Find(text, nil)
+	if k := strings.Index(text, "Black found"); !covered(text[k:k+5], shift(got, k), "Black") {
+		t.Errorf("second mention not carried: %s", describe(text, got))
+	}
+	if touched(text, got, "Black cats") || touched(text, got, "black dog") {
+		t.Errorf("carried to a sentence start or a lower-case word: %s", describe(text, got))
+	}
+}
+
+// shift returns spans moved k bytes left, for checking one occurrence of
+// a word with covered.
+func shift(spans []Span, k int) []Span {
+	out := make([]Span, len(spans))
+	for i, s := range spans {
+		out[i] = Span{Start: s.Start - k, End: s.End - k, Label: s.Label}
+	}
+	return out
 }
