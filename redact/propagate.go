@@ -11,7 +11,10 @@ package redact
 // everyday English word (SCOWL size 35), not on the safelist, not a cue,
 // title, kin, function or facility word. A common word that was a name in
 // one place ("Rose said") is not spread to "a rose", which is why the rule
-// is safe to apply to every text of a record.
+// is safe to apply to every text of a record. Within one text, Find also
+// carries the capitalised parts of a full name to other capitalised
+// mid-sentence mentions, everyday words included ("Anne Black ... Black
+// found"; see namePart).
 //
 // A Propagation is not safe for concurrent use: learn from every text of
 // the record first (Learn), then add the spans (Apply). Words are kept in
