@@ -655,9 +655,20 @@ func joinNames(sc *scan, spans []Span) []Span {
 				s.End = sc.toks[k].e
 			}
 		}
+		// An epithet: "Alfred the Great", "Pliny the Elder", "Lucas
+		// Cranach the Elder".
+		if k := firstTokenFrom(sc, s.End); k > 0 && k+1 < len(sc.toks) && sc.toks[k-1].e == s.End && sc.spaced(k-1) && sc.spaced(k) &&
+			sc.isWord(k, "the") && sc.toks[k+1].f&tCap != 0 && epithets[string(sc.lw(k+1))] {
+			s.End = sc.toks[k+1].e
+		}
 	}
 	return spans
 }
+
+// epithets follow a name with "the": "Alfred the Great", "Pliny the
+// Younger", "Edward the Confessor".
+var epithets = words(`elder younger great good bold wise fair pious terrible magnificent conqueror confessor
+	venerable lionheart unready lawgiver just brave red black white baptist apostle evangelist martyr`)
 
 // quoteGap reports whether gap g is one quotation mark and spaces: the
 // opening one after a space, the closing one before a space (tokenised

@@ -224,8 +224,9 @@ func (p fakePersonNER) Entities(text string, dst []ner.Entity) []ner.Entity {
 // The parts of a name written before the part the tagger found: dotted
 // initials, a surname particle, a capitalised word no list knows.
 func TestNameBefore(t *testing.T) {
-	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith", "Keefe", "Steffen W", "Sarah J"}})
+	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith", "Keefe", "Steffen W", "Sarah J", "Lucas Cranach"}})
 	runCases(t, whole{r}, nil, []caseT{
+		{text: "paintings by Lucas Cranach the Elder on show, and the great hall", want: []string{"Cranach the Elder"}, not: []string{"great hall"}},
 		{text: "signed R. E. Glenn today", want: []string{"R. E. Glenn"}},
 		{text: "a scene by W.H.S. Koerner called", want: []string{"W.H.S. Koerner"}, not: []string{"by"}},
 		{text: "look to bin Laden for cues", want: []string{"bin Laden"}, not: []string{"to"}},
