@@ -78,7 +78,7 @@ var addrWords = func() map[string]uint16 {
 			m[w] |= k
 		}
 	}
-	add(awUnit, `apt apts apartment apartments appt suite ste flat unit room rm lot plot blk block
+	add(awUnit, `apt apts apartment apartments appt suite ste flat unit room rm lot plot blk block studio
 		building bldg house villa stand floor fl level lvl piso sector phase extension no nr
 		lgh kv int m dong ho psc cmr site stg`)
 	add(awUnitLow, `apt apartment suite ste psc cmr lgh kv blk bldg`)
@@ -638,17 +638,41 @@ func (r *addressRecognizer) prefixStreet(sc *scan, i int) (int, bool) {
 // to six digits, maybe with a letter pair ("1012 LM"), or digits with a
 // hyphen ("90-926", "1100-053").
 func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
-	if k < len(sc.toks) && eircode(sc, k) {
-		return true
-	}
-	if k >= len(sc.toks) || sc.toks[k].f&tAlpha != 0 || sc.toks[k].f&tDigit == 0 {
+	if k >= len(sc.toks) {
 		return false
 	}
+	if eircode(sc, k) || dutchPostcode(sc, k) {
+		return true
+	}
 	l := sc.toks[k].e - sc.toks[k].s
+	if l == 1 && isUpperASCII(sc.text[sc.toks[k].s]) && sc.gap(k) == "-" && k+1 < len(sc.toks) && sc.toks[k+1].f&tAlpha == 0 && sc.toks[k+1].e-sc.toks[k+1].s == 4 {
+		return true // Hungary's "H-6406"
+	}
+	if sc.toks[k].f&tAlpha != 0 || sc.toks[k].f&tDigit == 0 {
+		return false
+	}
 	if l >= 4 && l <= 6 {
 		return true
 	}
+	if l == 3 && sc.gap(k) == " " && k+1 < len(sc.toks) && sc.toks[k+1].f&tAlpha == 0 && sc.toks[k+1].e-sc.toks[k+1].s == 2 {
+		return true // Czechia, Slovakia, Sweden, Greece: "440 91"
+	}
 	return l >= 2 && l <= 4 && sc.gap(k) == "-" && k+1 < len(sc.toks) && sc.toks[k+1].f&tAlpha == 0
+}
+
+// dutchPostcode reports whether token k is a Dutch postcode written
+// without its space: four digits and two capitals, "4480VH".
+func dutchPostcode(sc *scan, k int) bool {
+	w := sc.text[sc.toks[k].s:sc.toks[k].e]
+	if len(w) != 6 || !isUpperASCII(w[4]) || !isUpperASCII(w[5]) {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		if !isDigit(w[i]) {
+			return false
+		}
+	}
+	return w[0] != '0'
 }
 
 // extend grows an address ending at token e over what follows it in the

@@ -159,6 +159,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = addressLines(sc, spans)
 	spans = joinNames(sc, spans)
 	spans = namesOf(sc, spans)
+	spans = placeConnectives(sc, spans)
 	spans = possessivePlaces(sc, spans)
 	if !wantRare {
 		// FindCarry's caller carries the words itself (Consistency.Carry),
@@ -708,6 +709,53 @@ func romanNumeral(w string) bool {
 	}
 	return strings.Count(w, "IIII") == 0 && strings.Count(w, "VV") == 0
 }
+
+// placeConnectives widens a place over a connective and the capitalised
+// name after it, where the name is a place or person span too or no
+// English word: "Camargo do Campo", "Stoke on Trent", "Newcastle upon
+// Tyne", "Waidhofen an der Ybbs", "Beek en Donk". Written apart, the
+// connective would stay between two redactions and say how the place is
+// named.
+func placeConnectives(sc *scan, spans []Span) []Span {
+	for x := range spans {
+		s := &spans[x]
+		if s.Label != Location {
+			continue
+		}
+		for {
+			k := firstTokenFrom(sc, s.End)
+			if k <= 0 || sc.toks[k-1].e != s.End || !sc.spaced(k-1) || !placeJoins[string(sc.lw(k))] || sc.toks[k].f&tCap != 0 {
+				break
+			}
+			j := k
+			if j+1 < len(sc.toks) && sc.spaced(j) && (sc.isWord(j+1, "der") || sc.isWord(j+1, "la") || sc.isWord(j+1, "le")) {
+				j++ // "an der", "de la"
+			}
+			n := j + 1
+			if n >= len(sc.toks) || !sc.spaced(j) || !sc.alpha(n) || sc.toks[n].f&tCap == 0 || sc.toks[n].f&tUpper != 0 ||
+				sc.has(n, bMonth|bWeekday|bNotName|bTitle) || otherLabelIn(spans, sc.toks[k].s, sc.toks[n].e) {
+				break
+			}
+			// "on" also says when and with whom ("Leeds on Saturday",
+			// "Leeds on Sarah's birthday"): after it only a place joins.
+			place := placeAt(spans, sc.toks[n].s)
+			if sc.isWord(k, "on") || sc.isWord(k, "upon") {
+				// One word, a river or the sea: "Stoke on Trent", not a
+				// shop on its street ("Primark on Oak Avenue").
+				if !place || n+1 < len(sc.toks) && sc.spaced(n) && sc.alpha(n+1) && sc.toks[n+1].f&tCap != 0 {
+					break
+				}
+			} else if !place && !personAt(spans, sc.toks[n].s) && (sc.lex(n).wc != wNone || safe(sc, n)) {
+				break
+			}
+			s.End = sc.toks[n].e
+		}
+	}
+	return spans
+}
+
+// placeJoins are the connectives inside place names.
+var placeJoins = words(`do da dos das de del di du des la le upon on am an en sur sous lès près`)
 
 // namesOf widens a place over "Republic of", "City of", "Kingdom of"
 // written before it ("the Federal Republic of Cameroon") and a person over

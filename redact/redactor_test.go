@@ -285,7 +285,7 @@ func TestStreetAsPerson(t *testing.T) {
 // Address lines before a postcode or an address join it, comma by comma
 // (segmentsBefore), with the units written before a number (unitsBefore).
 func TestAddressLines(t *testing.T) {
-	r := mustNew(t, Config{NER: phraseNER{"Nejdek", "North Gemma", "Rotherham", "Leeds", "Sheffield", "Saginaw", "Michigan"}})
+	r := mustNew(t, Config{NER: phraseNER{"Nejdek", "North Gemma", "Rotherham", "Leeds", "Sheffield", "Saginaw", "Michigan", "Camargo", "Campo", "Waidhofen", "Oak Avenue"}})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "I moved to Studio 1, Katy Squares, North Gemma, CV21 6BG last month", want: []string{"Studio 1, Katy Squares, North Gemma"}, not: []string{"moved to", "last month"}},
 		{text: "Ship to: Jane Doe, Rudoltická 1, 588 42 Nejdek", want: []string{"Rudoltická 1, 588 42 Nejdek"}, not: []string{"Ship to", "Doe,"}},
@@ -297,6 +297,8 @@ func TestAddressLines(t *testing.T) {
 		{text: "In 2019, Leeds had the highest rate", not: []string{"2019"}},
 		{text: "I was 18, Sheffield was my first flat", not: []string{"18"}},
 		{text: "Ship to: Jordan Marshall, 60/8 Sheila Circuit, Port Douglastown, TAS, 7637", want: []string{"60/8 Sheila Circuit, Port Douglastown, TAS, 7637"}, not: []string{"Ship to"}, label: Location},
+		{text: "from Camargo do Campo and Waidhofen an der Ybbs", want: []string{"Camargo do Campo", "Waidhofen an der Ybbs"}},
+		{text: "Leeds on Saturday, then Primark on Oak Avenue", want: []string{"Leeds"}, not: []string{"on Saturday", "Primark on"}},
 		{text: "we drove to Port Bryan and Lake Joseph", want: []string{"Port Bryan", "Lake Joseph"}, label: Location},
 		{text: "New Tory defence plans", not: []string{"New"}},
 		{text: "HAS MOVED TO 4783 Bay Rd Saginaw, Michigan 48604", want: []string{"4783 Bay Rd Saginaw, Michigan 48604"}, not: []string{"HAS MOVED TO"}},
