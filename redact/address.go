@@ -766,20 +766,21 @@ func (r *addressRecognizer) segmentsBefore(sc *scan, k int, town, numbers bool, 
 	start := k
 	for line := 0; line < 4; line++ {
 		j := start - 1
-		if j < 0 || strings.TrimSpace(sc.gap(j)) != "," || !r.inSentence(sc, j) || covered(j) {
+		if j < 0 || covered(j) {
 			return start // a place before the comma widens itself
 		}
-		first, street, marked, atComma := -1, -1, false, false
+		g := sc.gap(j)
+		byBreak := lineBreak(g)
+		if !byBreak && (strings.TrimSpace(g) != "," || !r.inSentence(sc, j)) {
+			return start
+		}
+		first, street, marked := -1, -1, false
 		// Without a postcode or house number after, a number alone ("in
 		// 2019, Leeds", "aged 18, Leeds") marks no address line.
 		numMarks := numbers
 		for t := j; t >= 0 && t >= j-6; t-- {
-			if t < j && !r.inSentence(sc, t) {
-				break
-			}
-			if t < j && strings.Contains(sc.gap(t), ",") {
-				atComma = true
-				break
+			if t < j && (!r.inSentence(sc, t) || strings.Contains(sc.gap(t), ",")) {
+				break // the line starts after a comma or a line break
 			}
 			aw := r.aw(sc, t)
 			if lineStops[string(sc.lw(t))] || sc.sentStart(t) && sc.lex(t).wc == wCommon && aw == 0 {
@@ -816,12 +817,27 @@ func (r *addressRecognizer) segmentsBefore(sc *scan, k int, town, numbers bool, 
 		if first < 0 || !marked && !(line == 0 && town) {
 			return start
 		}
+		// A line of an address written one line under another must be
+		// all address: "Studio 54f\nRichardson Groves\nCooperfort\nDD8 4GQ",
+		// not "see you at\nLS6 2AB".
+		before := ""
+		if first > 0 {
+			before = sc.gap(first - 1)
+		}
+		if byBreak && first > 0 && !lineBreak(before) {
+			return start
+		}
 		start = first
-		if !atComma {
+		if first == 0 || !lineBreak(before) && (strings.TrimSpace(before) != "," || !r.inSentence(sc, first-1)) {
 			return start
 		}
 	}
 	return start
+}
+
+// lineBreak reports whether gap g is a line break, with spaces around it.
+func lineBreak(g string) bool {
+	return strings.IndexByte(g, '\n') >= 0 && strings.TrimSpace(g) == ""
 }
 
 // streetTitles are the abbreviated titles of the people streets are named

@@ -47,10 +47,22 @@ func (r *nerRecognizer) Find(dst []Span, text string, _ *Subject) []Span {
 			continue
 		}
 		s, en := fixBoundary(text, e.Start), fixEnd(text, e.End)
-		if s >= en {
-			continue
+		// A name does not run over a line break ("Maria Garcia\nCalle
+		// Mayor 5" is a name, then a street): each line's part is a span
+		// of its own.
+		for s < en {
+			cut := strings.IndexByte(text[s:en], '\n')
+			if cut < 0 {
+				cut = en - s
+			}
+			if p := strings.TrimRight(text[s:s+cut], " \t\r"); p != "" {
+				dst = append(dst, Span{Start: s, End: s + len(p), Label: l, Source: srcNER, Score: e.Score})
+			}
+			s += cut
+			for s < en && (text[s] == '\n' || text[s] == ' ' || text[s] == '\t' || text[s] == '\r') {
+				s++
+			}
 		}
-		dst = append(dst, Span{Start: s, End: en, Label: l, Source: srcNER, Score: e.Score})
 	}
 	*bp = ents[:0]
 	r.pool.Put(bp)
@@ -157,6 +169,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = placeLists(sc, spans)
 	spans = addressAround(sc, spans)
 	spans = addressLines(sc, spans)
+	spans = postcodeInAddress(spans)
 	spans = joinNames(sc, spans)
 	spans = namesOf(sc, spans)
 	spans = placeConnectives(sc, spans)
@@ -381,6 +394,36 @@ func addressLines(sc *scan, spans []Span) []Span {
 		}
 	}
 	return spans
+}
+
+// postcodeInAddress drops a pattern's POSTCODE span that lies inside an
+// address the grammar took whole (a LOCATION span of the address or
+// context recognizers, "Studio 1, Katy Squares, North Gemma, CV21 6BG"),
+// so that the address keeps one label whatever the scores: merged, the
+// higher-scored postcode would otherwise label the whole address one time
+// and not the next. A postcode alone, or the patient's known postcode,
+// keeps its label.
+func postcodeInAddress(spans []Span) []Span {
+	k := 0
+	for _, p := range spans {
+		if p.Label == Postcode && p.Source == srcPattern && addressAt(spans, p) {
+			continue
+		}
+		spans[k] = p
+		k++
+	}
+	return spans[:k]
+}
+
+// addressAt reports whether a LOCATION span from the address or context
+// recognizers holds span p and more before it.
+func addressAt(spans []Span, p Span) bool {
+	for _, s := range spans {
+		if s.Label == Location && s.Source == srcContext && s.Start < p.Start && p.End <= s.End {
+			return true
+		}
+	}
+	return false
 }
 
 // possessivePlaces widens a name over an "'s" that ends its noun phrase:

@@ -285,9 +285,9 @@ func TestStreetAsPerson(t *testing.T) {
 // Address lines before a postcode or an address join it, comma by comma
 // (segmentsBefore), with the units written before a number (unitsBefore).
 func TestAddressLines(t *testing.T) {
-	r := mustNew(t, Config{NER: phraseNER{"Nejdek", "North Gemma", "Rotherham", "Leeds", "Sheffield", "Saginaw", "Michigan", "Camargo", "Campo", "Waidhofen", "Oak Avenue"}})
+	r := mustNew(t, Config{NER: phraseNER{"Nejdek", "North Gemma", "Rotherham", "Leeds", "Sheffield", "Saginaw", "Michigan", "Camargo", "Campo", "Waidhofen", "Oak Avenue", "Cooperfort"}})
 	runCases(t, whole{r}, nil, []caseT{
-		{text: "I moved to Studio 1, Katy Squares, North Gemma, CV21 6BG last month", want: []string{"Studio 1, Katy Squares, North Gemma"}, not: []string{"moved to", "last month"}},
+		{text: "I moved to Studio 1, Katy Squares, North Gemma, CV21 6BG last month", want: []string{"Studio 1, Katy Squares, North Gemma"}, not: []string{"moved to", "last month"}, label: Location},
 		{text: "Ship to: Jane Doe, Rudoltická 1, 588 42 Nejdek", want: []string{"Rudoltická 1, 588 42 Nejdek"}, not: []string{"Ship to", "Doe,"}},
 		{text: "send it to 18, Ganesh Chowk, Kakinada-533001", want: []string{"18, Ganesh Chowk"}, not: []string{"send it to"}},
 		{text: "Bl. 14  Sc. 86 Ap. 256, Bulevardul Pop Nr. 972, Branesti 985909", want: []string{"Bl. 14  Sc. 86 Ap. 256, Bulevardul Pop Nr. 972"}},
@@ -299,6 +299,13 @@ func TestAddressLines(t *testing.T) {
 		{text: "Ship to: Jordan Marshall, 60/8 Sheila Circuit, Port Douglastown, TAS, 7637", want: []string{"60/8 Sheila Circuit, Port Douglastown, TAS, 7637"}, not: []string{"Ship to"}, label: Location},
 		{text: "from Camargo do Campo and Waidhofen an der Ybbs", want: []string{"Camargo do Campo", "Waidhofen an der Ybbs"}},
 		{text: "Leeds on Saturday, then Primark on Oak Avenue", want: []string{"Leeds"}, not: []string{"on Saturday", "Primark on"}},
+		// Address lines one under another, down to a postcode; a sentence
+		// before it stays.
+		{text: "Please send to\nStudio 54f\nRichardson Groves\nCooperfort\nDD8 4GQ", want: []string{"Studio 54f\nRichardson Groves\nCooperfort"}, not: []string{"Please send to"}},
+		{text: "see you at\nLS6 2AB", not: []string{"see you at"}},
+		// A postcode inside an address the grammar took leaves the address
+		// one LOCATION.
+		{text: "I moved to Studio 1, Katy Squares, North Gemma, CV21 6BG last month", want: []string{"Studio 1, Katy Squares, North Gemma, CV21 6BG"}, label: Location},
 		{text: "we drove to Port Bryan and Lake Joseph", want: []string{"Port Bryan", "Lake Joseph"}, label: Location},
 		{text: "New Tory defence plans", not: []string{"New"}},
 		{text: "HAS MOVED TO 4783 Bay Rd Saginaw, Michigan 48604", want: []string{"4783 Bay Rd Saginaw, Michigan 48604"}, not: []string{"HAS MOVED TO"}},
@@ -408,6 +415,23 @@ func TestRedactorConcurrent(t *testing.T) {
 	for range 4 {
 		if got := <-done; !slices.Equal(got, want) {
 			t.Fatal("concurrent Find differs")
+		}
+	}
+}
+
+// A tagger's name that runs over a line break is cut at it: each line's
+// part is a span of its own, so a name on one line and a street on the
+// next keep their own labels.
+func TestNERSpansStopAtLineBreaks(t *testing.T) {
+	text := "Ship to:\nMaria Garcia\nCalle Mayor 5"
+	r := mustNew(t, Config{NER: fakePersonNER{"Maria Garcia\nCalle"}})
+	spans := r.Find(text, nil)
+	if l := labelAt(text, spans, "Maria Garcia"); l != Person {
+		t.Errorf("name across a line break: label %q, want PERSON; spans %s", l, describe(text, spans))
+	}
+	for _, s := range spans {
+		if strings.Contains(text[s.Start:s.End], "\n") {
+			t.Errorf("span over a line break: %q", text[s.Start:s.End])
 		}
 	}
 }
