@@ -49,6 +49,7 @@ func TestAddressRecognizer(t *testing.T) {
 		{text: "send it to Jl. Jend. Sudirman Kav. 52-53, Jakarta Selatan 12190 thanks", want: []string{"Jl. Jend. Sudirman Kav. 52-53, Jakarta Selatan 12190"}, not: []string{"thanks"}},
 		{text: "adres: İstiklal Caddesi No: 123, Beyoğlu", want: []string{"No: 123, Beyoğlu"}},
 		{text: "House 12, Road 5, Dhanmondi, Dhaka 1205 is where we moved", want: []string{"House 12, Road 5, Dhanmondi, Dhaka 1205"}, not: []string{"is where"}},
+		{text: "Deliver to Apt. 917, rue de Duvanel 56, Cretton-Dessous 1615", want: []string{"Apt. 917, rue de Duvanel 56, Cretton-Dessous 1615"}},
 		// Decoys.
 		{text: "we moved 5 Main Road. Then York was 3 weeks", not: []string{"Then", "3 weeks"}},
 		{text: "Cl 101, Cr 1.2, R 5, pl 250, TV 2 hours", not: []string{"Cl", "Cr", "R 5", "pl", "TV"}},

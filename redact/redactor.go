@@ -298,6 +298,7 @@ func addressAround(sc *scan, spans []Span) []Span {
 				s.Start, s.Label = sc.toks[k-1].s, Location
 			}
 		}
+		numbered := false // a house number opens the span: it is an address
 		if s.Label == Person || s.Label == Location {
 			// "avenue Joséphine Reynaud", "rue de Babey": the street word
 			// before a name makes the name a street's, and part of it.
@@ -305,6 +306,7 @@ func addressAround(sc *scan, spans []Span) []Span {
 				if st := ar.streetWordBefore(sc, k, false); st < k && !otherLabelIn(spans, sc.toks[st].s, s.Start) {
 					s.Start = sc.toks[st].s
 					s.Label = Location
+					numbered = sc.num(st)
 				}
 			}
 		}
@@ -315,7 +317,10 @@ func addressAround(sc *scan, spans []Span) []Span {
 			s.End = sc.toks[sc.numGroup(k)].e // the span ends in the "N" of "N° 74"
 		}
 		if k := firstTokenFrom(sc, s.End); k > 0 && sc.toks[k-1].e == s.End {
-			if e := ar.extend(sc, k-1, true); e > k-1 && !otherLabelIn(spans, s.End, sc.toks[e].e) {
+			// A place extends only once a number shows an address goes on;
+			// a street with its house number is one already ("46, avenue
+			// Élisabeth Dijoux, Jacquotnec 20367").
+			if e := ar.extend(sc, k-1, !numbered); e > k-1 && !otherLabelIn(spans, s.End, sc.toks[e].e) {
 				s.End = closeBracket(sc.text, s.Start, sc.toks[e].e)
 			}
 		}
@@ -327,7 +332,7 @@ func addressAround(sc *scan, spans []Span) []Span {
 		if k <= 0 || k >= len(sc.toks) || sc.toks[k].s != s.Start {
 			continue
 		}
-		if last := lastTokenBefore(sc, s.End); last > k && sc.toks[last].e == s.End && sc.num(last) {
+		if last := lastTokenBefore(sc, s.End); last > k && (sc.toks[last].e == s.End && sc.num(last) || houseNumberAfterName(sc, k, s.End)) {
 			// Now that a house number ends it, a lower-case street word
 			// before the name is the street's: "plac Matejki 039",
 			// "avenue de Jomini, 6265 Tinguely".
@@ -421,6 +426,21 @@ func addressAt(spans []Span, p Span) bool {
 	for _, s := range spans {
 		if s.Label == Location && s.Source == srcContext && s.Start < p.Start && p.End <= s.End {
 			return true
+		}
+	}
+	return false
+}
+
+// houseNumberAfterName reports whether a house number follows the name
+// words that open the span at token k and end before byte end: "Rey 72,
+// 4615 Fonjallaz", "Duvanel 56, Cretton".
+func houseNumberAfterName(sc *scan, k, end int) bool {
+	for i := k + 1; i < len(sc.toks) && i <= k+3 && sc.toks[i].e <= end; i++ {
+		if sc.num(i) && isDigit(sc.text[sc.toks[i].s]) {
+			return sc.spaced(i - 1)
+		}
+		if !sc.alpha(i) || !sc.spaced(i-1) {
+			return false
 		}
 	}
 	return false

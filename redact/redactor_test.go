@@ -285,7 +285,7 @@ func TestStreetAsPerson(t *testing.T) {
 // Address lines before a postcode or an address join it, comma by comma
 // (segmentsBefore), with the units written before a number (unitsBefore).
 func TestAddressLines(t *testing.T) {
-	r := mustNew(t, Config{NER: phraseNER{"Nejdek", "North Gemma", "Rotherham", "Leeds", "Sheffield", "Saginaw", "Michigan", "Camargo", "Campo", "Waidhofen", "Oak Avenue", "Cooperfort"}})
+	r := mustNew(t, Config{NER: phraseNER{"Nejdek", "North Gemma", "Rotherham", "Leeds", "Sheffield", "Saginaw", "Michigan", "Camargo", "Campo", "Waidhofen", "Oak Avenue", "Cooperfort", "Rey", "Élisabeth Dijoux"}})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "I moved to Studio 1, Katy Squares, North Gemma, CV21 6BG last month", want: []string{"Studio 1, Katy Squares, North Gemma"}, not: []string{"moved to", "last month"}, label: Location},
 		{text: "Ship to: Jane Doe, Rudoltická 1, 588 42 Nejdek", want: []string{"Rudoltická 1, 588 42 Nejdek"}, not: []string{"Ship to", "Doe,"}},
@@ -306,6 +306,8 @@ func TestAddressLines(t *testing.T) {
 		// A postcode inside an address the grammar took leaves the address
 		// one LOCATION.
 		{text: "I moved to Studio 1, Katy Squares, North Gemma, CV21 6BG last month", want: []string{"Studio 1, Katy Squares, North Gemma, CV21 6BG"}, label: Location},
+		{text: "Please send the forms to avenue Rey 72, 4615 Fonjallaz", want: []string{"avenue Rey 72, 4615 Fonjallaz"}, not: []string{"the forms to"}},
+		{text: "Deliver to 46, avenue Élisabeth Dijoux, Jacquotnec 20367", want: []string{"46, avenue Élisabeth Dijoux, Jacquotnec 20367"}},
 		{text: "we drove to Port Bryan and Lake Joseph", want: []string{"Port Bryan", "Lake Joseph"}, label: Location},
 		{text: "New Tory defence plans", not: []string{"New"}},
 		{text: "HAS MOVED TO 4783 Bay Rd Saginaw, Michigan 48604", want: []string{"4783 Bay Rd Saginaw, Michigan 48604"}, not: []string{"HAS MOVED TO"}},
