@@ -122,6 +122,8 @@ func TestSafelistSpans(t *testing.T) {
 		{"I live in bath", "bath", true},
 		{"we met in The Park", "Park", true},
 		{"Thank you, ma'am, I feel better", "ma'am", false},
+		{"you don't have to go cold turkey", "turkey", false},
+		{"flights to Turkey", "Turkey", true},
 		{"the northern general was busy", "northern general", true},
 		// Illnesses named after places, faiths, the Olympics.
 		{"nurse given blood from Ebola survivor", "Ebola", false},
