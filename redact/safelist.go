@@ -284,7 +284,7 @@ func disfluent(sc *scan, s Span) bool {
 		e := sc.lex(i)
 		switch {
 		case i > 0 && sc.toks[i].s > s.Start && sc.apostropheAfter(i-1) != nil && contractionTails[string(sc.lw(i))]:
-		case e.is(bPronoun | bFunction):
+		case e.is(bPronoun|bFunction) || nameDeterminers[string(sc.lw(i))]: // "my-when", whatever name lists say of "My"
 		case stutter(sc, i):
 		case e.nf == 0 && e.place == pkNone && e.wc == wCommon && (sc.toks[i].f&tCap == 0 || sc.sentStart(i) || sc.isWord(i, "i")):
 		default:

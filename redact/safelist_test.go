@@ -148,8 +148,9 @@ func TestSafelistSpans(t *testing.T) {
 // A span the tagger makes of a false start or a compound of everyday
 // words goes; a hyphenated name stays.
 func TestDisfluent(t *testing.T) {
-	r := mustNew(t, Config{NER: fakePersonNER{"I-I'm", "you-you've", "W-why", "a-it", "full-time", "Chris-Christian", "Grace-May", "Mary-Mary"}})
+	r := mustNew(t, Config{NER: fakePersonNER{"I-I'm", "you-you've", "W-why", "a-it", "full-time", "Chris-Christian", "Grace-May", "Mary-Mary", "my-when"}})
 	runCases(t, whole{r}, nil, []caseT{
+		{text: "Yeah, but my-when I made my decision", not: []string{"my-when"}},
 		{text: "well I-I'm worried, you-you've had it. W-why, it's like a-it's, she works full-time", not: []string{"I-I'm", "you-you've", "W-why", "a-it", "full-time"}},
 		{text: "how much does Chris-Christian know, and Grace-May, yeah Mary-Mary", want: []string{"Chris-Christian", "Grace-May", "Mary-Mary"}},
 	})
