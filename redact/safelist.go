@@ -163,6 +163,7 @@ var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramor
 	madopar allevyn mepilex aquacel tegaderm duoderm waterlow braden
 	weetabix lucozade ribena vimto marmite hovis cadbury haribo nandos kfc mcdonalds starbucks marlboro rizla
 	paxil celexa lamictal tegretol keppra neurontin topamax trazadone sinemet aricept
+	imodium immodium sudafed voltarol canesten strepsils fybogel dioralyte
 	`)
 
 // safe reports whether token i is on the safelist.
@@ -247,7 +248,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || placeKind(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -342,6 +343,19 @@ func placeKind(sc *scan, s Span) bool {
 	}
 	w := string(sc.lw(i))
 	return placeKinds[w] || sc.has(i, bFacility) && !geoHeads[w]
+}
+
+// placeAsModifier reports whether span s is one lower-case everyday word
+// that some place is also called, used before a facility noun: "the rugby
+// club", "a reading room", "the bath house". There it says what kind of
+// facility, not where; "moved to reading" and "Rugby Club" stay.
+func placeAsModifier(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || i+1 >= len(sc.toks) || sc.toks[i].s != s.Start || sc.toks[i].e != s.End || !sc.alpha(i) || sc.toks[i].f&tCap != 0 {
+		return false
+	}
+	e := sc.lex(i)
+	return e.wc == wCommon && e.place != pkNone && sc.spaced(i) && sc.alpha(i+1) && sc.toks[i+1].f&tCap == 0 && sc.has(i+1, bFacility)
 }
 
 // placeDeterminers before a lower-case place noun make it a description.

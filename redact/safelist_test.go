@@ -122,6 +122,8 @@ func TestSafelistSpans(t *testing.T) {
 		{"I live in bath", "bath", true},
 		{"we met in The Park", "Park", true},
 		{"Thank you, ma'am, I feel better", "ma'am", false},
+		{"down to the rugby club", "rugby", false},
+		{"we moved to rugby in may", "rugby", true},
 		{"you don't have to go cold turkey", "turkey", false},
 		{"flights to Turkey", "Turkey", true},
 		{"the northern general was busy", "northern general", true},
