@@ -68,6 +68,7 @@ var safeShorthand = words(`
 	mh mhm hmm hm mm mmm um umm erm uh huh maam
 	qigong pilates zumba yoga
 	ebola zika marburg lassa nipah hendra chikungunya dengue norovirus lyme
+	bilat bilateral le ue lle rle lue rue bedside
 	olympic olympics paralympic paralympics
 	`)
 
@@ -114,6 +115,14 @@ var safeWords = func() map[string]bool {
 // safeUpper are acronyms that are safe only in capitals.
 var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
+
+// safeLower are words of care that are also surnames ("Walker", "Hall"):
+// safe only in lower case after a word that takes a thing or a place
+// (safeLowerBefore: "with walker", "in hall x2"); chat writes names in
+// lower case too, so "walker said" stays a name.
+var safeLower = words(`walker walkers zimmer rollator hall corridor`)
+
+var safeLowerBefore = words(`with on using in into to the a an her his their my your own`)
 
 // safeStems are endings of medicine names (INN stems): a capitalised word
 // with one of them that is not a known name is a medicine.
@@ -173,7 +182,7 @@ func safe(sc *scan, i int) bool {
 	}
 	lw, e := sc.lw(i), sc.lex(i)
 	if e.is(bSafe) {
-		if sc.toks[i].f&tUpper != 0 && safeUpper[string(lw)] {
+		if sc.toks[i].f&tUpper != 0 && safeUpper[string(lw)] || sc.toks[i].f&tCap == 0 && safeLower[string(lw)] && i > 0 && safeLowerBefore[string(sc.lw(i-1))] {
 			return true
 		}
 		if safeMedicines[string(lw)] {
