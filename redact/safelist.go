@@ -68,7 +68,8 @@ var safeShorthand = words(`
 	mh mhm hmm hm mm mmm um umm erm uh huh maam
 	qigong pilates zumba yoga
 	ebola zika marburg lassa nipah hendra chikungunya dengue norovirus lyme
-	bilat bilateral le ue lle rle lue rue bedside
+	bilat bilateral le ue lle rle lue rue bedside commode groin sacrum coccyx cavoatrial ortho orthopaedics
+	orthopedics chaplain rehab physio
 	olympic olympics paralympic paralympics
 	`)
 
@@ -113,7 +114,7 @@ var safeWords = func() map[string]bool {
 }()
 
 // safeUpper are acronyms that are safe only in capitals.
-var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md
+var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 
 // safeLower are words of care that are also surnames ("Walker", "Hall"):
@@ -182,7 +183,11 @@ func safe(sc *scan, i int) bool {
 	}
 	lw, e := sc.lw(i), sc.lex(i)
 	if e.is(bSafe) {
-		if sc.toks[i].f&tUpper != 0 && safeUpper[string(lw)] || sc.toks[i].f&tCap == 0 && safeLower[string(lw)] && i > 0 && safeLowerBefore[string(sc.lw(i-1))] {
+		// A single capital is a side only before a lower-case word: "L
+		// groin", "R arm"; not "N.L." or an initial.
+		upper := sc.toks[i].f&tUpper != 0 || sc.toks[i].e-sc.toks[i].s == 1 && isUpperASCII(sc.text[sc.toks[i].s]) &&
+			sc.spaced(i) && sc.alpha(i+1) && sc.toks[i+1].f&tCap == 0
+		if upper && safeUpper[string(lw)] || sc.toks[i].f&tCap == 0 && safeLower[string(lw)] && i > 0 && safeLowerBefore[string(sc.lw(i-1))] {
 			return true
 		}
 		if safeMedicines[string(lw)] {
@@ -257,7 +262,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -366,6 +371,28 @@ func placeAsModifier(sc *scan, s Span) bool {
 	e := sc.lex(i)
 	return e.wc == wCommon && e.place != pkNone && sc.spaced(i) && sc.alpha(i+1) && sc.toks[i+1].f&tCap == 0 && sc.has(i+1, bFacility)
 }
+
+// dwelling reports whether span s describes a home in lower case, maybe
+// with a small number: "2 bed flat", "3 bedroom house", "2 story house".
+// That says what kind of home, not which.
+func dwelling(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || sc.toks[i].s != s.Start {
+		return false
+	}
+	if sc.toks[i].f&tAlpha == 0 && sc.toks[i].e-sc.toks[i].s <= 2 && sc.spaced(i) {
+		i++ // the number of beds or storeys
+	}
+	for ; i < len(sc.toks) && sc.toks[i].e < s.End; i++ {
+		if !sc.alpha(i) || sc.toks[i].f&tCap != 0 || !sc.has(i, bGeneric) || !sc.spaced(i) {
+			return false
+		}
+	}
+	return i < len(sc.toks) && sc.toks[i].e == s.End && sc.toks[i].f&tCap == 0 && dwellings[string(sc.lw(i))]
+}
+
+// dwellings are the kinds of home a description ends in.
+var dwellings = words(`flat house bungalow apartment maisonette home room studio`)
 
 // placeDeterminers before a lower-case place noun make it a description.
 var placeDeterminers = words(`the my our your his her their`)

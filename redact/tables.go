@@ -290,7 +290,8 @@ var genericModifiers = words(`the a an my our your his her their this that these
 	back side front open private public dirt country dual slip ring bypass wrong right left different
 	whole entire every each any some no one two three primary secondary junior infant nursery special
 	its what which either neither another such wrong memory
-	general mental private state catholic village town city council walk in on at to`)
+	general mental private state catholic village town city council walk in on at to
+	bed bedroom bedroomed story storey`)
 
 // placeModifiers may sit inside a facility name: "Leeds General Infirmary".
 var placeModifiers = words(`general royal st saint county district city memorial community primary secondary
