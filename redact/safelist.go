@@ -69,7 +69,9 @@ var safeShorthand = words(`
 	qigong pilates zumba yoga
 	ebola zika marburg lassa nipah hendra chikungunya dengue norovirus lyme
 	bilat bilateral le ue lle rle lue rue bedside commode groin sacrum coccyx cavoatrial ortho orthopaedics
-	orthopedics chaplain rehab physio
+	orthopedics chaplain rehab physio levo flexiseal cardiology neurology nephrology gastroenterology
+	pulmonology oncology urology dermatology radiology hepatology endocrinology rheumatology haematology
+	hematology geriatrics gynaecology gynecology obstetrics paediatrics pediatrics
 	olympic olympics paralympic paralympics
 	`)
 
@@ -115,6 +117,7 @@ var safeWords = func() map[string]bool {
 
 // safeUpper are acronyms that are safe only in capitals.
 var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
+	ns fs ag
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 
 // safeLower are words of care that are also surnames ("Walker", "Hall"):
@@ -593,7 +596,7 @@ var roleWords = words(`lawyer lawyers solicitor solicitors barrister attorney go
 // enough ("Crohn's", "Alzheimer's").
 var eponyms = words(`parkinson parkinsons huntington huntingtons addison addisons cushing cushings lyme bell
 	bells graves wilson wilsons down downs still stills paget pagets bristol glasgow apgar epworth waterlow
-	braden edinburgh`)
+	braden edinburgh hoyer foley swan ganz`)
 
 var rareEponyms = words(`crohn crohns alzheimer alzheimers hodgkin hodgkins asperger aspergers tourette
 	tourettes raynaud raynauds hashimoto hashimotos meniere menieres guillain barre kawasaki jehovah
@@ -601,7 +604,7 @@ var rareEponyms = words(`crohn crohns alzheimer alzheimers hodgkin hodgkins aspe
 
 // eponymHeads follow an eponym: "Parkinson disease", "Glasgow coma scale".
 var eponymHeads = words(`disease syndrome palsy lymphoma dementia chorea phenomenon encephalopathy psychosis
-	sign test scale score chart stool coma sleepiness postnatal`)
+	sign test scale score chart stool coma sleepiness postnatal lift catheter`)
 
 func eponymHead(sc *scan, i int) bool {
 	k := sc.nextWord(i)
