@@ -144,8 +144,8 @@ var addrWords = func() map[string]uint16 {
 	// so they only continue an address that something else opened.
 	add(awUnitAfter, `torre piano puerta pta dto dpto depto departamento edif edificio oficina ofic local
 		interior interno scala esc escalera portal bodega appartamento apto app sala bloco bl sc ap et etaj
-		stiege stock top tür bus bte boîte bât bâtiment étage km casa lote quadra manzana mz studio of
-		oficina piso planta daire kat blok`)
+		stiege stock top tür bus bte boîte bât bâtiment étage km casa lote quadra manzana mz of
+		oficina planta daire kat blok`)
 	add(awUnit, `số`)
 	return m
 }()
@@ -763,11 +763,11 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 // or a street), a number; with town (k opens a postcode) the line just
 // before k may also be capitalised words alone, the town. It returns k
 // when no line comes before.
-func (r *addressRecognizer) segmentsBefore(sc *scan, k int, town, numbers bool, covered func(int) bool) int {
+func (r *addressRecognizer) segmentsBefore(sc *scan, k int, town, numbers bool, spans []Span) int {
 	start := k
 	for line := 0; line < 4; line++ {
 		j := start - 1
-		if j < 0 || covered(j) {
+		if j < 0 || placeAt(spans, sc.toks[j].s) {
 			return start // a place before the comma widens itself
 		}
 		g := sc.gap(j)

@@ -387,8 +387,7 @@ func addressLines(sc *scan, spans []Span) []Span {
 		if s.Label == Location {
 			st = ar.unitsBefore(sc, k)
 		}
-		placeAtTok := func(j int) bool { return placeAt(spans, sc.toks[j].s) }
-		st = ar.segmentsBefore(sc, st, town, town || street || ar.isStreet(sc, k, s.End), placeAtTok)
+		st = ar.segmentsBefore(sc, st, town, town || street || ar.isStreet(sc, k, s.End), spans)
 		if st == k || otherLabelIn(spans, sc.toks[st].s, s.Start) {
 			continue
 		}
