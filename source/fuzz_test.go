@@ -126,6 +126,8 @@ func FuzzReadJSONL(f *testing.F) {
 	}
 	f.Add([]byte("\n\n  \r\n{\"a\":1}\r\n\t\n{\"b\":"), uint16(3))
 	f.Add([]byte("{}\n{}"), uint16(0))
+	f.Add([]byte("\ufeff\n{}"), uint16(6))
+	f.Add([]byte("\ufeff{}\n{}"), uint16(8))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte, at uint16) {
 		data = fzPlant(data, at)
@@ -138,8 +140,9 @@ func FuzzReadJSONL(f *testing.F) {
 			t.Fatalf("reading a regular file failed: %v", err)
 		}
 		// Every non-blank line is exactly one record, at its own line
-		// number, and its size on disk is the line's.
-		lines := bytes.Split(data, []byte("\n"))
+		// number, and its size is the line's. The reader drops a
+		// byte-order mark before it reads lines, so it is not counted.
+		lines := bytes.Split(bytes.TrimPrefix(data, utf8BOM), []byte("\n"))
 		var want []int
 		for i, l := range lines {
 			if len(bytes.TrimSpace(l)) > 0 {
@@ -187,6 +190,8 @@ func FuzzReadCSV(f *testing.F) {
 	// A file without a header row: its first record's values become the
 	// column names, and a bad cell below must not be reported by one.
 	f.Add([]byte("Rebecca,Thornbury\ncaf\xe9,x\n"), uint16(0))
+	// A byte-order mark alone on the first line: the header is the next line.
+	f.Add([]byte("\ufeff\nx"), uint16(5))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte, at uint16) {
 		// The marker may land in the header too: header cells become the
@@ -228,8 +233,10 @@ func FuzzReadCSV(f *testing.F) {
 		// Without quotes or carriage returns every non-empty line after the
 		// header is one record, so nothing can go missing silently.
 		if !bytes.ContainsAny(data, "\"\r") {
+			// The reader drops a byte-order mark before the CSV parser sees
+			// the text, so a line holding only the mark is an empty line.
 			n := -1 // the header
-			for _, l := range bytes.Split(data, []byte("\n")) {
+			for _, l := range bytes.Split(bytes.TrimPrefix(data, utf8BOM), []byte("\n")) {
 				if len(l) > 0 {
 					n++
 				}
