@@ -196,7 +196,8 @@ var chatWords = words(`ok okay lol omg yeah yep yea ya yah nah nope hmm hm mm mm
 	facebook whatsapp instagram insta tiktok snapchat youtube google netflix amazon tesco asda aldi lidl
 	nhs gp cbt ptsd ocd adhd phq gad iapt ae ssri mg ml etc ie eg vs cetera
 	hadnt wouldve couldve shouldve mightve youve weve theyve youll theyll itll thatll hed shed theyd youd
-	wouldnt shouldnt mustnt neednt werent aint whos wheres hows whens yall gotten tryna`)
+	wouldnt shouldnt mustnt neednt werent aint whos wheres hows whens yall gotten tryna
+	hiya heya urgh argh eugh pfft woohoo wahey ermm errm ahh ohh ooh oof mhmm uhh lmfao rofl omfg`)
 
 // kinWords are relation nouns that precede a name: "my sister Becky".
 var kinWords = words(`mum mom mam mother dad father sister brother sis bro son daughter husband wife partner
@@ -1097,4 +1098,83 @@ func (t *tables) worldBits(w []byte) uint64 {
 		}
 	}
 	return b
+}
+
+// wordForm reports whether w, on no word list itself, is still built from
+// English words: a letter held for emphasis ("soooo", "brilll"), an
+// inflection or derivation of a listed word ("hipsters", "unsurprisingly",
+// "fantastical"), or two everyday words of four letters or more run
+// together ("bestselling", "superheroes"), the first no first name
+// ("WillSmith" is a name). Names are rarely built this way; "Seagal"
+// splits only into words of three letters.
+func (t *tables) wordForm(w []byte) bool {
+	for i := 2; i < len(w); i++ {
+		if w[i] == w[i-1] && w[i] == w[i-2] {
+			return true
+		}
+	}
+	// A stem that names someone or somewhere does not make a word: "the
+	// Windsors" and "the Middletons" are families.
+	known := func(b []byte) bool {
+		return len(b) >= 3 && t.words[string(b)] != wNone && t.names[string(b)] == 0 && t.place1[string(b)] == 0
+	}
+	stem := func(b []byte) bool {
+		if known(b) {
+			return true
+		}
+		for _, suf := range wordSuffixes {
+			if n := len(b) - len(suf); n >= 3 && string(b[n:]) == suf {
+				// A vowel suffix may have taken a stem's "e" ("cultic",
+				// "hoping").
+				if known(b[:n]) || strings.IndexByte("aeiouy", suf[0]) >= 0 && known(append(b[:n:n], 'e')) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if n := len(w) - 1; n >= 3 && w[n] == 's' && (t.names[string(w[:n])] != 0 || t.place1[string(w[:n])] != 0) {
+		return false // a family: "the Middletons"
+	}
+	if stem(w) {
+		return true
+	}
+	for _, pre := range wordPrefixes {
+		if len(w)-len(pre) >= 4 && string(w[:len(pre)]) == pre && stem(w[len(pre):]) {
+			return true
+		}
+	}
+	common := func(b []byte) bool { return t.words[string(b)] == wCommon }
+	for k := 4; k <= len(w)-4; k++ {
+		if common(w[:k]) && t.names[string(w[:k])] == 0 && (common(w[k:]) || stem(w[k:]) && t.words[string(w[k:])] != wRare) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordSuffixes and wordPrefixes are the English affixes wordForm strips:
+// the inflections and the derivations frequent enough to make a word the
+// lists lack.
+var (
+	wordSuffixes = []string{"s", "es", "ies", "ed", "ing", "ly", "al", "ical", "ic", "er", "ers", "ness", "ism", "ist", "ists", "ish", "y"}
+	wordPrefixes = []string{"un", "re", "non", "anti", "bio", "super", "over", "under", "pre", "mis", "out", "post", "micro", "mega", "eco", "cyber", "euro"}
+)
+
+// demonym reports whether w names the people of a country the lists know,
+// by the usual English endings: "dominican" (Dominica), "angolan",
+// "mexican" (Mexico), "chilean", "togolese". Like the nationalities on the
+// safelist, it is no name and no place.
+func (t *tables) demonym(w []byte) bool {
+	for _, suf := range []string{"n", "an", "ian", "ean", "ese", "i", "ish"} {
+		n := len(w) - len(suf)
+		if n < 3 || string(w[n:]) != suf {
+			continue
+		}
+		stem := string(w[:n])
+		if t.countries[stem] || t.countries[stem+"a"] || t.countries[stem+"o"] || t.countries[stem+"e"] || t.countries[stem+"ia"] || t.countries[stem+"y"] {
+			return true
+		}
+	}
+	return false
 }

@@ -13,14 +13,17 @@ import "strings"
 //     that is a name or place somewhere ("Trump" is common and needs a
 //     name list hit and a capital);
 //   - at a sentence start, where every word is capitalised: an unknown word
-//     that a world list names, or any unknown word a person-verb follows
-//     ("Nowak said"); a month or first-name word followed by such a verb
-//     ("April said");
+//     that a world list names, any unknown word a person-verb follows
+//     ("Nowak said"), or an unknown word of four letters or more that no
+//     English words build (wordForm: "Soooo", "Unsurprisingly" and
+//     "Bestselling" are built; "Seagal made" is not); a month or
+//     first-name word followed by such a verb ("April said");
 //   - in lower case: a world city of 100,000+ people that is no English
 //     word after a place preposition ("in calgary").
 //
 // A capitalised word after a place preposition is a LOCATION, else a
-// PERSON (a name redacted under the other label has not leaked). Words in
+// PERSON (a name redacted under the other label has not leaked). The people
+// of a listed country ("Dominican", "Angolan") are no names (demonym). Words in
 // capitals only are acronyms or shouting and are left to the other rules,
 // and so are their plurals ("MPs", "DVDs").
 func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
@@ -75,7 +78,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		if e.wc == wNone {
 			wb = r.t.world(sc, i)
 		}
-		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i)) ||
+		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i) || tk.e-tk.s >= 4 && !r.t.wordForm(sc.lw(i))) ||
 			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i)) {
 			return Span{}, false
 		}
@@ -87,13 +90,13 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	default:
 		return Span{}, false
 	}
-	if safe(sc, i) {
+	if safe(sc, i) || e.wc == wNone && r.t.demonym(sc.lw(i)) {
 		return Span{}, false
 	}
 	if wb == 0 && e.wc == wNone {
 		wb = r.t.world(sc, i)
 	}
-	if e.wc == wNone && e.nf == 0 && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && r.t.wordTypo(sc.lw(i), sc.scratch[:0]) {
+	if e.wc == wNone && e.nf == 0 && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && (r.t.wordTypo(sc.lw(i), sc.scratch[:0]) || r.t.wordForm(sc.lw(i))) {
 		// On no name or place list and one edit from an everyday word
 		// ("Ledgend", "Nevermimd"): a misspelling, not a name.
 		return Span{}, false

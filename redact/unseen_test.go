@@ -35,6 +35,12 @@ func TestUnseenNames(t *testing.T) {
 		{text: "thanks to DaveWilson and MaryGreen and WillSmith", want: []string{"DaveWilson", "MaryGreen", "WillSmith"}},
 		// Misspellings one edit from an everyday word, on no name list.
 		{text: "what a Ledgend, ok Becuase the Diffrence is huge", not: []string{"Ledgend", "Becuase", "Diffrence"}},
+		// At a sentence start, a word on no list at all is a name, unless
+		// English words build it: held letters, affixes, two words.
+		{text: "Wrzesniak made headlines. Then Kowalczuk, whose son left", want: []string{"Wrzesniak", "Kowalczuk"}},
+		{text: "Soooo tasty. Unsurprisingly not. Fantastical stuff. Bestselling book", not: []string{"Soooo", "Unsurprisingly", "Fantastical", "Bestselling"}},
+		// The people of a country the lists know, by its English ending.
+		{text: "Dominican monks and Angolan food, said the Togolese", not: []string{"Dominican", "Angolan", "Togolese"}},
 		// A name one edit from a word stays a name when a list knows it.
 		{text: "I spoke to Mabel and Brian about it", want: []string{"Mabel", "Brian"}},
 	})
