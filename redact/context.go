@@ -87,6 +87,11 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		lw := sc.lw(i)
 		wc := sc.lex(i).wc
 
+		if r.usCountry(sc, i) {
+			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scGazHigh})
+			continue
+		}
+
 		// Places, longest first.
 		if j, kind, ok := r.place(sc, i); ok {
 			if sp, fired := r.placeSpan(sc, i, j, kind); fired {
@@ -240,6 +245,25 @@ func (r *contextRecognizer) place(sc *scan, i int) (int, uint8, bool) {
 		return i, e.place, true
 	}
 	return 0, 0, false
+}
+
+// usCountry reports whether token i is "US", the country: the word list
+// cannot hold it, as its lower case is the pronoun. In text that uses
+// lower case, "US" beside no other word in capitals is no shouted "us"
+// ("the US army", "7 US soldiers"; not "LET US GO"). "US $" is a currency.
+func (r *contextRecognizer) usCountry(sc *scan, i int) bool {
+	if r.keepCountries || sc.capText || sc.raw(i) != "US" {
+		return false
+	}
+	if strings.HasPrefix(strings.TrimLeft(sc.text[sc.toks[i].e:], " "), "$") {
+		return false // a currency: "US $4.9B"
+	}
+	for _, k := range [2]int{sc.prevWord(i), sc.nextWord(i)} {
+		if k >= 0 && sc.alpha(k) && sc.toks[k].f&tUpper != 0 && sc.toks[k].e-sc.toks[k].s > 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // country reports whether a country name starts at token i.

@@ -75,11 +75,16 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "now home to Slice Pizza, west of the Met Garage, near the Blue Water Bridges", want: []string{"Slice Pizza", "Met Garage", "Blue Water Bridges"}},
 		// An article is never a name ("An" is one in some lists).
 		{text: "An English teacher came", not: []string{"An", "English"}},
+		// "US" in capitals is the country, unless the text shouts or it
+		// names a currency.
+		{text: "the US army sent 7 US soldiers", want: []string{"US"}, not: []string{"army", "soldiers"}, label: Location},
+		{text: "LET US GO and pay in US $ now", not: []string{"US"}},
 	})
 }
 
 func TestContextKeepCountries(t *testing.T) {
 	runCases(t, NewContextRecognizer(true), nil, []caseT{
 		{text: "back from Spain and poland, near Leeds", want: []string{"Leeds"}, not: []string{"Spain", "poland"}},
+		{text: "the US army left", not: []string{"US"}},
 	})
 }

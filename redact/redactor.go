@@ -636,6 +636,9 @@ func (r *addressRecognizer) numberBefore(sc *scan, k int) int {
 	if st == j && (hasOrdinal(sc, j) || yearLike(sc, j)) {
 		return k // "1st International", "in 2019 Leeds", "January 1793 Frankfurt"
 	}
+	if sc.raw(k) == "US" || r.t.countries[string(sc.lw(k))] {
+		return k // no house has a country for its street: "7 US soldiers"
+	}
 	return st
 }
 
@@ -948,6 +951,9 @@ func placeLists(sc *scan, spans []Span) []Span {
 // only after a place and a comma; after a name tagged PERSON only ", XX"
 // counts, and never a code that is also letters after a clinician's name.
 func stateAfterPlace(sc *scan, k int, gap string, after Label) bool {
+	if gap == " , " {
+		gap = ", " // tokenised text: "Chillicothe , OH"
+	}
 	t := sc.toks[k]
 	if t.e-t.s != 2 || t.f&tUpper == 0 || !sc.alpha(k) || (gap != ", " && gap != " ") {
 		return false
