@@ -669,6 +669,12 @@ func joinNames(sc *scan, spans []Span) []Span {
 				// every word is capitalised, and a greeting ("Hiya Karl")
 				// comes first: there it takes a name list.
 				s.Start = sc.toks[j].s
+			case g == " " && sc.alpha(j) && sc.toks[j].f&tCap != 0 && sc.toks[j].f&tUpper == 0 && !sc.sentStart(j) && e.nf&nFirst != 0 &&
+				!e.is(bTitle|bFunction|bPronoun|bKin|bChat|bNotName) && !safe(sc, j) && !otherLabelIn(spans, sc.toks[j].s, s.Start) && !covers(spans, sc.toks[j].s):
+				// "Secretary Chuck Hagel", "with Will Smith": mid-sentence, a
+				// capitalised first name right before a name is its first
+				// part even when it is an everyday word.
+				s.Start = sc.toks[j].s
 			}
 		}
 		for {

@@ -234,6 +234,8 @@ func TestNameBefore(t *testing.T) {
 		{text: "PM al-Maliki said", want: []string{"al-Maliki"}, not: []string{"PM"}},
 		{text: "by Vincent van Gogh", want: []string{"van Gogh"}},
 		{text: "mail from Sungjoo Lee today", want: []string{"Sungjoo Lee"}},
+		// A first name that is an everyday word, mid-sentence only.
+		{text: "Defence Secretary Chuck Smith spoke. Will Smith come?", want: []string{"Chuck Smith"}, not: []string{"Will"}},
 		{text: "Hiya Lee. Heyyy Smith", want: []string{"Lee", "Smith"}, not: []string{"Hiya", "Heyyy"}},
 		{text: "Yesterday Smith rang, and A Smith, I Smith", want: []string{"Smith"}, not: []string{"Yesterday", "A ", "I "}},
 		{text: "OK. Smith rang", want: []string{"Smith"}, not: []string{"OK"}},

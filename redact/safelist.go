@@ -218,8 +218,13 @@ func safe(sc *scan, i int) bool {
 	}
 	derived := (plural && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && (drugStem(lw) || conditionStem(lw)))
 	// A derived form is safe only when no name list knows the word
-	// (Kardashian is a surname).
-	return derived && getTables().world(sc, i)&(bWorldFirst|bWorldSurname) == 0
+	// (Kardashian is a surname), and a clinical one only when no place
+	// list does either (Perivale).
+	var lists uint64 = bWorldFirst | bWorldSurname
+	if !derived && n >= 7 && e.place == pkNone && clinicalForm(lw) {
+		derived, lists = true, lists|bWorldPlace
+	}
+	return derived && getTables().world(sc, i)&lists == 0
 }
 
 // conditionEndings close the names of conditions and procedures
@@ -231,6 +236,33 @@ var conditionEndings = []string{"itis", "osis", "emia", "aemia", "rrhea", "rrhoe
 func conditionStem(w []byte) bool {
 	for _, st := range conditionEndings {
 		if hasSuffix(w, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// clinicalPrefixes and clinicalEndings build the clinical adjectives and
+// nouns of notes that no English word list holds ("tachycardic",
+// "normotensive", "apyrexial", "oedematous", "eupnoeic", "dysphagia").
+var (
+	clinicalPrefixes = []string{"hypo", "hyper", "tachy", "brady", "dys", "normo", "eupn", "apyre", "afebr",
+		"haemo", "hemo", "neuro", "cardio", "gastro", "hepato", "nephro", "pulmo", "osteo", "arthro", "dermat",
+		"thrombo", "leuko", "leuco", "erythro", "cyano", "oedem", "edem", "pneum", "diaphor", "intra", "peri"}
+	clinicalEndings = []string{"cardic", "cardia", "tensive", "tension", "pnoea", "pnea", "pnoeic", "pneic", "aemic", "emic",
+		"uric", "uria", "phagia", "pyrexial", "pyrexic", "pyrexia", "febrile", "ematous", "oretic", "lytic", "trophic",
+		"iatric", "ectal", "ocular", "aneous", "orrhoea", "esis", "ostomy", "oscopic"}
+)
+
+// clinicalForm reports whether w is built as clinical vocabulary is.
+func clinicalForm(w []byte) bool {
+	for _, p := range clinicalPrefixes {
+		if len(w) >= len(p)+3 && string(w[:len(p)]) == p {
+			return true
+		}
+	}
+	for _, e := range clinicalEndings {
+		if hasSuffix(w, e) {
 			return true
 		}
 	}
@@ -265,7 +297,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -310,6 +342,30 @@ func disfluent(sc *scan, s Span) bool {
 		}
 	}
 	return hyphen
+}
+
+// plainWords reports whether span s is only lower-case English words that
+// no list of names or places knows, in any language: "investigative
+// powers", "chorizo", "height". The tagger alone proposes such spans in
+// lower-case text; a real name written in lower case is nearly always on
+// a list ("summer", "leeds", "calgary", "rice"), and cue phrases ("a dog
+// called biscuit") are the context recognizer's, which this does not drop.
+func plainWords(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || sc.toks[i].s != s.Start {
+		return false
+	}
+	t := getTables()
+	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
+		if sc.toks[i].e > s.End || !sc.alpha(i) || sc.toks[i].f&(tCap|tUpper) != 0 {
+			return false
+		}
+		e := sc.lex(i)
+		if e.wc == wNone || e.nf != 0 || e.place != pkNone || t.world(sc, i)&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // everydayUse reports whether name span s is one word used as an everyday

@@ -16,7 +16,8 @@ import "strings"
 //     that a world list names, any unknown word a person-verb follows
 //     ("Nowak said"), or an unknown word of four letters or more that no
 //     English words build (wordForm: "Soooo", "Unsurprisingly" and
-//     "Bestselling" are built; "Seagal made" is not); a month or
+//     "Bestselling" are built; "Seagal made" is not) and that has no
+//     English ending (wordEnding: "Extubated", "Normotensive"); a month or
 //     first-name word followed by such a verb ("April said");
 //   - in lower case: a world city of 100,000+ people that is no English
 //     word after a place preposition ("in calgary").
@@ -78,7 +79,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		if e.wc == wNone {
 			wb = r.t.world(sc, i)
 		}
-		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i) || tk.e-tk.s >= 4 && !r.t.wordForm(sc.lw(i))) ||
+		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i) || tk.e-tk.s >= 4 && !r.t.wordForm(sc.lw(i)) && !wordEnding(sc.lw(i))) ||
 			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i)) {
 			return Span{}, false
 		}
@@ -106,6 +107,22 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		l = Location
 	}
 	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true
+}
+
+// wordEndings are the English endings of verbs, adjectives and abstract
+// nouns. A word on no list that ends so is more likely a word the lists
+// lack, such as the clinical vocabulary of notes ("Extubated",
+// "Diuresing", "Normotensive", "Oedematous", "Tachycardic"), than a name.
+var wordEndings = []string{"ed", "ing", "ive", "ous", "ic", "ics", "able", "ible", "ment", "tion", "sion", "ness", "ism"}
+
+// wordEnding reports whether w ends in one of wordEndings.
+func wordEnding(w []byte) bool {
+	for _, e := range wordEndings {
+		if hasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // placeBefore reports whether the words before token i make it a place:

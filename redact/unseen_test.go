@@ -39,6 +39,8 @@ func TestUnseenNames(t *testing.T) {
 		// English words build it: held letters, affixes, two words.
 		{text: "Wrzesniak made headlines. Then Kowalczuk, whose son left", want: []string{"Wrzesniak", "Kowalczuk"}},
 		{text: "Soooo tasty. Unsurprisingly not. Fantastical stuff. Bestselling book", not: []string{"Soooo", "Unsurprisingly", "Fantastical", "Bestselling"}},
+		// Clinical words of notes, by their endings or their parts.
+		{text: "Extubated at 2. Diuresing well. Normotensive, Oedematous ankles. Tachycardic. Apyrexial.", not: []string{"Extubated", "Diuresing", "Normotensive", "Oedematous", "Tachycardic", "Apyrexial"}},
 		// The people of a country the lists know, by its English ending.
 		{text: "Dominican monks and Angolan food, said the Togolese", not: []string{"Dominican", "Angolan", "Togolese"}},
 		// A name one edit from a word stays a name when a list knows it.
