@@ -10,7 +10,8 @@ package redact
 // spokesman), eponymous illnesses in their own shape ("Parkinson's
 // disease", "has Parkinson's"), acronym plurals (MPs, DVDs), two-word
 // terms (Tai Chi) and classifications (Type II, Stage IV), illnesses named
-// after places (Ebola, Zika) and the Olympics. A speaker's
+// after places (Ebola, Zika), the Olympics, faiths and peoples (Judaism,
+// Slavic, Inuit), decades (the Seventies) and holidays (Halloween). A speaker's
 // false start or a hyphenated compound of everyday words ("I-I'm",
 // "full-time") is dropped the same way (disfluent).
 //
@@ -50,6 +51,8 @@ var safeShorthand = words(`
 	mg mcg ml mmol mmhg bpm kg cm mm rr hr bp spo2 sats o2 fio2 
 	gp gps nhs dwp ssri snri maoi tca nsaid nsaids ppi ace-i arb ccb lmwh doac doacs
 	otc prn pov
+	twenties thirties forties fifties sixties seventies eighties nineties noughties
+	halloween thanksgiving hanukkah passover pentecost lent advent hogmanay
 	netflix zoom spotify whatsapp facebook instagram insta tiktok snapchat youtube twitter google amazon
 	skype teams ipad iphone android xbox playstation ps4 ps5 nintendo switch kindle   fitbit
 	headspace calm sleepio silvercloud kooth shout samaritans mind rethink tinder hinge bumble grindr
@@ -102,6 +105,9 @@ var safePeople = words(`
 	 tato mamusia mamo bubbe bubby zaide ouma oupa mormor morfar farmor farfar  
 	aunty auntie uncle chacha chachi  mama-ji khala khalu phupho chachu bhaiya bhai  behen  
 	baji bhabhi jiji
+	islam judaism hinduism sikhism buddhism christianity catholicism protestantism atheism
+	slavic germanic celtic nordic norse latino latinx hispanic semitic sephardic ashkenazi
+	bantu inuit amish yazidi uyghur kurds romani
 	`)
 
 // safeWords is every word of both lists.

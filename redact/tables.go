@@ -1161,10 +1161,10 @@ var (
 	wordPrefixes = []string{"un", "re", "non", "anti", "bio", "super", "over", "under", "pre", "mis", "out", "post", "micro", "mega", "eco", "cyber", "euro"}
 )
 
-// demonym reports whether w names the people of a country the lists know,
-// by the usual English endings: "dominican" (Dominica), "angolan",
-// "mexican" (Mexico), "chilean", "togolese". Like the nationalities on the
-// safelist, it is no name and no place.
+// demonym reports whether w names the people of a country or place the
+// lists know, by the usual English endings: "dominican" (Dominica),
+// "angolan", "mexican" (Mexico), "chilean", "togolese", "corsican". Like
+// the nationalities on the safelist, it is no name and no place.
 func (t *tables) demonym(w []byte) bool {
 	for _, suf := range []string{"n", "an", "ian", "ean", "ese", "i", "ish"} {
 		n := len(w) - len(suf)
@@ -1172,8 +1172,13 @@ func (t *tables) demonym(w []byte) bool {
 			continue
 		}
 		stem := string(w[:n])
-		if t.countries[stem] || t.countries[stem+"a"] || t.countries[stem+"o"] || t.countries[stem+"e"] || t.countries[stem+"ia"] || t.countries[stem+"y"] {
-			return true
+		for _, end := range []string{"", "a", "o", "e", "ia", "y"} {
+			// Any place of the world lists only by a longer ending: "-n"
+			// and "-i" after a town's name make surnames too ("Cormann",
+			// "Suzuki").
+			if t.countries[stem+end] || len(suf) >= 2 && len(stem) >= 5 && t.worldPlaces.find([]byte(stem+end)) != "" {
+				return true
+			}
 		}
 	}
 	return false
