@@ -171,6 +171,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = addressLines(sc, spans)
 	spans = postcodeInAddress(spans)
 	spans = joinNames(sc, spans)
+	spans = nameCompanions(sc, spans)
 	spans = namesOf(sc, spans)
 	spans = placeConnectives(sc, spans)
 	spans = possessivePlaces(sc, spans)
@@ -824,6 +825,69 @@ func placeConnectives(sc *scan, spans []Span) []Span {
 	}
 	return spans
 }
+
+// nameCompanions adds the names that a found name vouches for:
+//   - a first name joined to a name by "and" ("Chuck and Gretchen",
+//     "Gretchen and Chuck"), even when the first name is an everyday word
+//     ("&" joins the names of firms: "Marks & Spencer");
+//   - a first name after a surname and a comma, closing the phrase, as
+//     records and address books invert names ("McGilloway, Vangie");
+//   - a surname before a head that only a person's name takes, after "the"
+//     ("the Bush administration", "the Kennedy family").
+//
+// Months, modals, titles and kin words are never taken.
+func nameCompanions(sc *scan, spans []Span) []Span {
+	t := getTables()
+	firstName := func(k int) bool {
+		if k < 0 || k >= len(sc.toks) || !sc.alpha(k) || sc.toks[k].f&tCap == 0 || sc.toks[k].f&tUpper != 0 || covers(spans, sc.toks[k].s) {
+			return false
+		}
+		e := sc.lex(k)
+		if e.is(bTitle|bFunction|bPronoun|bKin|bChat|bNotName) || safe(sc, k) {
+			return false
+		}
+		return e.nf&nFirst != 0 || e.wc == wNone && t.world(sc, k)&bWorldFirst != 0
+	}
+	add := func(k int) {
+		spans = append(spans, Span{Start: sc.toks[k].s, End: sc.toks[k].e, Label: Person, Source: srcContext, Score: scGazLow})
+	}
+	for x, n := 0, len(spans); x < n; x++ {
+		s := spans[x]
+		if s.Label != Person {
+			continue
+		}
+		k := firstTokenFrom(sc, s.Start)
+		if k < 0 || k >= len(sc.toks) || sc.toks[k].s != s.Start {
+			continue
+		}
+		if k >= 2 && sc.isWord(k-1, "and") && sc.gap(k-2) == " " && sc.gap(k-1) == " " && firstName(k-2) {
+			add(k - 2)
+		}
+		m := lastTokenBefore(sc, s.End)
+		if m < 0 || sc.toks[m].e != s.End || m+1 >= len(sc.toks) {
+			continue
+		}
+		switch g := sc.gap(m); {
+		case g == " " && sc.isWord(m+1, "and") && sc.gap(m+1) == " " && firstName(m+2):
+			add(m + 2)
+		case (g == ", " || g == " , " || g == ",") && firstName(m+1) && sc.lex(k).nf&nFirst == 0 &&
+			(m+2 >= len(sc.toks) || !sc.spaced(m+1) || !sc.alpha(m+2) || strings.ContainsAny(sc.gap(m+1), ",;<(\n\"")):
+			add(m + 1)
+		}
+	}
+	for i := 1; i+1 < len(sc.toks); i++ {
+		if sc.isWord(i-1, "the") && sc.gap(i-1) == " " && sc.gap(i) == " " && personHeads[string(sc.lw(i+1))] &&
+			sc.alpha(i) && sc.toks[i].f&tCap != 0 && sc.toks[i].f&tUpper == 0 && !covers(spans, sc.toks[i].s) {
+			if e := sc.lex(i); e.nf&nSurname != 0 || t.world(sc, i)&bWorldSurname != 0 {
+				add(i)
+			}
+		}
+	}
+	return spans
+}
+
+// personHeads follow a surname as only a person's name takes them.
+var personHeads = words(`administration presidency dynasty family`)
 
 // placeJoins are the connectives inside place names.
 var placeJoins = words(`do da dos das de del di du des la le upon on am an en sur sous lès près`)

@@ -234,6 +234,11 @@ func TestNameBefore(t *testing.T) {
 		{text: "PM al-Maliki said", want: []string{"al-Maliki"}, not: []string{"PM"}},
 		{text: "by Vincent van Gogh", want: []string{"van Gogh"}},
 		{text: "mail from Sungjoo Lee today", want: []string{"Sungjoo Lee"}},
+		// Names a found name vouches for: "and", an inverted name, a
+		// surname before "administration"; not a firm's "&".
+		{text: "Chuck and Lee were kind, and Smith, Grace.", want: []string{"Chuck", "Grace"}},
+		{text: "under the Bush administration, Lee said", want: []string{"Bush"}},
+		{text: "a job at Marks & Smith, and May and Lee", not: []string{"Marks", "May"}},
 		// A first name that is an everyday word, mid-sentence only.
 		{text: "Defence Secretary Chuck Smith spoke. Will Smith come?", want: []string{"Chuck Smith"}, not: []string{"Will"}},
 		{text: "Hiya Lee. Heyyy Smith", want: []string{"Lee", "Smith"}, not: []string{"Hiya", "Heyyy"}},
