@@ -75,6 +75,10 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "now home to Slice Pizza, west of the Met Garage, near the Blue Water Bridges", want: []string{"Slice Pizza", "Met Garage", "Blue Water Bridges"}},
 		// An article is never a name ("An" is one in some lists).
 		{text: "An English teacher came", not: []string{"An", "English"}},
+		// Regions, ranges and rivers no list of towns holds; a people is
+		// no place, but a region that ends as peoples do is.
+		{text: "soldiers from the Balkans crossed the Danube into Thrace", want: []string{"Balkans", "Danube", "Thrace"}, label: Location},
+		{text: "the Albertans and Palestinians met", not: []string{"Albertans", "Palestinians"}},
 		// "US" in capitals is the country, unless the text shouts or it
 		// names a currency.
 		{text: "the US army sent 7 US soldiers", want: []string{"US"}, not: []string{"army", "soldiers"}, label: Location},

@@ -222,7 +222,10 @@ func safe(sc *scan, i int) bool {
 	if plural && (weekdays[string(lw[:n-1])] || monthNum[string(lw[:n-1])] != 0) {
 		return true // "Fridays", "Junes": a day or month as a recurring time
 	}
-	derived := (plural && safeWords[string(lw[:n-1])]) || groupNoun(lw) || (n >= 7 && (drugStem(lw) || conditionStem(lw)))
+	// A people is no place, unless a list says the word is one: "the
+	// Balkans" ends as "Albertans" does.
+	people := e.place == pkNone && (groupNoun(lw) || getTables().demonym(lw))
+	derived := (plural && safeWords[string(lw[:n-1])]) || people || (n >= 7 && (drugStem(lw) || conditionStem(lw)))
 	// A derived form is safe only when no name list knows the word
 	// (Kardashian is a surname), and a clinical one only when no place
 	// list does either (Perivale).

@@ -299,6 +299,24 @@ var placeModifiers = words(`general royal st saint county district city memorial
 	junior infant grammar high medical health university teaching childrens women's womens north south east west
 	upper lower great little new old of the and`)
 
+// worldRegions are continents, regions old and new, mountain ranges,
+// rivers, seas and deserts that no list of towns holds ("the Balkans",
+// "Thrace", "the Danube"). Names that are also everyday words or brands
+// (Amazon, Po, Inn, Orange, Atlas) and adjectives (Mediterranean) are left
+// to context.
+var worldRegions = strings.Fields(`africa asia europe antarctica oceania eurasia
+	balkans caucasus levant maghreb sahel scandinavia iberia anatolia mesopotamia thrace bohemia moravia
+	silesia bavaria prussia transylvania wallachia dalmatia lapland siberia patagonia manchuria tibet kashmir
+	bengal kurdistan baluchistan galilee judea sinai arabia persia mesoamerica polynesia melanesia micronesia
+	indochina flanders wallonia lombardy tuscany sicily sardinia corsica crete catalonia andalusia brittany
+	normandy provence burgundy alsace
+	alps andes himalayas himalaya pyrenees rockies appalachians urals carpathians apennines dolomites
+	karakoram kilimanjaro everest matterhorn
+	danube rhine rhône rhone seine loire nile ganges indus yangtze volga dnieper euphrates tigris
+	zambezi mekong elbe vistula tiber ebro tagus douro limpopo orinoco
+	adriatic aegean baltic atlantic pacific
+	sahara gobi kalahari atacama mojave negev`)
+
 // countryNames are every country and nation (lower case, multi-word allowed).
 var countryNames = lines(`afghanistan
 albania
@@ -739,6 +757,9 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 		}
 	}
 	for _, c := range worldCities {
+		addPlace(c, pkCity)
+	}
+	for _, c := range worldRegions {
 		addPlace(c, pkCity)
 	}
 	for _, c := range countryNames {

@@ -24,7 +24,7 @@ import "strings"
 //
 // A capitalised word after a place preposition is a LOCATION, else a
 // PERSON (a name redacted under the other label has not leaked). The people
-// of a listed country ("Dominican", "Angolan") are no names (demonym). Words in
+// of a listed place ("Dominican", "Angolan") are no names (safe). Words in
 // capitals only are acronyms or shouting and are left to the other rules,
 // and so are their plurals ("MPs", "DVDs").
 func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
@@ -91,7 +91,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	default:
 		return Span{}, false
 	}
-	if safe(sc, i) || e.wc == wNone && r.t.demonym(sc.lw(i)) {
+	if safe(sc, i) {
 		return Span{}, false
 	}
 	if wb == 0 && e.wc == wNone {
