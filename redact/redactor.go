@@ -903,6 +903,13 @@ func namesOf(sc *scan, spans []Span) []Span {
 			continue
 		}
 		k := firstTokenFrom(sc, s.Start)
+		if s.Label == Location && k > 0 && k < len(sc.toks) && sc.toks[k].s == s.Start && sc.toks[k].f&tCap != 0 && polityHeads[string(sc.lw(k))] {
+			// A span that opens with its head takes the capitalised words
+			// before it too: "People's Republic of China".
+			h := capitalsBefore(sc, spans, k)
+			s.Start = sc.toks[h].s
+			continue
+		}
 		if k < 2 || k >= len(sc.toks) || sc.toks[k].s != s.Start || sc.toks[k].f&tCap == 0 || !ofWords[string(sc.lw(k-1))] ||
 			sc.gap(k-1) != " " || sc.gap(k-2) != " " {
 			continue
@@ -919,11 +926,7 @@ func namesOf(sc *scan, spans []Span) []Span {
 		case polityHeads[string(sc.lw(h))] && (!covers(spans, sc.toks[h].s) || placeAt(spans, sc.toks[h].s)):
 			// The capitalised words before the head belong to it:
 			// "Federal Republic of", "People's Republic of".
-			for h > 0 && sc.alpha(h-1) && sc.toks[h-1].f&tCap != 0 && (sc.gap(h-1) == " " || sc.gap(h-1) == "'s ") &&
-				!sc.isWord(h-1, "the") && !sc.sentStart(h-1) && !covers(spans, sc.toks[h-1].s) {
-				h--
-			}
-			s.Start = sc.toks[h].s
+			s.Start = sc.toks[capitalsBefore(sc, spans, h)].s
 			s.Label = Location // "the Principality of Nitra", the place tagged a person
 		case s.Label == Location:
 			// "Catherine of Aragon": the person's span takes the place.
@@ -935,6 +938,25 @@ func namesOf(sc *scan, spans []Span) []Span {
 		}
 	}
 	return spans
+}
+
+// capitalsBefore returns the first of the capitalised words written
+// before token h as part of one name with it ("Federal", "People's"): not
+// "the", not a sentence's first word, not a word another span took.
+func capitalsBefore(sc *scan, spans []Span, h int) int {
+	for h > 0 && sc.gap(h-1) == " " {
+		p := h - 1
+		if p > 0 && sc.isWord(p, "s") {
+			if g := strings.TrimPrefix(sc.gap(p-1), " "); g == "'" || g == "’" {
+				p-- // a possessive: "People's", tokenised "People 's"
+			}
+		}
+		if !sc.alpha(p) || sc.toks[p].f&tCap == 0 || sc.isWord(p, "the") || sc.sentStart(p) || covers(spans, sc.toks[p].s) {
+			break
+		}
+		h = p
+	}
+	return h
 }
 
 // polityHeads name what a place is before "of" (or its Romance

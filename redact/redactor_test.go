@@ -169,6 +169,7 @@ func TestAddressAround(t *testing.T) {
 		{r: places, text: "Iceland, 24 April 1952", want: []string{"Iceland"}, label: Location},
 		{r: places, text: "Texas 713-555-0100", want: []string{"Texas"}, label: Location},
 		{r: places, text: "Leeds, OMG it rained", want: []string{"Leeds"}, not: []string{"OMG"}},
+		{r: places, text: "part of the People's Republic of China and the Democratic People ’s Republic of Korea", want: []string{"People's Republic of China", "Democratic People ’s Republic of Korea"}, not: []string{"the"}},
 		{r: places, text: "live around Leeds , OH area now", want: []string{"Leeds", "OH"}, not: []string{"area"}},
 		{r: people, text: "bývam na Kremencová 327.", want: []string{"Kremencová 327"}, label: Location},
 		{r: people, text: "ship to 8616 Carla Courts", want: []string{"8616 Carla Courts"}},
