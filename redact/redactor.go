@@ -468,8 +468,8 @@ func possessivePlaces(sc *scan, spans []Span) []Span {
 		default:
 			continue
 		}
-		if j+1 < len(sc.toks) && sc.spaced(j) && sc.alpha(j+1) && sc.toks[j+1].f&tCap == 0 && !afterPlace[string(sc.lw(j+1))] {
-			continue // "Dave's house", "Wendy's fries", "Dave's been"
+		if j+1 < len(sc.toks) && sc.spaced(j) && sc.alpha(j+1) && (sc.toks[j+1].f&tCap == 0 && !afterPlace[string(sc.lw(j+1))] || covers(spans, sc.toks[j+1].s)) {
+			continue // "Dave's house", "Wendy's fries", "Dave's been", "Pakistan's Wasim Akram"
 		}
 		s.End = sc.toks[j].e
 	}

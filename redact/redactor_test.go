@@ -336,6 +336,10 @@ func TestPossessivePlaces(t *testing.T) {
 		{text: "Dave's mum is kind", want: []string{"Dave"}, not: []string{"s mum"}},
 		{text: "Sarah's been great", want: []string{"Sarah"}, not: []string{"s been"}},
 		{text: "Dave's a star", want: []string{"Dave"}, not: []string{"s a"}},
+		// Before another name it is the possessive; before another word
+		// with a capital, a business's name.
+		{text: "Wendy 's Sarah scored", want: []string{"Wendy", "Sarah"}, not: []string{"'s"}},
+		{text: "at former Dave 's Location", want: []string{"Dave 's"}},
 	})
 }
 
