@@ -87,6 +87,11 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		lw := sc.lw(i)
 		wc := sc.lex(i).wc
 
+		if j := dateline(sc, i); j >= i {
+			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[j].e, Label: Location, Source: srcContext, Score: scCtx})
+			i = j
+			continue
+		}
 		if r.usCountry(sc, i) {
 			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scGazHigh})
 			continue
@@ -245,6 +250,37 @@ func (r *contextRecognizer) place(sc *scan, i int) (int, uint8, bool) {
 		return i, e.place, true
 	}
 	return 0, 0, false
+}
+
+// dateline returns the last token of a news dateline's place starting at
+// token i, or -1: words in capitals that open a line, then the date or
+// the agency ("RABAT 1996-08-22", "AL-AIN (Reuters)"). Any town a wire
+// names is written so, listed or not.
+func dateline(sc *scan, i int) int {
+	if i > 0 && strings.IndexByte(sc.gap(i-1), '\n') < 0 {
+		return -1
+	}
+	capsWord := func(k int) bool {
+		return k < len(sc.toks) && sc.alpha(k) && sc.toks[k].f&tUpper != 0 && sc.toks[k].e-sc.toks[k].s >= 2 && !sc.has(k, bNotName)
+	}
+	if !capsWord(i) {
+		return -1
+	}
+	j := i
+	for j < i+3 && (sc.gap(j) == " " || sc.gap(j) == "-") && capsWord(j+1) {
+		j++
+	}
+	if j >= len(sc.toks)-1 {
+		return -1
+	}
+	g, k := sc.gap(j), j+1
+	switch {
+	case strings.TrimSpace(g) == "(" && sc.alpha(k) && sc.toks[k].f&tCap != 0 && strings.HasPrefix(sc.gap(k), ")"):
+		return j // "(Reuters)", "(AP)"
+	case g == " " && sc.toks[k].f&tDigit != 0 && sc.toks[k].e-sc.toks[k].s == 4 && (sc.gap(k) == "-" || sc.gap(k) == "/") && k+1 < len(sc.toks) && sc.toks[k+1].f&tDigit != 0:
+		return j // "1996-08-22"
+	}
+	return -1
 }
 
 // usCountry reports whether token i is "US", the country: the word list
