@@ -572,13 +572,17 @@ func isUKPhone(d []byte) bool {
 }
 
 // idCued reports whether a reference-number cue word lies within the three
-// tokens before byte offset pos.
+// tokens before byte offset pos, in the same sentence ("no ectopy. SBP
+// 110-130" is no "no." before a number).
 func idCued(sc *scan, pos int) bool {
 	if pos > 0 && (sc.text[pos-1] == '#') {
 		return true
 	}
 	i := tokenBefore(sc, pos)
 	for n := 0; i >= 0 && n < 3; i, n = i-1, n+1 {
+		if n > 0 && strings.ContainsAny(sc.gap(i), ".!?;\n") {
+			return false
+		}
 		if idCues[string(sc.lw(i))] {
 			return true
 		}

@@ -140,6 +140,8 @@ func TestPatternCodes(t *testing.T) {
 		{text: "my passport is in the drawer, licence was renewed", not: []string{"in", "drawer", "renewed"}},
 		{text: "refs MR-24-0817, HSG-004417 and SL/22/90412.", want: []string{"MR-24-0817", "HSG-004417", "SL/22/90412"}, label: ID},
 		{text: "SBP 110-130s, UO 40-60cc/hr, 5-10mg, 1000-1500ml", not: []string{"110", "40", "5-10", "1000"}},
+		// A cue in the sentence before is no cue: "no ectopy. SBP 110-130".
+		{text: "no ectopy. SBP 110-130. Ref no. 12345", want: []string{"12345"}, not: []string{"110"}, label: ID},
 		{text: "case ABC-123 and ref XY_9876", want: []string{"ABC-123", "XY_9876"}, label: ID},
 		{text: "case 22/1234 and claim 2023-00042", want: []string{"22/1234", "2023-00042"}, label: ID},
 		{text: "COVID-19, PHQ-9, GAD-7, ICD-10, 1000mg, 20mg, mp3, B12, 3rd", not: []string{"COVID-19", "PHQ-9", "GAD-7", "ICD-10", "1000mg", "mp3", "B12", "3rd"}},

@@ -122,7 +122,7 @@ var safeWords = func() map[string]bool {
 }()
 
 // safeUpper are acronyms that are safe only in capitals.
-var safeUpper = words(`si nat esa sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
+var safeUpper = words(`si nat esa rw sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
 	ns fs ag
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 
@@ -201,6 +201,9 @@ func safe(sc *scan, i int) bool {
 		}
 		if safeMedicines[string(lw)] {
 			return true
+		}
+		if scaleEponyms[string(lw)] && sc.spaced(i) && sc.num(i+1) {
+			return true // a score: "Braden 16", "Barthel 45"
 		}
 		if (rareEponyms[string(lw)] && (sc.possessive(i) || eponymHead(sc, i))) || (eponyms[string(lw)] && (eponymHead(sc, i) || illnessBefore(sc, i))) {
 			return true // "Crohn's", "Parkinson's disease", "has Parkinson's": a disease, not the man
@@ -355,7 +358,8 @@ func disfluent(sc *scan, s Span) bool {
 
 // plainWords reports whether span s is only lower-case English words that
 // no list of names or places knows, in any language: "investigative
-// powers", "chorizo", "height". The tagger alone proposes such spans in
+// powers", "chorizo", "height"; or words on no list at all with an
+// English ending ("Ambulated"). The tagger alone proposes such spans in
 // lower-case text; a real name written in lower case is nearly always on
 // a list ("summer", "leeds", "calgary", "rice"), and cue phrases ("a dog
 // called biscuit") are the context recognizer's, which this does not drop.
@@ -366,11 +370,16 @@ func plainWords(sc *scan, s Span) bool {
 	}
 	t := getTables()
 	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
-		if sc.toks[i].e > s.End || !sc.alpha(i) || sc.toks[i].f&(tCap|tUpper) != 0 {
+		if sc.toks[i].e > s.End || !sc.alpha(i) || sc.toks[i].f&tUpper != 0 {
 			return false
 		}
 		e := sc.lex(i)
-		if e.wc == wNone || e.nf != 0 || e.place != pkNone || t.world(sc, i)&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 {
+		// A capitalised word counts only when it is on no word list
+		// either and ends as English verbs and adjectives do
+		// ("Ambulated", "Diaphoretic"): a word the lists lack.
+		word := sc.toks[i].f&tCap == 0 && e.wc != wNone ||
+			e.wc == wNone && sc.toks[i].e-sc.toks[i].s >= 5 && wordEnding(sc.lw(i)) && !sc.has(sc.nextWord(i), bNameVerb)
+		if !word || e.nf != 0 || e.place != pkNone || t.world(sc, i)&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 {
 			return false
 		}
 	}
@@ -491,6 +500,8 @@ func allSafe(sc *scan, s Span) bool {
 			return false
 		}
 		switch {
+		case sc.toks[i].f&tDigit != 0 && i > 0 && scaleEponyms[string(sc.lw(i-1))]:
+			// The score of a scale: "Braden 16".
 		case sc.toks[i].f&tDigit != 0:
 			w := sc.lw(i)
 			if !reading(w) {
@@ -666,6 +677,10 @@ var eponyms = words(`parkinson parkinsons huntington huntingtons addison addison
 var rareEponyms = words(`crohn crohns alzheimer alzheimers hodgkin hodgkins asperger aspergers tourette
 	tourettes raynaud raynauds hashimoto hashimotos meniere menieres guillain barre kawasaki jehovah
 	munchausen korsakoff wernicke sjogren sjögren dupuytren`)
+
+// scaleEponyms are clinical scales named after people, written with the
+// score after them ("Braden 16", "Waterlow 15", "Morse 45").
+var scaleEponyms = words(`braden waterlow barthel apgar epworth morse norton`)
 
 // eponymHeads follow an eponym: "Parkinson disease", "Glasgow coma scale".
 var eponymHeads = words(`disease syndrome palsy lymphoma dementia chorea phenomenon encephalopathy psychosis

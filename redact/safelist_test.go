@@ -35,6 +35,9 @@ func TestSafelist(t *testing.T) {
 		{text: "Mam rang, Appa is visiting", not: []string{"Mam", "Appa"}},
 		{text: "Seen in March, worse since Friday", not: []string{"March", "Friday"}},
 		{text: "Comes in Tuesdays and Fridays, tried Chantix", not: []string{"Tuesdays", "Fridays", "Chantix"}},
+		// Scores of scales named after people; a verb form no list knows;
+		// a surname with the same ending before "said" stays.
+		{text: "was Ambulated with RW, Braden 16, Morse 45; Leive said", want: []string{"Leive"}, not: []string{"Ambulated", "RW", "Braden", "16", "Morse", "45"}},
 		// Faiths, peoples, decades and holidays.
 		{text: "Judaism and Islam, Slavic and Inuit, the Seventies, Halloween", not: []string{"Judaism", "Islam", "Slavic", "Inuit", "Seventies", "Halloween"}},
 		// Clinical vocabulary by its parts; a place built alike stays.

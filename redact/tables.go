@@ -85,7 +85,7 @@ const (
 	bAddr     // a word of the address grammar (addrWords)
 	bAddrOpen // a word that can open an address (unit, box, street prefix)
 	bAddrSite // ward, junction: opens a numbered place (see addressRecognizer)
-	bSafe     // on a safelist map (safeWords, safeUpper, safeLower, safeMedicines, eponyms, roleWords): look there
+	bSafe     // on a safelist map (safeWords, safeUpper, safeLower, safeMedicines, eponyms, scaleEponyms, roleWords): look there
 	// Bits returned by tables.world, not stored in the lexicon.
 	bWorldFirst   // part of a first name of some locale (world lists)
 	bWorldSurname // part of a surname of some locale or the US Census
@@ -886,7 +886,7 @@ func (t *tables) buildLexicon() {
 		{bFacilityOf, facilityOf}, {bFacilityMod, facilityMods}, {bFacilityAnchor, facilityAnchors}, {bVerbObject, verbObject},
 		{bStreetCue, streetCues}, {bPersonNoun, personNouns}, {bNameVerb, nameVerbs}, {bPronoun, pronouns},
 		{bWeekday, weekdays}, {bDateCue, dateCues}, {bIDCue, idCues}, {bPCBefore, postcodeCuesBefore},
-		{bPCAfter, postcodeCuesAfter}, {bNICue, niCues}, {bSafe, safeWords}, {bSafe, safeUpper}, {bSafe, safeLower}, {bSafe, safeMedicines}, {bSafe, eponyms}, {bSafe, rareEponyms}, {bSafe, roleWords},
+		{bPCAfter, postcodeCuesAfter}, {bNICue, niCues}, {bSafe, safeWords}, {bSafe, safeUpper}, {bSafe, safeLower}, {bSafe, safeMedicines}, {bSafe, eponyms}, {bSafe, rareEponyms}, {bSafe, roleWords}, {bSafe, scaleEponyms},
 	} {
 		for w := range set.m {
 			e := get(w)

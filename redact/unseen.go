@@ -113,7 +113,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 // nouns. A word on no list that ends so is more likely a word the lists
 // lack, such as the clinical vocabulary of notes ("Extubated",
 // "Diuresing", "Normotensive", "Oedematous", "Tachycardic"), than a name.
-var wordEndings = []string{"ed", "ing", "ive", "ous", "ic", "ics", "able", "ible", "ment", "tion", "sion", "ness", "ism"}
+var wordEndings = []string{"ed", "ing", "ous", "ic", "ics", "able", "ible", "ment", "tion", "sion", "ness", "ism"}
 
 // wordEnding reports whether w ends in one of wordEndings.
 func wordEnding(w []byte) bool {
