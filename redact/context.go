@@ -54,7 +54,10 @@ var nameVerbs = words(`said says told tells texted rang called came comes went g
 
 // infinitiveCues before "to" make the next word a verb: "how to hook".
 var infinitiveCues = words(`how want wants wanted need needs needed trying tried try like love hate able
-	supposed start started begin began learn learned decided decide ought seem seems seemed tend tends afraid`)
+	supposed start started begin began learn learned decided decide ought seem seems seemed tend tends afraid
+	starting beginning hoping hope hoped wanting needing manage managed agreed agree plan planning planned
+	refuse refused choose chose continue continued forget forgot remember remembered help helps helped
+	have has had`)
 
 // pronouns before a word make it a verb: "i will", "she may".
 var pronouns = words(`i you he she it we they u i'll that this there who which what`)

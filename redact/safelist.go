@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // The domain safelist names words that look like names or places to the
 // dictionary-free recognizers (the NER model, a capitalised unknown word,
 // a cue phrase) but in health and therapy text are something else:
@@ -378,6 +380,7 @@ func plainWords(sc *scan, s Span) bool {
 		// either and ends as English verbs and adjectives do
 		// ("Ambulated", "Diaphoretic"): a word the lists lack.
 		word := sc.toks[i].f&tCap == 0 && e.wc != wNone ||
+			e.wc == wCommon && sentenceOpens(sc, i) && !sc.has(sc.nextWord(i), bNameVerb) ||
 			e.wc == wNone && sc.toks[i].e-sc.toks[i].s >= 5 && wordEnding(sc.lw(i)) && !sc.has(sc.nextWord(i), bNameVerb)
 		if !word || e.nf != 0 || e.place != pkNone || t.world(sc, i)&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 {
 			return false
@@ -386,10 +389,27 @@ func plainWords(sc *scan, s Span) bool {
 	return true
 }
 
+// sentenceOpens reports whether token i opens a text, a line or a sentence
+// ended by ".", "!" or "?" after a word: not after a colon ("Officials:
+// Pentagon sends") or an initial ("U. S. Embassy"), where a capital may
+// still be a name's.
+func sentenceOpens(sc *scan, i int) bool {
+	if i == 0 {
+		return true
+	}
+	g := sc.gap(i - 1)
+	if strings.IndexByte(g, '\n') >= 0 {
+		return true
+	}
+	g = strings.TrimRight(g, " \"'(")
+	return g != "" && strings.IndexByte(".!?", g[len(g)-1]) >= 0 && sc.toks[i-1].e-sc.toks[i-1].s > 1
+}
+
 // everydayUse reports whether name span s is one word used as an everyday
 // word here, whatever the lists say it may name: the tagger's span with no
-// letter at all ("meet @ 5"), or a lower-case everyday word right after a
-// subject pronoun as a person ("i mark my mood": there it is a verb). A
+// letter at all ("meet @ 5"), a lower-case everyday word right after a
+// subject pronoun as a person ("i mark my mood": there it is a verb), or
+// one after a verb and "to" ("starting to settle in"). A
 // number the rules took (a house number) is theirs to keep. "in the bath" stays a place:
 // pubs are named so in chat ("a quiz night at the crown").
 func everydayUse(sc *scan, s Span) bool {
@@ -407,6 +427,9 @@ func everydayUse(sc *scan, s Span) bool {
 	p := i - 1
 	if p < 0 || sc.gap(p) != " " || !sc.alpha(p) {
 		return false
+	}
+	if sc.isWord(p, "to") && p > 0 && sc.gap(p-1) == " " && infinitiveCues[string(sc.lw(p-1))] {
+		return true // a verb after "starting to", "want to": "starting to settle in"
 	}
 	return s.Label == Person && subjectPronouns[string(sc.lw(p))]
 }

@@ -154,6 +154,12 @@ func TestSafelistSpans(t *testing.T) {
 		{"a Q&A after", "Q", false},
 		{"Jo & Ann came", "Ann", true},
 		{"Tom&Jerry", "Jerry", true},
+		// The tagger's words no list knows: lower case, or an everyday
+		// word opening a sentence; not after a colon or an initial.
+		{"add a connective, traceable nervous system", "traceable", false},
+		{"Potatoes for tea.", "Potatoes", false},
+		{"Officials: Pentagon sends plan", "Pentagon", true},
+		{"at the U. S. Embassy in town", "Embassy", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
@@ -179,9 +185,11 @@ func TestDisfluent(t *testing.T) {
 // letter or follows a subject pronoun as a verb; a pub named in lower
 // case stays a place.
 func TestEverydayUse(t *testing.T) {
-	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"5", "crown"}, person: fakePersonNER{"mark", "Mark"}}})
+	r := mustNew(t, Config{NER: mixedNER{place: phraseNER{"5", "crown", "settle"}, person: fakePersonNER{"mark", "Mark"}}})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "meet @ 5, i mark my mood daily", not: []string{"5", "mark"}},
 		{text: "I saw Mark at the crown", want: []string{"Mark", "crown"}},
+		{text: "starting to settle in", not: []string{"settle"}},
+		{text: "we moved to settle in May", want: []string{"settle"}},
 	})
 }
