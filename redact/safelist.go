@@ -1,7 +1,5 @@
 package redact
 
-import "strings"
-
 // The domain safelist names words that look like names or places to the
 // dictionary-free recognizers (the NER model, a capitalised unknown word,
 // a cue phrase) but in health and therapy text are something else:
@@ -380,29 +378,12 @@ func plainWords(sc *scan, s Span) bool {
 		// either and ends as English verbs and adjectives do
 		// ("Ambulated", "Diaphoretic"): a word the lists lack.
 		word := sc.toks[i].f&tCap == 0 && e.wc != wNone ||
-			e.wc == wCommon && sentenceOpens(sc, i) && !sc.has(sc.nextWord(i), bNameVerb) ||
 			e.wc == wNone && sc.toks[i].e-sc.toks[i].s >= 5 && wordEnding(sc.lw(i)) && !sc.has(sc.nextWord(i), bNameVerb)
 		if !word || e.nf != 0 || e.place != pkNone || t.world(sc, i)&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 {
 			return false
 		}
 	}
 	return true
-}
-
-// sentenceOpens reports whether token i opens a text, a line or a sentence
-// ended by ".", "!" or "?" after a word: not after a colon ("Officials:
-// Pentagon sends") or an initial ("U. S. Embassy"), where a capital may
-// still be a name's.
-func sentenceOpens(sc *scan, i int) bool {
-	if i == 0 {
-		return true
-	}
-	g := sc.gap(i - 1)
-	if strings.IndexByte(g, '\n') >= 0 {
-		return true
-	}
-	g = strings.TrimRight(g, " \"'(")
-	return g != "" && strings.IndexByte(".!?", g[len(g)-1]) >= 0 && sc.toks[i-1].e-sc.toks[i-1].s > 1
 }
 
 // everydayUse reports whether name span s is one word used as an everyday
