@@ -379,7 +379,15 @@ func plainWords(sc *scan, s Span) bool {
 		// ("Ambulated", "Diaphoretic"): a word the lists lack.
 		word := sc.toks[i].f&tCap == 0 && e.wc != wNone ||
 			e.wc == wNone && sc.toks[i].e-sc.toks[i].s >= 5 && wordEnding(sc.lw(i)) && !sc.has(sc.nextWord(i), bNameVerb)
-		if !word || e.nf != 0 || e.place != pkNone || t.world(sc, i)&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 {
+		// The world lists hold nearly every English noun as somebody's
+		// surname or some hamlet ("courage", "downtown"): for an everyday
+		// word in lower case only their first names count. The UK lists
+		// (nf, place) always do.
+		lists := bWorldFirst | bWorldSurname | bWorldPlace
+		if sc.toks[i].f&tCap == 0 && e.wc == wCommon {
+			lists = bWorldFirst
+		}
+		if !word || e.nf != 0 || e.place != pkNone || t.world(sc, i)&lists != 0 {
 			return false
 		}
 	}

@@ -158,6 +158,10 @@ func TestSafelistSpans(t *testing.T) {
 		// word with a capital stays, even opening a sentence.
 		{"add a connective, traceable nervous system", "traceable", false},
 		{"Potatoes for tea.", "Potatoes", true},
+		// Somebody's surname or some hamlet abroad does not make an
+		// everyday word in lower case a name; a UK list does.
+		{"we talked about courage before", "courage", false},
+		{"moved to deal last year", "deal", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
