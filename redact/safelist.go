@@ -384,8 +384,8 @@ func plainWords(sc *scan, s Span) bool {
 		// word in lower case only their first names count. The UK lists
 		// (nf, place) always do.
 		lists := bWorldFirst | bWorldSurname | bWorldPlace
-		if sc.toks[i].f&tCap == 0 && e.wc == wCommon {
-			lists = bWorldFirst
+		if sc.toks[i].f&tCap == 0 && e.wc == wCommon && !geoHeads[string(sc.lw(i))] {
+			lists = bWorldFirst // but "the lakes", "the dales" name regions
 		}
 		if !word || e.nf != 0 || e.place != pkNone || t.world(sc, i)&lists != 0 {
 			return false
