@@ -381,10 +381,10 @@ func plainWords(sc *scan, s Span) bool {
 			e.wc == wNone && sc.toks[i].e-sc.toks[i].s >= 5 && wordEnding(sc.lw(i)) && !sc.has(sc.nextWord(i), bNameVerb)
 		// The world lists hold nearly every English noun as somebody's
 		// surname or some hamlet ("courage", "downtown"): for an everyday
-		// word in lower case only their first names count. The UK lists
+		// or rarer word in lower case only their first names count. The UK lists
 		// (nf, place) always do.
 		lists := bWorldFirst | bWorldSurname | bWorldPlace
-		if sc.toks[i].f&tCap == 0 && e.wc == wCommon && !geoHeads[string(sc.lw(i))] {
+		if sc.toks[i].f&tCap == 0 && e.wc != wNone && !geoHeads[string(sc.lw(i))] {
 			lists = bWorldFirst // but "the lakes", "the dales" name regions
 		}
 		if !word || e.nf != 0 || e.place != pkNone || t.world(sc, i)&lists != 0 {
