@@ -11,7 +11,8 @@ package redact
 // disease", "has Parkinson's"), acronym plurals (MPs, DVDs), two-word
 // terms (Tai Chi) and classifications (Type II, Stage IV), illnesses named
 // after places (Ebola, Zika), the Olympics, faiths and peoples (Judaism,
-// Slavic, Inuit), decades (the Seventies) and holidays (Halloween). A speaker's
+// Slavic, Inuit), decades (the Seventies), holidays (Halloween) and
+// interjections (Jeez, Gosh). A speaker's
 // false start or a hyphenated compound of everyday words ("I-I'm",
 // "full-time") is dropped the same way (disfluent).
 //
@@ -51,6 +52,7 @@ var safeShorthand = words(`
 	mg mcg ml mmol mmhg bpm kg cm mm rr hr bp spo2 sats o2 fio2 
 	gp gps nhs dwp ssri snri maoi tca nsaid nsaids ppi ace-i arb ccb lmwh doac doacs
 	otc prn pov
+	jeez geez gosh golly argh urgh mmh mhm woah whoa yikes gotcha gottcha yap yup
 	twenties thirties forties fifties sixties seventies eighties nineties noughties
 	halloween thanksgiving hanukkah passover pentecost lent advent hogmanay
 	netflix zoom spotify whatsapp facebook instagram insta tiktok snapchat youtube twitter google amazon
