@@ -124,7 +124,7 @@ var safeWords = func() map[string]bool {
 }()
 
 // safeUpper are acronyms that are safe only in capitals.
-var safeUpper = words(`si nat esa rw sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
+var safeUpper = words(`si nat esa rw rvr tlc piv ij pcwp riss sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
 	ns fs ag
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 
@@ -184,6 +184,8 @@ var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramor
 	madopar allevyn mepilex aquacel tegaderm duoderm waterlow braden
 	weetabix lucozade ribena vimto marmite hovis cadbury haribo nandos kfc mcdonalds starbucks marlboro rizla
 	paxil celexa lamictal tegretol keppra neurontin topamax trazadone sinemet aricept
+	levaquin flagyl coumadin lasix zosyn vanco dilt diltiazem amiodarone haldol zofran colace lopressor
+	percocet vicodin dilaudid norco keflex cipro bactrim augmentin jevity ensure medicaid medicare nomogram
 	imodium immodium sudafed voltarol canesten strepsils fybogel dioralyte
 	`)
 
@@ -194,10 +196,11 @@ func safe(sc *scan, i int) bool {
 	}
 	lw, e := sc.lw(i), sc.lex(i)
 	if e.is(bSafe) {
-		// A single capital is a side only before a lower-case word: "L
-		// groin", "R arm"; not "N.L." or an initial.
+		// A single capital is a side only before a lower-case word or a
+		// safe acronym: "L groin", "R arm", "L PIV"; not "N.L." or an
+		// initial.
 		upper := sc.toks[i].f&tUpper != 0 || sc.toks[i].e-sc.toks[i].s == 1 && isUpperASCII(sc.text[sc.toks[i].s]) &&
-			sc.spaced(i) && sc.alpha(i+1) && sc.toks[i+1].f&tCap == 0
+			sc.spaced(i) && sc.alpha(i+1) && (sc.toks[i+1].f&tCap == 0 || sc.toks[i+1].f&tUpper != 0 && safeUpper[string(sc.lw(i+1))])
 		if upper && safeUpper[string(lw)] || sc.toks[i].f&tCap == 0 && safeLower[string(lw)] && i > 0 && safeLowerBefore[string(sc.lw(i-1))] {
 			return true
 		}

@@ -139,6 +139,8 @@ func TestSafelistSpans(t *testing.T) {
 		{"Pt OOB to chair with Hoyer lift", "Hoyer", false},
 		{"Mr Hoyer came", "Hoyer", true},
 		{"Cardiology following, plan for TEE", "Cardiology", false},
+		{"Access: L PIV 20g, R IJ TLC", "L PIV 20g", false},
+		{"Afib with RVR, on Levaquin", "Levaquin", false},
 		{"Pt lives alone in 2 bed flat, 3rd floor", "2 bed flat", false},
 		{"lives at 2 Acacia flat", "2 Acacia flat", true},
 		{"we moved to rugby in may", "rugby", true},
