@@ -432,8 +432,11 @@ func (r *contextRecognizer) placeSpan(sc *scan, i, j int, kind uint8) (Span, boo
 	case capMid && (kind == pkCity || kind == pkCountry):
 		sp.Score, sp.Source = scGazMid, srcContext
 		return sp, true
-	case capMid && kind == pkCountry:
-		sp.Score, sp.Source = scGazMid, srcContext
+	case kind == pkCountry && sc.capText && i == j && sc.toks[i].f&(tCap|tUpper) != 0:
+		// A headline capitalises every word, so its capitals say nothing;
+		// a country there is far more often the country than the
+		// everyday word ("Hagel Welcomes China's Minister").
+		sp.Score, sp.Source = scGazLow, srcContext
 		return sp, true
 	case r.facilityAfter(sc, j) && (allCap || kind == pkCity) && !sc.has(i, bGeneric):
 		sp.Score, sp.Source = scCtx, srcContext

@@ -79,6 +79,9 @@ func TestContextRecognizer(t *testing.T) {
 		// no place, but a region that ends as peoples do is.
 		{text: "soldiers from the Balkans crossed the Danube into Thrace", want: []string{"Balkans", "Danube", "Thrace"}, label: Location},
 		{text: "the Albertans and Palestinians met", not: []string{"Albertans", "Palestinians"}},
+		// A headline's capitals say nothing, but a country that is also a
+		// word is the country there.
+		{text: "Hagel Welcomes China To Talks In Jordan", want: []string{"China", "Jordan"}, label: Location},
 		// A news dateline names its town in capitals, listed or not.
 		{text: "Filed.\nTUNCELI 1996-08-22\nSANTA ROSA (Reuters) - Police said", want: []string{"TUNCELI", "SANTA ROSA"}, label: Location},
 		{text: "SOCCER - JAPAN WIN\nPOLICE SAID 12 MEN", not: []string{"SOCCER", "POLICE"}},
