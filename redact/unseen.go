@@ -72,6 +72,9 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		if e.wc == wRare && e.nf == 0 {
 			wb = r.t.world(sc, i)
 		}
+		if e.wc == wCommon && r.surnameSubject(sc, i) && (e.nf&nSurname != 0 || r.t.world(sc, i)&bWorldSurname != 0) {
+			break // "In 2011, Blunt was named", "by e-mail, Woods said"
+		}
 		if !(e.wc == wNone || (e.wc == wRare && (e.nf != 0 || wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0))) {
 			return Span{}, false
 		}
@@ -107,6 +110,22 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		l = Location
 	}
 	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true
+}
+
+// surnameSubject reports whether the capitalised everyday word at token i
+// stands as a sentence's subject: after a comma or a conjunction, before
+// a person-verb or "was", "is", "has", "had" and a word. "the Park was"
+// and "in Reading is" have a determiner or a preposition before them.
+func (r *contextRecognizer) surnameSubject(sc *scan, i int) bool {
+	p := i - 1
+	if p < 0 || !(strings.TrimSpace(sc.gap(p)) == "," || sc.isWord(p, "and") || sc.isWord(p, "but") || sc.isWord(p, "while")) {
+		return false
+	}
+	k := sc.nextWord(i)
+	if k < 0 || !sc.spaced(i) {
+		return false
+	}
+	return sc.has(k, bNameVerb) || (sc.isWord(k, "was") || sc.isWord(k, "is") || sc.isWord(k, "has") || sc.isWord(k, "had")) && sc.spaced(k) && sc.alpha(k+1) && sc.toks[k+1].f&tCap == 0
 }
 
 // wordEndings are the English endings of verbs, adjectives and abstract

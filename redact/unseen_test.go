@@ -39,6 +39,9 @@ func TestUnseenNames(t *testing.T) {
 		// English words build it: held letters, affixes, two words.
 		{text: "Wrzesniak made headlines. Then Kowalczuk, whose son left", want: []string{"Wrzesniak", "Kowalczuk"}},
 		{text: "Soooo tasty. Unsurprisingly not. Fantastical stuff. Bestselling book", not: []string{"Soooo", "Unsurprisingly", "Fantastical", "Bestselling"}},
+		// An everyday word that is a surname, as a sentence's subject.
+		{text: "In 2011, Blunt was named ambassador, and Cotton said no", want: []string{"Blunt", "Cotton"}, label: Person},
+		{text: "the Park was busy, and Water is wet", not: []string{"Water"}},
 		// Clinical words of notes, by their endings or their parts.
 		{text: "Extubated at 2. Diuresing well. Normotensive, Oedematous ankles. Tachycardic. Apyrexial.", not: []string{"Extubated", "Diuresing", "Normotensive", "Oedematous", "Tachycardic", "Apyrexial"}},
 		// The people of a country the lists know, by its English ending.
