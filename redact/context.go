@@ -72,7 +72,20 @@ func (r *contextRecognizer) nameVerbAfter(sc *scan, i int) bool {
 	if sc.has(k, bNameVerb) {
 		return true
 	}
+	if bornAfter(sc, i) {
+		return true
+	}
 	return (sc.isWord(k, "has") || sc.isWord(k, "had")) && sc.isWord(k+1, "been")
+}
+
+// bornAfter reports whether what follows token i happens only to a person:
+// "was born", "is married", "died".
+func bornAfter(sc *scan, i int) bool {
+	k := sc.nextWord(i)
+	if k < 0 || !sc.spaced(i) {
+		return false
+	}
+	return sc.isWord(k, "died") || (sc.isWord(k, "was") || sc.isWord(k, "is")) && sc.spaced(k) && (sc.isWord(k+1, "born") || sc.isWord(k+1, "married"))
 }
 
 // functionWords follow kin nouns without being names: "my sister will".

@@ -83,7 +83,8 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 			wb = r.t.world(sc, i)
 		}
 		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i) || tk.e-tk.s >= 4 && !r.t.wordForm(sc.lw(i)) && !wordEnding(sc.lw(i))) ||
-			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i)) {
+			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i) ||
+			e.wc == wCommon && bornAfter(sc, i) && (e.nf&(nFirst|nSurname) != 0 || r.t.world(sc, i)&(bWorldFirst|bWorldSurname) != 0)) {
 			return Span{}, false
 		}
 	case e.wc == wNone && tk.e-tk.s >= 4 && r.placeCue(sc, i) > 0:

@@ -39,6 +39,8 @@ func TestUnseenNames(t *testing.T) {
 		// English words build it: held letters, affixes, two words.
 		{text: "Wrzesniak made headlines. Then Kowalczuk, whose son left", want: []string{"Wrzesniak", "Kowalczuk"}},
 		{text: "Soooo tasty. Unsurprisingly not. Fantastical stuff. Bestselling book", not: []string{"Soooo", "Unsurprisingly", "Fantastical", "Bestselling"}},
+		// Only a person is born: an everyday word that is a name, then.
+		{text: "Cotton was born in 1832. The baby was born at 3.", want: []string{"Cotton"}, not: []string{"baby"}, label: Person},
 		// An everyday word that is a surname, as a sentence's subject.
 		{text: "In 2011, Blunt was named ambassador, and Cotton said no", want: []string{"Blunt", "Cotton"}, label: Person},
 		{text: "the Park was busy, and Water is wet", not: []string{"Water"}},
