@@ -72,8 +72,8 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		if e.wc == wRare && e.nf == 0 {
 			wb = r.t.world(sc, i)
 		}
-		if e.wc == wCommon && r.surnameSubject(sc, i) && (e.nf&nSurname != 0 || r.t.world(sc, i)&bWorldSurname != 0) {
-			break // "In 2011, Blunt was named", "by e-mail, Woods said"
+		if e.wc != wNone && (r.surnameSubject(sc, i) || ageAfter(sc, i)) && (e.nf&nSurname != 0 || r.t.world(sc, i)&bWorldSurname != 0) {
+			break // "In 2011, Blunt was named", "Jutting, now 31, is"
 		}
 		if !(e.wc == wNone || (e.wc == wRare && (e.nf != 0 || wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0))) {
 			return Span{}, false
@@ -111,6 +111,26 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		l = Location
 	}
 	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true
+}
+
+// ageAfter reports whether an age stands after token i between commas, as
+// news gives a person's: "Jutting, now 31, is", "Orr, 42, of Leeds".
+func ageAfter(sc *scan, i int) bool {
+	k := i + 1
+	if k >= len(sc.toks) || strings.TrimSpace(sc.gap(i)) != "," {
+		return false
+	}
+	if (sc.isWord(k, "now") || sc.isWord(k, "aged")) && sc.spaced(k) {
+		k++
+	}
+	if k >= len(sc.toks) || sc.toks[k].f&tAlpha != 0 || sc.toks[k].e-sc.toks[k].s > 3 || !sc.num(k) || strings.TrimSpace(sc.gap(k)) != "," {
+		return false
+	}
+	n := 0
+	for _, c := range []byte(sc.raw(k)) {
+		n = n*10 + int(c-'0')
+	}
+	return n >= 1 && n <= 110
 }
 
 // surnameSubject reports whether the capitalised everyday word at token i

@@ -39,6 +39,8 @@ func TestUnseenNames(t *testing.T) {
 		// English words build it: held letters, affixes, two words.
 		{text: "Wrzesniak made headlines. Then Kowalczuk, whose son left", want: []string{"Wrzesniak", "Kowalczuk"}},
 		{text: "Soooo tasty. Unsurprisingly not. Fantastical stuff. Bestselling book", not: []string{"Soooo", "Unsurprisingly", "Fantastical", "Bestselling"}},
+		// An age between commas after a name, as news gives it.
+		{text: "Two years later, Jutting, now 31, is on trial; in March, 12, met", want: []string{"Jutting"}, not: []string{"March"}, label: Person},
 		// Only a person is born: an everyday word that is a name, then.
 		{text: "Cotton was born in 1832. The baby was born at 3.", want: []string{"Cotton"}, not: []string{"baby"}, label: Person},
 		// An everyday word that is a surname, as a sentence's subject.
