@@ -11,14 +11,17 @@ import "strings"
 //
 //   - mid-sentence and capitalised: any unknown word; a rarer English word
 //     that is a name or place somewhere ("Trump" is common and needs a
-//     name list hit and a capital);
+//     name list hit and a capital); an everyday word on a surname list as
+//     a sentence's subject or before an age ("In 2011, Blunt was named",
+//     "Jutting, now 31, is");
 //   - at a sentence start, where every word is capitalised: an unknown word
 //     that a world list names, any unknown word a person-verb follows
 //     ("Nowak said"), or an unknown word of four letters or more that no
 //     English words build (wordForm: "Soooo", "Unsurprisingly" and
 //     "Bestselling" are built; "Seagal made" is not) and that has no
 //     English ending (wordEnding: "Extubated", "Normotensive"); a month or
-//     first-name word followed by such a verb ("April said");
+//     first-name word followed by such a verb ("April said"); an everyday
+//     word on a name list before "was born" or "died" ("Cotton was born");
 //   - in lower case: a world city of 100,000+ people that is no English
 //     word after a place preposition ("in calgary").
 //
