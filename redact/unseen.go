@@ -19,7 +19,7 @@ import "strings"
 //     ("Nowak said"), or an unknown word of four letters or more that no
 //     English words build (wordForm: "Soooo", "Unsurprisingly" and
 //     "Bestselling" are built; "Seagal made" is not) and that has no
-//     English ending (wordEnding: "Extubated", "Normotensive"); a month or
+//     English ending (wordEnding: "Extubated", "Tachycardic"); a month or
 //     first-name word followed by such a verb ("April said"); an everyday
 //     word on a name list before "was born" or "died" ("Cotton was born");
 //   - in lower case: a world city of 100,000+ people that is no English
@@ -155,7 +155,8 @@ func (r *contextRecognizer) surnameSubject(sc *scan, i int) bool {
 // wordEndings are the English endings of verbs, adjectives and abstract
 // nouns. A word on no list that ends so is more likely a word the lists
 // lack, such as the clinical vocabulary of notes ("Extubated",
-// "Diuresing", "Normotensive", "Oedematous", "Tachycardic"), than a name.
+// "Diuresing", "Oedematous", "Tachycardic"), than a name. "-ive" is not
+// one: it ends surnames too ("Leive").
 var wordEndings = []string{"ed", "ing", "ous", "ic", "ics", "able", "ible", "ment", "tion", "sion", "ness", "ism"}
 
 // wordEnding reports whether w ends in one of wordEndings.
