@@ -164,6 +164,7 @@ func TestSafelistSpans(t *testing.T) {
 		// Somebody's surname or some hamlet abroad does not make an
 		// everyday word in lower case a name; a UK list does.
 		{"we talked about courage before", "courage", false},
+		{"it is called nicotinic stomatitis", "nicotinic stomatitis", false},
 		{"moved to deal last year", "deal", true},
 	}
 	for _, c := range cases {
