@@ -273,13 +273,10 @@ func (r *contextRecognizer) place(sc *scan, i int) (int, uint8, bool) {
 // the agency ("RABAT 1996-08-22", "AL-AIN (Reuters)"). Any town a wire
 // names is written so, listed or not.
 func dateline(sc *scan, i int) int {
-	if i > 0 && strings.IndexByte(sc.gap(i-1), '\n') < 0 {
-		return -1
-	}
 	capsWord := func(k int) bool {
-		return k < len(sc.toks) && sc.alpha(k) && sc.toks[k].f&tUpper != 0 && sc.toks[k].e-sc.toks[k].s >= 2 && !sc.has(k, bNotName)
+		return k < len(sc.toks) && sc.toks[k].f&tUpper != 0 && sc.alpha(k) && sc.toks[k].e-sc.toks[k].s >= 2 && !sc.has(k, bNotName)
 	}
-	if !capsWord(i) {
+	if !capsWord(i) || i > 0 && strings.IndexByte(sc.gap(i-1), '\n') < 0 {
 		return -1
 	}
 	j := i
