@@ -75,7 +75,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		if e.wc == wRare && e.nf == 0 {
 			wb = r.t.world(sc, i)
 		}
-		if e.wc != wNone && (r.surnameSubject(sc, i) || ageAfter(sc, i)) && (e.nf&nSurname != 0 || r.t.world(sc, i)&bWorldSurname != 0) {
+		if e.wc != wNone && (surnameSubject(sc, i) || ageAfter(sc, i)) && (e.nf&nSurname != 0 || r.t.world(sc, i)&bWorldSurname != 0) {
 			break // "In 2011, Blunt was named", "Jutting, now 31, is"
 		}
 		if !(e.wc == wNone || (e.wc == wRare && (e.nf != 0 || wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0))) {
@@ -140,7 +140,7 @@ func ageAfter(sc *scan, i int) bool {
 // stands as a sentence's subject: after a comma or a conjunction, before
 // a person-verb or "was", "is", "has", "had" and a word. "the Park was"
 // and "in Reading is" have a determiner or a preposition before them.
-func (r *contextRecognizer) surnameSubject(sc *scan, i int) bool {
+func surnameSubject(sc *scan, i int) bool {
 	p := i - 1
 	if p < 0 || !(strings.TrimSpace(sc.gap(p)) == "," || sc.isWord(p, "and") || sc.isWord(p, "but") || sc.isWord(p, "while")) {
 		return false
