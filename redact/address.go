@@ -644,10 +644,10 @@ func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
 	if eircode(sc, k) || dutchPostcode(sc, k) {
 		return true
 	}
-	l := sc.toks[k].e - sc.toks[k].s
-	if l == 1 && isUpperASCII(sc.text[sc.toks[k].s]) && sc.gap(k) == "-" && k+1 < len(sc.toks) && sc.toks[k+1].f&tAlpha == 0 && sc.toks[k+1].e-sc.toks[k+1].s == 4 {
-		return true // Hungary's "H-6406"
+	if letterPostcode(sc, k) {
+		return true
 	}
+	l := sc.toks[k].e - sc.toks[k].s
 	if sc.toks[k].f&tAlpha != 0 || sc.toks[k].f&tDigit == 0 {
 		return false
 	}
@@ -658,6 +658,13 @@ func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
 		return true // Czechia, Slovakia, Sweden, Greece: "440 91"
 	}
 	return l >= 2 && l <= 4 && sc.gap(k) == "-" && k+1 < len(sc.toks) && sc.toks[k+1].f&tAlpha == 0
+}
+
+// letterPostcode reports whether tokens k and k+1 are a postcode behind a
+// country letter, as Hungary writes them: "H-6406".
+func letterPostcode(sc *scan, k int) bool {
+	return sc.toks[k].e-sc.toks[k].s == 1 && isUpperASCII(sc.text[sc.toks[k].s]) && sc.gap(k) == "-" && k+1 < len(sc.toks) &&
+		sc.toks[k+1].f&tAlpha == 0 && sc.toks[k+1].e-sc.toks[k+1].s == 4
 }
 
 // dutchPostcode reports whether token k is a Dutch postcode written
@@ -690,7 +697,7 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 		g := sc.gap(e)
 		comma := strings.Contains(g, ",")
 		aw := r.aw(sc, k)
-		if placeOnly && sc.toks[k].f&tDigit == 0 && aw&(awUnit|awBox) == 0 && !numberSign(sc, k) {
+		if placeOnly && sc.toks[k].f&tDigit == 0 && aw&(awUnit|awBox) == 0 && !numberSign(sc, k) && !(comma && letterPostcode(sc, k)) {
 			// Before any number only a state or country code set off by
 			// a comma, slash or bracket, and not running on into a
 			// sentence: "Santos / SP", "Brumano (BG)", not "Leeds, OMG it".
@@ -703,7 +710,7 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 		if placeOnly && sc.toks[k].f&tDigit != 0 && (hasOrdinal(sc, k) || !comma && yearLike(sc, k) || monthAfter(sc, k)) {
 			return e // "London 8th April", "Live in Stockholm 2012", "Iceland, 24 April 1952": a date
 		}
-		if placeOnly && (sc.toks[k].f&tDigit != 0 || aw&(awUnit|awBox) != 0 || numberSign(sc, k)) {
+		if placeOnly && (sc.toks[k].f&tDigit != 0 || aw&(awUnit|awBox) != 0 || numberSign(sc, k) || letterPostcode(sc, k)) {
 			placeOnly = false
 			if aw&(awUnit|awBox) != 0 && !(sc.num(k+1) && r.inSentence(sc, k)) {
 				return e

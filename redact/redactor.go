@@ -286,7 +286,7 @@ func addressAround(sc *scan, spans []Span) []Span {
 	ar := addressRecognizer{t: getTables()}
 	for x := range spans {
 		s := &spans[x]
-		if s.Label == Person && (ar.streetNamedAsPerson(sc, s) || ar.numberedStreetAsPerson(sc, s)) {
+		if s.Label == Person && (ar.streetNamedAsPerson(sc, s) || ar.numberedStreetAsPerson(sc, s, spans) || ar.townBeforePostcode(sc, s, spans)) {
 			s.Label = Location
 		}
 		if s.Label == Person {
@@ -313,6 +313,10 @@ func addressAround(sc *scan, spans []Span) []Span {
 		}
 		if s.Label != Location {
 			continue
+		}
+		if k := firstTokenFrom(sc, s.Start); !numbered && !sc.capText && k >= 0 && k+1 < len(sc.toks) && sc.toks[k].s == s.Start && sc.toks[k+1].e <= s.End &&
+			sc.num(k) && isDigit(sc.text[s.Start]) && !yearLike(sc, k) && sc.alpha(k+1) && sc.toks[k+1].f&tCap != 0 {
+			numbered = true // "277 Hicks" before "Mall, Emilytown": the tagger's street with its house number
 		}
 		if k := firstTokenFrom(sc, s.End); k > 0 && sc.toks[k-1].e == s.End && numberSign(sc, k-1) {
 			s.End = sc.toks[sc.numGroup(k)].e // the span ends in the "N" of "N° 74"
@@ -388,7 +392,7 @@ func addressLines(sc *scan, spans []Span) []Span {
 		if s.Label == Location {
 			st = ar.unitsBefore(sc, k)
 		}
-		st = ar.segmentsBefore(sc, st, town, town || street || ar.isStreet(sc, k, s.End), spans)
+		st = ar.segmentsBefore(sc, st, town, town || street || ar.isStreet(sc, k, s.End) || ar.endsInPostcode(sc, s), spans)
 		if st == k || otherLabelIn(spans, sc.toks[st].s, s.Start) {
 			continue
 		}
@@ -566,13 +570,88 @@ func otherLabelIn(spans []Span, start, end int) bool {
 	return false
 }
 
+// endsInPostcode reports whether the LOCATION span s ends in a postcode
+// after its place name ("Witbank, 7891", "Bácstapolcafa, H-6427"): the
+// span is an address's last line, so a number on a line before it is a
+// house number ("96 Edward Ithafa, Witbank, 7891").
+func (r *addressRecognizer) endsInPostcode(sc *scan, s Span) bool {
+	last := lastTokenBefore(sc, s.End)
+	if last <= 0 || sc.toks[last].e != s.End || sc.toks[last].f&tDigit == 0 {
+		return false
+	}
+	first := last
+	for first > 0 && sc.toks[first-1].s >= s.Start && sc.toks[first-1].f&tDigit != 0 && (sc.gap(first-1) == "-" || sc.gap(first-1) == " ") {
+		first--
+	}
+	if first > 0 && sc.gap(first-1) == "-" && letterPostcode(sc, first-1) {
+		first--
+	}
+	l := 0
+	for i := first; i <= last; i++ {
+		l += sc.toks[i].e - sc.toks[i].s
+	}
+	return first > 0 && sc.toks[first-1].s >= s.Start && sc.alpha(first-1) && l >= 4 && !(first == last && yearLike(sc, last))
+}
+
+// townBeforePostcode reports whether a postcode follows the PERSON span s
+// in its sentence, ending the address or leading on to the rest of it:
+// "in Matthew Ville, 3800", "Witbank, 7891", "Hospet 433841 last month",
+// "Alanis Ville, V567X3D". The tagger takes a town named like a person
+// for one; nobody writes a postcode after a person's name. A number of
+// four digits needs the comma and must not be a year, and then an end
+// after it ("Tom, 4000 people came" is a count).
+func (r *addressRecognizer) townBeforePostcode(sc *scan, s *Span, spans []Span) bool {
+	k := firstTokenFrom(sc, s.End)
+	if k <= 0 || k >= len(sc.toks) || sc.toks[k-1].e != s.End || !r.inSentence(sc, k-1) {
+		return false
+	}
+	comma := false
+	switch sc.gap(k - 1) {
+	case ", ":
+		comma = true
+	case " ":
+	default:
+		return false
+	}
+	last := k
+	switch {
+	case eircode(sc, k) || dutchPostcode(sc, k) || letterPostcode(sc, k):
+		if !comma {
+			return false
+		}
+		if last = k + 1; dutchPostcode(sc, k) || eircode(sc, k) && sc.toks[k].e-sc.toks[k].s == 7 {
+			last = k
+		}
+	case sc.toks[k].f&tAlpha != 0 || sc.toks[k].f&tDigit == 0:
+		return false
+	default:
+		if g := sc.numGroup(k); g > k {
+			last = g // "54188-1555", "963 70"
+		}
+		l := sc.toks[k].e - sc.toks[k].s
+		long := l >= 5 && l <= 8 && last == k || l >= 2 && last > k
+		if !long && !(l == 4 && comma && !yearLike(sc, k)) {
+			return false
+		}
+		if !long && last+1 < len(sc.toks) && !strings.ContainsAny(sc.gap(last), ".,;/\n") && sc.toks[last+1].f&tCap == 0 {
+			return false
+		}
+	}
+	return last < len(sc.toks) && !otherLabelIn(spans, s.End, sc.toks[last].e)
+}
+
 // numberedStreetAsPerson reports whether a PERSON span of two or more
-// words follows a house number of three or more digits: "8616 Carla
-// Courts", "39219 Viktoria Via". A street named after a person is tagged
-// as one; nobody writes a long number right before a person's name.
-func (r *addressRecognizer) numberedStreetAsPerson(sc *scan, s *Span) bool {
+// words, or of one word that another PERSON span follows, comes after a
+// house number of three or more digits: "8616 Carla Courts", "39219
+// Viktoria Via", "40/541 Trần Hưng Đạo" (found a word at a time). A street
+// named after a person is tagged as one; nobody writes a long number
+// right before a person's name.
+func (r *addressRecognizer) numberedStreetAsPerson(sc *scan, s *Span, spans []Span) bool {
 	k := firstTokenFrom(sc, s.Start)
-	if k <= 0 || sc.toks[k].s != s.Start || sc.toks[k].e >= s.End {
+	if k <= 0 || sc.toks[k].s != s.Start {
+		return false
+	}
+	if sc.toks[k].e >= s.End && !(k+1 < len(sc.toks) && sc.gap(k) == " " && personAt(spans, sc.toks[k+1].s)) {
 		return false
 	}
 	j := k - 1

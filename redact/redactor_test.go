@@ -150,7 +150,8 @@ func TestStateAfterPlace(t *testing.T) {
 // any corpus.
 func TestAddressAround(t *testing.T) {
 	places := mustNew(t, Config{NER: phraseNER{"Maribor", "Sopron", "Nepomuk", "Brumano", "Leeds", "Stockholm", "Iceland", "Corrientes", "Texas", "Babey", "Paris"}})
-	people := mustNew(t, Config{NER: fakePersonNER{"Kremencová", "Carla Courts", "Elvira", "Cardona", "Güemes N", "Joséphine Reynaud", "John"}})
+	people := mustNew(t, Config{NER: fakePersonNER{"Kremencová", "Carla Courts", "Elvira", "Cardona", "Güemes N", "Joséphine Reynaud", "John", "Grace Ville", "Tiszakécske", "Ashford", "Sarah", "Tom"}})
+	streets := mustNew(t, Config{NER: phraseNER{"118 Lancaster"}})
 	cases := []struct {
 		r         *Redactor
 		text      string
@@ -187,6 +188,22 @@ func TestAddressAround(t *testing.T) {
 		{r: places, text: "in Leeds city, the Texas coast, Iceland Foods", want: []string{"Leeds city", "Texas coast"}, not: []string{"Foods"}},
 		{r: people, text: "I heard via John today", want: []string{"John"}, not: []string{"via"}, label: Person},
 		{r: places, text: "the city of Paris is nice", want: []string{"Paris"}, not: []string{"city of"}},
+		// A postcode after a name the tagger took for a person's makes it
+		// a town: the Philippines ("4-digit"), Ireland (Eircode), Hungary
+		// ("H-" and four digits), India (six digits), Mexico (ZIP+4 style).
+		{r: people, text: "we grew up in Grace Ville, 4330.", want: []string{"Grace Ville, 4330"}, label: Location},
+		{r: people, text: "posted to Grace Ville, D02 X285.", want: []string{"Grace Ville, D02 X285"}, label: Location},
+		{r: people, text: "lakik: Tiszakécske, H-6060", want: []string{"Tiszakécske, H-6060"}, label: Location},
+		{r: people, text: "send it to 4 Mill Lane, Ashford 233001 please", want: []string{"4 Mill Lane, Ashford 233001"}, not: []string{"please"}},
+		{r: people, text: "in Grace Ville, 54188-1555", want: []string{"Grace Ville, 54188-1555"}},
+		{r: people, text: "Sarah, 2020 was hard", want: []string{"Sarah"}, not: []string{"2020"}, label: Person},
+		{r: people, text: "Tom, 4000 people came", want: []string{"Tom"}, not: []string{"4000"}, label: Person},
+		// The house number on the line before a town and its postcode.
+		{r: people, text: "Address: 96 Church Road, Ashford, 2301", want: []string{"96 Church Road, Ashford, 2301"}},
+		// A house number before a street named after a person, found a
+		// word at a time; the street's type after a numbered street.
+		{r: people, text: "Her new place is 40/541 Trần Hưng Đạo, near the station", want: []string{"40/541 Trần Hưng Đạo"}, not: []string{"near"}},
+		{r: streets, text: "Contact me at 118 Lancaster Mall, Greenbury", want: []string{"118 Lancaster Mall, Greenbury"}},
 	}
 	for _, c := range cases {
 		sp := c.r.Find(c.text, nil)

@@ -112,10 +112,20 @@ var safePeople = words(`
 	bantu inuit amish yazidi uyghur kurds romani
 	`)
 
-// safeWords is every word of both lists.
+// accentedLoans are the loanwords English writes with their accents: the
+// word lists hold only unaccented words ("café", "déjà vu", "señora").
+var accentedLoans = words(`attaché attachés blasé café cafés cliché clichés clientèle consommé divorcée divorcées
+	débutante débutantes entrée entrées fiancé fiancée fiancées fiancés fête fêtes matinée matinées naïveté née passé
+	protégé protégés précis risqué sauté sautéed soufflé soufflés déjà voilà crème brûlée touché olé señor señora
+	señorita über doppelgänger éclair éclairs mêlée château jalapeño jalapeños piñata piñatas mañana cortège
+	dénouement élite élites régime régimes rôle rôles soirée soirées vis-à-vis naïve façade résumé résumés exposé
+	coöperate pâté purée rosé frappé macramé cañón canapé canapés appliqué lamé ingénue ménage négligée sautés
+	crêpe crêpes flambé glacé tête-à-tête décor décolleté protégée déclassé émigré émigrés`)
+
+// safeWords is every word of the lists above.
 var safeWords = func() map[string]bool {
 	m := map[string]bool{}
-	for _, l := range []map[string]bool{safeShorthand, safePeople} {
+	for _, l := range []map[string]bool{safeShorthand, safePeople, accentedLoans} {
 		for w := range l {
 			m[w] = true
 		}
@@ -559,7 +569,7 @@ func allSafe(sc *scan, s Span) bool {
 
 // safePairs are safelisted terms of two tokens, keyed "first_second":
 // two words ("tai chi") or one word with an apostrophe inside ("ma'am").
-var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada`)
+var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu`)
 
 // safePair reports whether tokens i and i+1, one space or an apostrophe
 // apart, are a safe pair.

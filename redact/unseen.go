@@ -32,7 +32,12 @@ import "strings"
 // and so are their plurals ("MPs", "DVDs").
 func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	tk := sc.toks[i]
-	if tk.e-tk.s < 2 || sc.capText || tk.f&tUpper != 0 || sc.acronymPlural(i) {
+	// A capitalised word spelt with letters English does not use ("Hà",
+	// "Phạm", "Kovácsné") is a name even where every word is capitalised
+	// and at a sentence start, whatever its length: the English words
+	// that keep an accent (café, fiancé) are on the word list.
+	foreign := tk.f&(tASCII|tUpper) == 0 && tk.f&(tCap|tAlpha) == tCap|tAlpha && !r.accentedEnglish(sc, i)
+	if tk.e-tk.s < 2 || sc.capText && !foreign || tk.f&tUpper != 0 || sc.acronymPlural(i) {
 		return Span{}, false
 	}
 	if r.gluedName(sc, i) {
@@ -85,7 +90,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		if e.wc == wNone {
 			wb = r.t.world(sc, i)
 		}
-		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || r.nameVerbAfter(sc, i) || tk.e-tk.s >= 4 && !r.t.wordForm(sc.lw(i)) && !wordEnding(sc.lw(i))) ||
+		if !(e.wc == wNone && (wb&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 || foreign || r.nameVerbAfter(sc, i) || tk.e-tk.s >= 4 && !r.t.wordForm(sc.lw(i)) && !wordEnding(sc.lw(i))) ||
 			e.wc != wCommon && e.nf&nFirst != 0 && r.nameVerbAfter(sc, i) ||
 			e.wc == wCommon && bornAfter(sc, i) && (e.nf&(nFirst|nSurname) != 0 || r.t.world(sc, i)&(bWorldFirst|bWorldSurname) != 0)) {
 			return Span{}, false
@@ -104,7 +109,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	if wb == 0 && e.wc == wNone {
 		wb = r.t.world(sc, i)
 	}
-	if e.wc == wNone && e.nf == 0 && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && (r.t.wordTypo(sc.lw(i), sc.scratch[:0]) || r.t.wordForm(sc.lw(i))) {
+	if e.wc == wNone && e.nf == 0 && !foreign && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && (r.t.wordTypo(sc.lw(i), sc.scratch[:0]) || r.t.wordForm(sc.lw(i))) {
 		// On no name or place list and one edit from an everyday word
 		// ("Ledgend", "Nevermimd"): a misspelling, not a name.
 		return Span{}, false
@@ -114,6 +119,18 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		l = Location
 	}
 	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true
+}
+
+// accentedEnglish reports whether token i is an English word written
+// with accents ("Naïve", "Façade") or a loanword English writes with them
+// ("Café", "Déjà", "Señora"; safeWords). Short words are not read without
+// their accents: "Hà", "Lê" and "Vũ" are names, not "ha", "le" and "vu".
+func (r *contextRecognizer) accentedEnglish(sc *scan, i int) bool {
+	if sc.lex(i).is(bSafe) {
+		return true
+	}
+	w := foldASCII(string(sc.lw(i)))
+	return len(w) >= 4 && r.t.lex[w].wc != wNone
 }
 
 // ageAfter reports whether an age stands after token i between commas, as

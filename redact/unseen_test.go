@@ -51,6 +51,12 @@ func TestUnseenNames(t *testing.T) {
 		// The people of a country the lists know, by its English ending.
 		{text: "Dominican monks and Angolan food, said the Togolese", not: []string{"Dominican", "Angolan", "Togolese"}},
 		{text: "a young Corsican officer met Wrzesniakan", want: []string{"Wrzesniakan"}, not: []string{"Corsican"}},
+		// Letters English does not use make a name of a capitalised word
+		// at a sentence start and where every word is capitalised, however
+		// short; English words and loanwords with accents stay.
+		{text: "Hà said she would come. Lê too.", want: []string{"Hà", "Lê"}, label: Person},
+		{text: "Contact Hà Tấn Vũ Today About The Flat", want: []string{"Hà", "Tấn", "Vũ"}},
+		{text: "Café Society. Déjà vu again. Naïve Of Me. Señora Ready?", not: []string{"Café", "Déjà", "Naïve", "Señora"}},
 		// A name one edit from a word stays a name when a list knows it.
 		{text: "I spoke to Mabel and Brian about it", want: []string{"Mabel", "Brian"}},
 	})
