@@ -993,7 +993,7 @@ var roadCuesAfter = words(`northbound southbound eastbound westbound junction jc
 
 // roadTail are words that may follow a road number in a sentence about
 // the road: "on the M62 and", "up the A1 again".
-var roadTail = words(`and or but was is were near at for again today yesterday tonight all every when because with`)
+var roadTail = words(`and or but was is were near at for again today yesterday tonight all every when because with home back`)
 
 // roadCuesBefore come before one: "the A64", "off the M1", "via the A1(M)".
 var roadCuesBefore = words(`the on off along via up down took take taking onto`)

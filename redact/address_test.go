@@ -85,6 +85,7 @@ func TestAddressSites(t *testing.T) {
 		{text: "stuck at Junction 25 for an hour", want: []string{"Junction 25"}},
 		{text: "the crash on the A629 near Halifax", want: []string{"A629"}},
 		{text: "take the M60 towards Stockport", want: []string{"M60"}},
+		{text: "took the a64 home and then the M1 back", want: []string{"a64", "M1"}},
 		{text: "B6265 southbound was shut", want: []string{"B6265"}},
 		{text: "print it on A4 paper and take B12 tablets", not: []string{"A4", "B12"}},
 		{text: "she got an A1 in maths", not: []string{"A1"}},

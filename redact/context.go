@@ -88,6 +88,28 @@ func bornAfter(sc *scan, i int) bool {
 	return sc.isWord(k, "died") || (sc.isWord(k, "was") || sc.isWord(k, "is")) && sc.spaced(k) && (sc.isWord(k+1, "born") || sc.isWord(k+1, "married"))
 }
 
+// pubPair returns the last token of a pub named as two things joined by
+// "and", as British pubs are ("went to the Dog and Partridge", "at the Cat
+// and Fiddle"), when token i is the "the" before it and a place cue comes
+// before that; else -1. Both things are capitalised single nouns, the
+// first not plural ("the Democrats and Republicans" are parties), neither
+// a safe or function word.
+func (r *contextRecognizer) pubPair(sc *scan, i int) int {
+	x, and, y := i+1, i+2, i+3
+	if y >= len(sc.toks) || !sc.isWord(i, "the") || !sc.isWord(and, "and") || !sc.spaced(i) || !sc.spaced(x) || !sc.spaced(and) || r.placeCue(sc, i) == 0 {
+		return -1
+	}
+	for _, k := range [2]int{x, y} {
+		if !sc.alpha(k) || !sc.capital(k) || sc.has(k, bFunction|bPronoun|bTitle|bKin|bMonth|bWeekday) || safe(sc, k) {
+			return -1
+		}
+	}
+	if lw := sc.lw(x); lw[len(lw)-1] == 's' || y+1 < len(sc.toks) && sc.spaced(y) && sc.alpha(y+1) && sc.capital(y+1) {
+		return -1 // plural things, or a longer title ("the Arts and Crafts Movement")
+	}
+	return y
+}
+
 // functionWords follow kin nouns without being names: "my sister will".
 var functionWords = words(`will may can said rose drew bore left saw did does is was are were has had have
 	might must shall should would could`)
@@ -105,6 +127,11 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 
 		if j := dateline(sc, i); j >= i {
 			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[j].e, Label: Location, Source: srcContext, Score: scCtx})
+			i = j
+			continue
+		}
+		if j := r.pubPair(sc, i); j > i {
+			dst = append(dst, Span{Start: sc.toks[i+1].s, End: sc.toks[j].e, Label: Location, Source: srcContext, Score: scCtx})
 			i = j
 			continue
 		}

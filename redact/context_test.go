@@ -73,6 +73,10 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "I love the sea, the channel was on, an English teacher", not: []string{"sea", "channel", "an", "English"}},
 		// Shops and sites named with a capitalised head.
 		{text: "now home to Slice Pizza, west of the Met Garage, near the Blue Water Bridges", want: []string{"Slice Pizza", "Met Garage", "Blue Water Bridges"}},
+		// A pub named as two things joined by "and", after a place cue;
+		// plural things and longer titles are not pubs.
+		{text: "we drank at the Dog and Partridge till late, then went to the Cat and Fiddle", want: []string{"Dog and Partridge", "Cat and Fiddle"}, label: Location},
+		{text: "we talked about the Democrats and Republicans, went to the Arts and Crafts Fair", not: []string{"Democrats", "Republicans", "Arts", "Crafts"}},
 		// An article is never a name ("An" is one in some lists).
 		{text: "An English teacher came", not: []string{"An", "English"}},
 		// Regions, ranges and rivers no list of towns holds; a people is

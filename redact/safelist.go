@@ -374,7 +374,8 @@ func disfluent(sc *scan, s Span) bool {
 
 // plainWords reports whether span s is only lower-case English words that
 // no list of names or places knows, in any language: "investigative
-// powers", "chorizo", "height"; or words on no list at all with an
+// powers", "chorizo", "height", "the stroke ward" (departmentHeads after
+// them name a department); or words on no list at all with an
 // English ending ("Ambulated"). The tagger alone proposes such spans in
 // lower-case text; a real name written in lower case is nearly always on
 // a list ("summer", "leeds", "calgary", "rice"), and cue phrases ("a dog
@@ -385,9 +386,15 @@ func plainWords(sc *scan, s Span) bool {
 		return false
 	}
 	t := getTables()
+	first := i
 	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
 		if sc.toks[i].e > s.End || !sc.alpha(i) || sc.toks[i].f&tUpper != 0 {
 			return false
+		}
+		if sc.toks[i].f&tCap == 0 && i > first && sc.toks[i].e == s.End && departmentHeads[string(sc.lw(i))] {
+			// A hospital's department after plain words is no place's
+			// name: "the stroke ward", "the oncology unit".
+			continue
 		}
 		if sc.toks[i].f&tCap == 0 && safe(sc, i) && !safePeople[string(sc.lw(i))] {
 			// "nicotinic stomatitis": shorthand or a medicine among plain
@@ -414,6 +421,10 @@ func plainWords(sc *scan, s Span) bool {
 	}
 	return true
 }
+
+// departmentHeads name a hospital's departments after a specialty: "the
+// stroke ward", "the pain clinic".
+var departmentHeads = words(`ward wards unit clinic clinics department dept team service bay`)
 
 // everydayUse reports whether name span s is one word used as an everyday
 // word here, whatever the lists say it may name: the tagger's span with no

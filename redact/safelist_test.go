@@ -166,6 +166,9 @@ func TestSafelistSpans(t *testing.T) {
 		{"we talked about courage before", "courage", false},
 		{"it is called nicotinic stomatitis", "nicotinic stomatitis", false},
 		{"moved to deal last year", "deal", true},
+		// A hospital department is no place; a named one is.
+		{"mum is on the stroke ward again", "stroke ward", false},
+		{"my gp at the kirkgate surgery", "kirkgate surgery", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
