@@ -550,6 +550,11 @@ func (r *contextRecognizer) anchor(sc *scan, k, head int) bool {
 		return false
 	}
 	e := sc.lex(k)
+	if lw := sc.lw(k); len(lw) > 3 && lw[len(lw)-1] == 's' && sc.toks[k].f&tCap == 0 {
+		if b := r.t.lex[string(lw[:len(lw)-1])]; b.is(bKin) {
+			return false // "my nans house", "at my aunties house": a possessive without its apostrophe
+		}
+	}
 	if e.is(bGeneric | bChat | bKin | bNotName | bFacilityMod | bFacility) {
 		notName := e.is(bNotName) && !(geoHeads[string(sc.lw(head))] && sc.capital(head))
 		return sc.capital(k) && !sc.sentStart(k) && !e.is(bGeneric|bFacilityMod|bFacility) && !notName

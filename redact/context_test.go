@@ -77,6 +77,9 @@ func TestContextRecognizer(t *testing.T) {
 		// plural things and longer titles are not pubs.
 		{text: "we drank at the Dog and Partridge till late, then went to the Cat and Fiddle", want: []string{"Dog and Partridge", "Cat and Fiddle"}, label: Location},
 		{text: "we talked about the Democrats and Republicans, went to the Arts and Crafts Fair", not: []string{"Democrats", "Republicans", "Arts", "Crafts"}},
+		// A kin word's possessive written without its apostrophe names
+		// a home, not a place.
+		{text: "we stayed at my nans house, then my aunties house", not: []string{"nans", "aunties", "house"}},
 		// An article is never a name ("An" is one in some lists).
 		{text: "An English teacher came", not: []string{"An", "English"}},
 		// Regions, ranges and rivers no list of towns holds; a people is

@@ -580,7 +580,7 @@ func allSafe(sc *scan, s Span) bool {
 
 // safePairs are safelisted terms of two tokens, keyed "first_second":
 // two words ("tai chi") or one word with an apostrophe inside ("ma'am").
-var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu`)
+var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu cath_lab`)
 
 // safePair reports whether tokens i and i+1, one space or an apostrophe
 // apart, are a safe pair.

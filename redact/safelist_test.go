@@ -169,6 +169,8 @@ func TestSafelistSpans(t *testing.T) {
 		// A hospital department is no place; a named one is.
 		{"mum is on the stroke ward again", "stroke ward", false},
 		{"my gp at the kirkgate surgery", "kirkgate surgery", true},
+		{"Cath lab called at 0900", "Cath", false},
+		{"Cath called at 0900", "Cath", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
