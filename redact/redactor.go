@@ -165,6 +165,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = spans[:k]
 	spans = dropSafe(sc, spans)
 	spans = extendInitials(sc, spans)
+	spans = dottedWhole(sc, spans)
 	spans = extendHyphens(sc, spans)
 	spans = placeLists(sc, spans)
 	spans = addressAround(sc, spans)
@@ -242,6 +243,41 @@ func extendInitials(sc *scan, spans []Span) []Span {
 			}
 			s.Start = q - 1
 		}
+	}
+	return spans
+}
+
+// dottedWhole widens a PERSON or LOCATION span that covers a letter of a
+// dotted abbreviation over all of its letters: "P.E.I.", "L.A.", "U.S."
+// and their tokenised forms ("B . C ."), of which the tagger may take
+// some letters and not others. Half an abbreviation redacted leaks the
+// rest of it.
+func dottedWhole(sc *scan, spans []Span) []Span {
+	letter := func(i int) bool {
+		return i < len(sc.toks) && sc.toks[i].e-sc.toks[i].s == 1 && sc.alpha(i)
+	}
+	dot := func(i int) bool { g := sc.gap(i); return g == "." || g == " . " }
+	n := len(spans)
+	for i := 0; i < len(sc.toks); i++ {
+		if !letter(i) || !dot(i) {
+			continue
+		}
+		j := i
+		for dot(j) && letter(j+1) {
+			j++
+		}
+		if j == i {
+			continue
+		}
+		start, end := sc.toks[i].s, sc.toks[j].e
+		for x := 0; x < n; x++ {
+			o := spans[x]
+			if (o.Label == Person || o.Label == Location) && o.Start < end && start < o.End && (o.Start > start || o.End < end) {
+				spans = append(spans, Span{Start: min(start, o.Start), End: max(end, o.End), Label: o.Label, Source: o.Source, Score: o.Score})
+				break
+			}
+		}
+		i = j
 	}
 	return spans
 }

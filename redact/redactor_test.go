@@ -240,6 +240,18 @@ func (p fakePersonNER) Entities(text string, dst []ner.Entity) []ner.Entity {
 	return dst
 }
 
+// A dotted abbreviation is redacted whole when any of its letters is,
+// written tight or tokenised.
+func TestDottedWhole(t *testing.T) {
+	r := mustNew(t, Config{NER: phraseNER{"E", "L"}})
+	runCases(t, whole{r}, nil, []caseT{
+		{text: "snow in P.E.I. today", want: []string{"P.E.I"}, not: []string{"snow", "today"}},
+		{text: "snow in P . E . I . today", want: []string{"P . E . I"}},
+		{text: "visiting L.A. soon", want: []string{"L.A"}},
+		{text: "an A.B.C. book", not: []string{"A.B.C"}},
+	})
+}
+
 // The parts of a name written before the part the tagger found: dotted
 // initials, a surname particle, a capitalised word no list knows.
 func TestNameBefore(t *testing.T) {
