@@ -135,6 +135,10 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			i = j
 			continue
 		}
+		if r.placeAbbrev(sc, i) {
+			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scGazHigh})
+			continue
+		}
 		if r.usCountry(sc, i) {
 			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scGazHigh})
 			continue
@@ -341,6 +345,24 @@ func (r *contextRecognizer) usCountry(sc *scan, i int) bool {
 	}
 	return true
 }
+
+// placeAbbrev reports whether token i is an abbreviation that only a place
+// has, written as places write it ("NSW police", "Qld integrity boss",
+// "LDN is busy"); a country's only when the profile does not keep
+// countries.
+func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
+	w := sc.raw(i)
+	return regionAbbrevs[w] || !r.keepCountries && countryAbbrevs[w]
+}
+
+// regionAbbrevs are states, provinces and cities abbreviated in a way no
+// everyday word, acronym of care or title is: Australian states,
+// Canadian provinces and territories, city nicknames. "WA", "NT" and
+// "ACT" are left out: WhatsApp, non-tender, a therapy.
+var regionAbbrevs = words(`NSW QLD Qld Tas NWT PEI NYC LDN MCR BHAM Brum NOLA SoCal NorCal`)
+
+// countryAbbrevs are countries' abbreviations: "DPRK missiles", "the UAE".
+var countryAbbrevs = words(`UAE DPRK DRC KSA PRC ROK PNG NZ USSR GDR FRG UK USA`)
 
 // country reports whether a country name starts at token i.
 func (r *contextRecognizer) country(sc *scan, i int) bool {

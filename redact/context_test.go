@@ -77,6 +77,10 @@ func TestContextRecognizer(t *testing.T) {
 		// plural things and longer titles are not pubs.
 		{text: "we drank at the Dog and Partridge till late, then went to the Cat and Fiddle", want: []string{"Dog and Partridge", "Cat and Fiddle"}, label: Location},
 		{text: "we talked about the Democrats and Republicans, went to the Arts and Crafts Fair", not: []string{"Democrats", "Republicans", "Arts", "Crafts"}},
+		// Abbreviations only places have, wherever they stand; WhatsApp's
+		// "WA", the non-tender "NT" and the therapy "ACT" are not places.
+		{text: "Qld police and NSW deputy premier, DPRK missiles, back in LDN", want: []string{"Qld", "NSW", "DPRK", "LDN"}, label: Location},
+		{text: "Abd soft, NT/ND. Started ACT. Message me on WA", not: []string{"NT", "ACT", "WA"}},
 		// A kin word's possessive written without its apostrophe names
 		// a home, not a place.
 		{text: "we stayed at my nans house, then my aunties house", not: []string{"nans", "aunties", "house"}},
