@@ -135,6 +135,11 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			i = j
 			continue
 		}
+		if j := countyAbbrev(sc, i); j > i {
+			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[j].e, Label: Location, Source: srcContext, Score: scCtx})
+			i = j
+			continue
+		}
 		if r.placeAbbrev(sc, i) {
 			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scGazHigh})
 			continue
@@ -345,6 +350,24 @@ func (r *contextRecognizer) usCountry(sc *scan, i int) bool {
 	}
 	return true
 }
+
+// countyAbbrev returns the token of the county named after token i when i
+// is Ireland's "Co." for County ("Co. Down", "Co Kerry", "Co . Antrim"),
+// else -1. A firm's "Co." comes before "Ltd" or "Inc", not a county.
+func countyAbbrev(sc *scan, i int) int {
+	j := i + 1
+	if sc.raw(i) != "Co" || j >= len(sc.toks) || !sc.alpha(j) || sc.toks[j].f&tCap == 0 || sc.toks[j].f&tUpper != 0 || firmSuffixes[string(sc.lw(j))] {
+		return -1
+	}
+	switch sc.gap(i) {
+	case ". ", " ", " . ":
+		return j
+	}
+	return -1
+}
+
+// firmSuffixes follow a firm's "Co.": "Smith & Co. Ltd".
+var firmSuffixes = words(`ltd limited inc llc plc kg gmbh llp`)
 
 // placeAbbrev reports whether token i is an abbreviation that only a place
 // has, written as places write it ("NSW police", "Qld integrity boss",

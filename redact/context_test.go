@@ -81,6 +81,10 @@ func TestContextRecognizer(t *testing.T) {
 		// "WA", the non-tender "NT" and the therapy "ACT" are not places.
 		{text: "Qld police and NSW deputy premier, DPRK missiles, back in LDN", want: []string{"Qld", "NSW", "DPRK", "LDN"}, label: Location},
 		{text: "Abd soft, NT/ND. Started ACT. Message me on WA", not: []string{"NT", "ACT", "WA"}},
+		// Ireland's "Co." for County names the county after it; a firm's
+		// "Co." does not.
+		{text: "clouds over Co . Down, then Co. Kerry and Co Clare", want: []string{"Co . Down", "Co. Kerry", "Co Clare"}},
+		{text: "Smith & Co. Ltd sent it", not: []string{"Ltd"}},
 		// A kin word's possessive written without its apostrophe names
 		// a home, not a place.
 		{text: "we stayed at my nans house, then my aunties house", not: []string{"nans", "aunties", "house"}},
