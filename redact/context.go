@@ -140,6 +140,11 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			i = j
 			continue
 		}
+		if j := r.dottedPlace(sc, i); j > i {
+			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[j].e, Label: Location, Source: srcContext, Score: scGazHigh})
+			i = j
+			continue
+		}
 		if r.placeAbbrev(sc, i) {
 			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scGazHigh})
 			continue
@@ -377,6 +382,41 @@ func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
 	w := sc.raw(i)
 	return regionAbbrevs[w] || !r.keepCountries && countryAbbrevs[w]
 }
+
+// dottedPlace returns the last letter of a place's abbreviation written
+// with dots from token i ("U.S.", "B.C.", "P.E.I.", tokenised "B . C ."),
+// else -1.
+func (r *contextRecognizer) dottedPlace(sc *scan, i int) int {
+	letter := func(k int) bool {
+		return k < len(sc.toks) && sc.toks[k].e-sc.toks[k].s == 1 && sc.alpha(k) && sc.toks[k].f&tCap != 0
+	}
+	dot := func(k int) bool { g := sc.gap(k); return g == "." || g == " . " }
+	if !letter(i) || !dot(i) || i > 0 && (dot(i-1) && letter(i-1)) {
+		return -1
+	}
+	j := i
+	var b [8]byte
+	n := 0
+	for ; n < len(b); j++ {
+		b[n] = sc.text[sc.toks[j].s]
+		n++
+		if !dot(j) || !letter(j+1) {
+			break
+		}
+	}
+	w := string(b[:n])
+	if after := sc.text[sc.toks[j].e:]; n < 2 || !strings.HasPrefix(after, ".") && !strings.HasPrefix(after, " .") {
+		return -1
+	}
+	if regionAbbrevs[w] || dottedRegions[w] || !r.keepCountries && (countryAbbrevs[w] || w == "US") {
+		return j
+	}
+	return -1
+}
+
+// dottedRegions are places abbreviated with dots only ("B.C.", "D.C.");
+// "N.B." is nota bene and "N.I." National Insurance.
+var dottedRegions = words(`BC DC LA NY NJ`)
 
 // regionAbbrevs are states, provinces and cities abbreviated in a way no
 // everyday word, acronym of care or title is: Australian states,

@@ -81,6 +81,8 @@ func TestContextRecognizer(t *testing.T) {
 		// "WA", the non-tender "NT" and the therapy "ACT" are not places.
 		{text: "Qld police and NSW deputy premier, DPRK missiles, back in LDN", want: []string{"Qld", "NSW", "DPRK", "LDN"}, label: Location},
 		{text: "Abd soft, NT/ND. Started ACT. Message me on WA", not: []string{"NT", "ACT", "WA"}},
+		// A place's abbreviation written with dots, tight or tokenised.
+		{text: "snow in B . C . and the U.S., then D.C.", want: []string{"B . C", "U.S", "D.C"}, label: Location},
 		// Ireland's "Co." for County names the county after it; a firm's
 		// "Co." does not.
 		{text: "clouds over Co . Down, then Co. Kerry and Co Clare", want: []string{"Co . Down", "Co. Kerry", "Co Clare"}},

@@ -251,25 +251,43 @@ func extendInitials(sc *scan, spans []Span) []Span {
 // dotted abbreviation over all of its letters: "P.E.I.", "L.A.", "U.S."
 // and their tokenised forms ("B . C ."), of which the tagger may take
 // some letters and not others. Half an abbreviation redacted leaks the
-// rest of it.
+// rest of it. The tagger's letters of an abbreviation that is no name
+// ("N.B.", "P.S.") are dropped.
 func dottedWhole(sc *scan, spans []Span) []Span {
 	letter := func(i int) bool {
 		return i < len(sc.toks) && sc.toks[i].e-sc.toks[i].s == 1 && sc.alpha(i)
 	}
 	dot := func(i int) bool { g := sc.gap(i); return g == "." || g == " . " }
 	n := len(spans)
+	var b [8]byte
 	for i := 0; i < len(sc.toks); i++ {
 		if !letter(i) || !dot(i) {
 			continue
 		}
-		j := i
-		for dot(j) && letter(j+1) {
+		j, m := i, 0
+		for {
+			if m < len(b) {
+				b[m] = sc.low[sc.toks[j].s]
+				m++
+			}
+			if !dot(j) || !letter(j+1) {
+				break
+			}
 			j++
 		}
 		if j == i {
 			continue
 		}
 		start, end := sc.toks[i].s, sc.toks[j].e
+		if dottedSafe[string(b[:m])] {
+			for x := 0; x < n; x++ {
+				if o := &spans[x]; o.Source == srcNER && o.Start >= start && o.End <= end {
+					o.Label = "" // dropped below
+				}
+			}
+			i = j
+			continue
+		}
 		for x := 0; x < n; x++ {
 			o := spans[x]
 			if (o.Label == Person || o.Label == Location) && o.Start < end && start < o.End && (o.Start > start || o.End < end) {
@@ -279,8 +297,19 @@ func dottedWhole(sc *scan, spans []Span) []Span {
 		}
 		i = j
 	}
-	return spans
+	k := 0
+	for _, o := range spans {
+		if o.Label != "" {
+			spans[k] = o
+			k++
+		}
+	}
+	return spans[:k]
 }
+
+// dottedSafe are abbreviations written with dots that name nobody and
+// nowhere: "N.B.", "P.S.", "e.g.", "a.m.".
+var dottedSafe = words(`nb ps pps eg ie am pm rip aka eta rsvp asap ok tba tbc nhs`)
 
 // extendHyphens widens a PERSON or LOCATION span over the capitalised
 // parts hyphenated to it ("Nakamura-Lindqvist" when only "Nakamura" was

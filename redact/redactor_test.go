@@ -249,6 +249,7 @@ func TestDottedWhole(t *testing.T) {
 		{text: "snow in P . E . I . today", want: []string{"P . E . I"}},
 		{text: "visiting L.A. soon", want: []string{"L.A"}},
 		{text: "an A.B.C. book", not: []string{"A.B.C"}},
+		{text: "N.B. Easy does it", not: []string{"N.B"}},
 	})
 }
 
