@@ -81,6 +81,9 @@ func TestContextRecognizer(t *testing.T) {
 		// "WA", the non-tender "NT" and the therapy "ACT" are not places.
 		{text: "Qld police and NSW deputy premier, DPRK missiles, back in LDN", want: []string{"Qld", "NSW", "DPRK", "LDN"}, label: Location},
 		{text: "Abd soft, NT/ND. Started ACT. Message me on WA", not: []string{"NT", "ACT", "WA"}},
+		// Venues named with a capitalised head.
+		{text: "shot at the historic Red Rocks Amphitheatre, then the Sage Pavilion", want: []string{"Red Rocks Amphitheatre", "Sage Pavilion"}, label: Location},
+		{text: "in the back yard at the plaza", not: []string{"yard", "plaza"}},
 		// A place's abbreviation written with dots, tight or tokenised.
 		{text: "snow in B . C . and the U.S., then D.C.", want: []string{"B . C", "U.S", "D.C"}, label: Location},
 		// Ireland's "Co." for County names the county after it; a firm's
