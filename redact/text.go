@@ -45,6 +45,7 @@ type scan struct {
 	low     []byte
 	toks    []token
 	capText bool // most words are capitalised (headline or shouting): case says nothing
+	hl      int8 // headline's answer: 0 unknown, 1 yes, -1 no
 	scratch []byte
 	chs     []chunk
 	chDone  bool
@@ -129,6 +130,7 @@ func (sc *scan) reset(text string) {
 	sc.toks = sc.toks[:0]
 	sc.chDone = false
 	sc.lxDone = false
+	sc.hl = 0
 	sc.an.done = false
 	low := sc.low
 	inTok := false
@@ -233,6 +235,31 @@ func (sc *scan) reset(text string) {
 		}
 	}
 	sc.capText = nAlpha >= 3 && (nCap*10 >= nAlpha*6 || nUpper*10 >= nAlpha*6)
+}
+
+// headline reports whether a mostly capitalised text capitalises its
+// everyday words too, as headlines and shouting do ("Hagel Welcomes China
+// To Talks"). A capitalised text whose capitalised words past a sentence
+// start are all names and places ("Ivanisevic ( Croatia ) beat Woodbridge
+// ( Australia )", "Contact Karlo Jerković at Voćarska 8c") is a list of
+// names: its capitals say something after all.
+func (sc *scan) headline() bool {
+	if !sc.capText {
+		return false
+	}
+	if sc.hl == 0 {
+		sc.hl = -1
+		for i, tk := range sc.toks {
+			if tk.f&tCap == 0 || tk.f&tDigit != 0 || sc.sentStart(i) {
+				continue
+			}
+			if e := sc.lex(i); e.wc == wCommon || e.is(bFunction|bPronoun) {
+				sc.hl = 1
+				break
+			}
+		}
+	}
+	return sc.hl > 0
 }
 
 // lw is the lower-cased bytes of token i.

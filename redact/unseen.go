@@ -37,7 +37,13 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	// and at a sentence start, whatever its length: the English words
 	// that keep an accent (café, fiancé) are on the word list.
 	foreign := tk.f&(tASCII|tUpper) == 0 && tk.f&(tCap|tAlpha) == tCap|tAlpha && !r.accentedEnglish(sc, i)
-	if tk.e-tk.s < 2 || sc.capText && !foreign || tk.f&tUpper != 0 || sc.acronymPlural(i) {
+	// In a capitalised text that is a list of names rather than a
+	// headline ("Ivanisevic ( Croatia ) beat Woodbridge", "Scorers :
+	// Vialli 67"), only a word of four letters or more that a world name
+	// or place list knows is decided here: "Started Fluvoxamine and
+	// Escitalopram" is a note, not a list.
+	nameList := sc.capText && !foreign && !sc.headline()
+	if tk.e-tk.s < 2 || sc.capText && !foreign && !nameList || tk.f&tUpper != 0 || sc.acronymPlural(i) {
 		return Span{}, false
 	}
 	if r.gluedName(sc, i) {
@@ -108,6 +114,11 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	}
 	if wb == 0 && e.wc == wNone {
 		wb = r.t.world(sc, i)
+	}
+	if nameList && (tk.e-tk.s < 4 || e.nf != 0 || e.place != pkNone || wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0) {
+		// The UK lists' words are the gazetteer rules' to decide, and a
+		// short one is as often a lab's or a unit's ("Na 138, K 4.2").
+		return Span{}, false
 	}
 	if e.wc == wNone && e.nf == 0 && !foreign && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && (r.t.wordTypo(sc.lw(i), sc.scratch[:0]) || r.t.wordForm(sc.lw(i))) {
 		// On no name or place list and one edit from an everyday word

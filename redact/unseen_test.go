@@ -57,6 +57,11 @@ func TestUnseenNames(t *testing.T) {
 		{text: "Hà said she would come. Lê too.", want: []string{"Hà", "Lê"}, label: Person},
 		{text: "Contact Hà Tấn Vũ Today About The Flat", want: []string{"Hà", "Tấn", "Vũ"}},
 		{text: "Café Society. Déjà vu again. Naïve Of Me. Señora Ready?", not: []string{"Café", "Déjà", "Naïve", "Señora"}},
+		// A capitalised text that is a list of names, not a headline: the
+		// world lists decide; a note's medicines and labs are no names.
+		{text: "Results : Crespo ( Argentina ) beat Woodbridge ( Australia ) 6-4", want: []string{"Crespo"}},
+		{text: "Started Fluvoxamine And Escitalopram", not: []string{"Fluvoxamine", "Escitalopram"}},
+		{text: "Na 138, K 4.2, Cl 101, Hb 12.4", not: []string{"Na", "Cl", "Hb"}},
 		// A name one edit from a word stays a name when a list knows it.
 		{text: "I spoke to Mabel and Brian about it", want: []string{"Mabel", "Brian"}},
 	})
