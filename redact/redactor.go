@@ -204,16 +204,16 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	return out, rare
 }
 
-// extendInitials widens a PERSON span over a preceding initial: "J. Smith",
-// "R Patel" (the initial belongs to the name), and over the "O'" or "D'"
-// of an Irish or Italian surname ("O'Keefe", "D'Angelo"), which the
-// tokenizers split at the apostrophe.
+// extendInitials widens a PERSON or LOCATION span over a preceding
+// initial: "J. Smith", "R Patel" (the initial belongs to the name), "N.
+// Ireland", and over the "O'" or "D'" of an Irish or Italian surname
+// ("O'Keefe", "D'Angelo"), which the tokenizers split at the apostrophe.
 func extendInitials(sc *scan, spans []Span) []Span {
 	t := sc.text
 	for i := range spans {
 		s := &spans[i]
-		if s.Label != Person {
-			continue
+		if s.Label != Person && s.Label != Location {
+			continue // a place takes an initial too: "N. Ireland", and the tagger labels some people places
 		}
 		for _, ap := range []string{"'", "’"} {
 			if q := s.Start - len(ap); q >= 1 && t[q:s.Start] == ap && (t[q-1] == 'O' || t[q-1] == 'D') &&
@@ -311,6 +311,10 @@ func dottedWhole(sc *scan, spans []Span) []Span {
 // nowhere: "N.B.", "P.S.", "e.g.", "a.m.".
 var dottedSafe = words(`nb ps pps eg ie am pm rip aka eta rsvp asap ok tba tbc nhs`)
 
+// hyphenParticles join the parts of Arabic and South Asian names written
+// with hyphens: "Inzamam-ul-Haq", "Abd-al-Rahman", "Zain-ud-Din".
+var hyphenParticles = words(`ul ud al el ur ad as ibn bin bint abu`)
+
 // extendHyphens widens a PERSON or LOCATION span over the capitalised
 // parts hyphenated to it ("Nakamura-Lindqvist" when only "Nakamura" was
 // found, "Oyelaran-Smith"): a double-barrelled name is one name.
@@ -321,10 +325,18 @@ func extendHyphens(sc *scan, spans []Span) []Span {
 		if s.Label != Person && s.Label != Location {
 			continue
 		}
-		for s.End+1 < len(t) && t[s.End] == '-' && isUpperASCII(t[s.End+1]) {
+		for s.End+1 < len(t) && t[s.End] == '-' {
 			k := firstTokenFrom(sc, s.End+1)
 			if k < 0 || sc.toks[k].s != s.End+1 || !sc.alpha(k) {
 				break
+			}
+			if !isUpperASCII(t[s.End+1]) {
+				// A particle between hyphens joins the next part:
+				// "Inzamam-ul-Haq", "Abd-al-Rahman".
+				if !hyphenParticles[string(sc.lw(k))] || k+1 >= len(sc.toks) || sc.gap(k) != "-" || !sc.alpha(k+1) || sc.toks[k+1].f&tCap == 0 {
+					break
+				}
+				k++
 			}
 			s.End = sc.toks[k].e
 		}

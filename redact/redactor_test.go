@@ -249,7 +249,10 @@ func TestDottedWhole(t *testing.T) {
 		{text: "snow in P . E . I . today", want: []string{"P . E . I"}},
 		{text: "visiting L.A. soon", want: []string{"L.A"}},
 		{text: "an A.B.C. book", not: []string{"A.B.C"}},
-		{text: "N.B. Easy does it", not: []string{"N.B"}},
+	})
+	// The tagger's letter of an abbreviation that names nothing goes.
+	runCases(t, whole{mustNew(t, Config{NER: phraseNER{"B"}})}, nil, []caseT{
+		{text: "N.B. it is easy", not: []string{"N.B"}},
 	})
 }
 
@@ -260,6 +263,7 @@ func TestNameBefore(t *testing.T) {
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "paintings by Lucas Cranach the Elder on show, and the great hall", want: []string{"Cranach the Elder"}, not: []string{"great hall"}},
 		{text: "signed R. E. Glenn today", want: []string{"R. E. Glenn"}},
+		{text: "flights to N. Ireland", want: []string{"N. Ireland"}},
 		{text: "a scene by W.H.S. Koerner called", want: []string{"W.H.S. Koerner"}, not: []string{"by"}},
 		{text: "look to bin Laden for cues", want: []string{"bin Laden"}, not: []string{"to"}},
 		{text: "PM al-Maliki said", want: []string{"al-Maliki"}, not: []string{"PM"}},
@@ -406,9 +410,10 @@ func (m mixedNER) Entities(text string, dst []ner.Entity) []ner.Entity {
 
 // A double-barrelled name is covered whole when one part was found.
 func TestHyphenatedNames(t *testing.T) {
-	r := mustNew(t, Config{NER: phraseNER{"Nakamura", "Smith"}})
+	r := mustNew(t, Config{NER: phraseNER{"Nakamura", "Smith", "Inzamam"}})
 	for _, c := range []struct{ text, want, not string }{
 		{"Ms. Nakamura-Lindqvist called", "Nakamura-Lindqvist", "called"},
+		{"then Inzamam-ul-Haq hit 87", "Inzamam-ul-Haq", "hit"},
 		{"then Oyelaran-Smith came", "Oyelaran-Smith", "came"},
 		{"Nakamura-san and a Smith-like man", "Nakamura", "like"},
 	} {
