@@ -54,6 +54,7 @@ var safeShorthand = words(`
 	otc prn pov
 	jeez geez gosh golly argh urgh mmh mhm woah whoa yikes gotcha gottcha yap yup
 	twenties thirties forties fifties sixties seventies eighties nineties noughties
+	pause pauses silence laughter laughs laughing applause inaudible unintelligible crosstalk overlapping sighs
 	halloween thanksgiving hanukkah passover pentecost lent advent hogmanay
 	netflix zoom spotify whatsapp facebook instagram insta tiktok snapchat youtube twitter google amazon
 	skype teams ipad iphone android xbox playstation ps4 ps5 nintendo switch kindle   fitbit

@@ -170,6 +170,9 @@ func TestSafelistSpans(t *testing.T) {
 		{"mum is on the stroke ward again", "stroke ward", false},
 		{"my gp at the kirkgate surgery", "kirkgate surgery", true},
 		{"Cath lab called at 0900", "Cath", false},
+		// A transcript's annotations of what was not said.
+		{"[Pause] okay, go on", "Pause", false},
+		{"(Laughter) Thank you all", "Laughter", false},
 		{"Cath called at 0900", "Cath", true},
 	}
 	for _, c := range cases {
