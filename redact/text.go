@@ -45,6 +45,7 @@ type scan struct {
 	low     []byte
 	toks    []token
 	capText bool // most words are capitalised (headline or shouting): case says nothing
+	shout   bool // most words are in capitals only
 	hl      int8 // headline's answer: 0 unknown, 1 yes, -1 no
 	scratch []byte
 	chs     []chunk
@@ -235,6 +236,7 @@ func (sc *scan) reset(text string) {
 		}
 	}
 	sc.capText = nAlpha >= 3 && (nCap*10 >= nAlpha*6 || nUpper*10 >= nAlpha*6)
+	sc.shout = nAlpha >= 3 && nUpper*10 >= nAlpha*6
 }
 
 // headline reports whether a mostly capitalised text capitalises its

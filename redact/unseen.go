@@ -43,6 +43,9 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	// or place list knows is decided here: "Started Fluvoxamine and
 	// Escitalopram" is a note, not a list.
 	nameList := sc.capText && !foreign && !sc.headline()
+	if sc.shout && tk.f&tUpper != 0 {
+		return r.shouted(sc, i)
+	}
 	if tk.e-tk.s < 2 || sc.capText && !foreign && !nameList || tk.f&tUpper != 0 || sc.acronymPlural(i) {
 		return Span{}, false
 	}
@@ -127,6 +130,28 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	}
 	l := Person
 	if r.placeBefore(sc, i) || (wb&bWorldPlace != 0 && wb&(bWorldFirst|bWorldSurname) == 0) {
+		l = Location
+	}
+	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true
+}
+
+// shouted decides a word of a text written in capitals ("RUGBY UNION -
+// CUTTITTA BACK FOR ITALY"), where case says nothing: a word of five
+// letters or more that no English word list knows, that English words do
+// not build and that has no English ending is a name; acronyms are
+// shorter, or on the safelist.
+func (r *contextRecognizer) shouted(sc *scan, i int) (Span, bool) {
+	tk := sc.toks[i]
+	lw := sc.lw(i)
+	if tk.e-tk.s < 5 || tk.f&tASCII == 0 || sc.lex(i).wc != wNone || sc.lex(i).bits != 0 || safe(sc, i) || sc.acronymPlural(i) ||
+		r.t.wordForm(lw) || wordEnding(lw) || r.t.wordTypo(lw, sc.scratch[:0]) {
+		return Span{}, false
+	}
+	if r.keepCountries && r.country(sc, i) {
+		return Span{}, false
+	}
+	l := Person
+	if wb := r.t.world(sc, i); r.placeBefore(sc, i) || wb&bWorldPlace != 0 && wb&(bWorldFirst|bWorldSurname) == 0 {
 		l = Location
 	}
 	return Span{Start: tk.s, End: tk.e, Label: l, Source: srcContext, Score: scGazLow}, true

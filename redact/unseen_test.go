@@ -62,6 +62,10 @@ func TestUnseenNames(t *testing.T) {
 		{text: "Results : Crespo ( Argentina ) beat Woodbridge ( Australia ) 6-4", want: []string{"Crespo"}},
 		{text: "Started Fluvoxamine And Escitalopram", not: []string{"Fluvoxamine", "Escitalopram"}},
 		{text: "Na 138, K 4.2, Cl 101, Hb 12.4", not: []string{"Na", "Cl", "Hb"}},
+		// In a text written in capitals, a long word no English word list
+		// knows is a name; acronyms, held letters and a note's words are not.
+		{text: "RUGBY UNION - CUTTITTA BACK FOR ITALY AFTER A YEAR", want: []string{"CUTTITTA"}},
+		{text: "PT ALERT, PERRLA, AFEBRILE, TACHYCARDIC, EXTUBATED. SOOOO ANGRYYYY", not: []string{"PERRLA", "AFEBRILE", "TACHYCARDIC", "EXTUBATED", "SOOOO", "ANGRYYYY"}},
 		// A name one edit from a word stays a name when a list knows it.
 		{text: "I spoke to Mabel and Brian about it", want: []string{"Mabel", "Brian"}},
 	})
