@@ -379,6 +379,9 @@ var firmSuffixes = words(`ltd limited inc llc plc kg gmbh llp`)
 // "LDN is busy"); a country's only when the profile does not keep
 // countries.
 func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
+	if tk := sc.toks[i]; tk.f&tCap == 0 || tk.e-tk.s < 2 || tk.e-tk.s > 6 {
+		return false // every abbreviation listed is capitalised and short: most words need no lookup
+	}
 	w := sc.raw(i)
 	return regionAbbrevs[w] || !r.keepCountries && countryAbbrevs[w]
 }
