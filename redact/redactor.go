@@ -987,7 +987,9 @@ func placeConnectives(sc *scan, spans []Span) []Span {
 //     "Gretchen and Chuck"), even when the first name is an everyday word
 //     ("&" joins the names of firms: "Marks & Spencer");
 //   - a first name after a surname and a comma, closing the phrase, as
-//     records and address books invert names ("McGilloway, Vangie");
+//     records and address books invert names ("McGilloway, Vangie"), and
+//     the surname before a first name so written in a record's field,
+//     even an everyday word ("Patient: Doe, Jane (");
 //   - a surname before a head that only a person's name takes, after "the"
 //     ("the Bush administration", "the Kennedy family").
 //
@@ -1020,7 +1022,17 @@ func nameCompanions(sc *scan, spans []Span) []Span {
 			add(k - 2)
 		}
 		m := lastTokenBefore(sc, s.End)
-		if m < 0 || sc.toks[m].e != s.End || m+1 >= len(sc.toks) {
+		if m < 0 || sc.toks[m].e != s.End {
+			continue
+		}
+		if j := k - 1; j >= 0 && m == k && sc.lex(k).nf&nFirst != 0 && (sc.gap(j) == ", " || sc.gap(j) == ",") && sc.alpha(j) && sc.toks[j].f&tCap != 0 &&
+			!covers(spans, sc.toks[j].s) && j > 0 && strings.Contains(sc.gap(j-1), ":") &&
+			(m+1 >= len(sc.toks) || strings.ContainsAny(sc.gap(m), ",;<(\n\"")) &&
+			(sc.lex(j).nf&nSurname != 0 || t.world(sc, j)&bWorldSurname != 0) && !sc.has(j, bTitle|bFunction|bPronoun|bKin) {
+			// A record's field, surname first: "Patient: Doe, Jane (".
+			add(j)
+		}
+		if m+1 >= len(sc.toks) {
 			continue
 		}
 		switch g := sc.gap(m); {

@@ -259,7 +259,7 @@ func TestDottedWhole(t *testing.T) {
 // The parts of a name written before the part the tagger found: dotted
 // initials, a surname particle, a capitalised word no list knows.
 func TestNameBefore(t *testing.T) {
-	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith", "Keefe", "Steffen W", "Sarah J", "Lucas Cranach"}})
+	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith", "Keefe", "Steffen W", "Sarah J", "Lucas Cranach", "Mary", "Jane"}})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "paintings by Lucas Cranach the Elder on show, and the great hall", want: []string{"Cranach the Elder"}, not: []string{"great hall"}},
 		{text: "signed R. E. Glenn today", want: []string{"R. E. Glenn"}},
@@ -272,6 +272,9 @@ func TestNameBefore(t *testing.T) {
 		// Names a found name vouches for: "and", an inverted name, a
 		// surname before "administration"; not a firm's "&".
 		{text: "Chuck and Lee were kind, and Smith, Grace.", want: []string{"Chuck", "Grace"}},
+		// A record's field, surname first, even an everyday word.
+		{text: "Patient: Doe, Mary (NHS 943 476 5919)\nName: Baker, Jane\nDOB: 1/2/1990", want: []string{"Doe", "Baker"}, not: []string{"DOB", "Patient", "Name"}},
+		{text: "it was sore, Mary said", not: []string{"sore"}},
 		{text: "under the Bush administration, Lee said", want: []string{"Bush"}},
 		{text: "a job at Marks & Smith, and May and Lee", not: []string{"Marks", "May"}},
 		// A first name that is an everyday word, mid-sentence only.

@@ -36,6 +36,7 @@ package redact
 var safeShorthand = words(`
 	doc pt pts hx fhx pmh dx ddx rx tx sx obs cath catheter foley abd abdo nbm prn od bd tds qds nocte mane stat po iv im sc
 	sob soboe doe  npo nad nkda nka bs  pu   pvr obs ob obgyn gcs mae avpu news2 nocte ttos tto perrla perrl perla aox3 aox4
+	dob mrn
 	mobilising mobilise mobility ambulant ambulating wbat nwb fwb
 	physio physiotherapy ot salt dn dns hca rn rgn rmn sho fy1 fy2 f1 f2 ct1 ct2 st1 st3  spr cons
 	 ae a&e  icu itu hdu ccu acu mau amu sau edu opd ooh sdec
