@@ -99,6 +99,8 @@ func TestContextRecognizer(t *testing.T) {
 		// no place, but a region that ends as peoples do is.
 		{text: "soldiers from the Balkans crossed the Danube into Thrace", want: []string{"Balkans", "Danube", "Thrace"}, label: Location},
 		{text: "the Albertans and Palestinians met", not: []string{"Albertans", "Palestinians"}},
+		{text: "flooding on the Prairies, walks in the Pennines, a trip to the Antarctic", want: []string{"Prairies", "Pennines", "Antarctic"}, label: Location},
+		{text: "it's arctic outside today", not: []string{"arctic"}},
 		// A headline's capitals say nothing, but a country that is also a
 		// word is the country there.
 		{text: "Hagel Welcomes China To Talks In Jordan", want: []string{"China", "Jordan"}, label: Location},

@@ -316,7 +316,8 @@ var worldRegions = strings.Fields(`africa asia europe antarctica oceania eurasia
 	danube rhine rhône rhone seine loire nile ganges indus yangtze volga dnieper euphrates tigris
 	zambezi mekong elbe vistula tiber ebro tagus douro limpopo orinoco
 	adriatic aegean baltic atlantic pacific
-	sahara gobi kalahari atacama mojave negev`)
+	sahara gobi kalahari atacama mojave negev
+	antarctic prairies outback caribbean mournes pennines cotswolds chilterns cairngorms`)
 
 // countryNames are every country and nation (lower case, multi-word allowed).
 var countryNames = lines(`afghanistan
