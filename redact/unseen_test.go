@@ -70,3 +70,20 @@ func TestUnseenNames(t *testing.T) {
 		{text: "I spoke to Mabel and Brian about it", want: []string{"Mabel", "Brian"}},
 	})
 }
+
+// The world lists hold every accented name also as English text writes it
+// without accents: "Rúnar" is found as "Runar", "Gdańsk" as "Gdansk".
+func TestWorldListsUnaccented(t *testing.T) {
+	tb := getTables()
+	for _, c := range []struct {
+		w    string
+		bits uint64
+	}{
+		{"rúnar", bWorldFirst}, {"runar", bWorldFirst},
+		{"gdańsk", bWorldCity}, {"gdansk", bWorldCity},
+	} {
+		if got := tb.worldBits([]byte(c.w)); got&c.bits == 0 {
+			t.Errorf("%q: world bits %b lack %b", c.w, got, c.bits)
+		}
+	}
+}

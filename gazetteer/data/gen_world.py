@@ -6,10 +6,11 @@ licences). Run from this directory: python3 gen_world.py [SHARED_DIR].
   world_names.tsv   lower-case name tokens with f (first name), s (surname)
                     or fs: Faker's first names and surnames of 86 locales
                     (MIT) and every US Census 2010 surname with 100+ bearers
-                    (public domain);
+                    (public domain), each accented one also unaccented, as
+                    English text writes it ("ivanisevic");
   world_places.tsv  one-word GeoNames places with 1,000+ people (CC BY 4.0):
                     the lower-case name and the largest population of a
-                    place of that name.
+                    place of that name, accented names also unaccented.
 
 Both are sorted by UTF-8 bytes (Python sorts str by code point, the same
 order), so deid binary-searches them in place without building a map.
@@ -33,6 +34,29 @@ def tsv(name):
             yield line.rstrip("\n").split("\t")
 
 
+# Letters NFKD does not decompose, as English text writes them.
+SPECIAL = {"ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ı": "i", "ə": "a", "þ": "th", "ð": "d", "ħ": "h"}
+
+
+def fold(t):
+    """t as English text writes it without accents ("ivanišević" ->
+    "ivanisevic"), or "" when some letter has no ASCII form."""
+    t = "".join(SPECIAL.get(c, c) for c in t)
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    return t if t.isascii() and t.isalpha() else ""
+
+
+def with_folds(d, merge):
+    """d plus the unaccented spelling of every accented key, merged into an
+    entry the spelling may already have."""
+    out = dict(d)
+    for k, v in d.items():
+        f = fold(k)
+        if f and f != k:
+            out[f] = merge(out[f], v) if f in out else v
+    return out
+
+
 names = {}
 for row in tsv("world_first_names_faker.tsv"):
     for t in toks(row[0]):
@@ -46,6 +70,7 @@ with open(f"{src}/us_census2010_surnames.txt", encoding="utf-8") as f:
         for t in toks(line.strip()):
             if "s" not in names.get(t, ""):
                 names[t] = names.get(t, "") + "s"
+names = with_folds(names, lambda a, b: "".join(c for c in "fs" if c in a + b))
 with open("world_names.tsv", "w", encoding="utf-8") as f:
     for k in sorted(names):
         f.write(f"{k}\t{names[k]}\n")
@@ -56,6 +81,7 @@ for row in tsv("world_places_geonames_cities1000.tsv"):
     if len(t) != 1 or len(t[0]) < 3:
         continue  # multi-word places need phrase matching; one word is enough evidence here
     places[t[0]] = max(places.get(t[0], 0), pop)
+places = with_folds(places, max)
 with open("world_places.tsv", "w", encoding="utf-8") as f:
     for k in sorted(places):
         f.write(f"{k}\t{places[k]}\n")
