@@ -112,6 +112,10 @@ var safePeople = words(`
 	islam judaism hinduism sikhism buddhism christianity catholicism protestantism atheism
 	slavic germanic celtic nordic norse latino latinx hispanic semitic sephardic ashkenazi
 	bantu inuit amish yazidi uyghur kurds romani
+	chechen chechens lankan lankans zairean kosovar kosovars basque basques catalan catalans flemish walloon breton
+	bretons manx ossetian tatar tatars rohingya hazara pashtun pashtuns baloch sindhi tamils sinhalese malayali hmong
+	fulani maasai kikuyu amhara oromo tigrayan berber berbers amazigh bedouin druze maronite coptic copts alawite
+	assyrian chaldean kurd uzbeks
 	`)
 
 // accentedLoans are the loanwords English writes with their accents: the
@@ -582,7 +586,7 @@ func allSafe(sc *scan, s Span) bool {
 
 // safePairs are safelisted terms of two tokens, keyed "first_second":
 // two words ("tai chi") or one word with an apostrophe inside ("ma'am").
-var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu cath_lab`)
+var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu cath_lab sri_lankan sri_lankans new_zealander new_zealanders`)
 
 // safePair reports whether tokens i and i+1, one space or an apostrophe
 // apart, are a safe pair.

@@ -170,6 +170,7 @@ func TestSafelistSpans(t *testing.T) {
 		{"mum is on the stroke ward again", "stroke ward", false},
 		{"my gp at the kirkgate surgery", "kirkgate surgery", true},
 		{"Cath lab called at 0900", "Cath", false},
+		{"my Sri Lankan neighbour", "Sri Lankan", false},
 		// A transcript's annotations of what was not said.
 		{"[Pause] okay, go on", "Pause", false},
 		{"(Laughter) Thank you all", "Laughter", false},
