@@ -171,6 +171,7 @@ func TestSafelistSpans(t *testing.T) {
 		{"my gp at the kirkgate surgery", "kirkgate surgery", true},
 		{"Cath lab called at 0900", "Cath", false},
 		{"my Sri Lankan neighbour", "Sri Lankan", false},
+		{"Basque and Catalan food", "Catalan", false},
 		// A transcript's annotations of what was not said.
 		{"[Pause] okay, go on", "Pause", false},
 		{"(Laughter) Thank you all", "Laughter", false},
