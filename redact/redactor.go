@@ -410,6 +410,11 @@ func addressAround(sc *scan, spans []Span) []Span {
 			sc.toks[k].f&tCap == 0 && placeHeads[string(sc.lw(k))] {
 			s.End = sc.toks[k].e // "Galway city", "the Donetsk region", "Mosul dam"
 		}
+		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.toks[k-1].s == s.Start &&
+			sc.gap(k-1) == " " && sc.toks[k-1].f&tCap != 0 && townPrefixes[string(sc.lw(k-1))] && sc.alpha(k) && sc.capital(k) &&
+			!sc.has(k, bFunction|bPronoun|bMonth|bWeekday) && !otherLabelIn(spans, s.End, sc.toks[k].e) {
+			s.End = sc.toks[k].e // the tagger's "Cape" of "Cape Cod", "Lake" of "Lake Placid"
+		}
 		k := firstTokenFrom(sc, s.Start)
 		if k <= 0 || k >= len(sc.toks) || sc.toks[k].s != s.Start {
 			continue
@@ -581,7 +586,7 @@ var placePrefixes = words(`great greater lower upper new old little`)
 
 // townPrefixes before a name make a town of it: "Port Talbot", "Fort
 // William", "Lake Joseph", "New Tanner", "East Kilbride".
-var townPrefixes = words(`port fort ft lake mount mt new north south east west`)
+var townPrefixes = words(`port fort ft lake mount mt new north south east west cape`)
 
 // compassWords before a place name make a region of it.
 var compassWords = words(`north south east west northern southern eastern western

@@ -188,6 +188,8 @@ func TestAddressAround(t *testing.T) {
 		{r: places, text: "in Leeds city, the Texas coast, Iceland Foods", want: []string{"Leeds city", "Texas coast"}, not: []string{"Foods"}},
 		{r: people, text: "I heard via John today", want: []string{"John"}, not: []string{"via"}, label: Person},
 		{r: places, text: "the city of Paris is nice", want: []string{"Paris"}, not: []string{"city of"}},
+		// A town's prefix the tagger found alone takes the name after it.
+		{r: mustNew(t, Config{NER: phraseNER{"Cape"}}), text: "Pt from Cape Cod, summers away", want: []string{"Cape Cod"}, not: []string{"summers"}},
 		// A postcode after a name the tagger took for a person's makes it
 		// a town: the Philippines ("4-digit"), Ireland (Eircode), Hungary
 		// ("H-" and four digits), India (six digits), Mexico (ZIP+4 style).
