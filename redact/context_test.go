@@ -82,6 +82,7 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "Qld police and NSW deputy premier, DPRK missiles, back in LDN", want: []string{"Qld", "NSW", "DPRK", "LDN"}, label: Location},
 		{text: "Abd soft, NT/ND. Started ACT. Message me on WA", not: []string{"NT", "ACT", "WA"}},
 		// Venues named with a capitalised head.
+		{text: "a panic attack outside the Corn Exchange", want: []string{"Corn Exchange"}, label: Location},
 		{text: "shot at the historic Red Rocks Amphitheatre, then the Sage Pavilion", want: []string{"Red Rocks Amphitheatre", "Sage Pavilion"}, label: Location},
 		{text: "in the back yard at the plaza", not: []string{"yard", "plaza"}},
 		// A place's abbreviation written with dots, tight or tokenised.

@@ -112,6 +112,7 @@ var safePeople = words(`
 	islam judaism hinduism sikhism buddhism christianity catholicism protestantism atheism
 	slavic germanic celtic nordic norse latino latinx hispanic semitic sephardic ashkenazi
 	bantu inuit amish yazidi uyghur kurds romani
+	quaker quakers mormon mormons evangelical evangelicals lutheran presbyterian adventist rastafarian
 	chechen chechens lankan lankans zairean kosovar kosovars basque basques catalan catalans flemish walloon breton
 	bretons manx ossetian tatar tatars rohingya hazara pashtun pashtuns baloch sindhi tamils sinhalese malayali hmong
 	fulani maasai kikuyu amhara oromo tigrayan berber berbers amazigh bedouin druze maronite coptic copts alawite
@@ -140,7 +141,7 @@ var safeWords = func() map[string]bool {
 }()
 
 // safeUpper are acronyms that are safe only in capitals.
-var safeUpper = words(`si nat esa rw rvr tlc piv ij pcwp riss sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
+var safeUpper = words(`aa si nat esa rw rvr tlc piv ij pcwp riss sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
 	ns fs ag
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 
@@ -331,7 +332,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s) || peoplesPlace(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -468,7 +469,8 @@ func everydayUse(sc *scan, s Span) bool {
 // Park" or "Bath" it stays a name. Pubs are not kinds of place ("at the
 // crown" stays), nor are the plural heads of regions ("the lakes"). With
 // words before the head it stays: "the northern general" is a hospital,
-// "the peak district" a park.
+// "the peak district" a park. An institution with no article at all ("from
+// church", "in hospital") is one too.
 func placeKind(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
 	if i < 0 || sc.toks[i].s != s.Start {
@@ -476,7 +478,10 @@ func placeKind(sc *scan, s Span) bool {
 	}
 	if sc.isWord(i, "the") && sc.toks[i].f&tCap == 0 && i+1 < len(sc.toks) && sc.spaced(i) {
 		i++
-	} else if p := i - 1; p < 0 || sc.gap(p) != " " || !placeDeterminers[string(sc.lw(p))] {
+	} else if p := i - 1; p >= 0 && sc.gap(p) == " " && bareBefore[string(sc.lw(p))] && bareInstitutions[string(sc.lw(i))] &&
+		sc.toks[i].e == s.End && sc.toks[i].f&tCap == 0 {
+		return true // an institution with no article is the activity: "my friend from church", "at school"
+	} else if p < 0 || sc.gap(p) != " " || !placeDeterminers[string(sc.lw(p))] {
 		return false
 	}
 	if sc.toks[i].e != s.End || !sc.alpha(i) || sc.toks[i].f&tCap != 0 || sc.lex(i).wc != wCommon {
@@ -484,6 +489,32 @@ func placeKind(sc *scan, s Span) bool {
 	}
 	w := string(sc.lw(i))
 	return placeKinds[w] || sc.has(i, bFacility) && !geoHeads[w]
+}
+
+// bareInstitutions are the places English names with no article for what
+// is done there ("from church", "at school", "in hospital"), and
+// bareBefore the prepositions before them.
+var (
+	bareInstitutions = words(`church chapel mosque temple synagogue gurdwara school college uni university hospital prison court`)
+	bareBefore       = words(`at from to in into after before`)
+)
+
+// peoplesPlace reports whether span s is a people's or faith's word and a
+// kind of place in lower case: "the Quaker house", "a Sunni mosque", "the
+// Polish shop" say what kind of place, not which.
+func peoplesPlace(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || i+1 >= len(sc.toks) || sc.toks[i].s != s.Start || !sc.alpha(i) || !safePeople[string(sc.lw(i))] || sc.lex(i).is(bKin) || compassWords[string(sc.lw(i))] {
+		return false
+	}
+	heads := 0
+	for j := i + 1; j < len(sc.toks) && sc.toks[j].s < s.End; j++ {
+		if sc.toks[j].e > s.End || !sc.spaced(j-1) || !sc.alpha(j) || sc.toks[j].f&tCap != 0 || !sc.has(j, bFacility) || geoHeads[string(sc.lw(j))] || sc.has(j, bStreet) {
+			return false
+		}
+		heads++
+	}
+	return heads > 0
 }
 
 // placeAsModifier reports whether span s is one lower-case everyday word

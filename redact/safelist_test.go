@@ -172,6 +172,14 @@ func TestSafelistSpans(t *testing.T) {
 		{"Cath lab called at 0900", "Cath", false},
 		{"my Sri Lankan neighbour", "Sri Lankan", false},
 		{"Basque and Catalan food", "Catalan", false},
+		// A people's or faith's kind of place, an institution with no
+		// article, a fellowship's acronym: descriptions, not names.
+		{"meetings at the Quaker house", "Quaker house", false},
+		{"Discussed brother-in-law Danish's visit", "Danish", true},
+		{"my friend from church brings soup", "church", false},
+		{"she is in hospital again", "hospital", false},
+		{"going to AA meetings", "AA", false},
+		{"moved to Hospital Road", "Hospital Road", true},
 		// A transcript's annotations of what was not said.
 		{"[Pause] okay, go on", "Pause", false},
 		{"(Laughter) Thank you all", "Laughter", false},

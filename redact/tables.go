@@ -253,7 +253,7 @@ const facilityEveryday = `room rooms gallery galleries store shop gym pub bar ca
 	ground forest wood woods lake reservoir canal valley bay island falls docks dock marina harbour port
 	terminal junction roundabout arcade precinct quarter pizza pizzeria diner grill bakery garage memorial
 	bridges amphitheatre amphitheater coliseum colosseum auditorium pavilion racecourse velodrome aquarium
-	observatory plaza dome fairground showground speedway raceway yard rehab ` + geoHeadWords
+	observatory plaza dome fairground showground speedway raceway yard rehab exchange ` + geoHeadWords
 
 // geoHeadWords end the names of seas, rivers, hills and coasts. A
 // nationality or language may name one ("English Channel", "Irish Sea",
