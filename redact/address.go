@@ -660,6 +660,16 @@ func (r *addressRecognizer) postcodeAt(sc *scan, k int) bool {
 	return l >= 2 && l <= 4 && sc.gap(k) == "-" && k+1 < len(sc.toks) && sc.toks[k+1].f&tAlpha == 0
 }
 
+// clockTime reports whether number token k is the hour of a time, "10:30"
+// or "9.15am".
+func clockTime(sc *scan, k int) bool {
+	if k+1 >= len(sc.toks) || sc.toks[k].f&tAlpha != 0 || sc.toks[k].e-sc.toks[k].s > 2 || sc.toks[k+1].f&tDigit == 0 {
+		return false
+	}
+	g := sc.gap(k)
+	return g == ":" || g == "." && sc.toks[k+1].e-sc.toks[k+1].s >= 2 && sc.toks[k+1].f&tAlpha != 0 && strings.HasSuffix(sc.raw(k+1), "m")
+}
+
 // letterPostcode reports whether tokens k and k+1 are a postcode behind a
 // country letter, as Hungary writes them: "H-6406".
 func letterPostcode(sc *scan, k int) bool {
@@ -719,6 +729,8 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 		switch {
 		case numberSign(sc, k) && sc.toks[e].f&tDigit == 0:
 			e = sc.numGroup(k + 1) // "Güemes N° 74"
+		case sc.toks[k].f&tDigit != 0 && sc.toks[k].e-sc.toks[k].s <= 10 && clockTime(sc, k):
+			return e // "Aire Court CMHT, 10:30": a time, not a house number
 		case sc.toks[k].f&tDigit != 0 && sc.toks[k].e-sc.toks[k].s <= 10:
 			// A number, postcode or unit: "10115", "M5R", "12/F", "#08-45".
 			if !comma && sc.toks[k].f&tAlpha == 0 && !(r.postcodeAt(sc, k) || sc.num(k)) {
@@ -734,8 +746,8 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 			}
 			l := sc.toks[k].e - sc.toks[k].s
 			postcode := l >= 5 || l == 4 && opened && !yearLike(sc, k)
-			if !comma && sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && !postcode && r.countAfter(sc, last) {
-				return e
+			if sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && (!comma && !postcode || l <= 3) && r.countAfter(sc, last) {
+				return e // "for 3 weeks", "Oak Rd, 10 mins away"
 			}
 			e = last
 		case aw&(awUnit|awBox|awUnitAfter) != 0 && sc.num(k+1) && r.inSentence(sc, k):
@@ -979,8 +991,11 @@ func (r *addressRecognizer) countAfter(sc *scan, k int) bool {
 	if j >= 0 && (sc.isWord(j, "in") || sc.isWord(j, "near")) && sc.spaced(j) && j+1 < len(sc.toks) && sc.alpha(j+1) && sc.toks[j+1].f&tCap != 0 {
 		return false // "Tveitlyngen 3 in Jennydal": the town the street is in
 	}
-	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && sc.lex(j).wc != wNone && !uncounted[string(sc.lw(j))]
+	return j >= 0 && sc.alpha(j) && sc.toks[j].f&tCap == 0 && r.aw(sc, j) == 0 && (sc.lex(j).wc != wNone || countedShort[string(sc.lw(j))]) && !uncounted[string(sc.lw(j))]
 }
+
+// countedShort are the short units chat counts in ("10 mins away").
+var countedShort = words(`mins min hrs hr secs sec wks wk yrs yr mths mth kms km mls`)
 
 // uncounted words follow a number without being what it counts: the
 // number ends an address ("Praha 1 now", "Wien 3 is where").

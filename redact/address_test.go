@@ -86,6 +86,8 @@ func TestAddressSites(t *testing.T) {
 		{text: "the crash on the A629 near Halifax", want: []string{"A629"}},
 		{text: "take the M60 towards Stockport", want: []string{"M60"}},
 		{text: "took the a64 home and then the M1 back", want: []string{"a64", "M1"}},
+		// A time or a count after an address's comma is not its number.
+		{text: "lives at 4 Oak Rd, 10 mins away; meet at 12 Elm Grove, 10:30", want: []string{"4 Oak Rd", "12 Elm Grove"}, not: []string{"10 mins", "10:30"}},
 		{text: "B6265 southbound was shut", want: []string{"B6265"}},
 		{text: "print it on A4 paper and take B12 tablets", not: []string{"A4", "B12"}},
 		{text: "she got an A1 in maths", not: []string{"A1"}},

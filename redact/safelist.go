@@ -113,8 +113,8 @@ var safePeople = words(`
 	slavic germanic celtic nordic norse latino latinx hispanic semitic sephardic ashkenazi
 	bantu inuit amish yazidi uyghur kurds romani
 	quaker quakers mormon mormons evangelical evangelicals lutheran presbyterian adventist rastafarian
-	chechen chechens lankan lankans zairean kosovar kosovars basque basques catalan catalans flemish walloon breton
-	bretons manx ossetian tatar tatars rohingya hazara pashtun pashtuns baloch sindhi tamils sinhalese malayali hmong
+	chechen chechens lankan lankans zairean kosovar kosovars basque basques catalan catalans flemish walloon
+	manx ossetian tatar tatars rohingya hazara pashtun pashtuns baloch sindhi tamils sinhalese malayali hmong
 	fulani maasai kikuyu amhara oromo tigrayan berber berbers amazigh bedouin druze maronite coptic copts alawite
 	assyrian chaldean kurd uzbeks
 	`)
@@ -141,7 +141,7 @@ var safeWords = func() map[string]bool {
 }()
 
 // safeUpper are acronyms that are safe only in capitals.
-var safeUpper = words(`aa si nat esa rw rvr tlc piv ij pcwp riss sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
+var safeUpper = words(`aa su sus si nat esa rw rvr tlc piv ij pcwp riss sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
 	ns fs ag
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
 

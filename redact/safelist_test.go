@@ -179,6 +179,7 @@ func TestSafelistSpans(t *testing.T) {
 		{"my friend from church brings soup", "church", false},
 		{"she is in hospital again", "hospital", false},
 		{"going to AA meetings", "AA", false},
+		{"SU seen at home; SU reports low mood", "SU", false},
 		{"moved to Hospital Road", "Hospital Road", true},
 		// A transcript's annotations of what was not said.
 		{"[Pause] okay, go on", "Pause", false},
