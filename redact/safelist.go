@@ -484,10 +484,16 @@ func placeKind(sc *scan, s Span) bool {
 	} else if p < 0 || sc.gap(p) != " " || !placeDeterminers[string(sc.lw(p))] {
 		return false
 	}
-	if sc.toks[i].e != s.End || !sc.alpha(i) || sc.toks[i].f&tCap != 0 || sc.lex(i).wc != wCommon {
+	if sc.toks[i].e != s.End || !sc.alpha(i) || sc.toks[i].f&tCap != 0 {
 		return false
 	}
 	w := string(sc.lw(i))
+	if chatPlaceKinds[w] {
+		return true // "the foodbank", "the chippy": on no word list, still a kind of place
+	}
+	if sc.lex(i).wc != wCommon {
+		return false
+	}
 	return placeKinds[w] || sc.has(i, bFacility) && !geoHeads[w]
 }
 
@@ -558,6 +564,10 @@ var placeDeterminers = words(`the my our your his her their`)
 // placeKinds are kinds of place that are no facility head: "the city",
 // "the bath".
 var placeKinds = words(`city town village bath beach countryside seaside coast centre center`)
+
+// chatPlaceKinds are kinds of place British chat names that no word list
+// holds: "the foodbank", "the jobcentre", "the chippy".
+var chatPlaceKinds = words(`foodbank jobcentre chippy offy bookies launderette takeaway carvery cashpoint`)
 
 // subjectPronouns come right before a verb, never before a name.
 var subjectPronouns = words(`i we you they he she`)

@@ -180,6 +180,7 @@ func TestSafelistSpans(t *testing.T) {
 		{"she is in hospital again", "hospital", false},
 		{"going to AA meetings", "AA", false},
 		{"SU seen at home; SU reports low mood", "SU", false},
+		{"I go to the foodbank on a Tuesday", "foodbank", false},
 		{"moved to Hospital Road", "Hospital Road", true},
 		// A transcript's annotations of what was not said.
 		{"[Pause] okay, go on", "Pause", false},
