@@ -390,27 +390,23 @@ func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
 // with dots from token i ("U.S.", "B.C.", "P.E.I.", tokenised "B . C ."),
 // else -1.
 func (r *contextRecognizer) dottedPlace(sc *scan, i int) int {
-	letter := func(k int) bool {
-		return k < len(sc.toks) && sc.toks[k].e-sc.toks[k].s == 1 && sc.alpha(k) && sc.toks[k].f&tCap != 0
+	if i > 0 && sc.toks[i-1].e-sc.toks[i-1].s == 1 && (sc.gap(i-1) == "." || sc.gap(i-1) == " . ") {
+		return -1 // inside a longer group
 	}
-	dot := func(k int) bool { g := sc.gap(k); return g == "." || g == " . " }
-	if !letter(i) || !dot(i) || i > 0 && (dot(i-1) && letter(i-1)) {
+	var buf [8]byte
+	j, letters := dottedGroup(sc, i, buf[:0])
+	if j < 0 || len(letters) == cap(buf) {
 		return -1
 	}
-	j := i
-	var b [8]byte
-	n := 0
-	for ; n < len(b); j++ {
-		b[n] = sc.text[sc.toks[j].s]
-		n++
-		if !dot(j) || !letter(j+1) {
-			break
+	for k := i; k <= j; k++ {
+		if sc.toks[k].f&tCap == 0 {
+			return -1
 		}
 	}
-	w := string(b[:n])
-	if after := sc.text[sc.toks[j].e:]; n < 2 || !strings.HasPrefix(after, ".") && !strings.HasPrefix(after, " .") {
+	if after := sc.text[sc.toks[j].e:]; !strings.HasPrefix(after, ".") && !strings.HasPrefix(after, " .") {
 		return -1
 	}
+	w := strings.ToUpper(string(letters))
 	if regionAbbrevs[w] || dottedRegions[w] || !r.keepCountries && (countryAbbrevs[w] || w == "US") {
 		return j
 	}

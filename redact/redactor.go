@@ -254,32 +254,15 @@ func extendInitials(sc *scan, spans []Span) []Span {
 // rest of it. The tagger's letters of an abbreviation that is no name
 // ("N.B.", "P.S.") are dropped.
 func dottedWhole(sc *scan, spans []Span) []Span {
-	letter := func(i int) bool {
-		return i < len(sc.toks) && sc.toks[i].e-sc.toks[i].s == 1 && sc.alpha(i)
-	}
-	dot := func(i int) bool { g := sc.gap(i); return g == "." || g == " . " }
 	n := len(spans)
-	var b [8]byte
+	var buf [8]byte
 	for i := 0; i < len(sc.toks); i++ {
-		if !letter(i) || !dot(i) {
-			continue
-		}
-		j, m := i, 0
-		for {
-			if m < len(b) {
-				b[m] = sc.low[sc.toks[j].s]
-				m++
-			}
-			if !dot(j) || !letter(j+1) {
-				break
-			}
-			j++
-		}
-		if j == i {
+		j, letters := dottedGroup(sc, i, buf[:0])
+		if j < 0 {
 			continue
 		}
 		start, end := sc.toks[i].s, sc.toks[j].e
-		if dottedSafe[string(b[:m])] {
+		if dottedSafe[string(letters)] {
 			for x := 0; x < n; x++ {
 				if o := &spans[x]; o.Source == srcNER && o.Start >= start && o.End <= end {
 					o.Label = "" // dropped below
@@ -305,6 +288,29 @@ func dottedWhole(sc *scan, spans []Span) []Span {
 		}
 	}
 	return spans[:k]
+}
+
+// dottedGroup returns the last token of the dotted abbreviation that
+// token i starts, written tight or tokenised ("P.E.I", "B . C"): two or
+// more single letters, each but the last followed by a dot; and its
+// letters in lower case, appended to buf up to its capacity. It returns -1
+// when none starts at i.
+func dottedGroup(sc *scan, i int, buf []byte) (int, []byte) {
+	letter := func(k int) bool { return k < len(sc.toks) && sc.toks[k].e-sc.toks[k].s == 1 && sc.alpha(k) }
+	dot := func(k int) bool { g := sc.gap(k); return g == "." || g == " . " }
+	if !letter(i) || !dot(i) || !letter(i+1) {
+		return -1, buf
+	}
+	j := i
+	for {
+		if len(buf) < cap(buf) {
+			buf = append(buf, sc.low[sc.toks[j].s])
+		}
+		if !dot(j) || !letter(j+1) {
+			return j, buf
+		}
+		j++
+	}
 }
 
 // dottedSafe are abbreviations written with dots that name nobody and
