@@ -35,7 +35,8 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	// A capitalised word spelt with letters English does not use ("Hà",
 	// "Phạm", "Kovácsné") is a name even where every word is capitalised
 	// and at a sentence start, whatever its length: the English words
-	// that keep an accent (café, fiancé) are on the word list.
+	// that keep an accent (café, fiancé) are on the safelist
+	// (accentedLoans) or are English words unaccented (naïve).
 	foreign := tk.f&(tASCII|tUpper) == 0 && tk.f&(tCap|tAlpha) == tCap|tAlpha && !r.accentedEnglish(sc, i)
 	// In a capitalised text that is a list of names rather than a
 	// headline ("Ivanisevic ( Croatia ) beat Woodbridge", "Scorers :
