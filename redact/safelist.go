@@ -524,17 +524,28 @@ func peoplesPlace(sc *scan, s Span) bool {
 }
 
 // placeAsModifier reports whether span s is one lower-case everyday word
-// that some place is also called, used before a facility noun: "the rugby
-// club", "a reading room", "the bath house". There it says what kind of
-// facility, not where; "moved to reading" and "Rugby Club" stay.
+// that some place is also called, used before a facility noun, with or
+// without the noun: "the rugby club", "a reading room", "the bath house".
+// There it says what kind of facility, not where; "moved to reading",
+// "Rugby Club" and "lake district" stay.
 func placeAsModifier(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
-	if i < 0 || i+1 >= len(sc.toks) || sc.toks[i].s != s.Start || sc.toks[i].e != s.End || !sc.alpha(i) || sc.toks[i].f&tCap != 0 {
+	if i < 0 || i+1 >= len(sc.toks) || sc.toks[i].s != s.Start || !sc.alpha(i) || sc.toks[i].f&tCap != 0 {
+		return false
+	}
+	// The span is the modifier, or the modifier and the head: "the rugby
+	// club" either way.
+	if end := sc.toks[i].e; end != s.End && !(sc.toks[i+1].e == s.End && sc.spaced(i) && modifiedHeads[string(sc.lw(i+1))]) {
 		return false
 	}
 	e := sc.lex(i)
 	return e.wc == wCommon && e.place != pkNone && sc.spaced(i) && sc.alpha(i+1) && sc.toks[i+1].f&tCap == 0 && sc.has(i+1, bFacility)
 }
+
+// modifiedHeads are the facility nouns a place word describes when the
+// tagger takes both ("the rugby club"); a region's or a street's head
+// ("lake district", "coronation walk") makes a name.
+var modifiedHeads = words(`club clubs room rooms house pool gym`)
 
 // dwelling reports whether span s describes a home in lower case, maybe
 // with a small number: "2 bed flat", "3 bedroom house", "2 story house".
