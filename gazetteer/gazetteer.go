@@ -72,6 +72,10 @@ type Gazetteer struct {
 	// place instead of holding a few hundred thousand map entries.
 	WorldNames  string // lower-case name token, then f (first name), s (surname) or fs
 	WorldPlaces string // lower-case one-word GeoNames place, then the largest population
+	// WorldCities are the GeoNames places of two words or more with
+	// 100,000+ people, lower-case ("cape town", "sao paulo"): a phrase is
+	// evidence enough to list, where one word is not.
+	WorldCities []string
 }
 
 var (
@@ -163,6 +167,9 @@ func parse() *Gazetteer {
 		}
 		d := District{Outcode: strings.ToUpper(f[0]), Population: atoi(f[1]), PostTown: f[5], Areas: areas, AdminArea: f[7], Region: f[8]}
 		g.Districts[d.Outcode] = d
+	}
+	for _, f := range lines("world_cities.txt") {
+		g.WorldCities = append(g.WorldCities, f[0])
 	}
 	g.WorldNames, g.WorldPlaces = worldNames, worldPlaces
 	return g

@@ -342,7 +342,17 @@ func dateline(sc *scan, i int) int {
 // lower case, "US" beside no other word in capitals is no shouted "us"
 // ("the US army", "7 US soldiers"; not "LET US GO"). "US $" is a currency.
 func (r *contextRecognizer) usCountry(sc *scan, i int) bool {
-	if r.keepCountries || sc.capText || sc.raw(i) != "US" {
+	if r.keepCountries || sc.capText {
+		return false
+	}
+	if sc.raw(i) == "us" {
+		// In lower case, the pronoun never follows "the" and seldom
+		// stands before the nouns of a state: "the us has", "us troops".
+		p, n := sc.prevWord(i), sc.nextWord(i)
+		return p >= 0 && p == i-1 && sc.isWord(p, "the") && sc.spaced(p) ||
+			n == i+1 && sc.spaced(i) && usNouns[string(sc.lw(n))]
+	}
+	if sc.raw(i) != "US" {
 		return false
 	}
 	if strings.HasPrefix(strings.TrimLeft(sc.text[sc.toks[i].e:], " "), "$") {
@@ -355,6 +365,10 @@ func (r *contextRecognizer) usCountry(sc *scan, i int) bool {
 	}
 	return true
 }
+
+// usNouns follow "us" the country, not the pronoun, in lower-case text.
+var usNouns = words(`troops army soldiers marines forces military navy government president
+	senate congress embassy citizens officials administration economy election dollar dollars`)
 
 // countyAbbrev returns the token of the county named after token i when i
 // is Ireland's "Co." for County ("Co. Down", "Co Kerry", "Co . Antrim"),
@@ -398,15 +412,27 @@ func (r *contextRecognizer) dottedPlace(sc *scan, i int) int {
 	if j < 0 || len(letters) == cap(buf) {
 		return -1
 	}
+	caps := 0
 	for k := i; k <= j; k++ {
-		if sc.toks[k].f&tCap == 0 {
-			return -1
+		if sc.toks[k].f&tCap != 0 {
+			caps++
 		}
+	}
+	if caps != 0 && caps != j-i+1 {
+		return -1
 	}
 	if after := sc.text[sc.toks[j].e:]; !strings.HasPrefix(after, ".") && !strings.HasPrefix(after, " .") {
 		return -1
 	}
 	w := strings.ToUpper(string(letters))
+	if caps == 0 {
+		// Text in lower case writes "u.s." and "u.k." too; "b.c." there
+		// is as often the era.
+		if w != "BC" && dottedRegions[w] || !r.keepCountries && (countryAbbrevs[w] || w == "US") {
+			return j
+		}
+		return -1
+	}
 	if regionAbbrevs[w] || dottedRegions[w] || !r.keepCountries && (countryAbbrevs[w] || w == "US") {
 		return j
 	}
@@ -484,6 +510,9 @@ func (r *contextRecognizer) placeSpan(sc *scan, i, j int, kind uint8) (Span, boo
 	}
 	sp := Span{Start: sc.toks[i].s, End: sc.toks[j].e, Label: Location, Source: srcGazetteer}
 	cue := r.placeCue(sc, i)
+	if p := sc.prevWord(i); cue == 0 && kind == pkCountry && p >= 0 && sc.isWord(p, "the") {
+		cue = r.placeCue(sc, p) // "moved to the united states"
+	}
 	if !allCommon {
 		// A single token that is also a frequent first name is a person
 		// unless a place cue says otherwise ("Chester", "Ashley").
@@ -535,7 +564,10 @@ func (r *contextRecognizer) placeSpan(sc *scan, i, j int, kind uint8) (Span, boo
 		return sp, false
 	}
 	capMid := allCap && !sc.capText && !(sc.sentStart(i))
-	lowerCity := kind == pkCity && cue == 1 && !sc.capText && !hasSuffix(sc.lw(j), "ing")
+	// A country of everyday words needs two of them ("to the united
+	// states"): "to china", "in jersey" are as often the china and the
+	// jersey.
+	lowerCity := (kind == pkCity || kind == pkCountry && j > i) && cue == 1 && !sc.capText && !hasSuffix(sc.lw(j), "ing")
 	switch {
 	case lowerCity:
 		// "went to derby", "back in hull": a town after a preposition.

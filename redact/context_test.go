@@ -112,6 +112,19 @@ func TestContextRecognizer(t *testing.T) {
 		// names a currency.
 		{text: "the US army sent 7 US soldiers", want: []string{"US"}, not: []string{"army", "soldiers"}, label: Location},
 		{text: "LET US GO and pay in US $ now", not: []string{"US"}},
+		// In lower case, "us" after "the" or before a state's noun is the
+		// country; the pronoun is not.
+		{text: "the us has said us troops will stay", want: []string{"us"}, label: Location},
+		{text: "she told us, give us a call, let us know", not: []string{"us"}},
+		// Dotted country abbreviations in lower case; "b.c." there is the era.
+		{text: "delivery in the u.s. and the u.k., built 500 b.c.", want: []string{"u.s", "u.k"}, not: []string{"b.c"}, label: Location},
+		// Large world places of two words or more, in lower case: on their
+		// own when a word is no English word, after a place cue when every
+		// word is one. A country of two everyday words needs its cue, even
+		// over "the".
+		{text: "moved to cape town, then sao paulo, then to the united states", want: []string{"cape town", "sao paulo", "united states"}, label: Location},
+		{text: "he lives in long beach now", want: []string{"long beach"}, label: Location},
+		{text: "it was a long beach walk, the united states of mind, it went to china", not: []string{"long beach", "united states", "china"}},
 	})
 }
 

@@ -804,7 +804,7 @@ func (r *addressRecognizer) numberBefore(sc *scan, k int) int {
 	if st == j && (hasOrdinal(sc, j) || yearLike(sc, j)) {
 		return k // "1st International", "in 2019 Leeds", "January 1793 Frankfurt"
 	}
-	if sc.raw(k) == "US" || r.t.countries[string(sc.lw(k))] {
+	if sc.isWord(k, "us") || r.t.countries[string(sc.lw(k))] {
 		return k // no house has a country for its street: "7 US soldiers"
 	}
 	return st

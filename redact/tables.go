@@ -761,6 +761,9 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 	for _, c := range worldCities {
 		addPlace(c, pkCity)
 	}
+	for _, c := range g.WorldCities {
+		addPlace(c, pkCity)
+	}
 	for _, c := range worldRegions {
 		addPlace(c, pkCity)
 	}

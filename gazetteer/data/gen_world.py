@@ -10,7 +10,11 @@ licences). Run from this directory: python3 gen_world.py [SHARED_DIR].
                     English text writes it ("ivanisevic");
   world_places.tsv  one-word GeoNames places with 1,000+ people (CC BY 4.0):
                     the lower-case name and the largest population of a
-                    place of that name, accented names also unaccented.
+                    place of that name, accented names also unaccented;
+  world_cities.txt  GeoNames places of two words or more with 100,000+
+                    people (CC BY 4.0), lower-case, one per line, accented
+                    names also unaccented ("sao paulo"): a phrase needs
+                    matching as a whole, so only the large ones are kept.
 
 Both are sorted by UTF-8 bytes (Python sorts str by code point, the same
 order), so deid binary-searches them in place without building a map.
@@ -85,4 +89,18 @@ places = with_folds(places, max)
 with open("world_places.tsv", "w", encoding="utf-8") as f:
     for k in sorted(places):
         f.write(f"{k}\t{places[k]}\n")
-print(len(names), "name tokens;", len(places), "places")
+
+cities = set()
+for row in tsv("world_places_geonames_cities1000.tsv"):
+    name, pop = unicodedata.normalize("NFC", row[0]).lower().strip(), int(row[2] or 0)
+    t = toks(name)
+    if pop < 100000 or len(t) < 2 or any(c.isdigit() for c in name):
+        continue
+    cities.add(name)
+    f = " ".join(fold(w) for w in t)
+    if all(fold(w) for w in t) and f != " ".join(t):
+        cities.add(f)
+with open("world_cities.txt", "w", encoding="utf-8") as f:
+    for k in sorted(cities):
+        f.write(k + "\n")
+print(len(names), "name tokens;", len(places), "places;", len(cities), "city phrases")
