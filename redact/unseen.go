@@ -23,7 +23,11 @@ import "strings"
 //     first-name word followed by such a verb ("April said"); an everyday
 //     word on a name list before "was born" or "died" ("Cotton was born");
 //   - in lower case: a world city of 100,000+ people that is no English
-//     word after a place preposition ("in calgary").
+//     word after a place preposition ("in calgary"); outside capitalised
+//     text, a word of five letters or more that a world name list holds
+//     and no English word explains (not on a list, not built from English
+//     words, no English ending, not one edit from an everyday word):
+//     "berlusconi", "trudeau".
 //
 // A capitalised word after a place preposition is a LOCATION, else a
 // PERSON (a name redacted under the other label has not leaked). The people
@@ -110,6 +114,11 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 			return Span{}, false
 		}
 		return Span{Start: tk.s, End: tk.e, Label: Location, Source: srcContext, Score: scGazLow}, true
+	case e.wc == wNone && e.nf == 0 && e.place == pkNone && tk.f&tASCII != 0 && tk.e-tk.s >= 5 && !sc.capText:
+		lw := sc.lw(i)
+		if wb = r.t.world(sc, i); wb&(bWorldFirst|bWorldSurname) == 0 || r.t.wordForm(lw) || wordEnding(lw) || r.t.wordTypo(lw, sc.scratch[:0]) {
+			return Span{}, false
+		}
 	default:
 		return Span{}, false
 	}

@@ -17,6 +17,11 @@ func TestUnseenNames(t *testing.T) {
 		{text: "June felt long. Summer posted early", not: []string{"June"}},
 		{text: "we drove to Zyrardow and back", want: []string{"Zyrardow"}, label: Location},
 		{text: "my cousin lives in winnipeg now", want: []string{"winnipeg"}, label: Location},
+		// In lower case, a word a world name list holds that no English
+		// word explains; a misspelling, a word English builds and a
+		// short one stay.
+		{text: "yesterday berlusconi met bouchard", want: []string{"berlusconi", "bouchard"}, label: Person},
+		{text: "it was horroble, soooo unsurprisingly bad", not: []string{"horroble", "soooo", "unsurprisingly"}},
 		{text: "she flew in from Tegucigalpa", want: []string{"Tegucigalpa"}},
 		{text: "love this from #dianeabbott and ColinDoyle", want: []string{"dianeabbott", "ColinDoyle"}},
 		// Decoys: safelisted words, sentence-start words, acronyms,
