@@ -80,6 +80,7 @@ var safeShorthand = words(`
 	pulmonology oncology urology dermatology radiology hepatology endocrinology rheumatology haematology
 	hematology geriatrics gynaecology gynecology obstetrics paediatrics pediatrics
 	olympic olympics paralympic paralympics
+	http https www
 	`)
 
 // safePeople are languages, nationalities, faiths and family words: safe
@@ -186,6 +187,7 @@ var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramor
 	omeprazole lansoprazole ranitidine gaviscon senna lactulose movicol laxido docusate loperamide buscopan
 	sertraline citalopram escitalopram fluoxetine paroxetine mirtazapine venlafaxine duloxetine amitriptyline
 	nortriptyline trazodone vortioxetine agomelatine bupropion propranolol atenolol bisoprolol
+	phenelzine tranylcypromine isocarboxazid moclobemide nardil parnate
 	diazepam lorazepam clonazepam temazepam zopiclone zolpidem promethazine melatonin pregabalin gabapentin
 	quetiapine olanzapine risperidone aripiprazole clozapine haloperidol lithium priadel valproate depakote
 	lamotrigine carbamazepine levetiracetam topiramate methylphenidate ritalin concerta elvanse lisdexamfetamine
@@ -286,7 +288,7 @@ var (
 		"thrombo", "leuko", "leuco", "erythro", "cyano", "oedem", "edem", "pneum", "diaphor", "intra", "peri"}
 	clinicalEndings = []string{"cardic", "cardia", "tensive", "tension", "pnoea", "pnea", "pnoeic", "pneic", "aemic", "emic",
 		"uric", "uria", "phagia", "pyrexial", "pyrexic", "pyrexia", "febrile", "ematous", "oretic", "lytic", "trophic",
-		"iatric", "ectal", "ocular", "aneous", "orrhoea", "esis", "ostomy", "oscopic"}
+		"iatric", "ectal", "ocular", "aneous", "orrhoea", "esis", "ostomy", "oscopic", "lysis", "ologist", "ologists"}
 )
 
 // clinicalForm reports whether w is built as clinical vocabulary is.

@@ -16,6 +16,14 @@ var englishCommon string
 //go:embed data/english_extra.txt
 var englishExtra string
 
+// englishRare is SCOWL size 70 less size 50: words too rare to say a name
+// or place is also a word, but enough to say an unlisted word is no name
+// (daycare, stressors, corticosteroid). Searched in place, as the world
+// lists are.
+//
+//go:embed data/english_rare.txt
+var englishRare string
+
 // Word classes of a lower-case token.
 const (
 	wNone   uint8 = iota // not an English word (a name, typo, slang)
@@ -119,6 +127,7 @@ type tables struct {
 	surrTown  []string                            // surrogate towns
 
 	worldNames, worldPlaces worldList // world lists, searched in place
+	rareWords               worldList // englishRare, searched in place
 
 	// short is lex for every word of one to three letters a-z, indexed
 	// by shortIndex: the commonest words of a text ("i", "to", "the")
@@ -792,6 +801,7 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 	t.buildLexicon()
 	t.buildShort()
 	t.worldNames, t.worldPlaces = newWorldList(g.WorldNames), newWorldList(g.WorldPlaces)
+	t.rareWords = newWorldList(englishRare)
 	t.buildNameDeletions()
 
 	// Surrogate pools: frequent names and towns that are not English words,
@@ -1052,6 +1062,17 @@ func newWorldList(data string) worldList {
 
 // find returns the value stored for key w, or "".
 func (l *worldList) find(w []byte) string {
+	v, _ := l.lookup(w)
+	return v
+}
+
+// has reports whether key w is listed (a plain word list has no values).
+func (l *worldList) has(w []byte) bool {
+	_, ok := l.lookup(w)
+	return ok
+}
+
+func (l *worldList) lookup(w []byte) (string, bool) {
 	lo, hi := 0, len(l.off)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -1062,14 +1083,14 @@ func (l *worldList) find(w []byte) string {
 		k, v, _ := strings.Cut(line, "\t")
 		switch c := cmpStrBytes(k, w); {
 		case c == 0:
-			return v
+			return v, true
 		case c < 0:
 			lo = m + 1
 		default:
 			hi = m
 		}
 	}
-	return ""
+	return "", false
 }
 
 // cmpStrBytes compares a string with a byte slice, without converting

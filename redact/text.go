@@ -47,6 +47,7 @@ type scan struct {
 	capText bool // most words are capitalised (headline or shouting): case says nothing
 	shout   bool // most words are in capitals only
 	hl      int8 // headline's answer: 0 unknown, 1 yes, -1 no
+	en      int8 // english's answer: 0 unknown, 1 yes, -1 no
 	scratch []byte
 	chs     []chunk
 	chDone  bool
@@ -132,6 +133,7 @@ func (sc *scan) reset(text string) {
 	sc.chDone = false
 	sc.lxDone = false
 	sc.hl = 0
+	sc.en = 0
 	sc.an.done = false
 	low := sc.low
 	inTok := false
@@ -262,6 +264,31 @@ func (sc *scan) headline() bool {
 		}
 	}
 	return sc.hl > 0
+}
+
+// english reports whether the text reads as English: it has fewer than
+// four words of two letters or more, or two in five of them are on an
+// English list. In a text of
+// another language ("pošlji na Maribor, 2000 hvala") a word on no list
+// says nothing about names.
+func (sc *scan) english() bool {
+	if sc.en == 0 {
+		words, known := 0, 0
+		for i, tk := range sc.toks {
+			if tk.e-tk.s < 2 || !sc.alpha(i) {
+				continue
+			}
+			words++
+			if sc.lex(i).wc != wNone {
+				known++
+			}
+		}
+		sc.en = -1
+		if words < 4 || 5*known >= 2*words {
+			sc.en = 1 // a name on a line of its own is no language
+		}
+	}
+	return sc.en > 0
 }
 
 // lw is the lower-cased bytes of token i.

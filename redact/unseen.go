@@ -24,10 +24,12 @@ import "strings"
 //     word on a name list before "was born" or "died" ("Cotton was born");
 //   - in lower case: a world city of 100,000+ people that is no English
 //     word after a place preposition ("in calgary"); outside capitalised
-//     text, a word of five letters or more that a world name list holds
-//     and no English word explains (not on a list, not built from English
-//     words, no English ending, not one edit from an everyday word):
-//     "berlusconi", "trudeau".
+//     text, a word of five letters or more that no English word explains
+//     (not on a list, not built from English words, no English ending, not
+//     one edit from an everyday word, not laughter, not broken off) and
+//     that a world name list holds ("berlusconi", "trudeau") or, in an
+//     English text, that not even SCOWL's size-70 list holds
+//     ("fouseytube", "hangwani"; not "daycare", "stressors").
 //
 // A capitalised word after a place preposition is a LOCATION, else a
 // PERSON (a name redacted under the other label has not leaked). The people
@@ -116,7 +118,8 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		return Span{Start: tk.s, End: tk.e, Label: Location, Source: srcContext, Score: scGazLow}, true
 	case e.wc == wNone && e.nf == 0 && e.place == pkNone && tk.f&tASCII != 0 && tk.e-tk.s >= 5 && !sc.capText:
 		lw := sc.lw(i)
-		if wb = r.t.world(sc, i); wb&(bWorldFirst|bWorldSurname) == 0 || r.t.wordForm(lw) || wordEnding(lw) || r.t.wordTypo(lw, sc.scratch[:0]) {
+		if wb = r.t.world(sc, i); r.t.wordForm(lw) || wordEnding(lw) || laughter(lw) || cutOff(sc, i) || r.t.wordTypo(lw, sc.scratch[:0]) ||
+			wb&(bWorldFirst|bWorldSurname) == 0 && (r.t.rareWords.has(lw) || !sc.english()) {
 			return Span{}, false
 		}
 	default:
@@ -301,4 +304,51 @@ func (r *contextRecognizer) camelWords(sc *scan, i int) bool {
 		parts, a = parts+1, k
 	}
 	return parts >= 2
+}
+
+// laughter reports whether w is written laughter: two "h"-and-vowel
+// groups or more, after an optional opening ("hahah", "hhaahaa",
+// "ahahahha", "muahaha", "hehehe").
+func laughter(w []byte) bool {
+	k := 0
+	if k < len(w) && (w[k] == 'b' || w[k] == 'm' || w[k] == 'w') {
+		k++
+	}
+	for k < len(w) && isVowel(w[k]) {
+		k++
+	}
+	groups := 0
+	for k < len(w) && w[k] == 'h' {
+		for k < len(w) && w[k] == 'h' {
+			k++
+		}
+		n := k
+		for k < len(w) && isVowel(w[k]) {
+			k++
+		}
+		if k == n {
+			break // a closing "h"
+		}
+		groups++
+	}
+	return k == len(w) && groups >= 2
+}
+
+func isVowel(c byte) bool {
+	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'
+}
+
+// cutOff reports whether token i is a word broken off with a dash, as a
+// transcript writes a false start ("the situa-- the thing").
+func cutOff(sc *scan, i int) bool {
+	rest := sc.text[sc.toks[i].e:]
+	if !strings.HasPrefix(rest, "-") {
+		return false
+	}
+	if len(rest) == 1 {
+		return true
+	}
+	c := rest[1] | 0x20
+	return rest[1] < 0x80 && !('a' <= c && c <= 'z') // "Smith-Jones", "Zoë-Ann" go on
+
 }

@@ -22,6 +22,12 @@ func TestUnseenNames(t *testing.T) {
 		// short one stay.
 		{text: "yesterday berlusconi met bouchard", want: []string{"berlusconi", "bouchard"}, label: Person},
 		{text: "it was horroble, soooo unsurprisingly bad", not: []string{"horroble", "soooo", "unsurprisingly"}},
+		// Any lower-case word no English list (SCOWL up to size 70) knows
+		// and none of the above explains; laughter, a word broken off, a
+		// medicine and a clinician's title stay.
+		{text: "watched hangwani and fouseytube again", want: []string{"hangwani", "fouseytube"}, label: Person},
+		{text: "diolch yn fawr am eich help heddiw", not: []string{"diolch", "fawr", "heddiw"}},
+		{text: "hahahaha the daycare stressors, the situa-- the thing, phenelzine, a respirologist, https", not: []string{"hahahaha", "daycare", "stressors", "situa", "phenelzine", "respirologist", "https"}},
 		{text: "she flew in from Tegucigalpa", want: []string{"Tegucigalpa"}},
 		{text: "love this from #dianeabbott and ColinDoyle", want: []string{"dianeabbott", "ColinDoyle"}},
 		// Decoys: safelisted words, sentence-start words, acronyms,
