@@ -393,12 +393,20 @@ var firmSuffixes = words(`ltd limited inc llc plc kg gmbh llp`)
 // "LDN is busy"); a country's only when the profile does not keep
 // countries.
 func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
-	if tk := sc.toks[i]; tk.f&tCap == 0 || tk.e-tk.s < 2 || tk.e-tk.s > 6 {
-		return false // every abbreviation listed is capitalised and short: most words need no lookup
+	tk := sc.toks[i]
+	if tk.e-tk.s < 2 || tk.e-tk.s > 6 {
+		return false // every abbreviation listed is short: most words need no lookup
 	}
 	w := sc.raw(i)
+	if tk.f&tCap == 0 {
+		return lowerPlaceAbbrevs[w] && (!r.keepCountries || !countryAbbrevs[strings.ToUpper(w)])
+	}
 	return regionAbbrevs[w] || !r.keepCountries && countryAbbrevs[w]
 }
+
+// lowerPlaceAbbrevs are the abbreviations above that text in lower case
+// still writes and that are no word, file type or common surname there.
+var lowerPlaceAbbrevs = words(`nsw qld nwt nyc ldn socal norcal uae dprk ussr nz`)
 
 // dottedPlace returns the last letter of a place's abbreviation written
 // with dots from token i ("U.S.", "B.C.", "P.E.I.", tokenised "B . C ."),
@@ -510,9 +518,6 @@ func (r *contextRecognizer) placeSpan(sc *scan, i, j int, kind uint8) (Span, boo
 	}
 	sp := Span{Start: sc.toks[i].s, End: sc.toks[j].e, Label: Location, Source: srcGazetteer}
 	cue := r.placeCue(sc, i)
-	if p := sc.prevWord(i); cue == 0 && kind == pkCountry && p >= 0 && sc.isWord(p, "the") {
-		cue = r.placeCue(sc, p) // "moved to the united states"
-	}
 	if !allCommon {
 		// A single token that is also a frequent first name is a person
 		// unless a place cue says otherwise ("Chester", "Ashley").
@@ -564,10 +569,10 @@ func (r *contextRecognizer) placeSpan(sc *scan, i, j int, kind uint8) (Span, boo
 		return sp, false
 	}
 	capMid := allCap && !sc.capText && !(sc.sentStart(i))
-	// A country of everyday words needs two of them ("to the united
-	// states"): "to china", "in jersey" are as often the china and the
-	// jersey.
-	lowerCity := (kind == pkCity || kind == pkCountry && j > i) && cue == 1 && !sc.capText && !hasSuffix(sc.lw(j), "ing")
+	// A country named by two everyday words or more is nothing else
+	// ("united kingdom has offered", "the united states"); one alone is
+	// as often the china or the jersey.
+	lowerCity := (kind == pkCity && cue == 1 || kind == pkCountry && j > i) && !sc.capText && !hasSuffix(sc.lw(j), "ing")
 	switch {
 	case lowerCity:
 		// "went to derby", "back in hull": a town after a preposition.
