@@ -110,6 +110,7 @@ var safePeople = words(`
 	 tato mamusia mamo bubbe bubby zaide ouma oupa mormor morfar farmor farfar  
 	aunty auntie uncle chacha chachi  mama-ji khala khalu phupho chachu bhaiya bhai  behen  
 	baji bhabhi jiji
+	missus hubby wifey fella bae bestie bezzie
 	islam judaism hinduism sikhism buddhism christianity catholicism protestantism atheism
 	slavic germanic celtic nordic norse latino latinx hispanic semitic sephardic ashkenazi
 	bantu inuit amish yazidi uyghur kurds romani
@@ -504,7 +505,7 @@ func placeKind(sc *scan, s Span) bool {
 // bareBefore the prepositions before them.
 var (
 	bareInstitutions = words(`church chapel mosque temple synagogue gurdwara school college uni university hospital prison court`)
-	bareBefore       = words(`at from to in into after before`)
+	bareBefore       = words(`at from to in into after before for during`)
 )
 
 // peoplesPlace reports whether span s is a people's or faith's word and a
