@@ -56,7 +56,8 @@ var safeShorthand = words(`
 	jeez geez gosh golly argh urgh mmh mhm woah whoa yikes gotcha gottcha yap yup
 	twenties thirties forties fifties sixties seventies eighties nineties noughties
 	pause pauses silence laughter laughs laughing applause inaudible unintelligible crosstalk overlapping sighs
-	halloween thanksgiving hanukkah passover pentecost lent advent hogmanay
+	halloween thanksgiving hanukkah passover pentecost lent advent hogmanay ramadan eid diwali holi vaisakhi navratri kwanzaa
+	aries taurus gemini virgo libra scorpio sagittarius capricorn aquarius pisces brexit
 	netflix zoom spotify whatsapp facebook instagram insta tiktok snapchat youtube twitter google amazon
 	skype teams ipad iphone android xbox playstation ps4 ps5 nintendo switch kindle   fitbit
 	headspace calm sleepio silvercloud kooth shout samaritans mind rethink tinder hinge bumble grindr
@@ -641,7 +642,10 @@ func allSafe(sc *scan, s Span) bool {
 
 // safePairs are safelisted terms of two tokens, keyed "first_second":
 // two words ("tai chi") or one word with an apostrophe inside ("ma'am").
-var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu cath_lab sri_lankan sri_lankans new_zealander new_zealanders`)
+var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu cath_lab sri_lankan sri_lankans new_zealander new_zealanders
+	yorkshire_pudding yorkshire_puddings yorkshire_tea brussels_sprouts brussel_sprouts swiss_roll bakewell_tart eccles_cake eccles_cakes
+	cumberland_sausage cumberland_sausages lancashire_hotpot cheddar_cheese dijon_mustard victoria_sponge cornish_pasty cornish_pasties
+	scotch_egg scotch_eggs welsh_rarebit danish_pastry french_fries french_toast turkish_delight irish_stew`)
 
 // safePair reports whether tokens i and i+1, one space or an apostrophe
 // apart, are a safe pair.
