@@ -215,6 +215,10 @@ func (sc *scan) numGroup(i int) int {
 		}
 		j++
 	}
+	if j == i+2 && sc.gap(i) == sc.gap(i+1) && (sc.toks[i+2].e-sc.toks[i+2].s == 4 || sc.toks[i].e-sc.toks[i].s == 4) &&
+		sc.toks[i].f&tAlpha == 0 && sc.toks[i+1].f&tAlpha == 0 && sc.toks[i+2].f&tAlpha == 0 {
+		return -1 // a date with its year ("12/03/1984", "1984-03-12") numbers no house
+	}
 	return j
 }
 
@@ -463,6 +467,9 @@ func (r *addressRecognizer) dotted(sc *scan, i int) bool {
 // unitIsQuantity rejects a unit word used as a count or a rank: "level 3
 // anxiety" is not an address, "Level 3, 100 George St" is; "no 1 fan".
 func (r *addressRecognizer) unitIsQuantity(sc *scan, i, e int) bool {
+	if fieldNumber(sc, i) {
+		return true
+	}
 	if r.aw(sc, i)&awUnitLow != 0 || r.aw(sc, i)&awBox != 0 {
 		return false
 	}
@@ -484,6 +491,26 @@ func (r *addressRecognizer) unitIsQuantity(sc *scan, i, e int) bool {
 	}
 	return true
 }
+
+// fieldNumber reports whether the "No" at token i labels a record's
+// number, not a house's: a kind of number before it ("NHS No: 943 476
+// 5919", "Ref No 5521", "Tel No.") or nothing before it on its line ("No:
+// 4471"). After a street it is the house's: "İstiklal Caddesi No: 123".
+func fieldNumber(sc *scan, i int) bool {
+	if !sc.isWord(i, "no") {
+		return false
+	}
+	p := i - 1
+	if p < 0 || strings.ContainsRune(sc.gap(p), '\n') {
+		return strings.HasPrefix(strings.TrimSpace(sc.gap(i)), ":")
+	}
+	return sc.alpha(p) && strings.TrimSpace(sc.gap(p)) == "" && (sc.toks[p].f&tUpper != 0 || numberKinds[string(sc.lw(p))])
+}
+
+// numberKinds name the number a "No" after them labels.
+var numberKinds = words(`ref reference case tel telephone phone mobile fax account acct policy patient hospital
+	id reg registration serial invoice order claim member membership staff employee passport licence license
+	contact unit record file`)
 
 // quantityBefore reports whether the number at token i counts something a
 // street word could follow in talk ("for 2 hours down the road" does not

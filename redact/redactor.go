@@ -164,6 +164,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	}
 	spans = spans[:k]
 	spans = dropSafe(sc, spans)
+	spans = trimFieldLabels(sc, spans)
 	spans = extendInitials(sc, spans)
 	spans = dottedWhole(sc, spans)
 	spans = extendHyphens(sc, spans)
@@ -203,6 +204,44 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	putScan(sc)
 	return out, rare
 }
+
+// trimFieldLabels ends a name or place before the label of the next field
+// of a record written on one line, which the tagger can take with it:
+// "Name: HOLLINS, DAVID DOB: 12/03/1984" ends the name at "DAVID". A span
+// that is only a label goes when a number follows it ("Tel: 0113 ..."):
+// before words, "Tel:" is as likely a speaker called Tel.
+func trimFieldLabels(sc *scan, spans []Span) []Span {
+	k := 0
+	for _, s := range spans {
+		if s.Label == Person || s.Label == Location {
+			for {
+				last := lastTokenBefore(sc, s.End)
+				if last < 0 || sc.toks[last].e != s.End || !fieldLabels[string(sc.lw(last))] {
+					break
+				}
+				after, ok := strings.CutPrefix(strings.TrimLeft(sc.text[s.End:], " "), ":")
+				if after = strings.TrimLeft(after, " "); !ok || sc.toks[last].s <= s.Start && (after == "" || !isDigit(after[0]) && after[0] != '+' && after[0] != '(') {
+					break
+				}
+				s.End = sc.toks[last].s
+				for s.End > s.Start && (sc.text[s.End-1] == ' ' || sc.text[s.End-1] == '\t') {
+					s.End--
+				}
+			}
+			if s.End <= s.Start {
+				continue
+			}
+		}
+		spans[k] = s
+		k++
+	}
+	return spans[:k]
+}
+
+// fieldLabels name the fields of a patient record and nobody or nowhere
+// ("Ward:" and "Mobile:" could end a name or a place: they stay in it).
+var fieldLabels = words(`dob dod age sex gender address addr postcode tel telephone phone email nhs mrn
+	gp ref id dept occupation nok`)
 
 // extendInitials widens a PERSON or LOCATION span over a preceding
 // initial: "J. Smith", "R Patel" (the initial belongs to the name), "N.

@@ -490,3 +490,18 @@ func TestNERSpansStopAtLineBreaks(t *testing.T) {
 		}
 	}
 }
+
+// A record written on one line: the next field's label is not part of a
+// name, a date is no house number and "NHS No:" opens no address.
+func TestRecordLine(t *testing.T) {
+	r := mustNew(t, Config{NER: fakePersonNER{"DAVID  DOB", "Tel", "Paul Ward"}})
+	runCases(t, whole{r}, nil, []caseT{
+		{text: "Patient Name: HOLLINS, DAVID  DOB: 12/03/1984  NHS No: 943 476 5919", want: []string{"DAVID", "12/03/1984", "943 476 5919"}, not: []string{"DOB", "NHS", "No"}},
+		{text: "DOB: 12/03/1984\nNHS No: 943 476 5919", not: []string{"NHS", "No"}},
+		{text: "Ref No: 5521 for Tel: 0113 496 0000", not: []string{"Ref", "Tel"}},
+		// "Tel:" before words may be a speaker called Tel; a name ending
+		// in a word that is also a field stays whole.
+		{text: "Tel: hello there", want: []string{"Tel"}},
+		{text: "Paul Ward: hello", want: []string{"Paul Ward"}},
+	})
+}
