@@ -215,9 +215,13 @@ func (sc *scan) numGroup(i int) int {
 		}
 		j++
 	}
-	if j == i+2 && sc.gap(i) == sc.gap(i+1) && (sc.toks[i+2].e-sc.toks[i+2].s == 4 || sc.toks[i].e-sc.toks[i].s == 4) &&
-		sc.toks[i].f&tAlpha == 0 && sc.toks[i+1].f&tAlpha == 0 && sc.toks[i+2].f&tAlpha == 0 {
-		return -1 // a date with its year ("12/03/1984", "1984-03-12") numbers no house
+	if j == i+2 && sc.gap(i) == sc.gap(i+1) && sc.toks[i].f&tAlpha == 0 && sc.toks[i+1].f&tAlpha == 0 && sc.toks[i+2].f&tAlpha == 0 {
+		y, d := sc.toks[i+2].e-sc.toks[i+2].s, sc.toks[i].e-sc.toks[i].s
+		if y == 4 || d == 4 || sc.gap(i) == "/" && y == 2 && d <= 2 && sc.toks[i+1].e-sc.toks[i+1].s <= 2 {
+			// A date ("12/03/1984", "1984-03-12", "12/06/24") numbers no
+			// house; a block and lot ("2-11-3", "1-12-24") does.
+			return -1
+		}
 	}
 	return j
 }
@@ -530,7 +534,9 @@ func (r *addressRecognizer) quantityBefore(sc *scan, i int) bool {
 // "Đường Lê Lợi"), or a word with a street ending ("Banpo-daero").
 func (r *addressRecognizer) streetAfterNumber(sc *scan, k int) (int, bool) {
 	n := len(sc.toks)
-	if r.aw(sc, k)&awPrefix != 0 {
+	// Italian writes the number after "Via" ("Via Roma 12"): a number
+	// before a lower-case "via" is English ("on 12/06 via Zoom").
+	if r.aw(sc, k)&awPrefix != 0 && !(sc.raw(k) == "via") {
 		end := k
 		for j := k + 1; j < n && j <= k+5 && (sc.spaced(j-1) || sc.gap(j-1) == "-"); j++ {
 			if r.nameWord(sc, j) {

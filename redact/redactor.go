@@ -208,8 +208,8 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 // trimFieldLabels ends a name or place before the label of the next field
 // of a record written on one line, which the tagger can take with it:
 // "Name: HOLLINS, DAVID DOB: 12/03/1984" ends the name at "DAVID". A span
-// that is only a label goes when a number follows it ("Tel: 0113 ..."):
-// before words, "Tel:" is as likely a speaker called Tel.
+// that is only a label goes when a number follows it ("Tel: 0113 ...",
+// "Tel 0113 ..."): before words, "Tel:" is as likely a speaker called Tel.
 func trimFieldLabels(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
@@ -219,8 +219,10 @@ func trimFieldLabels(sc *scan, spans []Span) []Span {
 				if last < 0 || sc.toks[last].e != s.End || !fieldLabels[string(sc.lw(last))] {
 					break
 				}
-				after, ok := strings.CutPrefix(strings.TrimLeft(sc.text[s.End:], " "), ":")
-				if after = strings.TrimLeft(after, " "); !ok || sc.toks[last].s <= s.Start && (after == "" || !isDigit(after[0]) && after[0] != '+' && after[0] != '(') {
+				after, colon := strings.CutPrefix(strings.TrimLeft(sc.text[s.End:], " "), ":")
+				after = strings.TrimLeft(after, " ")
+				number := after != "" && (isDigit(after[0]) || after[0] == '+' || after[0] == '(')
+				if !number && (!colon || sc.toks[last].s <= s.Start) {
 					break
 				}
 				s.End = sc.toks[last].s

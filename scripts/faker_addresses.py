@@ -13,7 +13,11 @@ Each address is one LOCATION span (its parts joined), each name a PERSON
 span; offsets are UTF-8 bytes. Faker is MIT-licensed and is not a
 dependency of deid.
 """
-import sys, json, random
+import os, sys, json, random
+# Some of Faker's providers iterate sets of str, whose order follows
+# PYTHONHASHSEED: without a fixed one every run writes other data.
+if os.environ.get('PYTHONHASHSEED') != '0':
+    os.execve(sys.executable, [sys.executable] + sys.argv, dict(os.environ, PYTHONHASHSEED='0'))
 from faker import Faker
 seed = int(sys.argv[1]); n = int(sys.argv[2])
 locs = ['fi_FI','it_CH','en_US','de_DE','pt_BR','fr_FR','pl_PL','nl_NL','es_ES','en_IN','cs_CZ','hu_HU','tr_TR','ro_RO','sv_SE','da_DK','no_NO','en_AU','en_NZ','en_IE','en_CA','fr_CA','es_MX','id_ID','en_PH','zu_ZA','sk_SK','sl_SI','hr_HR','de_AT','de_CH','fr_CH','nl_BE','en_GB','es_AR','es_CO','es_CL','pt_PT','it_IT','vi_VN','et_EE','lt_LT','lv_LV']
@@ -40,7 +44,9 @@ def one(f, key):
 for i in range(n):
     l = rng.choice(locs); f = fk[l]
     tpl, keys = rng.choice(T)
-    vals = {k: one(f, k) for k in set(keys)}
+    # In the template's order, not a set's: a set of str iterates in
+    # PYTHONHASHSEED's order, which made each run's data differ.
+    vals = {k: one(f, k) for k in dict.fromkeys(keys)}
     if any(v is None for v in vals.values()): continue
     text = ''; spans = []; j = 0
     import re
