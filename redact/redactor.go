@@ -927,12 +927,11 @@ func joinNames(sc *scan, spans []Span) []Span {
 		}
 		// A regnal number or generation: "Ramesses II", "Andre Price III",
 		// "King Jr."; "I" only where it cannot be the pronoun.
-		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " {
+		if k := lastTokenBefore(sc, s.End); k > 0 && sc.toks[k].e == s.End && sc.toks[k].s > s.Start && sc.gap(k-1) == " " && pronounI(sc, k, s.Start) {
+			s.End = sc.toks[k-1].e // the tagger's "Sarah I" of "told Sarah I would"
+		} else if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " {
 			w := sc.raw(k)
-			// "Sarah I think", "Sarah I'm"; not "Elizabeth I of England".
-			pronoun := w == "I" && k+1 < len(sc.toks) && !phraseEnds(sc.gap(k)) &&
-				!(sc.isWord(k+1, "of") && sc.spaced(k) && k+2 < len(sc.toks) && sc.spaced(k+1) && sc.toks[k+2].f&tCap != 0)
-			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 || romanNumeral(w) && !pronoun {
+			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 || romanNumeral(w) && !pronounI(sc, k, s.Start) {
 				s.End = sc.toks[k].e
 			}
 		}
@@ -971,6 +970,31 @@ func quoteGap(g string, opening bool) bool {
 func phraseEnds(g string) bool {
 	g = strings.TrimLeft(g, " ")
 	return g != "" && strings.IndexByte(",.;:()!?", g[0]) >= 0
+}
+
+// pronounI reports whether token k, an "I" after the name starting at
+// byte start, is the pronoun: "Sarah I think", "Sarah I'm"; not
+// "Elizabeth I of England", "replaced Mojmír I with his nephew", "king
+// Amyntas I accepted". The pronoun comes before a verb, not a
+// preposition, and a ruler's title says whose number it is.
+func pronounI(sc *scan, k, start int) bool {
+	return sc.raw(k) == "I" && k+1 < len(sc.toks) && !phraseEnds(sc.gap(k)) &&
+		!(sc.isWord(k+1, "of") && sc.spaced(k) && k+2 < len(sc.toks) && sc.spaced(k+1) && sc.toks[k+2].f&tCap != 0) &&
+		!(sc.spaced(k) && regnalAfter[string(sc.lw(k+1))]) && !rulerBefore(sc, start)
+}
+
+// regnalAfter follow a ruler's number, never the pronoun "I".
+var regnalAfter = words(`with in and who whose from by at as into against`)
+
+// rulerTitles before a name make an "I" after it a number: "king Amyntas
+// I accepted".
+var rulerTitles = words(`king queen emperor empress pope tsar czar pharaoh sultan shah prince princess duke tsarina kaiser`)
+
+// rulerBefore reports whether a ruler's title stands right before the
+// name starting at byte p.
+func rulerBefore(sc *scan, p int) bool {
+	k := firstTokenFrom(sc, p)
+	return k > 0 && sc.spaced(k-1) && rulerTitles[string(sc.lw(k-1))]
 }
 
 // nameSuffixes end a name: "Martin Luther King Jr".

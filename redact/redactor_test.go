@@ -295,6 +295,12 @@ func TestNameBefore(t *testing.T) {
 		{text: "under Smith II, Lee XIV and Glenn Jr. then", want: []string{"Smith II", "Lee XIV", "Glenn Jr"}, not: []string{"then"}},
 		{text: "Smith I think, Lee I. Glenn I (ruled 830), Smith I'm sure", want: []string{"Smith", "Lee I", "Glenn I"}, not: []string{"I think", "I'm"}},
 		{text: "then Koerner I of Moravia", want: []string{"Koerner I"}},
+		{text: "replaced Glenn I with his nephew; king Koerner I accepted", want: []string{"Glenn I", "Koerner I"}},
+	})
+	// The tagger's "Sarah I" of "told Sarah I would": the pronoun goes
+	// back to the text.
+	runCases(t, whole{mustNew(t, Config{NER: fakePersonNER{"Sarah I", "Dave I"}})}, nil, []caseT{
+		{text: "I told Sarah I would come. Thanks Dave I will", want: []string{"Sarah", "Dave"}, not: []string{"I would", "I will"}},
 	})
 }
 
