@@ -205,14 +205,28 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	return out, rare
 }
 
-// trimFieldLabels ends a name or place before the label of the next field
-// of a record written on one line, which the tagger can take with it:
+// trimFieldLabels starts a name after the kin word, title or role before
+// it, and ends a name or place before the label of the next field of a
+// record written on one line, both of which the tagger can take with it:
 // "Name: HOLLINS, DAVID DOB: 12/03/1984" ends the name at "DAVID". A span
 // that is only a label goes when a number follows it ("Tel: 0113 ...",
 // "Tel 0113 ..."): before words, "Tel:" is as likely a speaker called Tel.
 func trimFieldLabels(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
+		if s.Label == Person {
+			// A kin word, a title or a role's shorthand the tagger took
+			// before a name stays in the text, as titles do: "Wife
+			// Maureen", "SW Janet", "RN Paula".
+			for {
+				f := firstTokenFrom(sc, s.Start)
+				if f < 0 || f+1 >= len(sc.toks) || sc.toks[f].s != s.Start || sc.toks[f+1].e > s.End || !sc.spaced(f) || !sc.alpha(f+1) ||
+					!(sc.has(f, bKin|bTitle) || sc.toks[f].f&tUpper != 0 && safe(sc, f)) || sc.isWord(f, "baby") {
+					break // "Baby P" is how a child is named
+				}
+				s.Start = sc.toks[f+1].s
+			}
+		}
 		if s.Label == Person || s.Label == Location {
 			for {
 				last := lastTokenBefore(sc, s.End)

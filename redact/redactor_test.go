@@ -513,4 +513,9 @@ func TestRecordLine(t *testing.T) {
 		{text: "Tel: hello there", want: []string{"Tel"}},
 		{text: "Paul Ward: hello", want: []string{"Paul Ward"}},
 	})
+	// A kin word, title or role before a name stays in the text.
+	roles := mustNew(t, Config{NER: fakePersonNER{"Wife Maureen", "SW Janet", "Nurse Paula"}})
+	runCases(t, whole{roles}, nil, []caseT{
+		{text: "Social: Wife Maureen visited; met SW Janet and Nurse Paula", want: []string{"Maureen", "Janet", "Paula"}, not: []string{"Wife", "SW", "Nurse"}},
+	})
 }

@@ -82,6 +82,7 @@ var safeShorthand = words(`
 	hematology geriatrics gynaecology gynecology obstetrics paediatrics pediatrics
 	olympic olympics paralympic paralympics
 	http https www
+	lytes ambulate ambulated ambulating vna hcp pcp
 	`)
 
 // safePeople are languages, nationalities, faiths and family words: safe
