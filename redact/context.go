@@ -233,7 +233,9 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		if !fired && nf&nFirst != 0 && !sc.has(i, bNotName) && !sc.has(i, bFunction) && i+1 < n && sc.spaced(i) && sc.alpha(i+1) {
 			nf2 := sc.lex(i + 1).nf
 			wc2 := sc.lex(i + 1).wc
-			if nf2&nSurname != 0 && (wc2 == wNone || (sc.capital(i) && sc.capital(i+1))) {
+			// Written in one case: "harm Gary" is a verb before a name.
+			sameCase := sc.toks[i].f&tCap != 0 || sc.toks[i+1].f&tCap == 0
+			if nf2&nSurname != 0 && sameCase && (wc2 == wNone || (sc.capital(i) && sc.capital(i+1))) {
 				fired, score, src = true, scGazMid, srcContext
 			}
 		}

@@ -214,13 +214,24 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 func trimFieldLabels(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
+		if s.Source == srcNER && (s.Label == Person || s.Label == Location) {
+			// An everyday word in lower case before a capitalised name is
+			// no part of it: "to harm Gary" (the tagger's "harm Gary").
+			if f := firstTokenFrom(sc, s.Start); f >= 0 && f+1 < len(sc.toks) && sc.toks[f].s == s.Start && sc.toks[f+1].e <= s.End &&
+				sc.spaced(f) && sc.alpha(f) && sc.toks[f].f&tCap == 0 && sc.lex(f).wc == wCommon && sc.toks[f+1].f&tCap != 0 &&
+				!nameParticles[string(sc.lw(f))] && !placePrefixes[string(sc.lw(f))] && !placeHeads[string(sc.lw(f))] && !compassWords[string(sc.lw(f))] && !sc.has(f, bStreet|bFacility) {
+				s.Start = sc.toks[f+1].s
+			}
+		}
 		if s.Label == Person {
 			// A kin word, a title or a role's shorthand the tagger took
 			// before a name stays in the text, as titles do: "Wife
 			// Maureen", "SW Janet", "RN Paula".
 			for {
 				f := firstTokenFrom(sc, s.Start)
-				if f < 0 || f+1 >= len(sc.toks) || sc.toks[f].s != s.Start || sc.toks[f+1].e > s.End || !sc.spaced(f) || !sc.alpha(f+1) ||
+				// "ex-partner Wayne": a kin word may join the next with a hyphen.
+				joined := f >= 0 && f+1 < len(sc.toks) && (sc.spaced(f) || sc.gap(f) == "-" && sc.has(f+1, bKin))
+				if f < 0 || f+1 >= len(sc.toks) || sc.toks[f].s != s.Start || sc.toks[f+1].e > s.End || !joined || !sc.alpha(f+1) ||
 					!(sc.has(f, bKin|bTitle) || sc.toks[f].f&tUpper != 0 && safe(sc, f)) || sc.isWord(f, "baby") {
 					break // "Baby P" is how a child is named
 				}

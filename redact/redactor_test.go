@@ -518,4 +518,11 @@ func TestRecordLine(t *testing.T) {
 	runCases(t, whole{roles}, nil, []caseT{
 		{text: "Social: Wife Maureen visited; met SW Janet and Nurse Paula", want: []string{"Maureen", "Janet", "Paula"}, not: []string{"Wife", "SW", "Nurse"}},
 	})
+	// The tagger's lower-case everyday word before a capitalised name;
+	// particles, place prefixes and heads stay with it.
+	lead := mustNew(t, Config{NER: phraseNER{"harm Gary", "van Gogh", "county Louth", "greater Manchester"}})
+	runCases(t, whole{lead}, nil, []caseT{
+		{text: "voices telling him to harm Gary (neighbour)", want: []string{"Gary"}, not: []string{"harm"}},
+		{text: "a van Gogh print from county Louth, now in greater Manchester", want: []string{"van Gogh", "county Louth", "greater Manchester"}},
+	})
 }

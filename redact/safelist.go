@@ -83,6 +83,7 @@ var safeShorthand = words(`
 	olympic olympics paralympic paralympics
 	http https www
 	lytes ambulate ambulated ambulating vna hcp pcp
+	sn ssn cco rc imha pwp slt nqp
 	`)
 
 // safePeople are languages, nationalities, faiths and family words: safe
