@@ -567,7 +567,7 @@ func (r *contextRecognizer) placeSpan(sc *scan, i, j int, kind uint8) (Span, boo
 	if sc.has(i, bNotName) && cue < 2 {
 		return sp, false
 	}
-	if k := sc.nextWord(j); k >= 0 && sc.has(k, bVerbObject) {
+	if k := sc.nextWord(j); k >= 0 && sc.spaced(j) && sc.has(k, bVerbObject) {
 		return sp, false
 	}
 	capMid := allCap && !sc.capText && !(sc.sentStart(i))

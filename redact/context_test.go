@@ -125,6 +125,7 @@ func TestContextRecognizer(t *testing.T) {
 		// country; by one, it needs more than a preposition.
 		{text: "moved to cape town, then sao paulo, and united kingdom has sent aid", want: []string{"cape town", "sao paulo", "united kingdom"}, label: Location},
 		{text: "he lives in long beach now", want: []string{"long beach"}, label: Location},
+		{text: "tensions in the middle east, a fleet in the black sea, the mediterranean", want: []string{"middle east", "black sea"}, label: Location},
 		{text: "it was a long beach walk, it went to china", not: []string{"long beach", "china"}},
 	})
 }

@@ -326,7 +326,63 @@ var worldRegions = strings.Fields(`africa asia europe antarctica oceania eurasia
 	zambezi mekong elbe vistula tiber ebro tagus douro limpopo orinoco
 	adriatic aegean baltic atlantic pacific
 	sahara gobi kalahari atacama mojave negev
-	antarctic prairies outback caribbean mournes pennines cotswolds chilterns cairngorms`)
+	antarctic prairies outback caribbean mournes pennines cotswolds chilterns cairngorms mediterranean`)
+
+// regionPhrases are regions, seas and features named by two everyday words
+// or more, which in lower case no single-word list finds ("the middle
+// east", "the black sea"). They are placed as countries are: whole in any
+// case, and kept where a profile keeps country names, being as coarse.
+var regionPhrases = lines(`middle east
+far east
+near east
+north sea
+black sea
+red sea
+dead sea
+irish sea
+english channel
+bristol channel
+persian gulf
+gulf of mexico
+west bank
+gaza strip
+south pole
+north pole
+arctic circle
+great lakes
+home counties
+west country
+black country
+east midlands
+west midlands
+deep south
+lake district
+peak district
+new forest
+south downs
+north downs
+scottish highlands
+western isles
+isle of wight
+isle of skye
+great barrier reef
+grand canyon
+rocky mountains
+silicon valley
+death valley
+central america
+south america
+north america
+latin america
+southeast asia
+south east asia
+east asia
+pacific ocean
+atlantic ocean
+indian ocean
+southern ocean
+arctic ocean
+`)
 
 // countryNames are every country and nation (lower case, multi-word allowed).
 var countryNames = lines(`afghanistan
@@ -779,6 +835,9 @@ func buildTables(g *gazetteer.Gazetteer) *tables {
 	for _, c := range countryNames {
 		addPlace(c, pkCountry)
 		t.countries[c] = true
+	}
+	for _, c := range regionPhrases {
+		addPlace(c, pkCountry)
 	}
 	for _, c := range landmarkNames {
 		addPlace(strings.TrimPrefix(c, "the "), pkFacility)
