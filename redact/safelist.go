@@ -256,7 +256,8 @@ func safe(sc *scan, i int) bool {
 	}
 	// A people is no place, unless a list says the word is one: "the
 	// Balkans" ends as "Albertans" does.
-	people := e.place == pkNone && (groupNoun(lw) || getTables().demonym(lw))
+	// "Britian" ends as peoples do, but is a place misspelt.
+	people := e.place == pkNone && (groupNoun(lw) || getTables().demonym(lw)) && !getTables().placeTypo(lw, sc.scratch[:0])
 	derived := (plural && safeWords[string(lw[:n-1])]) || people || (n >= 7 && (drugStem(lw) || conditionStem(lw)))
 	// A derived form is safe only when no name list knows the word
 	// (Kardashian is a surname), and a clinical one only when no place

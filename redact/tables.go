@@ -115,6 +115,7 @@ func (e *lexEntry) is(b uint64) bool { return e.bits&b != 0 }
 type tables struct {
 	lex       map[string]lexEntry
 	nameDel   map[string]bool // frequent first names and every one-letter deletion of them, for typos
+	placeDel  map[string]bool // countries, world cities and regions, and their one-letter deletions
 	words     map[string]uint8
 	names     map[string]uint8
 	firstCnt  map[string]int32
@@ -1003,10 +1004,23 @@ func (t *tables) buildNameDeletions() {
 		if f&nFirstHigh == 0 || f&nAmbiguous != 0 || len(w) < 5 || t.words[w] != wNone || !isPlainWord(w) {
 			continue
 		}
-		t.nameDel[w] = true
-		for i := range len(w) {
-			t.nameDel[w[:i]+w[i+1:]] = true
+		addDeletions(t.nameDel, w)
+	}
+	t.placeDel = map[string]bool{}
+	for _, l := range [][]string{countryNames, worldCities, worldRegions} {
+		for _, w := range l {
+			if len(w) >= 5 && t.words[w] == wNone && isPlainWord(w) {
+				addDeletions(t.placeDel, w)
+			}
 		}
+	}
+}
+
+// addDeletions adds w and every one-letter deletion of it to m.
+func addDeletions(m map[string]bool, w string) {
+	m[w] = true
+	for i := range len(w) {
+		m[w[:i]+w[i+1:]] = true
 	}
 }
 
@@ -1014,13 +1028,29 @@ func (t *tables) buildNameDeletions() {
 // from a frequent first name: a letter dropped, added, changed or two
 // swapped. buf is scratch space.
 func (t *tables) nameTypo(w []byte, buf []byte) bool {
+	return t.typoIn(t.nameDel, w, buf)
+}
+
+// placeTypo reports whether w is one edit away from a country, a large
+// world city or a region ("Britian", "Germnay"). A place with a letter
+// added at its end is its people, not a typo ("Romanian", "Albertan").
+func (t *tables) placeTypo(w []byte, buf []byte) bool {
+	if n := len(w) - 1; n > 0 && t.place1[string(w[:n])] != pkNone {
+		return false
+	}
+	return t.typoIn(t.placeDel, w, buf)
+}
+
+// typoIn reports whether w is one edit from a word whose deletions del
+// holds, and not one edit from an everyday word.
+func (t *tables) typoIn(del map[string]bool, w []byte, buf []byte) bool {
 	if len(w) < 5 || len(w) > 20 {
 		return false
 	}
-	hit := t.nameDel[string(w)] // w is a name with a letter dropped
+	hit := del[string(w)] // w is a listed word with a letter dropped
 	for i := 0; !hit && i < len(w); i++ {
 		buf = append(append(buf[:0], w[:i]...), w[i+1:]...)
-		hit = t.nameDel[string(buf)] // a letter added, changed or swapped
+		hit = del[string(buf)] // a letter added, changed or swapped
 	}
 	// Deletions on both sides reach two edits ("lovin" and "alvin" both
 	// lose a letter to "lvin"), so a misspelt everyday word ("somone",

@@ -88,6 +88,13 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	if e.is(bNotName | bChat | bKin | bTitle | bFunction | bPronoun | bGeneric | bNameCue | bPlaceStrong | bPlaceWeak | bPlaceVerb | bFacility | bStreet | bPersonNoun | bVerbObject) {
 		return Span{}, false
 	}
+	if e.wc == wNone && e.nf == 0 && e.place == pkNone && tk.f&tASCII != 0 && tk.e-tk.s >= 5 && !nameList &&
+		r.t.placeTypo(sc.lw(i), sc.scratch[:0]) && !safe(sc, i) {
+		// One edit from a country, a large city or a region, in any case
+		// and wherever it stands: "Britian", "in germnay". English words
+		// build some ("Brit" and "-ian"), so this comes first.
+		return Span{Start: tk.s, End: tk.e, Label: Location, Source: srcContext, Score: scGazLow}, true
+	}
 	// The world lists are searched only for the few tokens that need
 	// them: capitalised, or an unknown word after a place preposition.
 	var wb uint64

@@ -27,6 +27,10 @@ func TestUnseenNames(t *testing.T) {
 		// medicine and a clinician's title stay.
 		{text: "watched hangwani and fouseytube again", want: []string{"hangwani", "fouseytube"}, label: Person},
 		{text: "diolch yn fawr am eich help heddiw", not: []string{"diolch", "fawr", "heddiw"}},
+		// A country or large city misspelt by one letter, even where it
+		// ends as a people does; a people is no misspelling.
+		{text: "i live in Britian, we flew to germnay, he is from Scotlnd", want: []string{"Britian", "germnay", "Scotlnd"}, label: Location},
+		{text: "the Romanians met an Albertan", not: []string{"Romanians", "Albertan"}},
 		{text: "hahahaha the daycare stressors, the situa-- the thing, phenelzine, a respirologist, https", not: []string{"hahahaha", "daycare", "stressors", "situa", "phenelzine", "respirologist", "https"}},
 		{text: "she flew in from Tegucigalpa", want: []string{"Tegucigalpa"}},
 		{text: "love this from #dianeabbott and ColinDoyle", want: []string{"dianeabbott", "ColinDoyle"}},
