@@ -215,15 +215,18 @@ func (sc *scan) numGroup(i int) int {
 		}
 		j++
 	}
-	if j == i+2 && sc.gap(i) == sc.gap(i+1) && sc.toks[i].f&tAlpha == 0 && sc.toks[i+1].f&tAlpha == 0 && sc.toks[i+2].f&tAlpha == 0 {
-		y, d := sc.toks[i+2].e-sc.toks[i+2].s, sc.toks[i].e-sc.toks[i].s
-		if y == 4 || d == 4 || sc.gap(i) == "/" && y == 2 && d <= 2 && sc.toks[i+1].e-sc.toks[i+1].s <= 2 {
-			// A date ("12/03/1984", "1984-03-12", "12/06/24") numbers no
-			// house; a block and lot ("2-11-3", "1-12-24") does.
-			return -1
-		}
-	}
 	return j
+}
+
+// dateGroup reports whether the number group i..j is a date with its year
+// ("12/03/1984", "1984-03-12", "12/06/24"), which numbers no house; a
+// block and lot ("2-11-3", "1-12-24") does.
+func dateGroup(sc *scan, i, j int) bool {
+	if j != i+2 || sc.gap(i) != sc.gap(i+1) || sc.toks[i].f&tAlpha != 0 || sc.toks[i+1].f&tAlpha != 0 || sc.toks[i+2].f&tAlpha != 0 {
+		return false
+	}
+	y, d := sc.toks[i+2].e-sc.toks[i+2].s, sc.toks[i].e-sc.toks[i].s
+	return y == 4 || d == 4 || sc.gap(i) == "/" && y == 2 && d <= 2 && sc.toks[i+1].e-sc.toks[i+1].s <= 2
 }
 
 // nameWord reports whether token i can be part of a street or place name:
@@ -373,7 +376,7 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	}
 	// A house number before a street: "1600 Pennsylvania Ave", "12 rue des
 	// Lilas", "45 Kloof Street", "88 Nguyen Hue Boulevard".
-	if e := sc.numGroup(i); e >= 0 && sc.toks[i].e-sc.toks[i].s <= 6 && !r.quantityBefore(sc, i) {
+	if e := sc.numGroup(i); e >= 0 && sc.toks[i].e-sc.toks[i].s <= 6 && !dateGroup(sc, i, e) && !r.quantityBefore(sc, i) {
 		k := e
 		if k+1 < n && r.aw(sc, k+1)&awNumSuffix != 0 && sc.spaced(k) && sc.toks[k+1].e-sc.toks[k+1].s > 1 { // "8 bis"
 			k++

@@ -225,8 +225,11 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			sc.lex(i).place == pkNone && !sc.has(i, bWeekday|bMonth|bNotName) && r.t.nameTypoAt(sc, i):
 			// "natlaie", "Jessqca": a one-edit typo of a frequent first name.
 			fired, score = true, scGazLow
-		case lastPerson == i-1 && sc.spaced(i-1) && wc == wNone && len(lw) >= 3 && !sc.has(i, bChat) && sc.toks[i].f&tCap == 0:
-			// "kylie minogue": an unknown lower-case word after a name.
+		case lastPerson == i-1 && sc.spaced(i-1) && wc == wNone && len(lw) >= 3 && !sc.has(i, bChat) && sc.toks[i].f&tCap == 0 &&
+			(len(lw) < 4 || !r.t.rareWords.has(lw)):
+			// "kylie minogue": an unknown lower-case word after a name,
+			// not a rarer English word ("the wrzosek rota"); short ones
+			// are as often a name's particle ("San Mercedes los bajos").
 			fired, score, src = true, scGazLow, srcContext
 		}
 		// An everyday first name before a surname: "grace patel", "Will Smith".

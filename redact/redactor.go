@@ -864,7 +864,7 @@ func (r *addressRecognizer) numberBefore(sc *scan, k int) int {
 		sc.toks[st-1].f&tAlpha == 0 && sc.toks[j].f&tAlpha == 0 && sc.num(st-1) {
 		st--
 	}
-	if r.quantityBefore(sc, st) {
+	if r.quantityBefore(sc, st) || dateGroup(sc, st, j) {
 		return k
 	}
 	if st == j && (hasOrdinal(sc, j) || yearLike(sc, j)) {

@@ -508,6 +508,9 @@ func TestRecordLine(t *testing.T) {
 		{text: "Mother (same address) Tel 0113 496 0000", not: []string{"Tel"}},
 		{text: "Seen on 12/06/24 via Zoom, then 12.06.24 via MS Teams", want: []string{"12/06/24", "12.06.24"}, not: []string{"via", "Zoom", "Teams"}},
 		{text: "she lives at 2-11-3 Meguro now", want: []string{"2-11-3 Meguro"}},
+		// A date where the address grammar reads numbers after a unit or
+		// a number sign (once a panic: a date group is still a group).
+		{text: "Calle Güemes N° 12/03/1984, Apt. 12/06/24 Flat 1-12-24", want: []string{"12/03/1984", "12/06/24"}},
 		// "Tel:" before words may be a speaker called Tel; a name ending
 		// in a word that is also a field stays whole.
 		{text: "Tel: hello there", want: []string{"Tel"}},

@@ -126,7 +126,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	case e.wc == wNone && e.nf == 0 && e.place == pkNone && tk.f&tASCII != 0 && tk.e-tk.s >= 5 && !sc.capText:
 		lw := sc.lw(i)
 		if wb = r.t.world(sc, i); r.t.wordForm(lw) || wordEnding(lw) || laughter(lw) || cutOff(sc, i) || r.t.wordTypo(lw, sc.scratch[:0]) ||
-			wb&(bWorldFirst|bWorldSurname) == 0 && (r.t.rareWords.has(lw) || !sc.english()) {
+			r.t.rareWords.has(lw) || wb&(bWorldFirst|bWorldSurname) == 0 && !sc.english() {
 			return Span{}, false
 		}
 	default:
