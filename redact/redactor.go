@@ -288,7 +288,11 @@ func extendInitials(sc *scan, spans []Span) []Span {
 				break
 			}
 		}
-		// Dotted initials chain: "R. E. Glenn", "W.H.S. Koerner".
+		// Dotted initials chain: "R. E. Glenn", "W.H.S. Koerner"; in
+		// lower case only dotted ones before a person ("r. e. glenn"),
+		// and not an abbreviation's ("e.g. glenn").
+		start, letters := s.Start, 0
+		lower := 0
 		for first := true; s.Start >= 2; first = false {
 			q := s.Start
 			if t[q-1] == ' ' {
@@ -301,13 +305,30 @@ func extendInitials(sc *scan, spans []Span) []Span {
 				q--
 				dot = true
 			}
-			if q < 1 || q == s.Start || t[q-1] < 'A' || t[q-1] > 'Z' || (q >= 2 && (isASCIILetter(t[q-2]) || isDigit(t[q-2]))) {
+			low := q >= 1 && t[q-1] >= 'a' && t[q-1] <= 'z' && dot && s.Label == Person
+			if q < 1 || q == s.Start || (t[q-1] < 'A' || t[q-1] > 'Z') && !low || (q >= 2 && (isASCIILetter(t[q-2]) || isDigit(t[q-2]))) {
 				break
 			}
 			if !dot && (!first || t[q-1] == 'I' || t[q-1] == 'A') {
 				break // the pronoun and the article; only dotted initials chain
 			}
+			if low {
+				lower++
+			}
+			letters++
 			s.Start = q - 1
+		}
+		if lower > 0 {
+			var buf [8]byte
+			w := buf[:0]
+			for p := s.Start; p < start && len(w) < cap(buf); p++ {
+				if isASCIILetter(t[p]) {
+					w = append(w, t[p]|0x20)
+				}
+			}
+			if letters > len(buf) || dottedSafe[string(w)] {
+				s.Start = start
+			}
 		}
 	}
 	return spans
@@ -943,12 +964,20 @@ func joinNames(sc *scan, spans []Span) []Span {
 		}
 		// A middle initial and the surname after it: "Steffen W. Graae",
 		// when the span stopped at the initial.
+		// In lower case, both lower: "steffen w. graae".
 		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == ". " &&
-			s.End-sc.toks[k-1].s == 1 && sc.toks[k-1].s > s.Start && isUpperASCII(sc.text[sc.toks[k-1].s]) &&
-			sc.alpha(k) && sc.toks[k].f&tCap != 0 && sc.toks[k].f&tUpper == 0 {
+			s.End-sc.toks[k-1].s == 1 && sc.toks[k-1].s > s.Start && sc.alpha(k) && sc.toks[k].f&tUpper == 0 &&
+			(isUpperASCII(sc.text[sc.toks[k-1].s]) && sc.toks[k].f&tCap != 0 || sc.toks[k-1].f&tCap == 0 && sc.toks[k].f&tCap == 0) {
 			if e := sc.lex(k); !e.is(bTitle|bFunction|bPronoun|bKin|bChat|bNotName) && !safe(sc, k) && (e.wc == wNone || e.nf&nSurname != 0) {
 				s.End = sc.toks[k].e
 			}
+		}
+		// An initial between two names is the first's: "kevin a. boone",
+		// "Kevin A Boone", where the tagger found the two apart.
+		if k := firstTokenFrom(sc, s.End); k > 0 && k+1 < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " &&
+			sc.alpha(k) && sc.toks[k].e-sc.toks[k].s == 1 && (sc.gap(k) == " " || sc.gap(k) == ". ") && personAt(spans, sc.toks[k+1].s) &&
+			!sc.isWord(k, "v") && !sc.isWord(k, "x") { // "Spencer v Middleton", "Roe v. Wade", "Sarah x Tom"
+			s.End = sc.toks[k].e
 		}
 		// A regnal number or generation: "Ramesses II", "Andre Price III",
 		// "King Jr."; "I" only where it cannot be the pronoun.

@@ -295,7 +295,14 @@ func TestNameBefore(t *testing.T) {
 		{text: "under Smith II, Lee XIV and Glenn Jr. then", want: []string{"Smith II", "Lee XIV", "Glenn Jr"}, not: []string{"then"}},
 		{text: "Smith I think, Lee I. Glenn I (ruled 830), Smith I'm sure", want: []string{"Smith", "Lee I", "Glenn I"}, not: []string{"I think", "I'm"}},
 		{text: "then Koerner I of Moravia", want: []string{"Koerner I"}},
+
 		{text: "replaced Glenn I with his nephew; king Koerner I accepted", want: []string{"Glenn I", "Koerner I"}},
+	})
+	// Initials in lower case: dotted before a name, between two names,
+	// after a first name; not an abbreviation's or a "versus".
+	low := mustNew(t, Config{NER: fakePersonNER{"glenn", "smith", "lee", "mary j", "graae", "sarah", "Smith", "Lee"}})
+	runCases(t, whole{low}, nil, []caseT{
+		{text: "signed glenn a. smith, r. e. lee and mary j. graae; e.g. sarah; Smith v Lee", want: []string{"glenn a. smith", "r. e. lee", "mary j. graae"}, not: []string{"e.g", " v "}},
 	})
 	// The tagger's "Sarah I" of "told Sarah I would": the pronoun goes
 	// back to the text.
