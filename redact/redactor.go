@@ -282,7 +282,7 @@ func extendInitials(sc *scan, spans []Span) []Span {
 			continue // a place takes an initial too: "N. Ireland", and the tagger labels some people places
 		}
 		for _, ap := range []string{"'", "’"} {
-			if q := s.Start - len(ap); q >= 1 && t[q:s.Start] == ap && (t[q-1] == 'O' || t[q-1] == 'D') &&
+			if q := s.Start - len(ap); q >= 1 && t[q:s.Start] == ap && (t[q-1]|0x20 == 'o' || t[q-1]|0x20 == 'd') &&
 				(q < 2 || !isASCIILetter(t[q-2]) && !isDigit(t[q-2])) {
 				s.Start = q - 1
 				break

@@ -300,8 +300,9 @@ func TestNameBefore(t *testing.T) {
 	})
 	// Initials in lower case: dotted before a name, between two names,
 	// after a first name; not an abbreviation's or a "versus".
-	low := mustNew(t, Config{NER: fakePersonNER{"glenn", "smith", "lee", "mary j", "graae", "sarah", "Smith", "Lee"}})
+	low := mustNew(t, Config{NER: fakePersonNER{"glenn", "smith", "lee", "mary j", "graae", "sarah", "Smith", "Lee", "keefe"}})
 	runCases(t, whole{low}, nil, []caseT{
+		{text: "a replacement for o'keefe soon", want: []string{"o'keefe"}, not: []string{"for"}},
 		{text: "signed glenn a. smith, r. e. lee and mary j. graae; e.g. sarah; Smith v Lee", want: []string{"glenn a. smith", "r. e. lee", "mary j. graae"}, not: []string{"e.g", " v "}},
 	})
 	// The tagger's "Sarah I" of "told Sarah I would": the pronoun goes

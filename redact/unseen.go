@@ -118,8 +118,8 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 			e.wc == wCommon && bornAfter(sc, i) && (e.nf&(nFirst|nSurname) != 0 || r.t.world(sc, i)&(bWorldFirst|bWorldSurname) != 0)) {
 			return Span{}, false
 		}
-	case e.wc == wNone && tk.e-tk.s >= 4 && r.placeCue(sc, i) > 0:
-		if wb = r.t.world(sc, i); wb&bWorldCity == 0 || wb&(bWorldFirst|bWorldSurname) != 0 || safe(sc, i) {
+	case e.wc == wNone && tk.e-tk.s >= 4 && r.placeCue(sc, i) > 0 && r.t.world(sc, i)&(bWorldCity|bWorldFirst|bWorldSurname) == bWorldCity:
+		if safe(sc, i) {
 			return Span{}, false
 		}
 		return Span{Start: tk.s, End: tk.e, Label: Location, Source: srcContext, Score: scGazLow}, true

@@ -26,6 +26,7 @@ func TestUnseenNames(t *testing.T) {
 		// and none of the above explains; laughter, a word broken off, a
 		// medicine and a clinician's title stay.
 		{text: "watched hangwani and fouseytube again", want: []string{"hangwani", "fouseytube"}, label: Person},
+		{text: "my name is visit phunnarungsi", want: []string{"phunnarungsi"}, label: Person},
 		{text: "diolch yn fawr am eich help heddiw", not: []string{"diolch", "fawr", "heddiw"}},
 		// A country or large city misspelt by one letter, even where it
 		// ends as a people does; a people is no misspelling.
