@@ -404,14 +404,19 @@ func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
 	}
 	w := sc.raw(i)
 	if tk.f&tCap == 0 {
-		return lowerPlaceAbbrevs[w] && (!r.keepCountries || !countryAbbrevs[strings.ToUpper(w)])
+		// The abbreviations above that text in lower case still writes and
+		// that are no word, file type or common surname there; a switch,
+		// as most lower-case words reach here.
+		switch w {
+		case "nsw", "qld", "nwt", "nyc", "ldn", "socal", "norcal":
+			return true
+		case "uae", "dprk", "ussr", "nz":
+			return !r.keepCountries
+		}
+		return false
 	}
 	return regionAbbrevs[w] || !r.keepCountries && countryAbbrevs[w]
 }
-
-// lowerPlaceAbbrevs are the abbreviations above that text in lower case
-// still writes and that are no word, file type or common surname there.
-var lowerPlaceAbbrevs = words(`nsw qld nwt nyc ldn socal norcal uae dprk ussr nz`)
 
 // dottedPlace returns the last letter of a place's abbreviation written
 // with dots from token i ("U.S.", "B.C.", "P.E.I.", tokenised "B . C ."),
