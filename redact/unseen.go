@@ -25,11 +25,13 @@ import "strings"
 //   - in lower case: a world city of 100,000+ people that is no English
 //     word after a place preposition ("in calgary"); outside capitalised
 //     text, a word of five letters or more that no English word explains
-//     (not on a list, not built from English words, no English ending, not
-//     one edit from an everyday word, not laughter, not broken off) and
-//     that a world name list holds ("berlusconi", "trudeau") or, in an
-//     English text, that not even SCOWL's size-70 list holds
-//     ("fouseytube", "hangwani"; not "daycare", "stressors").
+//     (on no list up to SCOWL size 70: not "daycare", "stressors", "rota";
+//     not built from English words, no English ending, not one edit from
+//     an everyday word, not laughter, not broken off) and that a world
+//     name list holds ("berlusconi", "trudeau") or that stands in a text
+//     that reads as English ("fouseytube", "hangwani");
+//   - in any case: a word one letter from a country, a large city or a
+//     region ("Britian", "germnay").
 //
 // A capitalised word after a place preposition is a LOCATION, else a
 // PERSON (a name redacted under the other label has not leaked). The people
@@ -357,5 +359,4 @@ func cutOff(sc *scan, i int) bool {
 	}
 	c := rest[1] | 0x20
 	return rest[1] < 0x80 && !('a' <= c && c <= 'z') // "Smith-Jones", "Zoë-Ann" go on
-
 }
