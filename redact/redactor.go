@@ -164,7 +164,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	}
 	spans = spans[:k]
 	spans = dropSafe(sc, spans)
-	spans = trimFieldLabels(sc, spans)
+	spans = trimEdges(sc, spans)
 	spans = extendInitials(sc, spans)
 	spans = dottedWhole(sc, spans)
 	spans = extendHyphens(sc, spans)
@@ -205,13 +205,14 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	return out, rare
 }
 
-// trimFieldLabels starts a name after the kin word, title or role before
-// it, and ends a name or place before the label of the next field of a
-// record written on one line, both of which the tagger can take with it:
+// trimEdges gives the text back the words the tagger takes at a span's
+// edges: a lower-case everyday word before a capitalised name, the kin
+// word, title or role before a name, and the label of the next field of a
+// record written on one line after a name or place:
 // "Name: HOLLINS, DAVID DOB: 12/03/1984" ends the name at "DAVID". A span
 // that is only a label goes when a number follows it ("Tel: 0113 ...",
 // "Tel 0113 ..."): before words, "Tel:" is as likely a speaker called Tel.
-func trimFieldLabels(sc *scan, spans []Span) []Span {
+func trimEdges(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		if s.Source == srcNER && (s.Label == Person || s.Label == Location) {
