@@ -53,7 +53,7 @@ var safeShorthand = words(`
 	mg mcg ml mmol mmhg bpm kg cm mm rr hr bp spo2 sats o2 fio2 
 	gp gps nhs dwp ssri snri maoi tca nsaid nsaids ppi ace-i arb ccb lmwh doac doacs
 	otc prn pov
-	jeez geez gosh golly argh urgh mmh mhm woah whoa yikes gotcha gottcha yap yup
+	jeez geez gosh golly argh urgh mmh mhm woah whoa yikes gotcha gottcha yap yup hey
 	twenties thirties forties fifties sixties seventies eighties nineties noughties
 	pause pauses silence laughter laughs laughing applause inaudible unintelligible crosstalk overlapping sighs
 	halloween thanksgiving hanukkah passover pentecost lent advent hogmanay ramadan eid diwali holi vaisakhi navratri kwanzaa

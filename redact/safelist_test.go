@@ -182,6 +182,7 @@ func TestSafelistSpans(t *testing.T) {
 		{"my friend from church brings soup", "church", false},
 		{"she is in hospital again", "hospital", false},
 		{"she moved away for uni", "uni", false},
+		{`and say, "Hey, can I have some of your chips?"`, "Hey", false},
 		{"Ramadan starts next week", "Ramadan", false},
 		{"I'm a Capricorn so maybe that's why", "Capricorn", false},
 		{"My Nan makes the best Yorkshire puddings", "Yorkshire", false},
