@@ -539,7 +539,7 @@ func (r *addressRecognizer) streetAfterNumber(sc *scan, k int) (int, bool) {
 	n := len(sc.toks)
 	// Italian writes the number after "Via" ("Via Roma 12"): a number
 	// before a lower-case "via" is English ("on 12/06 via Zoom").
-	if r.aw(sc, k)&awPrefix != 0 && !(sc.raw(k) == "via") {
+	if r.aw(sc, k)&awPrefix != 0 && sc.raw(k) != "via" {
 		end := k
 		for j := k + 1; j < n && j <= k+5 && (sc.spaced(j-1) || sc.gap(j-1) == "-"); j++ {
 			if r.nameWord(sc, j) {
