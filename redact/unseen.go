@@ -32,6 +32,9 @@ import "strings"
 //     that reads as English ("fouseytube", "hangwani");
 //   - in any case: a word one letter from a country, a large city or a
 //     region ("Britian", "germnay").
+//   - in a headline, where every word is capitalised: only a word of
+//     four letters or more that no English list knows and a name or place
+//     list holds ("Cleveland Kidnapper Found", "Hagel Welcomes China").
 //
 // A capitalised word after a place preposition is a LOCATION, else a
 // PERSON (a name redacted under the other label has not leaked). The people
@@ -52,10 +55,11 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	// or place list knows is decided here: "Started Fluvoxamine and
 	// Escitalopram" is a note, not a list.
 	nameList := sc.capText && !foreign && !sc.headline()
+	headline := sc.capText && !foreign && !nameList
 	if sc.shout && tk.f&tUpper != 0 {
 		return r.shouted(sc, i)
 	}
-	if tk.e-tk.s < 2 || sc.capText && !foreign && !nameList || tk.f&tUpper != 0 || sc.acronymPlural(i) {
+	if tk.e-tk.s < 2 || tk.f&tUpper != 0 || sc.acronymPlural(i) {
 		return Span{}, false
 	}
 	if r.gluedName(sc, i) {
@@ -143,6 +147,11 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	if nameList && (tk.e-tk.s < 4 || e.nf != 0 || e.place != pkNone || wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0) {
 		// The UK lists' words are the gazetteer rules' to decide, and a
 		// short one is as often a lab's or a unit's ("Na 138, K 4.2").
+		return Span{}, false
+	}
+	if headline && (!capital || e.wc != wNone || tk.e-tk.s < 4 || e.nf == 0 && e.place == pkNone && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 || r.t.wordForm(sc.lw(i))) {
+		// In a headline every word is capitalised, so only a word that
+		// no English list knows and a name or place list holds is one.
 		return Span{}, false
 	}
 	if e.wc == wNone && e.nf == 0 && !foreign && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && (r.t.wordTypo(sc.lw(i), sc.scratch[:0]) || r.t.wordForm(sc.lw(i))) {

@@ -79,6 +79,12 @@ func TestUnseenNames(t *testing.T) {
 		{text: "Results : Crespo ( Argentina ) beat Woodbridge ( Australia ) 6-4", want: []string{"Crespo"}},
 		{text: "Started Fluvoxamine And Escitalopram", not: []string{"Fluvoxamine", "Escitalopram"}},
 		{text: "Na 138, K 4.2, Cl 101, Hb 12.4", not: []string{"Na", "Cl", "Hb"}},
+		// In a headline, where every word is capitalised, a word no
+		// English list knows that a name or place list holds; the
+		// headline's other words stay.
+		{text: "Cleveland Kidnapper Found Hanging In Prison Cell", want: []string{"Cleveland"}, not: []string{"Kidnapper", "Hanging", "Prison"}},
+		{text: "Hagel Welcomes China To Talks On Cyber Security", want: []string{"Hagel"}, not: []string{"Welcomes", "Talks", "Cyber"}},
+		{text: "Netflix Unveils New Plans For Streaming Fans", not: []string{"Netflix", "Unveils", "Streaming"}},
 		// In a text written in capitals, a long word no English word list
 		// knows is a name; acronyms, held letters and a note's words are not.
 		{text: "RUGBY UNION - CUTTITTA BACK FOR ITALY AFTER A YEAR", want: []string{"CUTTITTA"}},
