@@ -457,7 +457,7 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	}
 	// A name, a house number and a continental postcode: "Meir 78, 2000
 	// Antwerpen".
-	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && (!sc.sentStart(i) || sc.lex(i).wc == wNone) && sc.lex(i).wc != wCommon && i+1 < n && sc.spaced(i) {
+	if sc.toks[i].f&tCap != 0 && sc.alpha(i) && (!sc.sentStart(i) || sc.lex(i).wc == wNone) && sc.lex(i).wc != wCommon && !sc.has(i, bMonth) && i+1 < n && sc.spaced(i) {
 		if e := sc.numGroup(i + 1); e >= 0 && e+1 < n && strings.TrimSpace(sc.gap(e)) == "," && r.postcodeAt(sc, e+1) {
 			return r.namesBefore(sc, i), e, true // "Unter den Linden 77, 10117 Berlin"
 		}

@@ -91,5 +91,9 @@ func TestAddressSites(t *testing.T) {
 		{text: "B6265 southbound was shut", want: []string{"B6265"}},
 		{text: "print it on A4 paper and take B12 tablets", not: []string{"A4", "B12"}},
 		{text: "she got an A1 in maths", not: []string{"A1"}},
+		// A month, a day and a year are a date, not a street, a house
+		// number and a postcode ("Meir 78, 2000 Antwerpen").
+		{text: "On October 6, 1999, Kelly Cloud, Senior Vice President of CCNG, Inc. called me", not: []string{"October", "Kelly", "Senior Vice President"}},
+		{text: "since March 14, 2023 Dad has been unwell", not: []string{"March", "Dad"}},
 	})
 }
