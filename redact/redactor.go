@@ -239,7 +239,21 @@ func trimEdges(sc *scan, spans []Span) []Span {
 				s.Start = sc.toks[f+1].s
 			}
 		}
-		if s.Label == Person || s.Label == Location {
+		if (s.Label == Person || s.Label == Location) && s.Source != srcKnown {
+			// A name runs up to an e-mail address or a web address, not
+			// into it: "Sarah Jones sarah.jones@nhs.net" is a name and an
+			// address, each under its own label.
+			for _, o := range spans {
+				if (o.Label == Email || o.Label == URL) && o.Start > s.Start && o.Start < s.End && o.End >= s.End {
+					s.End = o.Start
+					for s.End > s.Start && (sc.text[s.End-1] == ' ' || sc.text[s.End-1] == '\t') {
+						s.End--
+					}
+				}
+			}
+			if s.End <= s.Start {
+				continue
+			}
 			for {
 				last := lastTokenBefore(sc, s.End)
 				if last < 0 || sc.toks[last].e != s.End || !fieldLabels[string(sc.lw(last))] {

@@ -529,6 +529,21 @@ func TestRecordLine(t *testing.T) {
 	runCases(t, whole{roles}, nil, []caseT{
 		{text: "Social: Wife Maureen visited; met SW Janet and Nurse Paula", want: []string{"Maureen", "Janet", "Paula"}, not: []string{"Wife", "SW", "Nurse"}},
 	})
+	// A name the tagger runs into an e-mail or web address ends before it:
+	// each keeps its label.
+	addr := mustNew(t, Config{NER: fakePersonNER{"Sarah Jones sarah", "Tom Hill www"}})
+	for _, c := range []struct{ text, name, other string }{
+		{"Contact Sarah Jones sarah.jones@nhs.net today", "Sarah Jones", "sarah.jones@nhs.net"},
+		{"see Tom Hill www.tomhill.co.uk for more", "Tom Hill", "www.tomhill.co.uk"},
+	} {
+		spans := addr.Find(c.text, nil)
+		if l := labelAt(c.text, spans, c.name); l != Person || !covered(c.text, spans, c.name) {
+			t.Errorf("%q: %q labelled %q; spans %s", c.text, c.name, l, describe(c.text, spans))
+		}
+		if l := labelAt(c.text, spans, c.other); l == Person || !covered(c.text, spans, c.other) {
+			t.Errorf("%q: %q labelled %q; spans %s", c.text, c.other, l, describe(c.text, spans))
+		}
+	}
 	// The tagger's lower-case everyday word before a capitalised name;
 	// particles, place prefixes and heads stay with it.
 	lead := mustNew(t, Config{NER: phraseNER{"harm Gary", "van Gogh", "county Louth", "greater Manchester"}})
