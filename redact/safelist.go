@@ -213,12 +213,18 @@ var safeMedicines = words(`paracetamol ibuprofen aspirin codeine morphine oramor
 	imodium immodium sudafed voltarol canesten strepsils fybogel dioralyte
 	`)
 
+// eraWords follow a year or a century as its era.
+var eraWords = words(`bc bce ad ce`)
+
 // safe reports whether token i is on the safelist.
 func safe(sc *scan, i int) bool {
 	if !sc.alpha(i) {
 		return false
 	}
 	lw, e := sc.lw(i), sc.lex(i)
+	if eraWords[string(lw)] && i > 0 && sc.spaced(i-1) && (sc.num(i-1) || sc.isWord(i-1, "century") || sc.isWord(i-1, "centuries") || sc.isWord(i-1, "millennium")) {
+		return true // "511 BC", "the 8th century BC": an era, not British Columbia
+	}
 	if e.is(bSafe) {
 		// A single capital is a side only before a lower-case word or a
 		// safe acronym: "L groin", "R arm", "L PIV"; not "N.L." or an

@@ -51,6 +51,9 @@ func TestSafelist(t *testing.T) {
 		{text: "Pain in left arm, RIF tender, GA planned", not: []string{"RIF", "GA"}},
 		{text: "Worried about Gonorrhea and Stomatitis, had a Colonoscopy; Mh-hmm, Fibromyalgia", not: []string{"Gonorrhea", "Stomatitis", "Colonoscopy", "Mh", "Fibromyalgia"}},
 		{text: "Neuro: A&Ox3, PERRLA. Resp: on 2L NC, CTA bilat. Dispo: rehab. Updated by MD. Foley, UO ok, PCA on, q4h obs", not: []string{"Neuro", "Ox3", "Resp", "NC", "CTA", "Dispo", "MD", "UO", "PCA"}},
+		// An era after a year or a century; British Columbia stays a place.
+		{text: "in 511 BC, then the 8th century BC and 1066 AD", not: []string{"BC", "century BC", "AD"}},
+		{text: "she moved to BC last year", want: []string{"BC"}},
 		// Names stay: mixed-case forms of acronyms, frequent first names
 		// that are also on the list, months without a time cue.
 		{text: "Nat and Esa came with Christian", want: []string{"Nat", "Esa", "Christian"}},
