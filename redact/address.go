@@ -158,8 +158,8 @@ var streetEndings = []string{"straße", "strasse", "str", "weg", "gasse", "allee
 	"caddesi", "sokak", "sokağı", "daero", "gasse", "stig", "bakken", "torget", "torg", "veg"}
 
 func (r *addressRecognizer) aw(sc *scan, i int) uint16 {
-	if i < 0 || i >= len(sc.toks) || sc.toks[i].f&tAlpha == 0 || !sc.has(i, bAddr) {
-		return 0
+	if i < 0 || i >= len(sc.toks) || sc.toks[i].f&tAlpha == 0 || !sc.has(i, bAddr) || sc.lab(i) {
+		return 0 // "Cl 98" among lab values is chloride
 	}
 	w := string(sc.lw(i))
 	if dottedOnly[w] && !r.dotted(sc, i) {

@@ -287,6 +287,16 @@ func referenceRun(sc *scan, i int) (int, int, int, bool) {
 		if k > 0 && k < len(w) && allLetters(string(w[k:])) && digits < 7 {
 			return 0, 0, 0, false
 		}
+		// A product or a size ("500x14", "2x3", "10x10cm") is not one.
+		if k > 0 && k+1 < len(w) && w[k] == 'x' && isDigit(w[k+1]) && digits < 7 {
+			m := k + 1
+			for m < len(w) && isDigit(w[m]) {
+				m++
+			}
+			if m == len(w) || allLetters(string(w[m:])) {
+				return 0, 0, 0, false
+			}
+		}
 	}
 	if numbersWithUnits(sc, i, j) {
 		return 0, 0, 0, false // a range: "110-130s", "40-60cc", "5-10mg"

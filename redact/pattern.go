@@ -683,7 +683,7 @@ func findPostcodes(dst []Span, sc *scan) []Span {
 		}
 		// Outward alone.
 		oc := string(u)
-		if !knownDistrict(oc) {
+		if !knownDistrict(oc) || sc.lab(i) { // "CO2 22" among lab values
 			continue
 		}
 		if p := sc.prevWord(i); (p >= 0 && postcodeCuesBefore[string(sc.lw(p))]) || (sc.nextWord(i) >= 0 && postcodeCuesAfter[string(sc.lw(i+1))]) {

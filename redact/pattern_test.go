@@ -140,6 +140,11 @@ func TestPatternCodes(t *testing.T) {
 		{text: "my passport is in the drawer, licence was renewed", not: []string{"in", "drawer", "renewed"}},
 		{text: "refs MR-24-0817, HSG-004417 and SL/22/90412.", want: []string{"MR-24-0817", "HSG-004417", "SL/22/90412"}, label: ID},
 		{text: "SBP 110-130s, UO 40-60cc/hr, 5-10mg, 1000-1500ml", not: []string{"110", "40", "5-10", "1000"}},
+		{text: "vent AC 500x14, a 10x10cm dressing, 2x3 grid; ref AB500X1400", not: []string{"500x14", "10x10cm", "2x3"}, want: []string{"AB500X1400"}},
+		// Among lab values, "CO2" is carbon dioxide, not a Colchester
+		// postcode district; alone in capitals it is one.
+		{text: "Na 131, K 5.2, Cl 98, CO2 22, BUN 45", not: []string{"CO2", "Cl", "BUN"}},
+		{text: "she moved to CO2 last year", want: []string{"CO2"}, label: Postcode},
 		// A cue in the sentence before is no cue: "no ectopy. SBP 110-130".
 		{text: "no ectopy. SBP 110-130. Ref no. 12345", want: []string{"12345"}, not: []string{"110"}, label: ID},
 		{text: "case ABC-123 and ref XY_9876", want: []string{"ABC-123", "XY_9876"}, label: ID},

@@ -330,6 +330,86 @@ func drugStem(w []byte) bool {
 	return false
 }
 
+// labWords name lab tests and vital signs, which notes write before their
+// value: "Na 131, K 5.2, Cl 98, CO2 22", "BP 120/80, HR 88".
+var labWords = words(`na k cl co2 hco3 bicarb bun cr creat urea glu gluc glucose ca mg phos po4 alb tbili bili
+	alt ast alp ggt ldh ck ckmb inr pt ptt aptt hb hgb hct wbc plt mcv rdw neut lymph trop tni tnt bnp
+	lactate lac ph pco2 po2 pao2 paco2 fio2 spo2 sao2 sats sat hr bp sbp dbp map rr temp tmax cvp etco2
+	gcs fsbg cbg bm crp esr egfr tsh hba1c ferritin st sr peep ps tv vt ve uo wt bmi`)
+
+// lab reports whether token i names a lab test or vital sign before its
+// value in a run of such pairs: two or more on its line ("BUN/Cr 32/1.4,
+// Na 131", "ST 100-110s ... BP 100-120/50-60s"). There "Cl 98" is
+// chloride, not a Colombian street, "CO2 22" no Colchester postcode and
+// "BUN 45" no place. One pair alone says nothing ("Cl. 185 # 3-94").
+func (sc *scan) lab(i int) bool {
+	if !sc.lb {
+		sc.lb = true
+		line, pairs := 0, 0
+		mark := func(end int) {
+			for j := line; j < end; j++ {
+				if pairs < 2 {
+					sc.toks[j].f &^= tLab
+				}
+			}
+		}
+		for j := range sc.toks {
+			if j > 0 && hasNewline(sc.text[sc.toks[j-1].e:sc.toks[j].s]) {
+				mark(j)
+				line, pairs = j, 0
+			}
+			sc.toks[j].f &^= tLab
+			if sc.toks[j].f&tAlpha == 0 || sc.toks[j].e-sc.toks[j].s > 7 || j+1 >= len(sc.toks) || !labWords[string(sc.lw(j))] {
+				continue
+			}
+			if nt := sc.toks[j+1]; isDigit(sc.text[nt.s]) && labGap(sc.text[sc.toks[j].e:nt.s]) {
+				sc.toks[j].f |= tLab
+				pairs++
+			}
+		}
+		mark(len(sc.toks))
+	}
+	return sc.toks[i].f&tLab != 0
+}
+
+func hasNewline(g string) bool {
+	for k := 0; k < len(g); k++ {
+		if g[k] == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
+// labGap reports whether g may stand between a lab's name and its value.
+func labGap(g string) bool {
+	switch g {
+	case " ", ": ", ":", " <", " >", " <=", " >=", " = ", "=", " ~", "/":
+		return true
+	}
+	return false
+}
+
+// labValues reports whether span s is only lab names and their values
+// (lab): "BUN 45", "ST 100-110s", "Cr 32/1".
+func labValues(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || sc.toks[i].s != s.Start {
+		return false
+	}
+	named := false
+	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
+		switch {
+		case sc.lab(i):
+			named = true
+		case isDigit(sc.text[sc.toks[i].s]) && named:
+		default:
+			return false
+		}
+	}
+	return named
+}
+
 // dropSafe removes the spans of the model, the gazetteers and cue phrases
 // whose every word is safelisted (see the safelist comment above) or is a
 // month or weekday used as a time ("in June", "last Friday"), and a name
@@ -345,7 +425,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s) || peoplesPlace(sc, s)) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s) || peoplesPlace(sc, s)) || labValues(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s

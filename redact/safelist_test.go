@@ -200,12 +200,33 @@ func TestSafelistSpans(t *testing.T) {
 		{"[Pause] okay, go on", "Pause", false},
 		{"(Laughter) Thank you all", "Laughter", false},
 		{"Cath called at 0900", "Cath", true},
+		// A lab's or vital sign's name and its value among others; one
+		// pair alone, or a name before a number, stays.
+		{"CV: ST 100-110s, no ectopy. BP 100-120/50-60s", "ST 100-110s", false},
+		{"Na 131, K 5.2, BUN 45, Cr 2.1", "BUN 45", false},
+		{"BUN/Cr 32/1.4, Na 131", "Cr 32/1", false},
+		{"ST 100-110s overnight", "ST 100-110s", true},
+		{"Paul 45, Na 131, K 5.2", "Paul 45", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
 		spans := r.Find(c.text, nil)
 		if got := touched(c.text, spans, c.phrase); got != c.keep {
 			t.Errorf("%q: span %q kept=%v, want %v; spans %s", c.text, c.phrase, got, c.keep, describe(c.text, spans))
+		}
+	}
+}
+
+// Lab values are no address around a place the tagger proposed: "Cl"
+// and "Cr" are Colombian street words, and chloride and creatinine.
+func TestLabRun(t *testing.T) {
+	r := mustNew(t, Config{NER: phraseNER{"BUN 45", "Cr 32/1"}})
+	for _, text := range []string{
+		"Labs: Na 131, K 5.2, Cl 98, CO2 22, BUN 45, Cr 2.1, Glu 210",
+		"GU: UO 30-50cc/hr, amber. BUN/Cr 32/1.4. Lasix held.",
+	} {
+		if spans := r.Find(text, nil); len(spans) > 0 {
+			t.Errorf("%q: spans %s, want none", text, describe(text, spans))
 		}
 	}
 }

@@ -26,6 +26,7 @@ const (
 	tUpper                     // every letter upper-case and at least two letters
 	tASCII                     // only ASCII bytes
 	tCamel                     // an ASCII capital after a small letter ("DawnRowe")
+	tLab                       // a lab test or vital sign before its value, among others (set by labs)
 )
 
 // scan is one text decoded for the recognizers. low is the text with letters
@@ -48,6 +49,7 @@ type scan struct {
 	shout   bool // most words are in capitals only
 	hl      int8 // headline's answer: 0 unknown, 1 yes, -1 no
 	en      int8 // english's answer: 0 unknown, 1 yes, -1 no
+	lb      bool // labs has marked tLab
 	scratch []byte
 	chs     []chunk
 	chDone  bool
@@ -134,6 +136,7 @@ func (sc *scan) reset(text string) {
 	sc.lxDone = false
 	sc.hl = 0
 	sc.en = 0
+	sc.lb = false
 	sc.an.done = false
 	low := sc.low
 	inTok := false
