@@ -796,7 +796,7 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 			e = k // "CA", "NSW", "NW", "DPO AE", "TP"
 		case sc.alpha(k) && sc.toks[k].f&tCap != 0 && !sc.isWord(k, "i") && (comma || sc.lex(k).wc != wCommon || r.placeWordAfter(sc, e)):
 			e = k
-		case sc.alpha(k) && (aw&(awUnit|awStreet|awPrefix) != 0 || (aw&awJoin != 0 && (sc.toks[e].f&tCap != 0 || r.aw(sc, e)&(awJoin|awPrefix) != 0) && r.joinsName(sc, k))) && !comma && sc.toks[e].f&tAlpha != 0:
+		case sc.alpha(k) && (aw&(awUnit|awStreet) != 0 || aw&awPrefix != 0 && k+1 < n && sc.spaced(k) && (sc.num(k+1) || r.nameWord(sc, k+1)) || (aw&awJoin != 0 && (sc.toks[e].f&tCap != 0 || r.aw(sc, e)&(awJoin|awPrefix) != 0) && r.joinsName(sc, k))) && !comma && sc.toks[e].f&tAlpha != 0:
 			e = k // "Meguro-ku", "kv", "de", "am Albis", "an der Ybbs"
 		case sc.alpha(k) && (aw&(awAdmin|awPrefixAlone) != 0 || aw&awPrefix != 0 && !comma) && sc.spaced(k) && k+1 < n &&
 			(sc.num(k+1) || r.nameWord(sc, k+1) && sc.toks[k+1].f&tCap != 0 || r.aw(sc, k+1)&(awAdmin|awPrefix|awJoin) != 0):

@@ -224,6 +224,17 @@ func trimEdges(sc *scan, spans []Span) []Span {
 				s.Start = sc.toks[f+1].s
 			}
 		}
+		if s.Source == srcNER && (s.Label == Person || s.Label == Location) {
+			// A preposition or conjunction in lower case closes no name:
+			// "6 West via" (the tagger's, of "to 6 West via bed").
+			for {
+				last := lastTokenBefore(sc, s.End)
+				if last < 1 || sc.toks[last].e != s.End || sc.toks[last].s <= s.Start || sc.toks[last].f&tCap != 0 || !trailingWords[string(sc.lw(last))] || !sc.spaced(last-1) {
+					break
+				}
+				s.End = sc.toks[last-1].e
+			}
+		}
 		if s.Label == Person {
 			// A kin word, a title or a role's shorthand the tagger took
 			// before a name stays in the text, as titles do: "Wife
@@ -279,6 +290,9 @@ func trimEdges(sc *scan, spans []Span) []Span {
 	}
 	return spans[:k]
 }
+
+// trailingWords never end a name.
+var trailingWords = words(`via to from in at on for with by into onto of and or but than as`)
 
 // fieldLabels name the fields of a patient record and nobody or nowhere
 // ("Ward:" and "Mobile:" could end a name or a place: they stay in it).

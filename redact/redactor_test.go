@@ -544,6 +544,13 @@ func TestRecordLine(t *testing.T) {
 			t.Errorf("%q: %q labelled %q; spans %s", c.text, c.other, l, describe(c.text, spans))
 		}
 	}
+	// A preposition closes no name or place: the tagger's, or the address
+	// grammar's street word before an English word.
+	trail := mustNew(t, Config{NER: phraseNER{"6 West", "Leeds via"}})
+	runCases(t, whole{trail}, nil, []caseT{
+		{text: "Pt transferred to 6 West via bed", want: []string{"6 West"}, not: []string{"via"}},
+		{text: "drove to Leeds via the M62", want: []string{"Leeds"}, not: []string{"via"}},
+	})
 	// The tagger's lower-case everyday word before a capitalised name;
 	// particles, place prefixes and heads stay with it.
 	lead := mustNew(t, Config{NER: phraseNER{"harm Gary", "van Gogh", "county Louth", "greater Manchester"}})

@@ -83,6 +83,7 @@ var safeShorthand = words(`
 	olympic olympics paralympic paralympics
 	http https www
 	lytes ambulate ambulated ambulating vna hcp pcp
+	decub decubitus desat desats desatting pulm sxn suctioned amt wts nepro glucerna osmolite jevity
 	sn ssn cco rc imha pwp slt nqp
 	`)
 
@@ -148,7 +149,8 @@ var safeWords = func() map[string]bool {
 // safeUpper are acronyms that are safe only in capitals.
 var safeUpper = words(`aa su sus si nat esa rw rvr tlc piv ij pcwp riss sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
 	ns fs ag
-	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii`)
+	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii
+	osa cad lis asa`)
 
 // safeLower are words of care that are also surnames ("Walker", "Hall"):
 // safe only in lower case after a word that takes a thing or a place
@@ -410,6 +412,26 @@ func labValues(sc *scan, s Span) bool {
 	return named
 }
 
+// numeralsOnly reports whether span s is one number with a unit glued
+// on: the tagger's "20cc" or "40mg" names nobody and nowhere. A bare
+// number may be a house number the tagger took with its address, and a
+// handle may open with digits ("@ 3825pat").
+func numeralsOnly(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i < 0 || sc.toks[i].s != s.Start || sc.toks[i].e != s.End {
+		return false
+	}
+	w := sc.lw(i)
+	k := 0
+	for k < len(w) && (isDigit(w[k]) || w[k] == '.') {
+		k++
+	}
+	return k > 0 && k < len(w) && numberUnits[string(w[k:])]
+}
+
+// numberUnits are the units notes glue to a number.
+var numberUnits = words(`cc ml mls l mg mcg ug g kg mmol meq u iu units hr hrs h min mins cm mm m km ft`)
+
 // dropSafe removes the spans of the model, the gazetteers and cue phrases
 // whose every word is safelisted (see the safelist comment above) or is a
 // month or weekday used as a time ("in June", "last Friday"), and a name
@@ -425,7 +447,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s) || peoplesPlace(sc, s)) || labValues(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s) || peoplesPlace(sc, s) || s.Source == srcNER && numeralsOnly(sc, s)) || labValues(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
@@ -710,7 +732,7 @@ func allSafe(sc *scan, s Span) bool {
 			shorthand = shorthand || !safePeople[string(sc.lw(i))]
 		case sc.acronymPlural(i): // "DVDs", "MPs"
 			any, shorthand = true, true
-		case ampersandShort(sc, i): // the "E" of "A&E", "M&S", "Q&A"
+		case joinedShort(sc, i): // the "E" of "A&E", "M&S", "Q&A"; the "s" of "s/p"
 			any, shorthand = true, true
 		case safePair(sc, i) || i > 0 && safePair(sc, i-1):
 			// "Tai Chi": a safelisted two-word term, whatever its words
@@ -938,17 +960,27 @@ func codeCueBefore(sc *scan, s Span, spans []Span) bool {
 	return false
 }
 
-// ampersandShort reports whether token i is a part of an abbreviation
+// joinedShort reports whether token i is a part of an abbreviation
 // written with "&" and no spaces, every part at most three letters: "A&E",
-// "M&S", "B&Q", "Q&A", "AT&T", "R&D". Such a part names no person or place.
-func ampersandShort(sc *scan, i int) bool {
-	short := func(j int) bool {
-		return j >= 0 && j < len(sc.toks) && sc.alpha(j) && sc.toks[j].e-sc.toks[j].s <= 3
+// "M&S", "B&Q", "Q&A", "AT&T", "R&D"; or with "/" and single letters, as
+// notes write "s/p", "c/o", "h/o", "N/V". Such a part names no person or
+// place.
+func joinedShort(sc *scan, i int) bool {
+	for _, c := range []struct {
+		sep  string
+		most int
+	}{{"&", 3}, {"/", 1}} {
+		short := func(j int) bool {
+			return j >= 0 && j < len(sc.toks) && sc.alpha(j) && sc.toks[j].e-sc.toks[j].s <= c.most
+		}
+		if !short(i) {
+			continue
+		}
+		before := i > 0 && sc.gap(i-1) == c.sep && short(i-1)
+		after := i+1 < len(sc.toks) && sc.gap(i) == c.sep && short(i+1)
+		if before && !(i > 1 && sc.gap(i-2) == c.sep) || after && !(i+2 < len(sc.toks) && sc.gap(i+1) == c.sep) {
+			return true
+		}
 	}
-	if !short(i) {
-		return false
-	}
-	before := i > 0 && sc.gap(i-1) == "&" && short(i-1)
-	after := i+1 < len(sc.toks) && sc.gap(i) == "&" && short(i+1)
-	return before && !(i > 1 && sc.gap(i-2) == "&") || after && !(i+2 < len(sc.toks) && sc.gap(i+1) == "&")
+	return false
 }

@@ -207,6 +207,16 @@ func TestSafelistSpans(t *testing.T) {
 		{"BUN/Cr 32/1.4, Na 131", "Cr 32/1", false},
 		{"ST 100-110s overnight", "ST 100-110s", true},
 		{"Paul 45, Na 131, K 5.2", "Paul 45", true},
+		// Slashed shorthand, a number with its unit, the tube feeds and
+		// acronyms of notes.
+		{"Hx: CAD s/p CABG x3, HTN", "CAD s", false},
+		{"N/V overnight, c/o pain", "N", false},
+		{"flushed with 20cc NS", "20cc", false},
+		{"thanks @ 3825pat", "3825pat", true},
+		{"TF Nepro @ 20cc/hr", "TF Nepro", false},
+		{"sacral decub stage II", "decub", false},
+		{"Meds: ASA 81, plavix 75", "ASA", false},
+		{"Asa and Lis came to visit", "Asa", true},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
