@@ -163,8 +163,8 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 		}
 	}
 	spans = spans[:k]
-	spans = dropSafe(sc, spans)
 	spans = trimEdges(sc, spans)
+	spans = dropSafe(sc, spans)
 	spans = extendInitials(sc, spans)
 	spans = dottedWhole(sc, spans)
 	spans = extendHyphens(sc, spans)
@@ -216,10 +216,11 @@ func trimEdges(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		if s.Source == srcNER && (s.Label == Person || s.Label == Location) {
-			// An everyday word in lower case before a capitalised name is
-			// no part of it: "to harm Gary" (the tagger's "harm Gary").
+			// An English word in lower case before a capitalised name is
+			// no part of it: "to harm Gary", "to titrate Ramipril" (the
+			// tagger's "harm Gary", "titrate Ramipril").
 			if f := firstTokenFrom(sc, s.Start); f >= 0 && f+1 < len(sc.toks) && sc.toks[f].s == s.Start && sc.toks[f+1].e <= s.End &&
-				sc.spaced(f) && sc.alpha(f) && sc.toks[f].f&tCap == 0 && sc.lex(f).wc == wCommon && sc.toks[f+1].f&tCap != 0 &&
+				sc.spaced(f) && sc.alpha(f) && sc.toks[f].f&tCap == 0 && (sc.lex(f).wc != wNone || getTables().rareWords.has(sc.lw(f))) && sc.toks[f+1].f&tCap != 0 &&
 				!nameParticles[string(sc.lw(f))] && !placePrefixes[string(sc.lw(f))] && !placeHeads[string(sc.lw(f))] && !compassWords[string(sc.lw(f))] && !sc.has(f, bStreet|bFacility) {
 				s.Start = sc.toks[f+1].s
 			}

@@ -84,6 +84,7 @@ var safeShorthand = words(`
 	http https www
 	lytes ambulate ambulated ambulating vna hcp pcp
 	decub decubitus desat desats desatting pulm sxn suctioned amt wts nepro glucerna osmolite jevity
+	angio angiogram vit qtc systmone emis cerner carenotes
 	sn ssn cco rc imha pwp slt nqp
 	`)
 

@@ -217,6 +217,9 @@ func TestSafelistSpans(t *testing.T) {
 		{"sacral decub stage II", "decub", false},
 		{"Meds: ASA 81, plavix 75", "ASA", false},
 		{"Asa and Lis came to visit", "Asa", true},
+		{"GP to titrate Ramipril and check U&Es", "titrate Ramipril", false},
+		{"Angio showed 80% LAD stenosis", "Angio", false},
+		{"ECG: SR, normal axis, QTc 420ms. Vit D low", "QTc", false},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})

@@ -241,7 +241,7 @@ func surnameSubject(sc *scan, i int) bool {
 // lack, such as the clinical vocabulary of notes ("Extubated",
 // "Diuresing", "Oedematous", "Tachycardic"), than a name. "-ive" is not
 // one: it ends surnames too ("Leive").
-var wordEndings = []string{"ed", "ing", "ous", "ic", "ics", "able", "ible", "ment", "tion", "sion", "ness", "ism"}
+var wordEndings = []string{"ed", "ing", "ous", "ic", "ics", "able", "ible", "ment", "tion", "sion", "ness", "ism", "ative", "itive", "ively", "ically"}
 
 // wordEnding reports whether w ends in one of wordEndings.
 func wordEnding(w []byte) bool {

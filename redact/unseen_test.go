@@ -56,6 +56,7 @@ func TestUnseenNames(t *testing.T) {
 		// English words build it: held letters, affixes, two words.
 		{text: "Wrzesniak made headlines. Then Kowalczuk, whose son left", want: []string{"Wrzesniak", "Kowalczuk"}},
 		{text: "Soooo tasty. Unsurprisingly not. Fantastical stuff. Bestselling book", not: []string{"Soooo", "Unsurprisingly", "Fantastical", "Bestselling"}},
+		{text: "Ruminative about money. Ruminatively so. Unforgivably late", not: []string{"Ruminative", "Ruminatively", "Unforgivably"}},
 		// An age between commas after a name, as news gives it.
 		{text: "Two years later, Jutting, now 31, is on trial; in March, 12, met", want: []string{"Jutting"}, not: []string{"March"}, label: Person},
 		// Only a person is born: an everyday word that is a name, then.
