@@ -362,10 +362,10 @@ func (sc *scan) lab(i int) bool {
 				line, pairs = j, 0
 			}
 			sc.toks[j].f &^= tLab
-			if sc.toks[j].f&tAlpha == 0 || sc.toks[j].e-sc.toks[j].s > 7 || j+1 >= len(sc.toks) || !labWords[string(sc.lw(j))] {
+			if sc.toks[j].f&tAlpha == 0 || sc.toks[j].e-sc.toks[j].s > 7 || j+1 >= len(sc.toks) {
 				continue
 			}
-			if nt := sc.toks[j+1]; isDigit(sc.text[nt.s]) && labGap(sc.text[sc.toks[j].e:nt.s]) {
+			if nt := sc.toks[j+1]; isDigit(sc.text[nt.s]) && labGap(sc.text[sc.toks[j].e:nt.s]) && labWords[string(sc.lw(j))] {
 				sc.toks[j].f |= tLab
 				pairs++
 			}
@@ -399,6 +399,9 @@ func labValues(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
 	if i < 0 || sc.toks[i].s != s.Start {
 		return false
+	}
+	if !labWords[string(sc.lw(i))] {
+		return false // before the scan-wide pass lab makes
 	}
 	named := false
 	for ; i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
