@@ -525,9 +525,10 @@ func TestRecordLine(t *testing.T) {
 		{text: "Paul Ward: hello", want: []string{"Paul Ward"}},
 	})
 	// A kin word, title or role before a name stays in the text.
-	roles := mustNew(t, Config{NER: fakePersonNER{"Wife Maureen", "SW Janet", "Nurse Paula"}})
+	roles := mustNew(t, Config{NER: fakePersonNER{"Wife Maureen", "SW Janet", "Nurse Paula", "keyworker zainab", "cpn lorraine"}})
 	runCases(t, whole{roles}, nil, []caseT{
 		{text: "Social: Wife Maureen visited; met SW Janet and Nurse Paula", want: []string{"Maureen", "Janet", "Paula"}, not: []string{"Wife", "SW", "Nurse"}},
+		{text: "my keyworker zainab rang, then my cpn lorraine", want: []string{"zainab", "lorraine"}, not: []string{"keyworker", "cpn"}},
 	})
 	// A name the tagger runs into an e-mail or web address ends before it:
 	// each keeps its label.

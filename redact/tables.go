@@ -215,7 +215,8 @@ var kinWords = words(`mum mom mam mother dad father sister brother sis bro son d
 	grandma grandmother grandad granddad grandpa grandfather niece nephew fiance fiancee ex stepdad stepmum
 	stepmom stepson stepdaughter stepbrother stepsister colleague boss manager supervisor neighbour neighbor
 	flatmate housemate roommate therapist counsellor counselor worker teacher coach tutor baby twin kid child
-	carer nurse midwife vicar landlord landlady hubby missus lad lass sibling cousins bestfriend mentor law`)
+	carer nurse midwife vicar landlord landlady hubby missus lad lass sibling cousins bestfriend mentor law
+	keyworker caseworker psychiatrist psychologist consultant advocate gp cpn pwp`)
 
 // titleWords precede a name and stay in the text: "Dr [PERSON]".
 var titleWords = words(`dr doctor mr mrs ms miss mx prof professor sir dame lord lady rev reverend cllr
