@@ -801,7 +801,7 @@ func (r *addressRecognizer) endsInPostcode(sc *scan, s Span) bool {
 // townBeforePostcode reports whether a postcode follows the PERSON span s
 // in its sentence, ending the address or leading on to the rest of it:
 // "in Matthew Ville, 3800", "Witbank, 7891", "Hospet 433841 last month",
-// "Alanis Ville, V567X3D". The tagger takes a town named like a person
+// "Alanis Ville, V567X3D", "Canale Giancarlo, 17, 64032". The tagger takes a town or street named like a person
 // for one; nobody writes a postcode after a person's name. A number of
 // four digits needs the comma and must not be a year, and then an end
 // after it ("Tom, 4000 people came" is a count).
@@ -835,6 +835,13 @@ func (r *addressRecognizer) townBeforePostcode(sc *scan, s *Span, spans []Span) 
 		}
 		l := sc.toks[k].e - sc.toks[k].s
 		long := l >= 5 && l <= 8 && last == k || l >= 2 && last > k
+		if p := k + 1; !long && comma && l <= 4 && last == k && p < len(sc.toks) && sc.gap(k) == ", " && sc.toks[p].f&tAlpha == 0 && sc.toks[p].f&tDigit != 0 {
+			// A house number, then a postcode: "Canale Giancarlo, 17,
+			// 64032, Fontanelle". An age is one number ("Tom Hill, 45,").
+			if m := sc.toks[p].e - sc.toks[p].s; m >= 5 && m <= 8 || m == 4 && !yearLike(sc, p) {
+				last, long = p, true
+			}
+		}
 		if !long && !(l == 4 && comma && !yearLike(sc, k)) {
 			return false
 		}

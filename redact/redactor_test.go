@@ -200,6 +200,8 @@ func TestAddressAround(t *testing.T) {
 		{r: people, text: "in Grace Ville, 54188-1555", want: []string{"Grace Ville, 54188-1555"}},
 		{r: people, text: "Sarah, 2020 was hard", want: []string{"Sarah"}, not: []string{"2020"}, label: Person},
 		{r: people, text: "Tom, 4000 people came", want: []string{"Tom"}, not: []string{"4000"}, label: Person},
+		{r: people, text: "at Grace Ville, 17, 64032, now", want: []string{"Grace Ville, 17, 64032"}, not: []string{"now"}, label: Location},
+		{r: people, text: "Sarah, 34, 1987 was her year", want: []string{"Sarah"}, not: []string{"34", "1987"}, label: Person},
 		// The house number on the line before a town and its postcode.
 		{r: people, text: "Address: 96 Church Road, Ashford, 2301", want: []string{"96 Church Road, Ashford, 2301"}},
 		// A house number before a street named after a person, found a
