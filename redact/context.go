@@ -368,8 +368,15 @@ func (r *contextRecognizer) usCountry(sc *scan, i int) bool {
 			return false
 		}
 	}
+	if p := sc.prevWord(i); p >= 0 && ultrasoundSites[string(sc.lw(p))] {
+		return false // an ultrasound scan: "renal US", "pelvic US"
+	}
 	return true
 }
+
+// ultrasoundSites come before "US" the scan.
+var ultrasoundSites = words(`renal abd abdo abdominal pelvic pelvis bladder liver thyroid scrotal testicular carotid
+	venous doppler bedside formal repeat transvaginal tv obstetric breast neck kidney kidneys ruq luq`)
 
 // usNouns follow "us" the country, not the pronoun, in lower-case text.
 var usNouns = words(`troops army soldiers marines forces military navy government president

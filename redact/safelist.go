@@ -85,6 +85,7 @@ var safeShorthand = words(`
 	lytes ambulate ambulated ambulating vna hcp pcp
 	decub decubitus desat desats desatting pulm sxn suctioned amt wts nepro glucerna osmolite jevity
 	angio angiogram vit qtc systmone emis cerner carenotes
+	azithro azithromycin duoneb duonebs ceftriax doxy augmentin rec recs lat eval evals crcl egfr pylori
 	sn ssn cco rc imha pwp slt nqp
 	`)
 
@@ -151,7 +152,7 @@ var safeWords = func() map[string]bool {
 var safeUpper = words(`aa su sus si nat esa rw rvr tlc piv ij pcwp riss sh mi ms pe ra oa ace act sat sats mae bo pr pv pip ct cp ld ed po ga nad pearl pearla md hs ir l r
 	ns fs ag
 	rif lif ruq luq rlq llq ii iii iv vi vii viii ix xi xii
-	osa cad lis asa`)
+	osa cad lis asa ub lb mvi sar`)
 
 // safeLower are words of care that are also surnames ("Walker", "Hall"):
 // safe only in lower case after a word that takes a thing or a place
@@ -225,6 +226,9 @@ func safe(sc *scan, i int) bool {
 		return false
 	}
 	lw, e := sc.lw(i), sc.lex(i)
+	if p := sc.prevWord(i); p >= 0 && sc.raw(i) == "US" && ultrasoundSites[string(sc.lw(p))] {
+		return true // an ultrasound scan: "renal US"
+	}
 	if eraWords[string(lw)] && i > 0 && sc.spaced(i-1) && (sc.num(i-1) || sc.isWord(i-1, "century") || sc.isWord(i-1, "centuries") || sc.isWord(i-1, "millennium")) {
 		return true // "511 BC", "the 8th century BC": an era, not British Columbia
 	}
@@ -372,7 +376,11 @@ func (sc *scan) lab(i int) bool {
 		}
 		mark(len(sc.toks))
 	}
-	return sc.toks[i].f&tLab != 0
+	if sc.toks[i].f&tLab != 0 {
+		return true
+	}
+	// A scale's name before its score needs no company: "MoCA 22/30".
+	return i+1 < len(sc.toks) && scaleEponyms[string(sc.lw(i))] && isDigit(sc.text[sc.toks[i+1].s]) && labGap(sc.text[sc.toks[i].e:sc.toks[i+1].s])
 }
 
 func hasNewline(g string) bool {
@@ -400,7 +408,7 @@ func labValues(sc *scan, s Span) bool {
 	if i < 0 || sc.toks[i].s != s.Start {
 		return false
 	}
-	if !labWords[string(sc.lw(i))] {
+	if !labWords[string(sc.lw(i))] && !scaleEponyms[string(sc.lw(i))] {
 		return false // before the scan-wide pass lab makes
 	}
 	named := false
@@ -422,15 +430,23 @@ func labValues(sc *scan, s Span) bool {
 // handle may open with digits ("@ 3825pat").
 func numeralsOnly(sc *scan, s Span) bool {
 	i := firstTokenFrom(sc, s.Start)
-	if i < 0 || sc.toks[i].s != s.Start || sc.toks[i].e != s.End {
+	if i < 0 || sc.toks[i].s != s.Start {
 		return false
+	}
+	if sc.toks[i].e != s.End {
+		// "100/hr", tokenized apart.
+		return i+1 < len(sc.toks) && sc.toks[i+1].e == s.End && sc.gap(i) == "/" && allDigitBytes(sc.lw(i)) && numberUnits[string(sc.lw(i+1))]
 	}
 	w := sc.lw(i)
 	k := 0
 	for k < len(w) && (isDigit(w[k]) || w[k] == '.') {
 		k++
 	}
-	return k > 0 && k < len(w) && numberUnits[string(w[k:])]
+	u := w[k:]
+	if len(u) > 1 && u[0] == '/' {
+		u = u[1:] // "100/hr"
+	}
+	return k > 0 && k < len(w) && numberUnits[string(u)]
 }
 
 // numberUnits are the units notes glue to a number.
@@ -760,7 +776,8 @@ func allSafe(sc *scan, s Span) bool {
 var safePairs = words(`tai_chi ma_am cold_turkey middle_eastern kia_ora yada_yada déjà_vu deja_vu cath_lab sri_lankan sri_lankans new_zealander new_zealanders
 	yorkshire_pudding yorkshire_puddings yorkshire_tea brussels_sprouts brussel_sprouts swiss_roll bakewell_tart eccles_cake eccles_cakes
 	cumberland_sausage cumberland_sausages lancashire_hotpot cheddar_cheese dijon_mustard victoria_sponge cornish_pasty cornish_pasties
-	scotch_egg scotch_eggs welsh_rarebit danish_pastry french_fries french_toast turkish_delight irish_stew`)
+	scotch_egg scotch_eggs welsh_rarebit danish_pastry french_fries french_toast turkish_delight irish_stew
+	h_pylori c_diff c_difficile e_coli`)
 
 // safePair reports whether tokens i and i+1, one space or an apostrophe
 // apart, are a safe pair.
@@ -768,7 +785,7 @@ func safePair(sc *scan, i int) bool {
 	if i+1 >= len(sc.toks) || !sc.alpha(i) || !sc.alpha(i+1) {
 		return false
 	}
-	if g := sc.gap(i); g != " " && g != "'" && g != "’" {
+	if g := sc.gap(i); g != " " && g != "'" && g != "’" && !(g == ". " && sc.toks[i].e-sc.toks[i].s == 1) { // "H. pylori"
 		return false
 	}
 	return safePairs[string(sc.lw(i))+"_"+string(sc.lw(i+1))]
@@ -898,13 +915,14 @@ var eponyms = words(`parkinson parkinsons huntington huntingtons addison addison
 	bells graves wilson wilsons down downs still stills paget pagets bristol glasgow apgar epworth waterlow
 	braden edinburgh hoyer foley swan ganz`)
 
-var rareEponyms = words(`crohn crohns alzheimer alzheimers hodgkin hodgkins asperger aspergers tourette
+var rareEponyms = words(`crohn crohns alzheimer alzheimers hodgkin hodgkins asperger aspergers tourette mcburney
 	tourettes raynaud raynauds hashimoto hashimotos meniere menieres guillain barre kawasaki jehovah
 	munchausen korsakoff wernicke sjogren sjögren dupuytren`)
 
 // scaleEponyms are clinical scales named after people, written with the
 // score after them ("Braden 16", "Waterlow 15", "Morse 45").
-var scaleEponyms = words(`braden waterlow barthel apgar epworth morse norton`)
+var scaleEponyms = words(`braden waterlow barthel apgar epworth morse norton
+	esi moca mmse nihss gcs ciwa cows rass qsofa sofa mews apache curb wells audit abc phq gad wsas core`)
 
 // eponymHeads follow an eponym: "Parkinson disease", "Glasgow coma scale".
 var eponymHeads = words(`disease syndrome palsy lymphoma dementia chorea phenomenon encephalopathy psychosis

@@ -220,6 +220,15 @@ func TestSafelistSpans(t *testing.T) {
 		{"GP to titrate Ramipril and check U&Es", "titrate Ramipril", false},
 		{"Angio showed 80% LAD stenosis", "Angio", false},
 		{"ECG: SR, normal axis, QTc 420ms. Vit D low", "QTc", false},
+		{"Triage: ESI 2, placed in bay 3", "ESI 2", false},
+		{"Cognition: MoCA 22/30 today", "MoCA 22/30", false},
+		{"UB dressing SBA, LB dressing mod A", "UB", false},
+		{"+McBurney's point tenderness", "McBurney", false},
+		{"H. pylori bx pending", "H", false},
+		{"IVF LR @ 100/hr, renal US", "100/hr", false},
+		{"IVF LR @ 100/hr, renal US", "US", false},
+		{"moved to the US in 2019", "US", true},
+		{"given duonebs and azithro", "azithro", false},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
