@@ -45,6 +45,9 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "i moved to leeds last year", want: []string{"leeds"}, label: Location},
 		// Everyday facility heads name a place only with their own capital.
 		{text: "meet in the Hull Room at the Saatchi Gallery", want: []string{"Hull Room", "Saatchi Gallery"}, label: Location},
+		// Care homes by name; the kind of home alone names none.
+		{text: "she was admitted from Sunrise Senior Living and then went on to Meadowbank Residence", want: []string{"Sunrise Senior Living", "Meadowbank Residence"}, label: Location},
+		{text: "the Care Home staff and the Nursing Home manager", not: []string{"Care Home", "Nursing Home"}},
 		{text: "told Mo, gym kit and Dave room is a mess", not: []string{"gym", "room"}},
 		{text: "we went to Milton Keynes", want: []string{"Milton Keynes"}, label: Location},
 		{text: "stoke-on-trent is far", want: []string{"stoke-on-trent"}},

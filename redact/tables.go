@@ -264,7 +264,8 @@ const facilityEveryday = `room rooms gallery galleries store shop gym pub bar ca
 	ground forest wood woods lake reservoir canal valley bay island falls docks dock marina harbour port
 	terminal junction roundabout arcade precinct quarter pizza pizzeria diner grill bakery garage memorial
 	bridges amphitheatre amphitheater coliseum colosseum auditorium pavilion racecourse velodrome aquarium
-	observatory plaza dome fairground showground speedway raceway yard rehab exchange ` + geoHeadWords
+	observatory plaza dome fairground showground speedway raceway yard rehab exchange living residence
+	residences home ` + geoHeadWords
 
 // geoHeadWords end the names of seas, rivers, hills and coasts. A
 // nationality or language may name one ("English Channel", "Irish Sea",
@@ -285,7 +286,8 @@ var facilityOf = words(`university college infirmary hospital school academy`)
 // Stortford Sixth Form College".
 var facilityMods = words(`general royal district community county university children childrens women womens
 	c of e rc catholic primary junior infant infants high secondary sixth form grammar metropolitan
-	teaching medical health city memorial methodist baptist parish central and national`)
+	teaching medical health city memorial methodist baptist parish central and national
+	care nursing assisted residential retirement senior`)
 
 // facilityAnchors make a facility name specific on their own: "Holy
 // Trinity Primary", "Our Lady's", "Christ Church".
