@@ -354,8 +354,11 @@ func (r *contextRecognizer) usCountry(sc *scan, i int) bool {
 		// In lower case, the pronoun never follows "the" and seldom
 		// stands before the nouns of a state: "the us has", "us troops".
 		p, n := sc.prevWord(i), sc.nextWord(i)
+		// "us and russia": the pronoun goes with people ("us and the
+		// kids"), the country with a country.
+		and := n == i+1 && sc.spaced(i) && sc.isWord(n, "and") && n+1 < len(sc.toks) && sc.spaced(n) && r.country(sc, n+1)
 		return p >= 0 && p == i-1 && sc.isWord(p, "the") && sc.spaced(p) ||
-			n == i+1 && sc.spaced(i) && usNouns[string(sc.lw(n))]
+			n == i+1 && sc.spaced(i) && usNouns[string(sc.lw(n))] || and
 	}
 	if sc.raw(i) != "US" {
 		return false
@@ -380,7 +383,10 @@ var ultrasoundSites = words(`renal abd abdo abdominal pelvic pelvis bladder live
 
 // usNouns follow "us" the country, not the pronoun, in lower-case text.
 var usNouns = words(`troops army soldiers marines forces military navy government president
-	senate congress embassy citizens officials administration economy election dollar dollars`)
+	senate congress embassy citizens officials administration economy election dollar dollars
+	ambassador ambassadors senator senators congressman congresswoman lawmakers envoy diplomat diplomats
+	journalist journalists actress soldier citizen official secretary airstrikes sanctions intelligence
+	elections presidential`)
 
 // countyAbbrev returns the token of the county named after token i when i
 // is Ireland's "Co." for County ("Co. Down", "Co Kerry", "Co . Antrim"),

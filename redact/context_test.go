@@ -118,7 +118,11 @@ func TestContextRecognizer(t *testing.T) {
 		// In lower case, "us" after "the" or before a state's noun is the
 		// country; the pronoun is not.
 		{text: "the us has said us troops will stay", want: []string{"us"}, label: Location},
+		{text: "former us senator gary hart says", want: []string{"us"}, label: Location},
+		{text: "kerry: us and russia reach agreement", want: []string{"us"}, label: Location},
+		{text: "the northern territory government and the blue mountains", want: []string{"northern territory", "blue mountains"}, label: Location},
 		{text: "she told us, give us a call, let us know", not: []string{"us"}},
+		{text: "us and the kids, us and mum, tell us journalism is dead", not: []string{"us"}},
 		// Dotted country abbreviations in lower case; "b.c." there is the era.
 		{text: "delivery in the u.s. and the u.k., built 500 b.c.", want: []string{"u.s", "u.k"}, not: []string{"b.c"}, label: Location},
 		{text: "storms in nsw and qld, flights from nyc", want: []string{"nsw", "qld", "nyc"}, label: Location},

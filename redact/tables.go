@@ -386,6 +386,11 @@ atlantic ocean
 indian ocean
 southern ocean
 arctic ocean
+northern territory
+australian capital territory
+northwest territories
+blue mountains
+korean peninsula
 `)
 
 // countryNames are every country and nation (lower case, multi-word allowed).
