@@ -1022,7 +1022,7 @@ func joinNames(sc *scan, spans []Span) []Span {
 			s.End = sc.toks[k-1].e // the tagger's "Sarah I" of "told Sarah I would"
 		} else if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " " {
 			w := sc.raw(k)
-			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 || romanNumeral(w) && !pronounI(sc, k, s.Start) {
+			if nameSuffixes[strings.ToLower(w)] && sc.toks[k].f&tCap != 0 || romanNumeral(w) && !pronounI(sc, k, s.Start) || lowerRegnal(sc, k, s) {
 				s.End = sc.toks[k].e
 			}
 		}
@@ -1093,6 +1093,23 @@ var nameSuffixes = words(`jr jnr sr snr`)
 
 // romanNumeral reports whether w is a Roman numeral from I to XXXIX in
 // capitals.
+// lowerRegnal reports whether token k, after the lower-case name span s,
+// is its regnal number written in lower case: "ramesses ii", "edward iv
+// and". "iv" before another word is the route ("gave john iv fluids").
+func lowerRegnal(sc *scan, k int, s *Span) bool {
+	switch sc.raw(k) {
+	case "ii", "iii", "vi", "vii", "viii":
+	case "iv":
+		if n := k + 1; n < len(sc.toks) && sc.spaced(k) && sc.alpha(n) && !sc.has(n, bFunction|bPronoun) && !sc.isWord(n, "and") && !sc.isWord(n, "of") && !sc.isWord(n, "the") {
+			return false
+		}
+	default:
+		return false
+	}
+	f := firstTokenFrom(sc, s.Start)
+	return f >= 0 && sc.toks[f].f&tCap == 0 && sc.toks[f].f&tAlpha != 0
+}
+
 func romanNumeral(w string) bool {
 	if w == "" || len(w) > 6 {
 		return false

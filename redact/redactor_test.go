@@ -306,6 +306,9 @@ func TestNameBefore(t *testing.T) {
 	runCases(t, whole{low}, nil, []caseT{
 		{text: "a replacement for o'keefe soon", want: []string{"o'keefe"}, not: []string{"for"}},
 		{text: "signed glenn a. smith, r. e. lee and mary j. graae; e.g. sarah; Smith v Lee", want: []string{"glenn a. smith", "r. e. lee", "mary j. graae"}, not: []string{"e.g", " v "}},
+		// A regnal number in lower case; "iv" before a word is the route.
+		{text: "then glenn iii led, and lee iv and smith ii", want: []string{"glenn iii", "lee iv", "smith ii"}},
+		{text: "gave sarah iv fluids", want: []string{"sarah"}, not: []string{"iv"}},
 	})
 	// The tagger's "Sarah I" of "told Sarah I would": the pronoun goes
 	// back to the text.
