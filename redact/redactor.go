@@ -1027,9 +1027,9 @@ func joinNames(sc *scan, spans []Span) []Span {
 			}
 		}
 		// An epithet: "Alfred the Great", "Pliny the Elder", "Lucas
-		// Cranach the Elder".
+		// Cranach the Elder"; in lower case after a name in lower case.
 		if k := firstTokenFrom(sc, s.End); k > 0 && k+1 < len(sc.toks) && sc.toks[k-1].e == s.End && sc.spaced(k-1) && sc.spaced(k) &&
-			sc.isWord(k, "the") && sc.toks[k+1].f&tCap != 0 && epithets[string(sc.lw(k+1))] {
+			sc.isWord(k, "the") && (sc.toks[k+1].f&tCap != 0 || lowerSpan(sc, s)) && epithets[string(sc.lw(k+1))] {
 			s.End = sc.toks[k+1].e
 		}
 	}
@@ -1106,6 +1106,11 @@ func lowerRegnal(sc *scan, k int, s *Span) bool {
 	default:
 		return false
 	}
+	return lowerSpan(sc, s)
+}
+
+// lowerSpan reports whether span s opens with a lower-case word.
+func lowerSpan(sc *scan, s *Span) bool {
 	f := firstTokenFrom(sc, s.Start)
 	return f >= 0 && sc.toks[f].f&tCap == 0 && sc.toks[f].f&tAlpha != 0
 }

@@ -309,6 +309,7 @@ func TestNameBefore(t *testing.T) {
 		// A regnal number in lower case; "iv" before a word is the route.
 		{text: "then glenn iii led, and lee iv and smith ii", want: []string{"glenn iii", "lee iv", "smith ii"}},
 		{text: "gave sarah iv fluids", want: []string{"sarah"}, not: []string{"iv"}},
+		{text: "a portrait by glenn the elder, and the elder lee", want: []string{"glenn the elder"}, not: []string{"and"}},
 	})
 	// The tagger's "Sarah I" of "told Sarah I would": the pronoun goes
 	// back to the text.
