@@ -452,10 +452,10 @@ func (r *contextRecognizer) dottedPlace(sc *scan, i int) int {
 	if caps != 0 && caps != j-i+1 {
 		return -1
 	}
-	if after := sc.text[sc.toks[j].e:]; !strings.HasPrefix(after, ".") && !strings.HasPrefix(after, " .") {
-		return -1
-	}
 	w := strings.ToUpper(string(letters))
+	if after := sc.text[sc.toks[j].e:]; !strings.HasPrefix(after, ".") && !strings.HasPrefix(after, " .") && w != "US" && w != "UK" {
+		return -1 // "U.S" and "U.K" may drop the last dot ("in the u.s for"); "N.B" and "e.g" are no places
+	}
 	if caps == 0 {
 		// Text in lower case writes "u.s." and "u.k." too; "b.c." there
 		// is as often the era.

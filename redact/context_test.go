@@ -125,6 +125,7 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "us and the kids, us and mum, tell us journalism is dead", not: []string{"us"}},
 		// Dotted country abbreviations in lower case; "b.c." there is the era.
 		{text: "delivery in the u.s. and the u.k., built 500 b.c.", want: []string{"u.s", "u.k"}, not: []string{"b.c"}, label: Location},
+		{text: "more names in the u.s for areas, and in the U.K too", want: []string{"u.s", "U.K"}, label: Location},
 		{text: "storms in nsw and qld, flights from nyc", want: []string{"nsw", "qld", "nyc"}, label: Location},
 		// Large world places of two words or more, in lower case: on their
 		// own when a word is no English word, after a place cue when every
