@@ -374,6 +374,15 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 			}
 		}
 	}
+	// A numbered street: "14th st", "5th Ave", "42nd Street"; "the 3rd
+	// road on the left" is directions.
+	if sc.num(i) && hasOrdinal(sc, i) && isDigit(sc.text[tk.s]) && i+1 < n && sc.spaced(i) && r.aw(sc, i+1)&awStreet != 0 &&
+		(sc.toks[i+1].f&tCap != 0 || streetAbbrevs[string(sc.lw(i+1))]) {
+		saint := sc.isWord(i+1, "st") && i+2 < n && sc.spaced(i+1) && sc.alpha(i+2) && sc.lex(i+2).nf&nFirst != 0 // "1st st patrick's day"
+		if p := sc.prevWord(i); (p < 0 || !sc.isWord(p, "the")) && !saint {
+			return i, i + 1, true
+		}
+	}
 	// A house number before a street: "1600 Pennsylvania Ave", "12 rue des
 	// Lilas", "45 Kloof Street", "88 Nguyen Hue Boulevard".
 	if e := sc.numGroup(i); e >= 0 && sc.toks[i].e-sc.toks[i].s <= 6 && !dateGroup(sc, i, e) && !r.quantityBefore(sc, i) {
@@ -464,6 +473,9 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	}
 	return 0, 0, false
 }
+
+// streetAbbrevs are street words abbreviated, a street's in any case.
+var streetAbbrevs = words(`st rd ave av blvd ln`)
 
 // dotted reports whether token i is an abbreviation followed by a full
 // stop: "ul.", "al.", "str.".

@@ -91,6 +91,9 @@ func TestAddressSites(t *testing.T) {
 		{text: "B6265 southbound was shut", want: []string{"B6265"}},
 		{text: "print it on A4 paper and take B12 tablets", not: []string{"A4", "B12"}},
 		{text: "she got an A1 in maths", not: []string{"A1"}},
+		// A numbered street; directions and a saint's day are not one.
+		{text: "the shop on 14th st is open, and one on 5th Ave", want: []string{"14th st", "5th Ave"}, not: []string{"is open"}},
+		{text: "take the 3rd road on the left, on my 1st st patrick's day", not: []string{"3rd road", "1st st"}},
 		// A month, a day and a year are a date, not a street, a house
 		// number and a postcode ("Meir 78, 2000 Antwerpen").
 		{text: "On October 6, 1999, Kelly Cloud, Senior Vice President of CCNG, Inc. called me", not: []string{"October", "Kelly", "Senior Vice President"}},
