@@ -224,6 +224,16 @@ func trimEdges(sc *scan, spans []Span) []Span {
 				!nameParticles[string(sc.lw(f))] && !placePrefixes[string(sc.lw(f))] && !placeHeads[string(sc.lw(f))] && !compassWords[string(sc.lw(f))] && !sc.has(f, bStreet|bFacility) {
 				s.Start = sc.toks[f+1].s
 			}
+			// Laughter, a chat word or a stretched word opens no name:
+			// "lmaooo ksi", "omg jess", "sooo sarah".
+			for {
+				f := firstTokenFrom(sc, s.Start)
+				if f < 0 || f+1 >= len(sc.toks) || sc.toks[f].s != s.Start || sc.toks[f+1].e > s.End || !sc.spaced(f) || !sc.alpha(f) ||
+					!(laughter(sc.lw(f)) || heldLetters(sc.lw(f)) || sc.has(f, bChat)) || sc.lex(f).nf != 0 {
+					break
+				}
+				s.Start = sc.toks[f+1].s
+			}
 		}
 		if s.Source == srcNER && (s.Label == Person || s.Label == Location) {
 			// A preposition or conjunction in lower case closes no name:

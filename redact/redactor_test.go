@@ -551,6 +551,11 @@ func TestRecordLine(t *testing.T) {
 			t.Errorf("%q: %q labelled %q; spans %s", c.text, c.other, l, describe(c.text, spans))
 		}
 	}
+	// Laughter, a chat word or a stretched word opens no name.
+	chat := mustNew(t, Config{NER: phraseNER{"lmaooo ksi", "omg jess", "hahaha sarah"}})
+	runCases(t, whole{chat}, nil, []caseT{
+		{text: "lmaooo ksi won, omg jess look, hahaha sarah stop", want: []string{"ksi", "jess", "sarah"}, not: []string{"lmaooo", "omg", "hahaha"}},
+	})
 	// A preposition closes no name or place: the tagger's, or the address
 	// grammar's street word before an English word.
 	trail := mustNew(t, Config{NER: phraseNER{"6 West", "Leeds via"}})

@@ -1244,6 +1244,17 @@ func (t *tables) worldBits(w []byte) uint64 {
 	return b
 }
 
+// heldLetters reports whether w holds a letter three times running, as
+// chat stretches words ("soooo", "lmaooo"); no name is spelt so.
+func heldLetters(w []byte) bool {
+	for i := 2; i < len(w); i++ {
+		if w[i] == w[i-1] && w[i] == w[i-2] {
+			return true
+		}
+	}
+	return false
+}
+
 // wordForm reports whether w, on no word list itself, is still built from
 // English words: a letter held for emphasis ("soooo", "brilll"), an
 // inflection or derivation of a listed word ("hipsters", "unsurprisingly",
@@ -1252,10 +1263,8 @@ func (t *tables) worldBits(w []byte) uint64 {
 // ("WillSmith" is a name). Names are rarely built this way; "Seagal"
 // splits only into words of three letters.
 func (t *tables) wordForm(w []byte) bool {
-	for i := 2; i < len(w); i++ {
-		if w[i] == w[i-1] && w[i] == w[i-2] {
-			return true
-		}
+	if heldLetters(w) {
+		return true
 	}
 	// A stem that names someone or somewhere does not make a word: "the
 	// Windsors" and "the Middletons" are families.
