@@ -46,6 +46,9 @@ var personNouns = words(`mum mom mam dad mother father sister brother son daught
 	girlfriend friend friends mate mates nan gran grandma grandad house place flat room party birthday wedding
 	funeral kids children baby family parents car dog phone`)
 
+// honorific are titles only ever written before a name.
+var honorific = words(`mr mrs ms mx`)
+
 // nameVerbs after a word make it the subject of a sentence about a person.
 var nameVerbs = words(`said says told tells texted rang called came comes went goes wants wanted asked thinks
 	thought gave took got helped messaged visited warned announced added explained insisted admitted claimed
@@ -191,8 +194,9 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			if titled || kin || nameCue {
 				score, src = scCtx, srcContext
 			}
-		case titled && len(lw) > 1 && (sc.capital(i) || !plainWord) && !sc.has(i, bKin):
-			// "Dr Hope", "dr okonkwo", "Mrs Wood".
+		case titled && len(lw) > 1 && (sc.capital(i) || !plainWord || honorific[prevW] && (sc.gap(prev) == " " || sc.gap(prev) == ". ") && !sc.has(i, bFunction|bPronoun|bChat|bNotName|bGeneric)) && !sc.has(i, bKin):
+			// "Dr Hope", "dr okonkwo", "Mrs Wood"; after "mr" or "mrs"
+			// any word ("mr beast", "mrs brown").
 			fired, score, src = true, scCtxHigh, srcContext
 		case (kin || nameCue) && len(lw) > 1 && !sc.has(i, bFunction|bKin|bTitle|bGeneric|bPronoun) &&
 			(sc.capital(i) || (kin && !plainWord) || (nf&nFirst != 0 && !sc.has(i, bNotName))):

@@ -43,6 +43,9 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "I saw my GP, ok lol", not: []string{"GP", "ok", "lol"}},
 		// Places.
 		{text: "i moved to leeds last year", want: []string{"leeds"}, label: Location},
+		// After "mr" or "mrs", in lower case, any word is a name.
+		{text: "petition for mr beast to buy it, and mrs white said no", want: []string{"beast", "white"}, not: []string{"mr", "mrs"}, label: Person},
+		{text: "thank you mr, see you", not: []string{"see"}},
 		// Everyday facility heads name a place only with their own capital.
 		{text: "meet in the Hull Room at the Saatchi Gallery", want: []string{"Hull Room", "Saatchi Gallery"}, label: Location},
 		// Care homes by name; the kind of home alone names none.
