@@ -282,6 +282,9 @@ func trimEdges(sc *scan, spans []Span) []Span {
 					break
 				}
 				after, colon := strings.CutPrefix(strings.TrimLeft(sc.text[s.End:], " "), ":")
+				if !colon {
+					after = strings.TrimPrefix(after, ".") // "ext. 37625"
+				}
 				after = strings.TrimLeft(after, " ")
 				number := after != "" && (isDigit(after[0]) || after[0] == '+' || after[0] == '(')
 				if !number && (!colon || sc.toks[last].s <= s.Start) {
@@ -307,7 +310,7 @@ var trailingWords = words(`via to from in at on for with by into onto of and or 
 
 // fieldLabels name the fields of a patient record and nobody or nowhere
 // ("Ward:" and "Mobile:" could end a name or a place: they stay in it).
-var fieldLabels = words(`dob dod age sex gender address addr postcode tel telephone phone email nhs mrn
+var fieldLabels = words(`dob dod age sex gender address addr postcode tel telephone phone email nhs mrn ext
 	gp ref id dept occupation nok`)
 
 // extendInitials widens a PERSON or LOCATION span over a preceding

@@ -519,6 +519,7 @@ func TestRecordLine(t *testing.T) {
 		{text: "Patient Name: HOLLINS, DAVID  DOB: 12/03/1984  NHS No: 943 476 5919", want: []string{"DAVID", "12/03/1984", "943 476 5919"}, not: []string{"DOB", "NHS", "No"}},
 		{text: "DOB: 12/03/1984\nNHS No: 943 476 5919", not: []string{"NHS", "No"}},
 		{text: "Ref No: 5521 for Tel: 0113 496 0000", not: []string{"Ref", "Tel"}},
+		{text: "Vladi Pimenov ext. 37625", not: []string{"ext"}},
 		{text: "Mother (same address) Tel 0113 496 0000", not: []string{"Tel"}},
 		{text: "Seen on 12/06/24 via Zoom, then 12.06.24 via MS Teams", want: []string{"12/06/24", "12.06.24"}, not: []string{"via", "Zoom", "Teams"}},
 		{text: "she lives at 2-11-3 Meguro now", want: []string{"2-11-3 Meguro"}},

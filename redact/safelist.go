@@ -164,7 +164,7 @@ var safeLowerBefore = words(`with on using in into to the a an her his their my 
 
 // safeStems are endings of medicine names (INN stems): a capitalised word
 // with one of them that is not a known name is a medicine.
-var safeStems = []string{"olol", "alol", "pril", "sartan", "statin", "azepam", "azolam", "oxetine",
+var safeStems = []string{"olol", "alol", "pril", "oxamine", "sartan", "statin", "azepam", "azolam", "oxetine",
 	"aloprám", "alopram", "triptyline", "ipramine", "prazole", "mycin", "micin", "cillin", "floxacin",
 	"cycline", "dipine", "tidine", "gliptin", "gliflozin", "parin", "xaban", "gatran", "afil", "apine",
 	"idone", "peridol", "azine", "zepine", "tiapine", "triptan", "setron", "lukast", "terol", "sonide",

@@ -144,9 +144,12 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 	if wb == 0 && e.wc == wNone {
 		wb = r.t.world(sc, i)
 	}
-	if nameList && (tk.e-tk.s < 4 || e.nf != 0 || e.place != pkNone || wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0) {
+	if nameList && (tk.e-tk.s < 4 || e.nf != 0 || e.place != pkNone ||
+		wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && (tk.e-tk.s < 5 || e.wc != wNone || r.t.wordForm(sc.lw(i)) || wordEnding(sc.lw(i)))) {
 		// The UK lists' words are the gazetteer rules' to decide, and a
 		// short one is as often a lab's or a unit's ("Na 138, K 4.2").
+		// A longer word no list knows is a name ("Kluivert 12 ,
+		// Overmars 56 pen").
 		return Span{}, false
 	}
 	if headline && (!capital || e.wc != wNone || tk.e-tk.s < 4 || e.nf == 0 && e.place == pkNone && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 || r.t.wordForm(sc.lw(i))) {

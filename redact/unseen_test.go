@@ -78,6 +78,8 @@ func TestUnseenNames(t *testing.T) {
 		// A capitalised text that is a list of names, not a headline: the
 		// world lists decide; a note's medicines and labs are no names.
 		{text: "Results : Crespo ( Argentina ) beat Woodbridge ( Australia ) 6-4", want: []string{"Crespo"}},
+		{text: "Goalscorers : Kluivert 12 , Litmanen 88 , Sheringham 90", want: []string{"Kluivert", "Litmanen"}},
+		{text: "Meds : Fluvoxamine 100mg , Sertraline 50mg , Olanzapine 5mg", not: []string{"Fluvoxamine", "Sertraline", "Olanzapine"}},
 		{text: "Started Fluvoxamine And Escitalopram", not: []string{"Fluvoxamine", "Escitalopram"}},
 		{text: "Na 138, K 4.2, Cl 101, Hb 12.4", not: []string{"Na", "Cl", "Hb"}},
 		// In a headline, where every word is capitalised, a word no
