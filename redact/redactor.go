@@ -963,9 +963,13 @@ func joinNames(sc *scan, spans []Span) []Span {
 			g := sc.gap(j)
 			switch e := sc.lex(j); {
 			case (g == " " || g == "-" || g == " - ") && nameParticles[string(sc.lw(j))]:
-				// "bin Laden", "al-Maliki", "van Gogh": the particle is
-				// part of the surname.
+				// "bin Laden", "al-Maliki", "van Gogh", "De la Peña": the
+				// particles are part of the surname.
 				s.Start = sc.toks[j].s
+				for j > 0 && sc.gap(j-1) == " " && nameParticles[string(sc.lw(j-1))] {
+					j--
+					s.Start = sc.toks[j].s
+				}
 			case g == " " && sc.alpha(j) && sc.toks[j].f&tCap != 0 && sc.toks[j].f&tUpper == 0 && e.wc == wNone && !safe(sc, j) &&
 				!e.is(bTitle|bFunction|bPronoun|bKin|bChat) && !otherLabelIn(spans, sc.toks[j].s, s.Start) && !covers(spans, sc.toks[j].s) &&
 				(!sc.sentStart(j) || getTables().world(sc, j)&(bWorldFirst|bWorldSurname) != 0):

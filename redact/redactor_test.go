@@ -287,6 +287,7 @@ func TestNameBefore(t *testing.T) {
 		{text: "Yesterday Smith rang, and A Smith, I Smith", want: []string{"Smith"}, not: []string{"Yesterday", "A ", "I "}},
 		{text: "OK. Smith rang", want: []string{"Smith"}, not: []string{"OK"}},
 		{text: "a job for O'Keefe, or O’Keefe", want: []string{"O'Keefe", "O’Keefe"}, not: []string{"for", "or"}},
+		{text: "Sergi ; De la Smith , Lee", want: []string{"De la Smith"}},
 		// A nickname in quotes between two parts of the name.
 		{text: `Lee "Hurricane" Smith said, and Glenn ' Skull Cracker ' Koerner`, want: []string{`Lee "Hurricane" Smith`, `Glenn ' Skull Cracker ' Koerner`}, not: []string{"said", "and"}},
 		{text: "I told Lee 'Stop' and left", want: []string{"Lee"}, not: []string{"Stop"}},
