@@ -153,6 +153,9 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	}
 	used := spans // every slot a recognizer wrote, cleared before reuse
 	found := len(spans) > 0
+	if !r.labels[Org] {
+		spans = shopNames(sc, spans)
+	}
 	// Drop labels not redacted before merging, so that an unwanted label
 	// can never swallow a wanted one.
 	k := 0
@@ -203,6 +206,60 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	sc.spans = used[:0]
 	putScan(sc)
 	return out, rare
+}
+
+// shopNames drops the name and place spans of the dictionary-free
+// recognizers that lie inside an organisation the ORG list names on its
+// own ("went to Primark", "a Big Mac at McDonald's"), where a profile
+// leaves organisations in the text: a chain's name is no person's or
+// place's. A listed name that any name or place list also holds
+// ("Sainsbury's", "Costa") stays a possible person or place: fail closed.
+func shopNames(sc *scan, spans []Span) []Span {
+	r := orgRecognizer{o: getOrgTables()}
+	k := 0
+	for _, s := range spans {
+		if (s.Label == Person || s.Label == Location) && (s.Source == srcNER || s.Source == srcContext || s.Source == srcGazetteer) && r.listedAround(sc, s) {
+			continue
+		}
+		spans[k] = s
+		k++
+	}
+	return spans[:k]
+}
+
+// listedAround reports whether span s lies inside a name the ORG list
+// holds on its own, starting at s's first word or up to two words before
+// it ("Marks & Spencer"), that no name or place list also holds.
+func (r *orgRecognizer) listedAround(sc *scan, s Span) bool {
+	f := firstTokenFrom(sc, s.Start)
+	if f < 0 {
+		return false
+	}
+	sc.lex(f) // listed reads the lexicon
+	for i := f; i >= 0 && i >= f-2; i-- {
+		if !sc.alpha(i) || !r.o.mayStart(sc.lw(i)) {
+			continue
+		}
+		if o, _, ok := r.listed(sc, i); ok && o.Source == srcOrg && o.Score >= scOrgList && o.Start <= s.Start && s.End <= o.End && !namedWord(sc, o) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedWord reports whether a word of span s is on a name or place list,
+// the UK's or the world's.
+func namedWord(sc *scan, s Span) bool {
+	t := getTables()
+	for i := firstTokenFrom(sc, s.Start); i >= 0 && i < len(sc.toks) && sc.toks[i].s < s.End; i++ {
+		if !sc.alpha(i) {
+			continue
+		}
+		if e := sc.lex(i); e.nf != 0 || e.place != pkNone || t.world(sc, i)&(bWorldFirst|bWorldSurname|bWorldPlace) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // trimEdges gives the text back the words the tagger takes at a span's

@@ -239,6 +239,31 @@ func TestSafelistSpans(t *testing.T) {
 	}
 }
 
+// A chain the ORG list names on its own is no person or place where a
+// profile leaves organisations in; one that a name or place list also
+// holds stays redacted, and so does any name where ORG is redacted.
+func TestShopNames(t *testing.T) {
+	r := mustNew(t, Config{NER: phraseNER{"Primark", "GlaxoSmithKline", "Marks", "Costa"}})
+	for _, c := range []struct {
+		text, word string
+		keep       bool
+	}{
+		{"went to Primark after work", "Primark", false},
+		{"shares in GlaxoSmithKline fell", "GlaxoSmithKline", false},
+		{"bought it at Marks and Spencer", "Marks", true},
+		{"then got a Costa", "Costa", true},
+	} {
+		spans := r.Find(c.text, nil)
+		if got := touched(c.text, spans, c.word); got != c.keep {
+			t.Errorf("%q: %q kept=%v, want %v; spans %s", c.text, c.word, got, c.keep, describe(c.text, spans))
+		}
+	}
+	withOrg := mustNew(t, Config{NER: phraseNER{"Primark"}, Labels: []Label{Person, Location, Org}})
+	if spans := withOrg.Find("went to Primark after work", nil); !touched("went to Primark after work", spans, "Primark") {
+		t.Errorf("ORG redacted: Primark not covered; spans %s", describe("went to Primark after work", spans))
+	}
+}
+
 // Lab values are no address around a place the tagger proposed: "Cl"
 // and "Cr" are Colombian street words, and chloride and creatinine.
 func TestLabRun(t *testing.T) {
