@@ -86,6 +86,7 @@ var safeShorthand = words(`
 	decub decubitus desat desats desatting pulm sxn suctioned amt wts nepro glucerna osmolite jevity
 	angio angiogram vit qtc systmone emis cerner carenotes
 	azithro azithromycin duoneb duonebs ceftriax doxy augmentin rec recs lat eval evals crcl egfr pylori
+	jobcentre jobcentres wellbeing
 	sn ssn cco rc imha pwp slt nqp
 	`)
 

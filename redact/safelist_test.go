@@ -229,6 +229,8 @@ func TestSafelistSpans(t *testing.T) {
 		{"IVF LR @ 100/hr, renal US", "US", false},
 		{"moved to the US in 2019", "US", true},
 		{"given duonebs and azithro", "azithro", false},
+		{"the Jobcentre keeps sanctioning me", "Jobcentre", false},
+		{"the Five Ways to Wellbeing", "Wellbeing", false},
 	}
 	for _, c := range cases {
 		r := mustNew(t, Config{NER: phraseNER{c.phrase}})
