@@ -147,6 +147,10 @@ var addrWords = func() map[string]uint16 {
 		stiege stock top tür bus bte boîte bât bâtiment étage km casa lote quadra manzana mz of
 		oficina planta daire kat blok`)
 	add(awUnit, `số`)
+	// Russian and Ukrainian: "ул. Тверская, д. 7, кв. 15", "вул. Хрещатик, буд. 22".
+	add(awPrefix, `ул улица пр проспект пер переулок наб набережная пл площадь бульвар шоссе проезд вул вулиця`)
+	add(awPrefixAlone, `ул улица проспект переулок вул вулиця`)
+	add(awUnit, `д дом кв квартира корп корпус стр строение буд`)
 	return m
 }()
 
@@ -651,6 +655,9 @@ func (r *addressRecognizer) prefixStreet(sc *scan, i int) (int, bool) {
 			if e := sc.numGroup(j); e >= 0 && names > 0 && sc.toks[j].f&tAlpha == 0 && sc.toks[first].f&tCap != 0 {
 				return e, true
 			}
+			if names > 0 && r.aw(sc, j)&awUnit != 0 && sc.num(j+1) && sc.toks[first].f&tCap != 0 {
+				return end, true // "ул. Тверская, д. 7": the house after its word
+			}
 			break
 		}
 		if e := sc.numGroup(j); e >= 0 && names > 0 {
@@ -755,6 +762,9 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 		g := sc.gap(e)
 		comma := strings.Contains(g, ",")
 		aw := r.aw(sc, k)
+		if fieldLabels[string(sc.lw(k))] && sc.toks[k].f&tUpper == 0 {
+			return e // "10115 Berlin, Tel. +49 ...": the next field
+		}
 		if placeOnly && sc.toks[k].f&tDigit == 0 && aw&(awUnit|awBox) == 0 && !numberSign(sc, k) && !(comma && letterPostcode(sc, k)) {
 			// Before any number only a state or country code set off by
 			// a comma, slash or bracket, and not running on into a

@@ -38,6 +38,8 @@ func TestAddressRecognizer(t *testing.T) {
 		{text: "vive en Calle 6 N° 951, La Plata", want: []string{"Calle 6 N° 951, La Plata"}},
 		{text: "write to Cl. 185 # 3-94 Sur", want: []string{"Cl. 185 # 3-94 Sur"}},
 		{text: "mail: USNS Clay, FPO AA 17305", want: []string{"FPO AA 17305"}},
+		{text: "Адрес: ул. Тверская, д. 7, кв. 15, Москва, 125009", want: []string{"ул. Тверская, д. 7, кв. 15, Москва, 125009"}},
+		{text: "Contact: Hauptstraße 5, 10115 Berlin, Tel. +49 30 1234567", want: []string{"Hauptstraße 5, 10115 Berlin"}, not: []string{"Tel"}},
 		{text: "home is 9538 Savannah Neck, Fowlerview", want: []string{"9538 Savannah Neck, Fowlerview"}},
 		{text: "they rent 60/8 Sheila Circuit, Port Douglas", want: []string{"60/8 Sheila Circuit, Port Douglas"}},
 		{text: "nhà ở 88 đường Ngô Quyền, phường Bình Minh, thành phố Hải Phòng", want: []string{"88 đường Ngô Quyền, phường Bình Minh, thành phố Hải Phòng"}},

@@ -87,6 +87,7 @@ var safeShorthand = words(`
 	angio angiogram vit qtc systmone emis cerner carenotes
 	azithro azithromycin duoneb duonebs ceftriax doxy augmentin rec recs lat eval evals crcl egfr pylori
 	jobcentre jobcentres wellbeing
+	endereço endereco dirección direccion adresse indirizzo anschrift adres adresa adresă адрес адреса
 	sn ssn cco rc imha pwp slt nqp
 	`)
 

@@ -230,6 +230,7 @@ func TestSafelistSpans(t *testing.T) {
 		{"moved to the US in 2019", "US", true},
 		{"given duonebs and azithro", "azithro", false},
 		{"the Jobcentre keeps sanctioning me", "Jobcentre", false},
+		{"Endereço: Rua Augusta, 1500", "Endereço", false},
 		{"the Five Ways to Wellbeing", "Wellbeing", false},
 	}
 	for _, c := range cases {
