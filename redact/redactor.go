@@ -210,7 +210,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 
 // shopNames drops the name and place spans of the dictionary-free
 // recognizers that lie inside an organisation the ORG list names on its
-// own ("went to Primark", "a Big Mac at McDonald's"), where a profile
+// own ("went to Primark", "shares in GlaxoSmithKline"), where a profile
 // leaves organisations in the text: a chain's name is no person's or
 // place's. A listed name that any name or place list also holds
 // ("Sainsbury's", "Costa") stays a possible person or place: fail closed.
@@ -871,10 +871,11 @@ func (r *addressRecognizer) endsInPostcode(sc *scan, s Span) bool {
 // townBeforePostcode reports whether a postcode follows the PERSON span s
 // in its sentence, ending the address or leading on to the rest of it:
 // "in Matthew Ville, 3800", "Witbank, 7891", "Hospet 433841 last month",
-// "Alanis Ville, V567X3D", "Canale Giancarlo, 17, 64032". The tagger takes a town or street named like a person
-// for one; nobody writes a postcode after a person's name. A number of
-// four digits needs the comma and must not be a year, and then an end
-// after it ("Tom, 4000 people came" is a count).
+// "Alanis Ville, V567X3D", "Canale Giancarlo, 17, 64032". The tagger
+// takes a town or street named like a person for one; nobody writes a
+// postcode after a person's name. A number of four digits needs the comma
+// and must not be a year, and then an end after it ("Tom, 4000 people
+// came" is a count).
 func (r *addressRecognizer) townBeforePostcode(sc *scan, s *Span, spans []Span) bool {
 	k := firstTokenFrom(sc, s.End)
 	if k <= 0 || k >= len(sc.toks) || sc.toks[k-1].e != s.End || !r.inSentence(sc, k-1) {
@@ -1165,8 +1166,6 @@ func rulerBefore(sc *scan, p int) bool {
 // nameSuffixes end a name: "Martin Luther King Jr".
 var nameSuffixes = words(`jr jnr sr snr`)
 
-// romanNumeral reports whether w is a Roman numeral from I to XXXIX in
-// capitals.
 // lowerRegnal reports whether token k, after the lower-case name span s,
 // is its regnal number written in lower case: "ramesses ii", "edward iv
 // and". "iv" before another word is the route ("gave john iv fluids").
@@ -1189,6 +1188,8 @@ func lowerSpan(sc *scan, s *Span) bool {
 	return f >= 0 && sc.toks[f].f&tCap == 0 && sc.toks[f].f&tAlpha != 0
 }
 
+// romanNumeral reports whether w is a Roman numeral from I to XXXIX in
+// capitals.
 func romanNumeral(w string) bool {
 	if w == "" || len(w) > 6 {
 		return false

@@ -1,5 +1,7 @@
 package redact
 
+import "strings"
+
 // The domain safelist names words that look like names or places to the
 // dictionary-free recognizers (the NER model, a capitalised unknown word,
 // a cue phrase) but in health and therapy text are something else:
@@ -363,7 +365,7 @@ func (sc *scan) lab(i int) bool {
 			}
 		}
 		for j := range sc.toks {
-			if j > 0 && hasNewline(sc.text[sc.toks[j-1].e:sc.toks[j].s]) {
+			if j > 0 && strings.IndexByte(sc.text[sc.toks[j-1].e:sc.toks[j].s], '\n') >= 0 {
 				mark(j)
 				line, pairs = j, 0
 			}
@@ -383,15 +385,6 @@ func (sc *scan) lab(i int) bool {
 	}
 	// A scale's name before its score needs no company: "MoCA 22/30".
 	return i+1 < len(sc.toks) && scaleEponyms[string(sc.lw(i))] && isDigit(sc.text[sc.toks[i+1].s]) && labGap(sc.text[sc.toks[i].e:sc.toks[i+1].s])
-}
-
-func hasNewline(g string) bool {
-	for k := 0; k < len(g); k++ {
-		if g[k] == '\n' {
-			return true
-		}
-	}
-	return false
 }
 
 // labGap reports whether g may stand between a lab's name and its value.
