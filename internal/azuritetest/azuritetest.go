@@ -63,7 +63,10 @@ func Start(t testing.TB) string {
 			<-done
 		}
 	})
-	deadline := time.Now().Add(30 * time.Second)
+	// Node loads Azurite's modules before it listens: on two cores busy
+	// with make test's other packages that took over 30 s once.
+	const wait = 120 * time.Second
+	deadline := time.Now().Add(wait)
 	for {
 		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 200*time.Millisecond)
 		if err == nil {
@@ -76,7 +79,7 @@ func Start(t testing.TB) string {
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("azurite did not listen within 30s: %s", out.String())
+			t.Fatalf("azurite did not listen within %s: %s", wait, out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
