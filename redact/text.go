@@ -26,7 +26,7 @@ const (
 	tUpper                     // every letter upper-case and at least two letters
 	tASCII                     // only ASCII bytes
 	tCamel                     // an ASCII capital after a small letter ("DawnRowe")
-	tLab                       // a lab test or vital sign before its value, among others (set by labs)
+	tLab                       // a lab test or vital sign before its value, among others (set by scan.lab)
 )
 
 // scan is one text decoded for the recognizers. low is the text with letters
@@ -49,7 +49,7 @@ type scan struct {
 	shout   bool // most words are in capitals only
 	hl      int8 // headline's answer: 0 unknown, 1 yes, -1 no
 	en      int8 // english's answer: 0 unknown, 1 yes, -1 no
-	lb      bool // labs has marked tLab
+	lb      bool // lab has marked tLab
 	scratch []byte
 	chs     []chunk
 	chDone  bool

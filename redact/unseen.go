@@ -31,7 +31,7 @@ import "strings"
 //     name list holds ("berlusconi", "trudeau") or that stands in a text
 //     that reads as English ("fouseytube", "hangwani");
 //   - in any case: a word one letter from a country, a large city or a
-//     region ("Britian", "germnay").
+//     region ("Britian", "germnay");
 //   - in a headline, where every word is capitalised: only a word of
 //     four letters or more that no English list knows and a name or place
 //     list holds ("Cleveland Kidnapper Found", "Hagel Welcomes China").
