@@ -7,7 +7,9 @@ import "strings"
 // numbers after a cue, and reference numbers with letter parts
 // (MR-24-0817, HSG-004417, SL/22/90412), always covered whole; and the
 // machine-readable zone of a passport or identity card (ICAO 9303), whose
-// lines hold the holder's names, document number and date of birth.
+// lines hold the holder's names, document number and date of birth; IBANs
+// (ISO 13616); and the value after a credential cue (user name, password,
+// PIN).
 //
 // A DVLA licence number and a current-format registration in capitals are
 // distinctive enough to be taken anywhere; the older registration formats,
@@ -358,3 +360,207 @@ func findMRZ(dst []Span, t string) []Span {
 }
 
 func isMRZByte(c byte) bool { return ('A' <= c && c <= 'Z') || isDigit(c) || c == '<' }
+
+// ibanMin and ibanMax bound an IBAN's length in letters and digits (ISO
+// 13616: Norway's 15 to the 34 the standard allows).
+const (
+	ibanMin = 15
+	ibanMax = 34
+)
+
+// findIBANs finds International Bank Account Numbers (ISO 13616): two
+// letters of a country code, two check digits, then letters and digits,
+// written whole ("DE89370400440532013000") or in groups of four
+// ("GB82 WEST 1234 5698 7654 32"). The longest run passing the mod-97
+// check is taken; after an "iban" cue the longest IBAN-shaped run is taken
+// even when the check fails (a mistyped account number still identifies).
+func findIBANs(dst []Span, sc *scan) []Span {
+	t := sc.text
+	for p := 0; p+ibanMin <= len(t); p++ {
+		if !isASCIILetter(t[p]) || !isASCIILetter(t[p+1]) || !isDigit(t[p+2]) || !isDigit(t[p+3]) ||
+			(p > 0 && (isASCIILetter(t[p-1]) || isDigit(t[p-1]))) {
+			continue
+		}
+		ends := ibanEnds(t, p)
+		best := -1
+		for k := len(ends) - 1; k >= 0 && best < 0; k-- {
+			if ibanCheck(t[p:ends[k]]) {
+				best = ends[k]
+			}
+		}
+		if best < 0 && len(ends) > 0 && ibanCued(sc, p) {
+			best = ends[len(ends)-1]
+		}
+		if best >= 0 {
+			dst = append(dst, pat(p, best, ID, 0.9))
+			p = best
+		}
+	}
+	return dst
+}
+
+// ibanEnds returns the byte offsets after p where an IBAN could end: the
+// end of a run of 15 to 34 letters and digits, or of a group of a grouped
+// one (groups of four after the first, separated by one space; the last
+// group may be shorter). Every end is at a word boundary.
+func ibanEnds(t string, p int) []int {
+	var ends []int
+	n, q := 0, p
+	for q < len(t) && (isASCIILetter(t[q]) || isDigit(t[q])) && n <= ibanMax {
+		n++
+		q++
+	}
+	if n > 4 { // written whole
+		if n >= ibanMin && n <= ibanMax && !ibanGlued(t, q) {
+			ends = append(ends, q)
+		}
+		return ends
+	}
+	for q+1 < len(t) && t[q] == ' ' && (isASCIILetter(t[q+1]) || isDigit(t[q+1])) {
+		g := 0
+		r := q + 1
+		for r < len(t) && (isASCIILetter(t[r]) || isDigit(t[r])) && g < 5 {
+			g++
+			r++
+		}
+		if g > 4 || n+g > ibanMax {
+			break
+		}
+		n += g
+		q = r
+		if n >= ibanMin && !ibanGlued(t, q) {
+			ends = append(ends, q)
+		}
+		if g < 4 {
+			break
+		}
+	}
+	return ends
+}
+
+// ibanGlued reports whether the byte at q continues a word.
+func ibanGlued(t string, q int) bool {
+	return q < len(t) && (isASCIILetter(t[q]) || isDigit(t[q]) || t[q] == '-' || t[q] == '/')
+}
+
+// ibanCheck runs ISO 7064 mod 97-10 over s without its spaces: the first
+// four characters moved to the end, letters read as 10 to 35, the number
+// must leave 1.
+func ibanCheck(s string) bool {
+	r := 0
+	add := func(c byte) {
+		switch {
+		case isDigit(c):
+			r = (r*10 + int(c-'0')) % 97
+		case isASCIILetter(c):
+			v := int(c|0x20-'a') + 10
+			r = (r*100 + v) % 97
+		}
+	}
+	head := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' {
+			continue
+		}
+		if head < 4 {
+			head++
+			continue
+		}
+		add(s[i])
+	}
+	for i := 0; i < 4; i++ {
+		add(s[i])
+	}
+	return r == 1
+}
+
+// ibanCued reports whether "iban" is one of the two tokens before offset p.
+func ibanCued(sc *scan, p int) bool {
+	i := tokenBefore(sc, p)
+	for n := 0; i >= 0 && n < 2; i, n = i-1, n+1 {
+		if string(sc.lw(i)) == "iban" {
+			return true
+		}
+	}
+	return false
+}
+
+// credentialCues name a log-in or secret whose value follows: "username:
+// bob.smith", "password is Tr0ub4dor&3", "login jsmith88", "PIN: 4921".
+// "user" counts only before "name" or "id".
+var credentialCues = words(`username userid user login logon password passcode passwd pwd pw pin pincode`)
+
+// credentialFillers may stand between a cue and its value.
+var credentialFillers = words(`name id is was no number code`)
+
+// findCredentials finds the value after a credential cue, labelled ID
+// (scrubadub's credential detector has the same job): a user name names
+// its owner, and a password or PIN must never reach a dataset. The value
+// is the run of non-space bytes after the cue and its fillers, taken when
+// a ":" or "=" stands between (a form field), or otherwise when it holds a
+// digit or a symbol ("my password is really long" keeps "really"). A PIN's
+// value must hold a digit ("PIN 560001", an Indian postcode, is taken
+// too). "pw" and "pwd" need the ":", "=" or "is" of a field: "PW 98323" is
+// Palau in an address.
+func findCredentials(dst []Span, sc *scan) []Span {
+	t := sc.text
+	for i := 0; i < len(sc.toks); i++ {
+		w := string(sc.lw(i))
+		if len(w) < 2 || strings.IndexByte("ulp", w[0]) < 0 || !credentialCues[w] {
+			continue
+		}
+		j := i + 1
+		if w == "user" && (j >= len(sc.toks) || (string(sc.lw(j)) != "name" && string(sc.lw(j)) != "id")) {
+			continue
+		}
+		field, stated := false, false
+		for ; j < len(sc.toks) && j-i <= 4; j++ {
+			g := t[sc.toks[j-1].e:sc.toks[j].s]
+			if strings.ContainsAny(g, ".!?;\n") {
+				j = len(sc.toks)
+				break
+			}
+			if strings.ContainsAny(g, ":=") {
+				field = true
+			}
+			if !credentialFillers[string(sc.lw(j))] {
+				break
+			}
+			stated = stated || string(sc.lw(j)) == "is"
+		}
+		if j >= len(sc.toks) || j-i > 4 {
+			continue
+		}
+		s := sc.toks[j].s
+		e := s
+		for e < len(t) && t[e] != ' ' && t[e] != '\t' && t[e] != '\n' && t[e] != '\r' {
+			e++
+		}
+		for e > s && strings.IndexByte(`.,;:!?)"'`, t[e-1]) >= 0 {
+			e--
+		}
+		if e <= s {
+			continue
+		}
+		digit, symbol := false, false
+		for k := s; k < e; k++ {
+			switch c := t[k]; {
+			case isDigit(c):
+				digit = true
+			case c < 0x80 && !isASCIILetter(c):
+				symbol = true
+			}
+		}
+		pin := w == "pin" || w == "pincode"
+		if (w == "pw" || w == "pwd") && !field && !stated {
+			continue
+		}
+		if (pin && !digit) || !(field || digit || symbol) || (field && !digit && codeStop[string(sc.lw(j))]) {
+			continue
+		}
+		dst = append(dst, pat(s, e, ID, 0.85))
+		for i = j; i+1 < len(sc.toks) && sc.toks[i+1].s < e; i++ {
+		}
+	}
+	return dst
+}

@@ -36,7 +36,8 @@ const (
 // American), emails (internationalised too), URLs, IP addresses, dates
 // (dates.go), National Insurance numbers, social-media handles as PERSON
 // (handles.go), and under ID driving licence,
-// passport, registration and reference numbers (ids.go). It uses
+// passport, registration and reference numbers, IBANs, US social security
+// numbers, MAC addresses and credentials after a cue (ids.go). It uses
 // hand-written scanners, not regular expressions: they run once over bytes
 // or tokens.
 type patternRecognizer struct{}
@@ -59,6 +60,9 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 	if strings.IndexByte(t, ':') >= 0 {
 		dst = findIPv6(dst, t)
 	}
+	if strings.IndexByte(t, ':') >= 0 || strings.IndexByte(t, '-') >= 0 || strings.IndexByte(t, '.') >= 0 {
+		dst = findMACs(dst, t)
+	}
 	// Numbers, postcodes and NI numbers all hold an ASCII digit (the view
 	// has already folded other digits): a text without one (most dialogue
 	// turns) skips their token scans.
@@ -67,9 +71,11 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		dst = findIPv4(dst, sc)
 		dst = findPostcodes(dst, sc)
 		dst = findNINumbers(dst, sc)
+		dst = findIBANs(dst, sc)
 	}
 	dst = findDates(dst, sc)
 	dst = findCodes(dst, sc)
+	dst = findCredentials(dst, sc)
 	if strings.Contains(t, "<<") {
 		dst = findMRZ(dst, t)
 	}
@@ -366,6 +372,55 @@ func findIPv6(dst []Span, t string) []Span {
 	return dst
 }
 
+// findMACs finds hardware (MAC) addresses, IEEE 802: six pairs of hex
+// digits joined by ":" or "-" ("00:1B:44:11:3A:B7"), or three groups of
+// four joined by "." ("001b.4411.3ab7"). They identify a patient's device,
+// so they are IDs.
+func findMACs(dst []Span, t string) []Span {
+	for i := 0; i+14 <= len(t); i++ {
+		if !isHex(t[i]) || (i > 0 && (isHex(t[i-1]) || isASCIILetter(t[i-1]) || t[i-1] == ':' || t[i-1] == '-' || t[i-1] == '.')) {
+			continue
+		}
+		if e := macAt(t, i); e > 0 {
+			dst = append(dst, pat(i, e, ID, 0.9))
+			i = e
+		}
+	}
+	return dst
+}
+
+// macAt returns the end of a MAC address starting at i, or 0.
+func macAt(t string, i int) int {
+	group, n, sep := 2, 6, t[i+2]
+	if sep == '.' || isHex(sep) {
+		group, n, sep = 4, 3, '.'
+	}
+	if sep != ':' && sep != '-' && sep != '.' {
+		return 0
+	}
+	p := i
+	for g := 0; g < n; g++ {
+		if g > 0 {
+			if p >= len(t) || t[p] != sep {
+				return 0
+			}
+			p++
+		}
+		for k := 0; k < group; k++ {
+			if p >= len(t) || !isHex(t[p]) {
+				return 0
+			}
+			p++
+		}
+	}
+	if p < len(t) && (isHex(t[p]) || isASCIILetter(t[p]) || ((t[p] == sep || t[p] == ':') && p+1 < len(t) && isHex(t[p+1]))) {
+		return 0
+	}
+	return p
+}
+
+func isHex(c byte) bool { return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') }
+
 func hexDigits(s string) int {
 	n := 0
 	for i := 0; i < len(s); i++ {
@@ -388,7 +443,7 @@ func atoiBytes(s string) int {
 // when they come shortly before it.
 var idCues = words(`ref reference number no num nr id account acc acct case claim policy membership member
 	order booking customer patient hospital mrn nhs crn chi payroll employee staff passport licence license
-	registration reg invoice ticket tracking`)
+	registration reg invoice ticket tracking ssn itin utr iban sort routing aba swift bic`)
 
 // findNumbers classifies windows of digit chunks as NHS numbers (mod 11),
 // phone numbers (UK ranges, and any number written with an international
@@ -462,6 +517,9 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		case n >= 12 && b-a >= 2 && minChunk >= 3:
 			dst = append(dst, pat(start, lastc.e, ID, 0.6)) // card or account number
 			return false
+		case n == 9 && (ssnShape(t, chs[a:b+1]) || sinCued(sc, first.s)):
+			dst = append(dst, pat(start, lastc.e, ID, 0.85)) // US social security or taxpayer number
+			return false
 		case n >= 7 && lastJoined && phoneCued(sc, start):
 			dst = append(dst, pat(start, lastc.e, Phone, 0.7))
 			return false
@@ -472,6 +530,33 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		return true
 	})
 	return dst
+}
+
+// sinCued reports whether "sin" or "tin" (a Canadian social insurance or a
+// taxpayer identification number) is one of the two tokens before pos.
+// They are no general cue: "SIN 31324" is a Sinaloa postcode.
+func sinCued(sc *scan, pos int) bool {
+	i := tokenBefore(sc, pos)
+	for n := 0; i >= 0 && n < 2; i, n = i-1, n+1 {
+		if w := string(sc.lw(i)); w == "sin" || w == "tin" {
+			return true
+		}
+	}
+	return false
+}
+
+// ssnShape reports whether three chunks are written 3-2-4 with one
+// separator used twice ("078-05-1120", "078 05 1120"): the layout of a US
+// social security number or taxpayer number.
+func ssnShape(t string, chs []chunk) bool {
+	if chs[0].e-chs[0].s != 3 || chs[1].e-chs[1].s != 2 || chs[2].e-chs[2].s != 4 {
+		return false
+	}
+	if chs[1].s != chs[0].e+1 || chs[2].s != chs[1].e+1 {
+		return false
+	}
+	sep := t[chs[0].e]
+	return (sep == '-' || sep == ' ' || sep == '.') && t[chs[1].e] == sep
 }
 
 // internationalNumber checks the digits of a number written with "+" (or

@@ -153,6 +153,32 @@ func TestPatternCodes(t *testing.T) {
 	})
 }
 
+// Account, device and log-in identifiers: IBANs (ISO 13616, the
+// standard's own examples and their mod-97 check), US social security and
+// taxpayer numbers (3-2-4), Canadian SINs and UK sort codes after a cue,
+// MAC addresses (IEEE 802 in its three notations) and credentials after a
+// cue (scrubadub's username and password cases).
+func TestPatternAccountsAndCredentials(t *testing.T) {
+	runCases(t, NewPatternRecognizer(), nil, []caseT{
+		{text: "IBAN GB82 WEST 1234 5698 7654 32 please", want: []string{"GB82 WEST 1234 5698 7654 32"}, label: ID, not: []string{"please"}},
+		{text: "pay DE89370400440532013000.", want: []string{"DE89370400440532013000"}, label: ID},
+		{text: "to NO93 8601 1117 947 and FR14 2004 1010 0505 0001 3M02 606", want: []string{"NO93 8601 1117 947", "FR14 2004 1010 0505 0001 3M02 606"}, label: ID},
+		// A check that fails is still taken after the cue; without one
+		// only its digits are an ID.
+		{text: "iban GB82 WEST 1234 5698 7654 33", want: []string{"GB82 WEST 1234 5698 7654 33"}, label: ID},
+		{text: "ssn 078-05-1120, ITIN 911-70-1234 and 078 05 1120", want: []string{"078-05-1120", "911-70-1234", "078 05 1120"}, label: ID},
+		{text: "SIN 046 454 286; sort code 12-34-56", want: []string{"046 454 286", "12-34-56"}, label: ID},
+		{text: "Callejón Porras 532, Nueva Noruega, SIN 31324", not: []string{"31324"}},
+		{text: "mac 00:1B:44:11:3A:B7, 00-1b-44-11-3a-b7 or 001b.4411.3ab7", want: []string{"00:1B:44:11:3A:B7", "00-1b-44-11-3a-b7", "001b.4411.3ab7"}, label: ID},
+		{text: "at 10:30-11:45, 12:34:56:78:9a, 2001:db8::1", not: []string{"10:30-11:45", "12:34:56:78:9a"}},
+		{text: "username: bob.smith password: hunter2", want: []string{"bob.smith", "hunter2"}, label: ID},
+		{text: "login jsmith88 pw: Tr0ub4dor&3, user id = alice", want: []string{"jsmith88", "Tr0ub4dor&3", "alice"}, label: ID},
+		{text: "my password is Summer2024! and my PIN is 4921", want: []string{"Summer2024", "4921"}, label: ID},
+		{text: "my password is really long, the pin is broken, log in to the portal, the user is 5", not: []string{"really", "broken", "portal", "5"}},
+		{text: "West Elizabethhaven, PW 86032", not: []string{"86032"}},
+	})
+}
+
 // E-mail addresses: RFC 5321/5322 local parts, internationalised ones
 // (RFC 6531), IDNA domains in Unicode or xn-- form, address literals.
 func TestPatternEmails(t *testing.T) {
