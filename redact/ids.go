@@ -242,7 +242,9 @@ func codeGap(g string) bool {
 // referenceRun finds a reference number with letter parts starting at
 // token i: tokens joined by single "-", "/" or "_" with no spaces, holding
 // letters and at least five digits (MR-24-0817, HSG-004417, SL/22/90412,
-// A12345678), or at least three after a reference cue ("ref AB-123"). A
+// A12345678), or at least three after a reference cue ("ref AB-123"), or
+// nine or more capitals and digits with four of each (India's PAN
+// "ABCDE1234F"). A
 // number with a unit glued on ("10000mg") is not one.
 func referenceRun(sc *scan, i int) (int, int, int, bool) {
 	tk := sc.toks[i]
@@ -303,7 +305,7 @@ func referenceRun(sc *scan, i int) (int, int, int, bool) {
 	if numbersWithUnits(sc, i, j) {
 		return 0, 0, 0, false // a range: "110-130s", "40-60cc", "5-10mg"
 	}
-	if digits >= 5 || (digits >= 3 && idCued(sc, s)) {
+	if digits >= 5 || (digits >= 3 && idCued(sc, s)) || (digits >= 4 && letters >= 4 && e-s >= 9 && allUpper(sc.text[s:e])) {
 		return s, e, j, true
 	}
 	return 0, 0, 0, false

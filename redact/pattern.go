@@ -532,13 +532,14 @@ func findNumbers(dst []Span, sc *scan) []Span {
 	return dst
 }
 
-// sinCued reports whether "sin" or "tin" (a Canadian social insurance or a
-// taxpayer identification number) is one of the two tokens before pos.
+// sinCued reports whether "sin", "tin" or "tfn" (a Canadian social
+// insurance number, a taxpayer identification or Australian tax file
+// number) is one of the two tokens before pos.
 // They are no general cue: "SIN 31324" is a Sinaloa postcode.
 func sinCued(sc *scan, pos int) bool {
 	i := tokenBefore(sc, pos)
 	for n := 0; i >= 0 && n < 2; i, n = i-1, n+1 {
-		if w := string(sc.lw(i)); w == "sin" || w == "tin" {
+		if w := string(sc.lw(i)); w == "sin" || w == "tin" || w == "tfn" {
 			return true
 		}
 	}

@@ -169,6 +169,8 @@ func TestPatternAccountsAndCredentials(t *testing.T) {
 		{text: "ssn 078-05-1120, ITIN 911-70-1234 and 078 05 1120", want: []string{"078-05-1120", "911-70-1234", "078 05 1120"}, label: ID},
 		{text: "SIN 046 454 286; sort code 12-34-56", want: []string{"046 454 286", "12-34-56"}, label: ID},
 		{text: "Callejón Porras 532, Nueva Noruega, SIN 31324", not: []string{"31324"}},
+		{text: "my tfn is 123 456 782, PAN ABCDE1234F", want: []string{"123 456 782", "ABCDE1234F"}, label: ID},
+		{text: "COVID19, RTX3080, PHQ9 and GAD7", not: []string{"COVID19", "RTX3080", "PHQ9", "GAD7"}},
 		{text: "mac 00:1B:44:11:3A:B7, 00-1b-44-11-3a-b7 or 001b.4411.3ab7", want: []string{"00:1B:44:11:3A:B7", "00-1b-44-11-3a-b7", "001b.4411.3ab7"}, label: ID},
 		{text: "at 10:30-11:45, 12:34:56:78:9a, 2001:db8::1", not: []string{"10:30-11:45", "12:34:56:78:9a"}},
 		{text: "username: bob.smith password: hunter2", want: []string{"bob.smith", "hunter2"}, label: ID},
