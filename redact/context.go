@@ -511,6 +511,9 @@ func (r *contextRecognizer) placeCue(sc *scan, i int) int {
 	if sc.has(p, bPlaceStrong) {
 		return 2
 	}
+	if q := sc.prevWord(p); q >= 0 && sc.isWord(p, "of") && (sc.isWord(q, "fan") || sc.isWord(q, "fans") || sc.isWord(q, "supporter")) {
+		return 2 // "a big fan of everton"
+	}
 	if sc.isWord(p, "in") || sc.isWord(p, "to") || sc.isWord(p, "from") || sc.isWord(p, "at") || sc.isWord(p, "up") {
 		if q := sc.prevWord(p); q >= 0 && sc.isWord(p, "to") && sc.toks[i].f&tCap == 0 && infinitiveCues[string(sc.lw(q))] {
 			return 0 // "how to hook you", "want to bury it": a verb, not a place

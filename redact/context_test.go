@@ -55,6 +55,9 @@ func TestContextRecognizer(t *testing.T) {
 		{text: "we went to Milton Keynes", want: []string{"Milton Keynes"}, label: Location},
 		{text: "stoke-on-trent is far", want: []string{"stoke-on-trent"}},
 		{text: "she moved to reading", want: []string{"reading"}},
+		// A club named by its town, in lower case.
+		{text: "he supports everton, a big fan of everton", want: []string{"everton", "everton"}, label: Location},
+		{text: "i support reading the news and they support bath time", not: []string{"reading", "bath"}},
 		{text: "we live in Bath now", want: []string{"Bath"}},
 		{text: "went to derby for the day", want: []string{"derby"}},
 		{text: "near Ystradgynlais", want: []string{"Ystradgynlais"}},
