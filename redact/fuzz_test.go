@@ -23,6 +23,8 @@ func FuzzRedact(f *testing.F) {
 		"D&#97;wn D%61wn%20R%6Fwe Da\u200bwn Da\u0301wn Da\x00wn &amp; &#x1F600; &#0; %E2%80%8B %ZZ %",
 		"999\u00a0357\u20096087 \uff19\uff19\uff19 07700/900/123 LS6\u00a02AB \ufb01 \u2028 a\u00adb",
 		"dawn.rowe&#64;example.com x (at) y dot com DawnRowe79 xx_dawn_99 &#55296; &#xD800 &#99999999;",
+		"iban GB82 WEST 1234 5698 7654 3 DE89370400440532013000 ssn 078-05-1120 00:1B:44:11:3A:B7 001b.4411",
+		"username: bob password:\n pw= PIN is 12 login é user id",
 	} {
 		f.Add(s, "Rebecca", uint16(3))
 	}
