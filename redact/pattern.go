@@ -523,6 +523,12 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		case n >= 7 && lastJoined && phoneCued(sc, start):
 			dst = append(dst, pat(start, lastc.e, Phone, 0.7))
 			return false
+		case n >= 6 && lastJoined && b > a && phoneField(sc, start):
+			dst = append(dst, pat(start, lastc.e, Phone, 0.7)) // "Phone: 35 86 37", "Desk: 94 50 72"
+			return false
+		case lastJoined && nationalShape(t, chs[a:b+1], d):
+			dst = append(dst, pat(start, lastc.e, Phone, 0.6))
+			return false
 		case n >= 5 && (b+1 >= len(chs) || !chs[b+1].join) && idCued(sc, first.s):
 			dst = append(dst, pat(start, lastc.e, ID, 0.7))
 			return false
@@ -530,6 +536,51 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		return true
 	})
 	return dst
+}
+
+// nationalShape reports whether chunks read as a phone number in another
+// country's national format: nine to thirteen digits in groups, one
+// separator (" ", "-" or ".") throughout, either starting with a trunk 0
+// ("0480 46 08 85", "04.47.64.53.88", "06-56626026") or in three or more
+// groups of two to five digits with one of three or more ("21 218 920
+// 4879", "609 661 045"). A run of scores ("18 16 14 12 10") has no group
+// of three digits.
+func nationalShape(t string, chs []chunk, d []byte) bool {
+	n := len(d)
+	if len(chs) < 2 || n < 9 || n > 13 {
+		return false
+	}
+	trunk := d[0] == '0'
+	sep := t[chs[0].e]
+	if sep != ' ' && sep != '-' && sep != '.' {
+		return false
+	}
+	if len(chs) == 2 && sep == '-' && chs[0].e-chs[0].s == 5 && chs[1].e-chs[1].s == 4 {
+		return false // a ZIP+4 code: "08279-8871"
+	}
+	long := false
+	for k, c := range chs {
+		l := c.e - c.s
+		if k > 0 && (c.s != chs[k-1].e+1 || t[c.s-1] != sep) {
+			return false
+		}
+		if l < 2 || l > 8 || (l > 5 && !(trunk && len(chs) == 2)) {
+			return false
+		}
+		long = long || l >= 3
+	}
+	return trunk || (len(chs) >= 3 && long)
+}
+
+// phoneFields are the labels of a phone number's field in a signature or
+// form; with a colon after them even a six-digit number is a phone.
+var phoneFields = words(`phone tel telephone mobile mob cell desk office fax work home direct landline`)
+
+// phoneField reports whether a phone field's label and a colon stand just
+// before pos.
+func phoneField(sc *scan, pos int) bool {
+	i := tokenBefore(sc, pos)
+	return i >= 0 && phoneFields[string(sc.lw(i))] && strings.Contains(sc.text[sc.toks[i].e:pos], ":")
 }
 
 // sinCued reports whether "sin", "tin" or "tfn" (a Canadian social

@@ -95,8 +95,12 @@ func TestPatternPhones(t *testing.T) {
 		{text: "+353 943 476 5919", want: []string{"+353 943 476 5919"}, label: Phone},
 		// UK forms keep working.
 		{text: "call +44 7700 900123 or 07700 900123 or 0044 20 7946 0123", want: []string{"+44 7700 900123", "07700 900123", "0044 20 7946 0123"}, label: Phone},
-		// Not phones: scores, short numbers, a plus sum.
+		// Other countries' national formats, and a short one in a field.
+		{text: "to 0480 46 08 85, 04.47.64.53.88, 06-56626026 or 21 218 920 4879", want: []string{"0480 46 08 85", "04.47.64.53.88", "06-56626026", "21 218 920 4879"}, label: Phone},
+		{text: "Desk: 94 50 72\nPhone: 35 86 37", want: []string{"94 50 72", "35 86 37"}, label: Phone},
+		// Not phones: scores, short numbers, a plus sum, a ZIP+4 code.
 		{text: "scored +5 and +12, 3 + 4 = 7, 1 2 3 4 5 6 7 8", not: []string{"5", "12", "4", "7", "8"}},
+		{text: "PHQ 18 16 14 12 10, DGO 08279-8871, desk 94 50 72", not: []string{"18 16 14 12 10", "08279-8871", "94 50 72"}},
 	})
 }
 
