@@ -803,8 +803,12 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 				last = g // "01310-200"
 			}
 			l := sc.toks[k].e - sc.toks[k].s
+			if comma && l == 3 && last == k && sc.gap(k) == " " && k+1 < n && sc.toks[k+1].f&tAlpha == 0 && sc.toks[k+1].e-sc.toks[k+1].s == 2 {
+				last = k + 1 // Czechia, Slovakia, Sweden, Greece: ", 281 63"
+			}
 			postcode := l >= 5 || l == 4 && opened && !yearLike(sc, k)
-			if sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && (!comma && !postcode || l <= 3) && r.countAfter(sc, last) {
+			if sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && (!comma && !postcode || l <= 3) && r.countAfter(sc, last) &&
+				!(comma && l == 3 && prepositionsAfter[string(sc.lw(sc.nextWord(last)))]) {
 				return e // "for 3 weeks", "Oak Rd, 10 mins away"
 			}
 			e = last
@@ -1059,6 +1063,11 @@ var countedShort = words(`mins min hrs hr secs sec wks wk yrs yr mths mth kms km
 // number ends an address ("Praha 1 now", "Wien 3 is where").
 var uncounted = words(`now then is was are were and or but please thanks thank today tomorrow yesterday tonight so
 	too also if when where which who that since as`)
+
+// prepositionsAfter follow the postcode that ends an address in a
+// sentence ("Siglufjörður, 580 after the concert", "Lesy, 281 63 for this
+// card"); a number set off by a comma and followed by one is a postcode.
+var prepositionsAfter = words(`after before for at on to from with by until till`)
 
 // roadCuesAfter follow a road number: "A64 northbound", "M62 junction 27".
 var roadCuesAfter = words(`northbound southbound eastbound westbound junction jct j road roadworks traffic

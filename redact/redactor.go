@@ -556,7 +556,7 @@ func addressAround(sc *scan, spans []Span) []Span {
 	ar := addressRecognizer{t: getTables()}
 	for x := range spans {
 		s := &spans[x]
-		if s.Label == Person && (ar.streetNamedAsPerson(sc, s) || ar.numberedStreetAsPerson(sc, s, spans) || ar.townBeforePostcode(sc, s, spans)) {
+		if s.Label == Person && (ar.streetNamedAsPerson(sc, s) || ar.numberedStreetAsPerson(sc, s, spans) || ar.townBeforePostcode(sc, s, spans) || ar.addressedPerson(sc, s)) {
 			s.Label = Location
 		}
 		if s.Label == Person {
@@ -944,6 +944,27 @@ func (r *addressRecognizer) numberedStreetAsPerson(sc *scan, s *Span, spans []Sp
 	return !r.quantityBefore(sc, j)
 }
 
+// addressedPerson reports whether a one-word PERSON span comes after a
+// house number that an address cue opens: "his address: 55 Edeby", "the
+// restaurant is at 274 Aqqusinersuaq". A street named by one word is
+// tagged as a name; the cue and the number make it a street. After "at"
+// the number has two digits or more ("at 5 Dave said" is a time).
+func (r *addressRecognizer) addressedPerson(sc *scan, s *Span) bool {
+	k := firstTokenFrom(sc, s.Start)
+	if k <= 1 || sc.toks[k].s != s.Start || sc.toks[k].e != s.End {
+		return false
+	}
+	j := k - 1
+	if sc.gap(j) != " " || !sc.num(j) || sc.toks[j].f&tAlpha != 0 || yearLike(sc, j) || sc.toks[j].e-sc.toks[j].s > 5 {
+		return false
+	}
+	c := j - 1
+	if sc.isWord(c, "is") && c > 0 {
+		c--
+	}
+	return sc.isWord(c, "address") || sc.isWord(c, "at") && sc.toks[j].e-sc.toks[j].s >= 2 && sc.gap(c) == " "
+}
+
 // streetWordBefore returns the first token of a street word written
 // before the name at token k, with the connectives between them ("rue de",
 // "avenue", "Calle de la") and the house number before it, or k. A
@@ -1005,6 +1026,24 @@ func (r *addressRecognizer) numberBefore(sc *scan, k int) int {
 	return st
 }
 
+// initialAt reports whether token k is one capital letter with a full
+// stop after it: a name's initial.
+func initialAt(sc *scan, k int) bool {
+	return k+1 < len(sc.toks) && sc.toks[k].e-sc.toks[k].s == 1 && isUpperASCII(sc.text[sc.toks[k].s]) &&
+		strings.HasPrefix(sc.gap(k), ".")
+}
+
+// surnameOnly reports whether the name of tokens k..end is one word that
+// a surname list holds and no first-name list does.
+func surnameOnly(sc *scan, k, end int) bool {
+	if sc.toks[k].e != end {
+		return false
+	}
+	e := sc.lex(k)
+	w := getTables().world(sc, k)
+	return e.nf&nFirst == 0 && w&bWorldFirst == 0 && (e.nf&nSurname != 0 || w&bWorldSurname != 0)
+}
+
 // joinNames widens a PERSON span over the next capitalised word when that
 // word is no English word ("Abel Camilo Arredondo Valladares" when the
 // last name was not found) or when another PERSON span follows it ("Elvira
@@ -1030,11 +1069,13 @@ func joinNames(sc *scan, spans []Span) []Span {
 				}
 			case g == " " && sc.alpha(j) && sc.toks[j].f&tCap != 0 && sc.toks[j].f&tUpper == 0 && e.wc == wNone && !safe(sc, j) &&
 				!e.is(bTitle|bFunction|bPronoun|bKin|bChat) && !otherLabelIn(spans, sc.toks[j].s, s.Start) && !covers(spans, sc.toks[j].s) &&
-				(!sc.sentStart(j) || getTables().world(sc, j)&(bWorldFirst|bWorldSurname) != 0):
+				(!sc.sentStart(j) || getTables().world(sc, j)&(bWorldFirst|bWorldSurname) != 0 || initialAt(sc, k) || surnameOnly(sc, k, s.End)):
 				// "Sungjoo Lee": a capitalised word no list knows, right
 				// before a name, is its first part. At a sentence start
 				// every word is capitalised, and a greeting ("Hiya Karl")
-				// comes first: there it takes a name list.
+				// comes first: there it takes a name list, or a name that
+				// opens with an initial ("Vjera T. Posavec") or is a
+				// surname alone ("Teufik Đurić"), which no greeting takes.
 				s.Start = sc.toks[j].s
 			case g == " " && sc.alpha(j) && sc.toks[j].f&tCap != 0 && sc.toks[j].f&tUpper == 0 && !sc.sentStart(j) && e.nf&nFirst != 0 &&
 				!e.is(bTitle|bFunction|bPronoun|bKin|bChat|bNotName) && !safe(sc, j) && !otherLabelIn(spans, sc.toks[j].s, s.Start) && !covers(spans, sc.toks[j].s):
@@ -1058,6 +1099,15 @@ func joinNames(sc *scan, spans []Span) []Span {
 				continue
 			}
 			break
+		}
+		// A surname after a middle initial the span ends with: "Lucinda
+		// W. Rennie". The full stop made it a sentence start; the
+		// safelist does not count here (Rennie is also an antacid).
+		if k := firstTokenFrom(sc, s.End); k > 1 && (sc.toks[k-1].e == s.End || sc.toks[k-1].e+1 == s.End && sc.text[s.End-1] == '.') && initialAt(sc, k-1) && sc.gap(k-1) == ". " &&
+			sc.alpha(k) && sc.toks[k].f&tCap != 0 && sc.toks[k].f&tUpper == 0 && sc.toks[k-1].s > s.Start {
+			if e := sc.lex(k); e.wc != wCommon && !e.is(bTitle|bFunction|bPronoun|bKin|bChat) && !otherLabelIn(spans, s.End, sc.toks[k].e) {
+				s.End = sc.toks[k].e
+			}
 		}
 		// A nickname in quotes between the first name and the surname:
 		// `Rubin "Hurricane" Carter`, "Michael 'Skull Cracker' Wheatley".

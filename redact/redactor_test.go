@@ -263,7 +263,7 @@ func TestDottedWhole(t *testing.T) {
 // The parts of a name written before the part the tagger found: dotted
 // initials, a surname particle, a capitalised word no list knows.
 func TestNameBefore(t *testing.T) {
-	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith", "Keefe", "Steffen W", "Sarah J", "Lucas Cranach", "Mary", "Jane"}})
+	r := mustNew(t, Config{NER: fakePersonNER{"Glenn", "Koerner", "Laden", "Maliki", "Gogh", "Lee", "Smith", "Keefe", "Steffen W", "Sarah J", "Lucas Cranach", "Mary", "Jane", "Posavec", "Đurić"}})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "paintings by Lucas Cranach the Elder on show, and the great hall", want: []string{"Cranach the Elder"}, not: []string{"great hall"}},
 		{text: "signed R. E. Glenn today", want: []string{"R. E. Glenn"}},
@@ -273,6 +273,10 @@ func TestNameBefore(t *testing.T) {
 		{text: "PM al-Maliki said", want: []string{"al-Maliki"}, not: []string{"PM"}},
 		{text: "by Vincent van Gogh", want: []string{"van Gogh"}},
 		{text: "mail from Sungjoo Lee today", want: []string{"Sungjoo Lee"}},
+		// At a line's start: before an initial, or before a surname
+		// alone; and the surname after a middle initial.
+		{text: "Vjera T. Posavec\n??? Teufik Đurić", want: []string{"Vjera T. Posavec", "Teufik Đurić"}},
+		{text: "follow up with Sarah J. Rennie soon", want: []string{"Sarah J. Rennie"}, not: []string{"soon"}},
 		// Names a found name vouches for: "and", an inverted name, a
 		// surname before "administration"; not a firm's "&".
 		{text: "Chuck and Lee were kind, and Smith, Grace.", want: []string{"Chuck", "Grace"}},
@@ -342,6 +346,11 @@ func TestStreetAsPerson(t *testing.T) {
 	r := mustNew(t, Config{})
 	runCases(t, whole{r}, nil, []caseT{
 		{text: "he grew up on Tveitlyngen 3 in Jennydal", want: []string{"Tveitlyngen 3", "Jennydal"}, not: []string{"grew up on", "in"}, label: Location},
+		// A one-word street after a house number an address cue opens.
+		{text: "his address: 55 Edeby. The restaurant is at 274 Aqqusinersuaq", want: []string{"55 Edeby", "274 Aqqusinersuaq"}, label: Location},
+		// A postcode before a preposition ends the address in a sentence.
+		{text: "at Dobrovského 1521, Kostelec nad Cernými Lesy, 281 63 for this card", want: []string{"Dobrovského 1521, Kostelec nad Cernými Lesy, 281 63"}, not: []string{"for"}},
+		{text: "meet you at Hamarstígur 11, Siglufjörður, 580 after the concert", want: []string{"Hamarstígur 11, Siglufjörður, 580"}, not: []string{"after"}},
 		{text: "she lived at Klenovac 346 in Zagreb", want: []string{"Klenovac 346", "Zagreb"}, label: Location},
 		{text: "write to plac Matejki 039", want: []string{"plac Matejki 039"}, label: Location},
 		// Decoys: a count after the number, a medicine, a weekday.
