@@ -309,6 +309,11 @@ func (r *addressRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		return dst
 	}
 	for i := 0; i < n; i++ {
+		if s, e, ok := zipAfterCue(sc, i); ok {
+			dst = append(dst, Span{Start: sc.toks[s].s, End: sc.toks[e].e, Label: Location, Source: srcContext, Score: scCtx})
+			i = e
+			continue
+		}
 		s, e, ok := r.core(sc, i)
 		if !ok {
 			continue
@@ -318,6 +323,41 @@ func (r *addressRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		i = e
 	}
 	return dst
+}
+
+// zipCues name a postal code: "zip code", "postal code", "PLZ", "CEP".
+var zipCues = words(`zip zipcode postcode postal post plz cep pincode`)
+
+// zipAfterCue finds the postal code after a cue at token i: "My zip code
+// is 80001", "ZIP: 2807", "postal code 02-792", "PLZ 10115". The code is
+// one or two tokens holding digits (letters too: "M5V 2T6", "1012 AB"),
+// three to ten characters; a UK postcode there is also the pattern
+// recognizer's, whose POSTCODE span wins.
+func zipAfterCue(sc *scan, i int) (int, int, bool) {
+	if sc.toks[i].f&tDigit != 0 || !zipCues[string(sc.lw(i))] {
+		return 0, 0, false
+	}
+	j := i + 1
+	if (sc.isWord(i, "postal") || sc.isWord(i, "post") || sc.isWord(i, "zip") || sc.isWord(i, "pin")) && j < len(sc.toks) && sc.isWord(j, "code") {
+		j++
+	} else if sc.isWord(i, "postal") || sc.isWord(i, "post") {
+		return 0, 0, false
+	}
+	if j < len(sc.toks) && sc.isWord(j, "is") {
+		j++
+	}
+	if j >= len(sc.toks) || sc.toks[j].f&tDigit == 0 || sc.toks[j].f&tASCII == 0 || !codeGap(sc.text[sc.toks[j-1].e:sc.toks[j].s]) {
+		return 0, 0, false
+	}
+	e := j
+	if j+1 < len(sc.toks) && (sc.gap(j) == " " || sc.gap(j) == "-") && sc.toks[j+1].f&tASCII != 0 && sc.toks[j+1].e-sc.toks[j+1].s <= 4 &&
+		(sc.toks[j+1].f&tDigit != 0 || sc.toks[j+1].f&tUpper != 0) {
+		e = j + 1 // "281 63", "02-792", "M5V 2T6", "1012 AB"
+	}
+	if l := sc.toks[e].e - sc.toks[j].s; l < 3 || l > 10 {
+		return 0, 0, false
+	}
+	return j, e, true
 }
 
 // hasAddressHint is a cheap pre-check: every core has a digit or a street

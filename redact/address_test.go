@@ -91,6 +91,9 @@ func TestAddressSites(t *testing.T) {
 		// A time or a count after an address's comma is not its number.
 		{text: "lives at 4 Oak Rd, 10 mins away; meet at 12 Elm Grove, 10:30", want: []string{"4 Oak Rd", "12 Elm Grove"}, not: []string{"10 mins", "10:30"}},
 		{text: "B6265 southbound was shut", want: []string{"B6265"}},
+		// A postal code after its cue, in any country's form.
+		{text: "My zip code is 80001, ZIP: 2807, postal code 02-792, PLZ 10115, post code 281 63", want: []string{"80001", "2807", "02-792", "10115", "281 63"}, label: Location},
+		{text: "zip it 2 times, the post 12345, a postal 5", not: []string{"2", "12345", "5"}},
 		{text: "print it on A4 paper and take B12 tablets", not: []string{"A4", "B12"}},
 		{text: "she got an A1 in maths", not: []string{"A1"}},
 		// A numbered street; directions and a saint's day are not one.

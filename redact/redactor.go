@@ -174,6 +174,7 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = placeLists(sc, spans)
 	spans = addressAround(sc, spans)
 	spans = addressLines(sc, spans)
+	spans = addressBlock(sc, spans)
 	spans = postcodeInAddress(spans)
 	spans = joinNames(sc, spans)
 	spans = nameCompanions(sc, spans)
@@ -678,6 +679,61 @@ func addressLines(sc *scan, spans []Span) []Span {
 		}
 	}
 	return spans
+}
+
+// addressBlock takes a line of one to four capitalised words, written
+// between two lines an address span fills, as a line of the same address:
+// the town of "27 Via Verbano\n Apt. 918\n Valangin\n\n Slovenia 1524" or
+// "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889". Blank lines
+// and a quote's marks ("> ") do not count.
+func addressBlock(sc *scan, spans []Span) []Span {
+	t := sc.text
+	if strings.Count(t, "\n") < 2 {
+		return spans
+	}
+	type line struct{ s, e int } // the line's tokens, s..e-1
+	var lines []line
+	for i := 0; i < len(sc.toks); {
+		j := i + 1
+		for j < len(sc.toks) && !strings.Contains(sc.gap(j-1), "\n") {
+			j++
+		}
+		lines = append(lines, line{i, j})
+		i = j
+	}
+	filled := func(l line) bool {
+		for k := l.s; k < l.e; k++ {
+			if !locationAt(spans, sc.toks[k].s) {
+				return false
+			}
+		}
+		return true
+	}
+	n := len(spans)
+	for x := 1; x+1 < len(lines); x++ {
+		l := lines[x]
+		if l.e-l.s > 4 || !filled(lines[x-1]) || !filled(lines[x+1]) {
+			continue
+		}
+		ok := true
+		for k := l.s; k < l.e && ok; k++ {
+			ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && !covers(spans[:n], sc.toks[k].s) && !sc.has(k, bFunction|bPronoun)
+		}
+		if ok {
+			spans = append(spans, Span{Start: sc.toks[l.s].s, End: sc.toks[l.e-1].e, Label: Location, Source: srcContext, Score: scCtx})
+		}
+	}
+	return spans
+}
+
+// locationAt reports whether a LOCATION or POSTCODE span covers byte p.
+func locationAt(spans []Span, p int) bool {
+	for _, s := range spans {
+		if (s.Label == Location || s.Label == Postcode) && s.Start <= p && p < s.End {
+			return true
+		}
+	}
+	return false
 }
 
 // postcodeInAddress drops a pattern's POSTCODE span that lies inside an

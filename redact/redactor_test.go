@@ -351,6 +351,9 @@ func TestStreetAsPerson(t *testing.T) {
 		// A postcode before a preposition ends the address in a sentence.
 		{text: "at Dobrovského 1521, Kostelec nad Cernými Lesy, 281 63 for this card", want: []string{"Dobrovského 1521, Kostelec nad Cernými Lesy, 281 63"}, not: []string{"for"}},
 		{text: "meet you at Hamarstígur 11, Siglufjörður, 580 after the concert", want: []string{"Hamarstígur 11, Siglufjörður, 580"}, not: []string{"after"}},
+		// A town's line between two lines of an address.
+		{text: "27 Via Verbano\n Apt. 918\n Valangin\n\n Slovenia 1524", want: []string{"27 Via Verbano", "Apt. 918", "Valangin", "Slovenia 1524"}, label: Location},
+		{text: "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889", want: []string{"BUNDALAGUAH"}, label: Location},
 		{text: "she lived at Klenovac 346 in Zagreb", want: []string{"Klenovac 346", "Zagreb"}, label: Location},
 		{text: "write to plac Matejki 039", want: []string{"plac Matejki 039"}, label: Location},
 		// Decoys: a count after the number, a medicine, a weekday.
