@@ -177,6 +177,8 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	spans = addressBlock(sc, spans)
 	spans = postcodeInAddress(spans)
 	spans = joinNames(sc, spans)
+	spans = particleBridge(sc, spans)
+	spans = nameLines(sc, spans)
 	spans = nameCompanions(sc, spans)
 	spans = namesOf(sc, spans)
 	spans = placeConnectives(sc, spans)
@@ -198,8 +200,9 @@ func (r *Redactor) find(text string, subj *Subject, rare []Span, wantRare bool) 
 	}
 	merged := Merge(text, spans)
 	var out []Span
-	if found {
-		// Non-nil even when every span was dropped, as before the buffer.
+	if found || len(merged) > 0 {
+		// Non-nil even when every span was dropped, as before the buffer;
+		// the line rules (nameLines) may add the first span.
 		out = make([]Span, len(merged))
 		copy(out, merged)
 	}
@@ -373,8 +376,9 @@ var fieldLabels = words(`dob dod age sex gender address addr postcode tel teleph
 
 // extendInitials widens a PERSON or LOCATION span over a preceding
 // initial: "J. Smith", "R Patel" (the initial belongs to the name), "N.
-// Ireland", and over the "O'" or "D'" of an Irish or Italian surname
-// ("O'Keefe", "D'Angelo"), which the tokenizers split at the apostrophe.
+// Ireland", and over the "O'", "D'" or "L'" of an Irish, Italian or French
+// surname ("O'Keefe", "D'Angelo", "L'Heureux"), which the tokenizers split
+// at the apostrophe.
 func extendInitials(sc *scan, spans []Span) []Span {
 	t := sc.text
 	for i := range spans {
@@ -383,7 +387,7 @@ func extendInitials(sc *scan, spans []Span) []Span {
 			continue // a place takes an initial too: "N. Ireland", and the tagger labels some people places
 		}
 		for _, ap := range []string{"'", "’"} {
-			if q := s.Start - len(ap); q >= 1 && t[q:s.Start] == ap && (t[q-1]|0x20 == 'o' || t[q-1]|0x20 == 'd') &&
+			if q := s.Start - len(ap); q >= 1 && t[q:s.Start] == ap && (t[q-1]|0x20 == 'o' || t[q-1]|0x20 == 'd' || t[q-1] == 'L') &&
 				(q < 2 || !isASCIILetter(t[q-2]) && !isDigit(t[q-2])) {
 				s.Start = q - 1
 				break
@@ -1080,6 +1084,93 @@ func (r *addressRecognizer) numberBefore(sc *scan, k int) int {
 		return k // no house has a country for its street: "7 US soldiers"
 	}
 	return st
+}
+
+// particleBridge joins a PERSON span, the name particles after it and the
+// PERSON span after them into one name, or the LOCATION span after them
+// when the first span ends in a particle itself or two particles stand
+// between: "Lukasz van der Elst",
+// where the tagger took "Lukasz van" for a person and "Elst" (a Dutch
+// town) for a place.
+func particleBridge(sc *scan, spans []Span) []Span {
+	for x := range spans {
+		s := &spans[x]
+		if s.Label != Person {
+			continue
+		}
+		k := firstTokenFrom(sc, s.End)
+		if k <= 0 || sc.toks[k-1].e != s.End || !sc.spaced(k-1) || !nameParticles[string(sc.lw(k))] || sc.toks[k].f&tCap != 0 {
+			continue
+		}
+		p0 := k
+		for k < len(sc.toks) && nameParticles[string(sc.lw(k))] && sc.toks[k].f&tCap == 0 && sc.spaced(k) {
+			k++
+		}
+		if k >= len(sc.toks) || sc.toks[k].f&tCap == 0 {
+			continue
+		}
+		// The place after them joins only when the name already ends in a
+		// particle ("Lukasz van" der Elst) or two particles stand between
+		// ("Lukasz van der Elst"): "Sarah de Leeds" is a woman from Leeds.
+		last := p0 - 1
+		inName := last >= 0 && nameParticles[string(sc.lw(last))] || k-p0 >= 2
+		for y := range spans {
+			if o := &spans[y]; y != x && o.Start == sc.toks[k].s && (o.Label == Person || o.Label == Location && inName) && o.Source != srcKnown {
+				o.Start, o.Label = s.Start, Person
+				s.End = o.End
+				break
+			}
+		}
+	}
+	return spans
+}
+
+// nameLines takes a line of two or three capitalised words that no
+// English word list holds, alone in a text of several lines, for a name:
+// the head of a letter, a signature or a CV ("Yuuto Oosawa\n\nSegmental
+// paver"). A heading of English words ("Personal Info", "Kind Regards")
+// is none.
+func nameLines(sc *scan, spans []Span) []Span {
+	t := sc.text
+	if strings.IndexByte(t, '\n') < 0 {
+		return spans
+	}
+	n := len(spans)
+	for i := 0; i < len(sc.toks); {
+		j := i + 1
+		for j < len(sc.toks) && !strings.Contains(sc.gap(j-1), "\n") {
+			j++
+		}
+		if j-i >= 2 && j-i <= 3 && !covers(spans[:n], sc.toks[i].s) && !covers(spans[:n], sc.toks[j-1].s) && lineAlone(t, sc.toks[i].s, sc.toks[j-1].e) {
+			ok := true
+			for k := i; k < j && ok; k++ {
+				e := sc.lex(k)
+				ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && sc.toks[k].f&tUpper == 0 && e.wc == wNone && !safe(sc, k) &&
+					!e.is(bTitle|bFunction|bPronoun|bKin|bChat|bWeekday|bMonth) && e.place == pkNone
+			}
+			if ok {
+				spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[j-1].e, Label: Person, Source: srcContext, Score: scCtx})
+			}
+		}
+		i = j
+	}
+	return spans
+}
+
+// lineAlone reports whether only spaces and quote marks stand between
+// [s, e) and the line breaks (or the text's ends) around it.
+func lineAlone(t string, s, e int) bool {
+	for p := s - 1; p >= 0 && t[p] != '\n'; p-- {
+		if t[p] != ' ' && t[p] != '\t' && t[p] != '>' && t[p] != '\r' {
+			return false
+		}
+	}
+	for p := e; p < len(t) && t[p] != '\n'; p++ {
+		if t[p] != ' ' && t[p] != '\t' && t[p] != '\r' {
+			return false
+		}
+	}
+	return true
 }
 
 // initialAt reports whether token k is one capital letter with a full

@@ -351,6 +351,12 @@ func TestStreetAsPerson(t *testing.T) {
 		// A postcode before a preposition ends the address in a sentence.
 		{text: "at Dobrovského 1521, Kostelec nad Cernými Lesy, 281 63 for this card", want: []string{"Dobrovského 1521, Kostelec nad Cernými Lesy, 281 63"}, not: []string{"for"}},
 		{text: "meet you at Hamarstígur 11, Siglufjörður, 580 after the concert", want: []string{"Hamarstígur 11, Siglufjörður, 580"}, not: []string{"after"}},
+		// A name alone on a letter's or a CV's first line; not English
+		// headings, weekdays or months.
+		{text: "Yuuto Oosawa\n\nSegmental paver\n\nPersonal Info:", want: []string{"Yuuto Oosawa"}, label: Person, not: []string{"Segmental", "Personal"}},
+		{text: "Personal Info\nKind Regards\nMonday Tuesday\nJanuary February", not: []string{"Personal", "Kind", "Monday", "January"}},
+		// Particles between a name and the rest of it, and a French "L'".
+		{text: "Lukasz van der Elst listed it, said L'Heureux", want: []string{"Lukasz van der Elst", "L'Heureux"}, label: Person},
 		// A town's line between two lines of an address.
 		{text: "27 Via Verbano\n Apt. 918\n Valangin\n\n Slovenia 1524", want: []string{"27 Via Verbano", "Apt. 918", "Valangin", "Slovenia 1524"}, label: Location},
 		{text: "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889", want: []string{"BUNDALAGUAH"}, label: Location},
