@@ -848,7 +848,7 @@ func (r *addressRecognizer) extend(sc *scan, e int, placeOnly bool) int {
 			}
 			postcode := l >= 5 || l == 4 && opened && !yearLike(sc, k)
 			if sc.toks[k].f&tAlpha == 0 && !stateCode(sc, e) && (!comma && !postcode || l <= 3) && r.countAfter(sc, last) &&
-				!(comma && l == 3 && prepositionsAfter[string(sc.lw(sc.nextWord(last)))]) {
+				!(comma && l == 3 && prepositionsAfter[string(sc.lw(sc.nextWord(last)))]) && !(comma && last > k && r.postcodeAt(sc, k)) {
 				return e // "for 3 weeks", "Oak Rd, 10 mins away"
 			}
 			e = last
@@ -1106,7 +1106,8 @@ var uncounted = words(`now then is was are were and or but please thanks thank t
 
 // prepositionsAfter follow the postcode that ends an address in a
 // sentence ("Siglufjörður, 580 after the concert", "Lesy, 281 63 for this
-// card"); a number set off by a comma and followed by one is a postcode.
+// card"); a number set off by a comma and followed by one is a postcode,
+// and so is a grouped one whatever follows ("Olsztyn, 10-630 in case").
 var prepositionsAfter = words(`after before for at on to from with by until till`)
 
 // roadCuesAfter follow a road number: "A64 northbound", "M62 junction 27".

@@ -688,8 +688,9 @@ func addressLines(sc *scan, spans []Span) []Span {
 // addressBlock takes a line of one to four capitalised words, written
 // between two lines an address span fills, as a line of the same address:
 // the town of "27 Via Verbano\n Apt. 918\n Valangin\n\n Slovenia 1524" or
-// "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889". Blank lines
-// and a quote's marks ("> ") do not count.
+// "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889"; a house
+// number may open it ("2484 Ansina"). Blank lines and a quote's marks
+// ("> ") do not count.
 func addressBlock(sc *scan, spans []Span) []Span {
 	t := sc.text
 	if strings.Count(t, "\n") < 2 {
@@ -721,7 +722,10 @@ func addressBlock(sc *scan, spans []Span) []Span {
 		}
 		ok := true
 		for k := l.s; k < l.e && ok; k++ {
-			ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && !covers(spans[:n], sc.toks[k].s) && !sc.has(k, bFunction|bPronoun)
+			if k == l.s && l.e-l.s > 1 && sc.num(k) && sc.toks[k].f&tAlpha == 0 {
+				continue // "2484 Ansina": a house number and its street
+			}
+			ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && (!covers(spans[:n], sc.toks[k].s) || personAt(spans[:n], sc.toks[k].s)) && !sc.has(k, bFunction|bPronoun)
 		}
 		if ok {
 			spans = append(spans, Span{Start: sc.toks[l.s].s, End: sc.toks[l.e-1].e, Label: Location, Source: srcContext, Score: scCtx})
@@ -1004,25 +1008,45 @@ func (r *addressRecognizer) numberedStreetAsPerson(sc *scan, s *Span, spans []Sp
 	return !r.quantityBefore(sc, j)
 }
 
-// addressedPerson reports whether a one-word PERSON span comes after a
-// house number that an address cue opens: "his address: 55 Edeby", "the
-// restaurant is at 274 Aqqusinersuaq". A street named by one word is
-// tagged as a name; the cue and the number make it a street. After "at"
-// the number has two digits or more ("at 5 Dave said" is a time).
+// addressedPerson reports whether a PERSON span comes after a house number
+// that an address cue opens ("his address: 55 Edeby", "address: 23 R
+// Irene Lisboa", "the restaurant is at 274 Aqqusinersuaq"), or a one-word
+// one after a house number opening a line above a unit's line ("11
+// Hamarstígur\n Unit 223"). A street named by a name is tagged as a
+// name; the cue and the number make it a street. After "at" the name is
+// one word and the number has two digits or more ("at 5 Dave said" is a
+// time).
 func (r *addressRecognizer) addressedPerson(sc *scan, s *Span) bool {
 	k := firstTokenFrom(sc, s.Start)
-	if k <= 1 || sc.toks[k].s != s.Start || sc.toks[k].e != s.End {
+	if k <= 0 || sc.toks[k].s != s.Start {
 		return false
 	}
+	one := sc.toks[k].e == s.End
 	j := k - 1
 	if sc.gap(j) != " " || !sc.num(j) || sc.toks[j].f&tAlpha != 0 || yearLike(sc, j) || sc.toks[j].e-sc.toks[j].s > 5 {
 		return false
+	}
+	if j == 0 || strings.Contains(sc.gap(j-1), "\n") {
+		// A house number opening a line, the next line an address's:
+		// "11 Hamarstígur\n Unit 223".
+		return one && addressLineAfter(sc, s.End)
 	}
 	c := j - 1
 	if sc.isWord(c, "is") && c > 0 {
 		c--
 	}
-	return sc.isWord(c, "address") || sc.isWord(c, "at") && sc.toks[j].e-sc.toks[j].s >= 2 && sc.gap(c) == " "
+	return sc.isWord(c, "address") || one && sc.isWord(c, "at") && sc.toks[j].e-sc.toks[j].s >= 2 && sc.gap(c) == " "
+}
+
+// addressLineAfter reports whether the line after byte end opens with a
+// unit or a house number: "Unit 223", "Apt. 918", "Flat 4", "27".
+func addressLineAfter(sc *scan, end int) bool {
+	k := firstTokenFrom(sc, end)
+	if k <= 0 || k >= len(sc.toks) || !strings.Contains(sc.gap(k-1), "\n") {
+		return false
+	}
+	ar := addressRecognizer{t: getTables()}
+	return ar.aw(sc, k)&(awUnit|awBox) != 0 && k+1 < len(sc.toks) && sc.num(k+1)
 }
 
 // streetWordBefore returns the first token of a street word written
@@ -1126,7 +1150,8 @@ func particleBridge(sc *scan, spans []Span) []Span {
 }
 
 // nameLines takes a line of two or three capitalised words that no
-// English word list holds, alone in a text of several lines, for a name:
+// English word list holds and no span but a name's covers, alone in a
+// text of several lines, for a name:
 // the head of a letter, a signature or a CV ("Yuuto Oosawa\n\nSegmental
 // paver"). A heading of English words ("Personal Info", "Kind Regards")
 // is none.
@@ -1141,12 +1166,13 @@ func nameLines(sc *scan, spans []Span) []Span {
 		for j < len(sc.toks) && !strings.Contains(sc.gap(j-1), "\n") {
 			j++
 		}
-		if j-i >= 2 && j-i <= 3 && !covers(spans[:n], sc.toks[i].s) && !covers(spans[:n], sc.toks[j-1].s) && lineAlone(t, sc.toks[i].s, sc.toks[j-1].e) {
+		if j-i >= 2 && j-i <= 3 && lineAlone(t, sc.toks[i].s, sc.toks[j-1].e) {
 			ok := true
 			for k := i; k < j && ok; k++ {
 				e := sc.lex(k)
 				ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && sc.toks[k].f&tUpper == 0 && e.wc == wNone && !safe(sc, k) &&
-					!e.is(bTitle|bFunction|bPronoun|bKin|bChat|bWeekday|bMonth) && e.place == pkNone
+					!e.is(bTitle|bFunction|bPronoun|bKin|bChat|bWeekday|bMonth) && e.place == pkNone &&
+					(!covers(spans[:n], sc.toks[k].s) || personAt(spans[:n], sc.toks[k].s))
 			}
 			if ok {
 				spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[j-1].e, Label: Person, Source: srcContext, Score: scCtx})
@@ -1157,11 +1183,11 @@ func nameLines(sc *scan, spans []Span) []Span {
 	return spans
 }
 
-// lineAlone reports whether only spaces and quote marks stand between
-// [s, e) and the line breaks (or the text's ends) around it.
+// lineAlone reports whether only spaces stand after [s, e) on its line,
+// and only spaces, quote or bullet marks ("> ", "- ", "??? ") before it.
 func lineAlone(t string, s, e int) bool {
 	for p := s - 1; p >= 0 && t[p] != '\n'; p-- {
-		if t[p] != ' ' && t[p] != '\t' && t[p] != '>' && t[p] != '\r' {
+		if t[p] >= 0x80 || isASCIILetter(t[p]) || isDigit(t[p]) {
 			return false
 		}
 	}
@@ -1402,7 +1428,8 @@ func romanNumeral(w string) bool {
 // placeConnectives widens a place over a connective and the capitalised
 // name after it, where the name is a place or person span too or no
 // English word: "Camargo do Campo", "Stoke on Trent", "Newcastle upon
-// Tyne", "Waidhofen an der Ybbs", "Beek en Donk". Written apart, the
+// Tyne", "Waidhofen an der Ybbs", "Beek en Donk", "Lipník u Hrotovic".
+// Written apart, the
 // connective would stay between two redactions and say how the place is
 // named.
 func placeConnectives(sc *scan, spans []Span) []Span {
@@ -1519,7 +1546,7 @@ func nameCompanions(sc *scan, spans []Span) []Span {
 var personHeads = words(`administration presidency dynasty family`)
 
 // placeJoins are the connectives inside place names.
-var placeJoins = words(`do da dos das de del di du des la le upon on am an en sur sous lès près`)
+var placeJoins = words(`do da dos das de del di du des la le upon on am an en sur sous lès près u nad pod bei`)
 
 // namesOf widens a place over "Republic of", "City of", "Kingdom of"
 // written before it ("the Federal Republic of Cameroon") and a person over

@@ -360,6 +360,13 @@ func TestStreetAsPerson(t *testing.T) {
 		// A town's line between two lines of an address.
 		{text: "27 Via Verbano\n Apt. 918\n Valangin\n\n Slovenia 1524", want: []string{"27 Via Verbano", "Apt. 918", "Valangin", "Slovenia 1524"}, label: Location},
 		{text: "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889", want: []string{"BUNDALAGUAH"}, label: Location},
+		{text: "??? Nusi Siposs\n??? Helius Inc.\n??? 11 Hamarstígur\n??? Unit 223\n??? 2484 Ansina\n??? Estonia 90500", want: []string{"11 Hamarstígur", "2484 Ansina"}, label: Location},
+		{text: "??? Nusi Siposs\n??? The Cato Corporation", want: []string{"Nusi Siposs"}, label: Person},
+		// A grouped postcode ends the address whatever follows; a Czech
+		// town's "u" joins its parts.
+		{text: "Please return to ul. Szczytnowska 136, Olsztyn, 10-630 in case of an issue", want: []string{"10-630"}, label: Location, not: []string{"in case"}},
+		{text: "based in Lipník u Hrotovic now, see u Monday", want: []string{"Lipník u Hrotovic"}, label: Location, not: []string{"Monday"}},
+		{text: "his address: 23 R Irene Lisboa", want: []string{"23 R Irene Lisboa"}, label: Location},
 		{text: "she lived at Klenovac 346 in Zagreb", want: []string{"Klenovac 346", "Zagreb"}, label: Location},
 		{text: "write to plac Matejki 039", want: []string{"plac Matejki 039"}, label: Location},
 		// Decoys: a count after the number, a medicine, a weekday.
