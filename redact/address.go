@@ -87,7 +87,7 @@ var addrWords = func() map[string]uint16 {
 		terrace tce gardens gdns grove square sq row walk mews hill parade boulevard blvd bvd highway hwy
 		parkway pkwy pike circle cir trail trl expressway freeway route rte green rise vale wharf quay close
 		broadway esplanade embankment promenade causeway bypass circus alley lane lanes heights drive
-		daero ro gil caddesi cad sokak sk sok utca ut út körút ter marg nagar chowk salai cross main loop plaza
+		daero ro gil caddesi cad sokak sk sok utca u ut út körút köz kapu fasor ter marg nagar chowk salai cross main loop plaza
 		gate gata gatan gade vej vei veg väg vägen plads torv torg platz straße strasse weg allee laan straat
 		plein kade steeg gasse cesta steza ulica ulice pot tér tere körtér sétány rakpart puistokatu
 		katu kuja ganj path colony`)
@@ -174,9 +174,10 @@ func (r *addressRecognizer) aw(sc *scan, i int) uint16 {
 
 // dottedOnly are street and unit abbreviations that are also clinical or
 // everyday abbreviations ("Cl 101" chloride, "Cr 1.2" creatinine, "R"
-// right, "pl" platelets, "TV"): they are address words only written with
-// their full stop, "Cl. 185 # 3-94", "R. Gustavo Valente".
-var dottedOnly = words(`r pl cl cr dg tv kr gg sos psje pje diag of`)
+// right, "pl" platelets, "TV", "u" for "you"): they are address words
+// only written with their full stop, "Cl. 185 # 3-94", "R. Gustavo
+// Valente", "Király u. 15.".
+var dottedOnly = words(`r pl cl cr dg tv kr gg sos psje pje diag of u`)
 
 // gap is the text between tokens i and i+1.
 func (sc *scan) gap(i int) string {
@@ -1108,7 +1109,7 @@ var uncounted = words(`now then is was are were and or but please thanks thank t
 // sentence ("Siglufjörður, 580 after the concert", "Lesy, 281 63 for this
 // card"); a number set off by a comma and followed by one is a postcode,
 // and so is a grouped one whatever follows ("Olsztyn, 10-630 in case").
-var prepositionsAfter = words(`after before for at on to from with by until till`)
+var prepositionsAfter = words(`after before for at on to from with by until till in`)
 
 // roadCuesAfter follow a road number: "A64 northbound", "M62 junction 27".
 var roadCuesAfter = words(`northbound southbound eastbound westbound junction jct j road roadworks traffic

@@ -526,6 +526,9 @@ func findNumbers(dst []Span, sc *scan) []Span {
 		case n >= 6 && lastJoined && b > a && phoneField(sc, start):
 			dst = append(dst, pat(start, lastc.e, Phone, 0.7)) // "Phone: 35 86 37", "Desk: 94 50 72"
 			return false
+		case lastJoined && b > a && n >= 8 && n <= 12 && areaInBrackets(t, first):
+			dst = append(dst, pat(first.s-1, lastc.e, Phone, 0.7)) // "(91) 4696-3487", "(42) 508-193"
+			return false
 		case lastJoined && nationalShape(t, chs[a:b+1], d):
 			dst = append(dst, pat(start, lastc.e, Phone, 0.6))
 			return false
@@ -570,6 +573,13 @@ func nationalShape(t string, chs []chunk, d []byte) bool {
 		long = long || l >= 3
 	}
 	return trunk || (len(chs) >= 3 && long)
+}
+
+// areaInBrackets reports whether chunk c is an area code in brackets, two
+// or three digits: "(91) 4696-3487" (a year in brackets is none).
+func areaInBrackets(t string, c chunk) bool {
+	l := c.e - c.s
+	return l >= 2 && l <= 3 && c.s > 0 && t[c.s-1] == '(' && c.e+1 < len(t) && t[c.e] == ')' && t[c.e+1] == ' '
 }
 
 // phoneFields are the labels of a phone number's field in a signature or

@@ -98,6 +98,7 @@ func TestPatternPhones(t *testing.T) {
 		// Other countries' national formats, and a short one in a field.
 		{text: "to 0480 46 08 85, 04.47.64.53.88, 06-56626026 or 21 218 920 4879", want: []string{"0480 46 08 85", "04.47.64.53.88", "06-56626026", "21 218 920 4879"}, label: Phone},
 		{text: "Desk: 94 50 72\nPhone: 35 86 37", want: []string{"94 50 72", "35 86 37"}, label: Phone},
+		{text: "messages to (42) 508-193 or (91) 4696-3487", want: []string{"(42) 508-193", "(91) 4696-3487"}, label: Phone},
 		// Not phones: scores, short numbers, a plus sum, a ZIP+4 code.
 		{text: "scored +5 and +12, 3 + 4 = 7, 1 2 3 4 5 6 7 8", not: []string{"5", "12", "4", "7", "8"}},
 		{text: "PHQ 18 16 14 12 10, DGO 08279-8871, desk 94 50 72", not: []string{"18 16 14 12 10", "08279-8871", "94 50 72"}},

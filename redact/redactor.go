@@ -689,8 +689,10 @@ func addressLines(sc *scan, spans []Span) []Span {
 // between two lines an address span fills, as a line of the same address:
 // the town of "27 Via Verbano\n Apt. 918\n Valangin\n\n Slovenia 1524" or
 // "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889"; a house
-// number may open it ("2484 Ansina"). Blank lines and a quote's marks
-// ("> ") do not count.
+// number may open it ("2484 Ansina"). A house number and one to three
+// capitalised words above an address line are its first line ("27
+// Kolodvorska\n Apt. 918"). Blank lines and a quote's marks ("> ") do not
+// count.
 func addressBlock(sc *scan, spans []Span) []Span {
 	t := sc.text
 	if strings.Count(t, "\n") < 2 {
@@ -715,9 +717,12 @@ func addressBlock(sc *scan, spans []Span) []Span {
 		return true
 	}
 	n := len(spans)
-	for x := 1; x+1 < len(lines); x++ {
+	for x := 0; x+1 < len(lines); x++ {
 		l := lines[x]
-		if l.e-l.s > 4 || !filled(lines[x-1]) || !filled(lines[x+1]) {
+		// Between two lines of the address, or its first line, a house
+		// number and a street, above one ("27 Kolodvorska").
+		first := sc.num(l.s) && sc.toks[l.s].f&tAlpha == 0 && !(x > 0 && filled(lines[x-1]))
+		if l.e-l.s > 4 || !filled(lines[x+1]) || !first && (x == 0 || !filled(lines[x-1])) || first && l.e-l.s < 2 {
 			continue
 		}
 		ok := true
@@ -725,7 +730,7 @@ func addressBlock(sc *scan, spans []Span) []Span {
 			if k == l.s && l.e-l.s > 1 && sc.num(k) && sc.toks[k].f&tAlpha == 0 {
 				continue // "2484 Ansina": a house number and its street
 			}
-			ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && (!covers(spans[:n], sc.toks[k].s) || personAt(spans[:n], sc.toks[k].s)) && !sc.has(k, bFunction|bPronoun)
+			ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && (!covers(spans[:n], sc.toks[k].s) || personAt(spans[:n], sc.toks[k].s) || first && locationAt(spans[:n], sc.toks[k].s)) && !sc.has(k, bFunction|bPronoun)
 		}
 		if ok {
 			spans = append(spans, Span{Start: sc.toks[l.s].s, End: sc.toks[l.e-1].e, Label: Location, Source: srcContext, Score: scCtx})
@@ -1023,7 +1028,7 @@ func (r *addressRecognizer) addressedPerson(sc *scan, s *Span) bool {
 	}
 	one := sc.toks[k].e == s.End
 	j := k - 1
-	if sc.gap(j) != " " || !sc.num(j) || sc.toks[j].f&tAlpha != 0 || yearLike(sc, j) || sc.toks[j].e-sc.toks[j].s > 5 {
+	if sc.gap(j) != " " || !sc.num(j) || sc.toks[j].f&tAlpha != 0 || sc.toks[j].e-sc.toks[j].s > 5 {
 		return false
 	}
 	if j == 0 || strings.Contains(sc.gap(j-1), "\n") {
@@ -1035,7 +1040,7 @@ func (r *addressRecognizer) addressedPerson(sc *scan, s *Span) bool {
 	if sc.isWord(c, "is") && c > 0 {
 		c--
 	}
-	return sc.isWord(c, "address") || one && sc.isWord(c, "at") && sc.toks[j].e-sc.toks[j].s >= 2 && sc.gap(c) == " "
+	return sc.isWord(c, "address") || one && sc.isWord(c, "at") && sc.toks[j].e-sc.toks[j].s >= 2 && !yearLike(sc, j) && sc.gap(c) == " "
 }
 
 // addressLineAfter reports whether the line after byte end opens with a

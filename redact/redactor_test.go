@@ -367,6 +367,9 @@ func TestStreetAsPerson(t *testing.T) {
 		{text: "Please return to ul. Szczytnowska 136, Olsztyn, 10-630 in case of an issue", want: []string{"10-630"}, label: Location, not: []string{"in case"}},
 		{text: "based in Lipník u Hrotovic now, see u Monday", want: []string{"Lipník u Hrotovic"}, label: Location, not: []string{"Monday"}},
 		{text: "his address: 23 R Irene Lisboa", want: []string{"23 R Irene Lisboa"}, label: Location},
+		// An address block's first line; Hungary's "u." for utca.
+		{text: "27 Kolodvorska\n Apt. 918\n Valangin\n Slovenia 1524", want: []string{"27 Kolodvorska"}, label: Location},
+		{text: "a taxi to Király u. 79., Gyopárosfürdô. See u 2morrow", want: []string{"Király u. 79., Gyopárosfürdô"}, label: Location, not: []string{"See", "2morrow"}},
 		{text: "she lived at Klenovac 346 in Zagreb", want: []string{"Klenovac 346", "Zagreb"}, label: Location},
 		{text: "write to plac Matejki 039", want: []string{"plac Matejki 039"}, label: Location},
 		// Decoys: a count after the number, a medicine, a weekday.
