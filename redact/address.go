@@ -487,7 +487,8 @@ func (r *addressRecognizer) core(sc *scan, i int) (int, int, bool) {
 	// Name words, a street word, a house number, as much of Europe writes
 	// them: "Karl Johans gate 22", "Sankt Annæ Plads 13", "Beach Road 5".
 	// The street word may close a hyphenated name: "Nelly-Schmid-Straße 22".
-	if w&awStreet != 0 && i > 0 && (sc.spaced(i-1) || sc.gap(i-1) == "-" && sc.toks[i].f&tCap != 0) && r.nameWord(sc, i-1) && sc.spaced(i) {
+	if w&awStreet != 0 && i > 0 && (sc.spaced(i-1) || sc.gap(i-1) == "-" && sc.toks[i].f&tCap != 0) && r.nameWord(sc, i-1) &&
+		(sc.spaced(i) || sc.gap(i) == ". " && dottedOnly[string(sc.lw(i))]) { // "Király u. 79."
 		if e := sc.numGroup(i + 1); e >= 0 && !r.countAfter(sc, e) {
 			return r.namesBefore(sc, i), e, true
 		}
