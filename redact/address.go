@@ -335,7 +335,10 @@ var zipCues = words(`zip zipcode postcode postal post plz cep pincode`)
 // three to ten characters; a UK postcode there is also the pattern
 // recognizer's, whose POSTCODE span wins.
 func zipAfterCue(sc *scan, i int) (int, int, bool) {
-	if sc.toks[i].f&tDigit != 0 || !zipCues[string(sc.lw(i))] {
+	if l := sc.toks[i].e - sc.toks[i].s; l < 3 || l > 8 || sc.toks[i].f&tDigit != 0 {
+		return 0, 0, false
+	}
+	if c := sc.low[sc.toks[i].s]; c != 'z' && c != 'p' && c != 'c' || !zipCues[string(sc.lw(i))] {
 		return 0, 0, false
 	}
 	j := i + 1

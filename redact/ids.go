@@ -507,8 +507,14 @@ var credentialFillers = words(`name id is was no number code`)
 func findCredentials(dst []Span, sc *scan) []Span {
 	t := sc.text
 	for i := 0; i < len(sc.toks); i++ {
+		if l := sc.toks[i].e - sc.toks[i].s; l < 2 || l > 8 || sc.toks[i].f&tDigit != 0 {
+			continue
+		}
+		if c := sc.low[sc.toks[i].s]; c != 'u' && c != 'l' && c != 'p' {
+			continue
+		}
 		w := string(sc.lw(i))
-		if len(w) < 2 || strings.IndexByte("ulp", w[0]) < 0 || !credentialCues[w] {
+		if !credentialCues[w] {
 			continue
 		}
 		j := i + 1

@@ -60,9 +60,6 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 	if strings.IndexByte(t, ':') >= 0 {
 		dst = findIPv6(dst, t)
 	}
-	if strings.IndexByte(t, ':') >= 0 || strings.IndexByte(t, '-') >= 0 || strings.IndexByte(t, '.') >= 0 {
-		dst = findMACs(dst, t)
-	}
 	// Numbers, postcodes and NI numbers all hold an ASCII digit (the view
 	// has already folded other digits): a text without one (most dialogue
 	// turns) skips their token scans.
@@ -72,6 +69,7 @@ func (patternRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 		dst = findPostcodes(dst, sc)
 		dst = findNINumbers(dst, sc)
 		dst = findIBANs(dst, sc)
+		dst = findMACs(dst, t)
 	}
 	dst = findDates(dst, sc)
 	dst = findCodes(dst, sc)
