@@ -156,6 +156,10 @@ func (r *contextRecognizer) find(dst []Span, sc *scan, _ *Subject) []Span {
 			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scGazHigh})
 			continue
 		}
+		if r.capsPlace(sc, i) {
+			dst = append(dst, Span{Start: sc.toks[i].s, End: sc.toks[i].e, Label: Location, Source: srcContext, Score: scCtx})
+			continue
+		}
 
 		// Places, longest first.
 		if j, kind, ok := r.place(sc, i); ok {
@@ -433,6 +437,18 @@ func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
 		return false
 	}
 	return regionAbbrevs[w] || !r.keepCountries && countryAbbrevs[w]
+}
+
+// capsPlace reports whether token i is a place written in capitals after
+// a place cue, as address data and forms write towns ("returned to
+// CHAUMONT", "in HYVINKÄÄ"): five letters or more, a place on a UK or
+// world list, no shorthand the safelist knows.
+func (r *contextRecognizer) capsPlace(sc *scan, i int) bool {
+	tk := sc.toks[i]
+	if tk.f&tUpper == 0 || tk.e-tk.s < 5 || !sc.alpha(i) || r.placeCue(sc, i) == 0 || safe(sc, i) {
+		return false
+	}
+	return sc.lex(i).place != pkNone || r.t.world(sc, i)&bWorldPlace != 0
 }
 
 // dottedPlace returns the last letter of a place's abbreviation written

@@ -1471,6 +1471,17 @@ func placeConnectives(sc *scan, spans []Span) []Span {
 			}
 			s.End = sc.toks[n].e
 		}
+		// A qualifier in brackets after the name: "Cyprus (Greek)",
+		// "Congo (Kinshasa)", "Korea (South)".
+		if k := firstTokenFrom(sc, s.End); k > 0 && k < len(sc.toks) && sc.toks[k-1].e == s.End && sc.gap(k-1) == " (" {
+			j := k
+			for j < len(sc.toks) && j < k+2 && sc.alpha(j) && sc.toks[j].f&tCap != 0 && sc.gap(j) == " " {
+				j++
+			}
+			if j < len(sc.toks) && sc.alpha(j) && sc.toks[j].f&tCap != 0 && strings.HasPrefix(sc.gap(j), ")") && !otherLabelIn(spans, s.End, sc.toks[j].e) {
+				s.End = sc.toks[j].e + 1
+			}
+		}
 	}
 	return spans
 }

@@ -357,6 +357,14 @@ func TestStreetAsPerson(t *testing.T) {
 		{text: "Personal Info\nKind Regards\nMonday Tuesday\nJanuary February", not: []string{"Personal", "Kind", "Monday", "January"}},
 		// Particles between a name and the rest of it, and a French "L'".
 		{text: "Lukasz van der Elst listed it, said L'Heureux", want: []string{"Lukasz van der Elst", "L'Heureux"}, label: Person},
+		// A name after a title though the safelist holds it ("AKI" is
+		// acute kidney injury); not a role after "Lord", nor "MS Teams".
+		{text: "join accounts with ms. Aki, or Mrs Aki", want: []string{"Aki"}, label: Person},
+		{text: "the Lord Mayor of Brisbane, then on MS Teams", not: []string{"Mayor", "Teams"}},
+		// A town in capitals after a place cue, and a qualifier in
+		// brackets after a place.
+		{text: "we returned to CHAUMONT by helicopter, I WAS IN HOSPITAL", want: []string{"CHAUMONT"}, label: Location, not: []string{"WAS"}},
+		{text: "She moved here from Cyprus (Greek) last year, in Leeds (which I love)", want: []string{"Cyprus (Greek)"}, label: Location, not: []string{"which"}},
 		// A town's line between two lines of an address.
 		{text: "27 Via Verbano\n Apt. 918\n Valangin\n\n Slovenia 1524", want: []string{"27 Via Verbano", "Apt. 918", "Valangin", "Slovenia 1524"}, label: Location},
 		{text: "99 Avenida Lago\n Apt. 296\n BUNDALAGUAH\n Australia 3889", want: []string{"BUNDALAGUAH"}, label: Location},

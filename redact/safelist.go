@@ -444,11 +444,27 @@ func numeralsOnly(sc *scan, s Span) bool {
 	return k > 0 && k < len(w) && numberUnits[string(u)]
 }
 
+// afterTitle reports whether a capitalised span s, not in capitals, comes
+// right after a title ("Mrs", "Dr.", "ms.").
+func afterTitle(sc *scan, s Span) bool {
+	i := firstTokenFrom(sc, s.Start)
+	if i <= 0 || sc.toks[i].s != s.Start || sc.toks[i].f&tCap == 0 || sc.toks[i].f&tUpper != 0 {
+		return false // "Dr ABG" in a note is shorthand
+	}
+	g := sc.gap(i - 1)
+	return (g == " " || g == ". ") && surnameTitles[string(sc.lw(i-1))] && sc.toks[i-1].f&tUpper == 0 // "MS Teams"
+}
+
+// surnameTitles come before a surname, never before a role: "Mrs Aki", but
+// "Lord Mayor", "Lord President".
+var surnameTitles = words(`mr mrs ms mx miss dr prof`)
+
 // numberUnits are the units notes glue to a number.
 var numberUnits = words(`cc ml mls l mg mcg ug g kg mmol meq u iu units hr hrs h min mins cm mm m km ft`)
 
 // dropSafe removes the spans of the model, the gazetteers and cue phrases
-// whose every word is safelisted (see the safelist comment above) or is a
+// whose every word is safelisted (see the safelist comment above; not a
+// capitalised name after a title: "Ms Aki", "Dr. Rennie") or is a
 // month or weekday used as a time ("in June", "last Friday"), and a name
 // span that is only the cue of an identifier found after it ("reg is AB12
 // CDE": Reg is a name, but here the word for a registration).
@@ -462,7 +478,7 @@ func dropSafe(sc *scan, spans []Span) []Span {
 	k := 0
 	for _, s := range spans {
 		name := s.Label == Person || s.Label == Location
-		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s) || peoplesPlace(sc, s) || s.Source == srcNER && numeralsOnly(sc, s)) || labValues(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
+		if (s.Source == srcNER || s.Source == srcGazetteer || s.Source == srcContext) && s.Label != Org && (allSafe(sc, s) && !(s.Label == Person && afterTitle(sc, s)) || name && (disfluent(sc, s) || everydayUse(sc, s) || s.Source == srcNER && plainWords(sc, s) || placeKind(sc, s) || placeAsModifier(sc, s) || dwelling(sc, s) || peoplesPlace(sc, s) || s.Source == srcNER && numeralsOnly(sc, s)) || labValues(sc, s) || idAt >= 0 && codeCueBefore(sc, s, spans)) {
 			continue
 		}
 		spans[k] = s
