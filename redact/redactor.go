@@ -695,6 +695,7 @@ func addressLines(sc *scan, spans []Span) []Span {
 // count.
 func addressBlock(sc *scan, spans []Span) []Span {
 	t := sc.text
+	ar := addressRecognizer{t: getTables()}
 	if strings.Count(t, "\n") < 2 {
 		return spans
 	}
@@ -730,13 +731,31 @@ func addressBlock(sc *scan, spans []Span) []Span {
 			if k == l.s && l.e-l.s > 1 && sc.num(k) && sc.toks[k].f&tAlpha == 0 {
 				continue // "2484 Ansina": a house number and its street
 			}
-			ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && (!covers(spans[:n], sc.toks[k].s) || personAt(spans[:n], sc.toks[k].s) || first && locationAt(spans[:n], sc.toks[k].s)) && !sc.has(k, bFunction|bPronoun)
+			ok = sc.alpha(k) && (sc.toks[k].f&tCap != 0 || first && ar.aw(sc, k)&(awPrefix|awStreet) != 0) &&
+				(!covers(spans[:n], sc.toks[k].s) || personCovers(spans[:n], sc.toks[k].s) || first && locationAt(spans[:n], sc.toks[k].s)) &&
+				(!sc.has(k, bFunction|bPronoun) || sc.toks[k].e-sc.toks[k].s == 1 && sc.toks[k].f&tCap != 0) // "R" for Rua
 		}
 		if ok {
-			spans = append(spans, Span{Start: sc.toks[l.s].s, End: sc.toks[l.e-1].e, Label: Location, Source: srcContext, Score: scCtx})
+			a, b := sc.toks[l.s].s, sc.toks[l.e-1].e
+			for y := range spans[:n] {
+				if o := &spans[y]; o.Label == Person && o.Start >= a && o.End <= b {
+					o.Label = Location // a street named as a person: "51 R Família Marques"
+				}
+			}
+			spans = append(spans, Span{Start: a, End: b, Label: Location, Source: srcContext, Score: scCtx})
 		}
 	}
 	return spans
+}
+
+// personCovers reports whether a PERSON span covers byte p.
+func personCovers(spans []Span, p int) bool {
+	for _, s := range spans {
+		if s.Label == Person && s.Start <= p && p < s.End {
+			return true
+		}
+	}
+	return false
 }
 
 // locationAt reports whether a LOCATION or POSTCODE span covers byte p.
@@ -1177,7 +1196,7 @@ func nameLines(sc *scan, spans []Span) []Span {
 				e := sc.lex(k)
 				ok = sc.alpha(k) && sc.toks[k].f&tCap != 0 && sc.toks[k].f&tUpper == 0 && e.wc == wNone && !safe(sc, k) &&
 					!e.is(bTitle|bFunction|bPronoun|bKin|bChat|bWeekday|bMonth) && e.place == pkNone &&
-					(!covers(spans[:n], sc.toks[k].s) || personAt(spans[:n], sc.toks[k].s))
+					(!covers(spans[:n], sc.toks[k].s) || personCovers(spans[:n], sc.toks[k].s))
 			}
 			if ok {
 				spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[j-1].e, Label: Person, Source: srcContext, Score: scCtx})
@@ -1478,7 +1497,7 @@ func placeConnectives(sc *scan, spans []Span) []Span {
 			for j < len(sc.toks) && j < k+2 && sc.alpha(j) && sc.toks[j].f&tCap != 0 && sc.gap(j) == " " {
 				j++
 			}
-			if j < len(sc.toks) && sc.alpha(j) && sc.toks[j].f&tCap != 0 && strings.HasPrefix(sc.gap(j), ")") && !otherLabelIn(spans, s.End, sc.toks[j].e) {
+			if j < len(sc.toks) && sc.alpha(j) && sc.toks[j].f&tCap != 0 && strings.HasPrefix(sc.text[sc.toks[j].e:], ")") && !otherLabelIn(spans, s.End, sc.toks[j].e) {
 				s.End = sc.toks[j].e + 1
 			}
 		}

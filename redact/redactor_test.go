@@ -377,6 +377,9 @@ func TestStreetAsPerson(t *testing.T) {
 		{text: "his address: 23 R Irene Lisboa", want: []string{"23 R Irene Lisboa"}, label: Location},
 		// An address block's first line; Hungary's "u." for utca.
 		{text: "27 Kolodvorska\n Apt. 918\n Valangin\n Slovenia 1524", want: []string{"27 Kolodvorska"}, label: Location},
+		{text: "51 R Família Marques\n Apt. 481\n Montijo", want: []string{"51 R Família Marques"}, label: Location},
+		{text: "??? Zrinko Popović\n??? 90 ul. Posejdona\n??? Flat 430\n??? Poland 65-119", want: []string{"90 ul. Posejdona"}, label: Location},
+		{text: "She moved here from Cyprus (Greek)", want: []string{"Cyprus (Greek)"}, label: Location},
 		{text: "a taxi to Király u. 79., Gyopárosfürdô. See u 2morrow", want: []string{"Király u. 79., Gyopárosfürdô"}, label: Location, not: []string{"See", "2morrow"}},
 		{text: "she lived at Klenovac 346 in Zagreb", want: []string{"Klenovac 346", "Zagreb"}, label: Location},
 		{text: "write to plac Matejki 039", want: []string{"plac Matejki 039"}, label: Location},
