@@ -527,8 +527,18 @@ func (r *contextRecognizer) placeCue(sc *scan, i int) int {
 	if sc.has(p, bPlaceStrong) {
 		return 2
 	}
+	// A football club named by its town: "he supports everton", "a big
+	// fan of everton"; only a UK place no English list holds ("supporting
+	// The Used", "Credit Support Annex", "support bodyboarding" are none).
+	fan := sc.isWord(p, "supports") || sc.isWord(p, "supporting") || sc.isWord(p, "support")
 	if q := sc.prevWord(p); q >= 0 && sc.isWord(p, "of") && (sc.isWord(q, "fan") || sc.isWord(q, "fans") || sc.isWord(q, "supporter")) {
-		return 2 // "a big fan of everton"
+		fan = true
+	}
+	if fan {
+		if e := sc.lex(i); e.place != pkNone && e.wc == wNone && !sc.has(i, bFunction|bPronoun) {
+			return 2
+		}
+		return 0
 	}
 	if sc.isWord(p, "in") || sc.isWord(p, "to") || sc.isWord(p, "from") || sc.isWord(p, "at") || sc.isWord(p, "up") {
 		if q := sc.prevWord(p); q >= 0 && sc.isWord(p, "to") && sc.toks[i].f&tCap == 0 && infinitiveCues[string(sc.lw(q))] {

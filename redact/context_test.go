@@ -58,6 +58,7 @@ func TestContextRecognizer(t *testing.T) {
 		// A club named by its town, in lower case.
 		{text: "he supports everton, a big fan of everton", want: []string{"everton", "everton"}, label: Location},
 		{text: "i support reading the news and they support bath time", not: []string{"reading", "bath"}},
+		{text: "the band is supporting The Used, a draft Credit Support Annex", not: []string{"The", "Annex"}},
 		{text: "we live in Bath now", want: []string{"Bath"}},
 		{text: "went to derby for the day", want: []string{"derby"}},
 		{text: "near Ystradgynlais", want: []string{"Ystradgynlais"}},

@@ -226,9 +226,8 @@ var titleWords = words(`dr doctor mr mrs ms miss mx prof professor sir dame lord
 var nameCueWords = words(`called named name`)
 
 // placeCueStrong are the words before a place that make even a lower-case
-// common-word place a place: "moved to reading", "lives in bath". A
-// football club named by its town counts ("he supports everton").
-var placeCueStrong = words(`near nearby around outside towards supports supporting support`)
+// common-word place a place: "moved to reading", "lives in bath".
+var placeCueStrong = words(`near nearby around outside towards`)
 
 // placeCueVerbs precede "in" / "to" / "from" in strong place cues.
 var placeCueVerbs = words(`moved move moving live lives living lived born raised grew based settled relocated
