@@ -375,13 +375,28 @@ func findIPv6(dst []Span, t string) []Span {
 // four joined by "." ("001b.4411.3ab7"). They identify a patient's device,
 // so they are IDs.
 func findMACs(dst []Span, t string) []Span {
-	for i := 0; i+14 <= len(t); i++ {
-		if !isHex(t[i]) || (i > 0 && (isHex(t[i-1]) || isASCIILetter(t[i-1]) || t[i-1] == ':' || t[i-1] == '-' || t[i-1] == '.')) {
-			continue
+	// Only the first separator can open one: two hex digits before a ":"
+	// or "-", four before a "."; each is found with IndexByte.
+	for _, sep := range [...]byte{':', '-', '.'} {
+		back := 2
+		if sep == '.' {
+			back = 4
 		}
-		if e := macAt(t, i); e > 0 {
-			dst = append(dst, pat(i, e, ID, 0.9))
-			i = e
+		for q := 0; q < len(t); {
+			k := strings.IndexByte(t[q:], sep)
+			if k < 0 {
+				break
+			}
+			q += k
+			i := q - back
+			q++
+			if i < 0 || i+14 > len(t) || !isHex(t[i]) || (i > 0 && (isHex(t[i-1]) || isASCIILetter(t[i-1]) || t[i-1] == ':' || t[i-1] == '-' || t[i-1] == '.')) {
+				continue
+			}
+			if e := macAt(t, i); e > 0 {
+				dst = append(dst, pat(i, e, ID, 0.9))
+				q = e
+			}
 		}
 	}
 	return dst
