@@ -694,20 +694,14 @@ func addressLines(sc *scan, spans []Span) []Span {
 // Kolodvorska\n Apt. 918"). Blank lines and a quote's marks ("> ") do not
 // count.
 func addressBlock(sc *scan, spans []Span) []Span {
-	t := sc.text
-	ar := addressRecognizer{t: getTables()}
-	if strings.Count(t, "\n") < 2 {
+	if strings.Count(sc.text, "\n") < 2 {
 		return spans
 	}
+	ar := addressRecognizer{t: getTables()}
 	type line struct{ s, e int } // the line's tokens, s..e-1
 	var lines []line
-	for i := 0; i < len(sc.toks); {
-		j := i + 1
-		for j < len(sc.toks) && !strings.Contains(sc.gap(j-1), "\n") {
-			j++
-		}
-		lines = append(lines, line{i, j})
-		i = j
+	for i := 0; i < len(sc.toks); i = lineEnd(sc, i) {
+		lines = append(lines, line{i, lineEnd(sc, i)})
 	}
 	filled := func(l line) bool {
 		for k := l.s; k < l.e; k++ {
@@ -1137,9 +1131,8 @@ func (r *addressRecognizer) numberBefore(sc *scan, k int) int {
 // particleBridge joins a PERSON span, the name particles after it and the
 // PERSON span after them into one name, or the LOCATION span after them
 // when the first span ends in a particle itself or two particles stand
-// between: "Lukasz van der Elst",
-// where the tagger took "Lukasz van" for a person and "Elst" (a Dutch
-// town) for a place.
+// between: "Lukasz van der Elst", where the tagger took "Lukasz van" for a
+// person and "Elst" (a Dutch town) for a place.
 func particleBridge(sc *scan, spans []Span) []Span {
 	for x := range spans {
 		s := &spans[x]
@@ -1175,21 +1168,17 @@ func particleBridge(sc *scan, spans []Span) []Span {
 
 // nameLines takes a line of two or three capitalised words that no
 // English word list holds and no span but a name's covers, alone in a
-// text of several lines, for a name:
-// the head of a letter, a signature or a CV ("Yuuto Oosawa\n\nSegmental
-// paver"). A heading of English words ("Personal Info", "Kind Regards")
-// is none.
+// text of several lines, for a name: the head of a letter, a signature or
+// a CV ("Yuuto Oosawa\n\nSegmental paver"). A heading of English words
+// ("Personal Info", "Kind Regards") is none.
 func nameLines(sc *scan, spans []Span) []Span {
 	t := sc.text
 	if strings.IndexByte(t, '\n') < 0 {
 		return spans
 	}
 	n := len(spans)
-	for i := 0; i < len(sc.toks); {
-		j := i + 1
-		for j < len(sc.toks) && !strings.Contains(sc.gap(j-1), "\n") {
-			j++
-		}
+	for i, j := 0, 0; i < len(sc.toks); i = j {
+		j = lineEnd(sc, i)
 		if j-i >= 2 && j-i <= 3 && lineAlone(t, sc.toks[i].s, sc.toks[j-1].e) {
 			ok := true
 			for k := i; k < j && ok; k++ {
@@ -1202,9 +1191,17 @@ func nameLines(sc *scan, spans []Span) []Span {
 				spans = append(spans, Span{Start: sc.toks[i].s, End: sc.toks[j-1].e, Label: Person, Source: srcContext, Score: scCtx})
 			}
 		}
-		i = j
 	}
 	return spans
+}
+
+// lineEnd returns the first token after the line that token i is on.
+func lineEnd(sc *scan, i int) int {
+	j := i + 1
+	for j < len(sc.toks) && !strings.Contains(sc.gap(j-1), "\n") {
+		j++
+	}
+	return j
 }
 
 // lineAlone reports whether only spaces stand after [s, e) on its line,
