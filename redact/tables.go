@@ -1101,6 +1101,22 @@ func (t *tables) wordTypo(w []byte, buf []byte) bool {
 	return false
 }
 
+// wordTypoAt is wordTypo of token i, remembered per word in the scan's
+// lexicon cache: a word no list knows is tried against every one-edit
+// variant, up to 54 lookups a letter.
+func (t *tables) wordTypoAt(sc *scan, i int) bool {
+	w := sc.lw(i)
+	sl := sc.lxc.filled(t, w)
+	if sl != nil && sl.has&hasWordTypo != 0 {
+		return sl.wtypo
+	}
+	v := t.wordTypo(w, sc.scratch[:0])
+	if sl != nil {
+		sl.wtypo, sl.has = v, sl.has|hasWordTypo
+	}
+	return v
+}
+
 // nameTypoAt is nameTypo of token i, remembered per word in the scan's
 // lexicon cache.
 func (t *tables) nameTypoAt(sc *scan, i int) bool {

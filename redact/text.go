@@ -644,7 +644,8 @@ type lexSlot struct {
 	w     [maxLexCached]byte
 	e     lexEntry
 	has   uint8 // which of the lazy facts below are filled
-	typo  bool
+	typo  bool // nameTypo
+	wtypo bool // wordTypo
 	world uint64
 	n2    map[string][]placePhrase
 }
@@ -653,6 +654,7 @@ type lexSlot struct {
 const (
 	hasWorld uint8 = 1 << iota
 	hasTypo
+	hasWordTypo
 	hasN2
 )
 

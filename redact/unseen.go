@@ -131,7 +131,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		return Span{Start: tk.s, End: tk.e, Label: Location, Source: srcContext, Score: scGazLow}, true
 	case e.wc == wNone && e.nf == 0 && e.place == pkNone && tk.f&tASCII != 0 && tk.e-tk.s >= 5 && !sc.capText:
 		lw := sc.lw(i)
-		if wb = r.t.world(sc, i); r.t.wordForm(lw) || wordEnding(lw) || laughter(lw) || cutOff(sc, i) || r.t.wordTypo(lw, sc.scratch[:0]) ||
+		if wb = r.t.world(sc, i); r.t.wordForm(lw) || wordEnding(lw) || laughter(lw) || cutOff(sc, i) || r.t.wordTypoAt(sc, i) ||
 			r.t.rareWords.has(lw) || wb&(bWorldFirst|bWorldSurname) == 0 && !sc.english() {
 			return Span{}, false
 		}
@@ -157,7 +157,7 @@ func (r *contextRecognizer) unseen(sc *scan, i int) (Span, bool) {
 		// no English list knows and a name or place list holds is one.
 		return Span{}, false
 	}
-	if e.wc == wNone && e.nf == 0 && !foreign && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && (r.t.wordTypo(sc.lw(i), sc.scratch[:0]) || r.t.wordForm(sc.lw(i))) {
+	if e.wc == wNone && e.nf == 0 && !foreign && wb&(bWorldFirst|bWorldSurname|bWorldPlace) == 0 && tk.e-tk.s >= 4 && (r.t.wordTypoAt(sc, i) || r.t.wordForm(sc.lw(i))) {
 		// On no name or place list and one edit from an everyday word
 		// ("Ledgend", "Nevermimd"): a misspelling, not a name.
 		return Span{}, false
@@ -178,7 +178,7 @@ func (r *contextRecognizer) shouted(sc *scan, i int) (Span, bool) {
 	tk := sc.toks[i]
 	lw := sc.lw(i)
 	if tk.e-tk.s < 5 || tk.f&tASCII == 0 || sc.lex(i).wc != wNone || sc.lex(i).bits != 0 || safe(sc, i) || sc.acronymPlural(i) ||
-		r.t.wordForm(lw) || wordEnding(lw) || r.t.wordTypo(lw, sc.scratch[:0]) {
+		r.t.wordForm(lw) || wordEnding(lw) || r.t.wordTypoAt(sc, i) {
 		return Span{}, false
 	}
 	if r.keepCountries && r.country(sc, i) {
