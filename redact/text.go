@@ -644,8 +644,8 @@ type lexSlot struct {
 	w     [maxLexCached]byte
 	e     lexEntry
 	has   uint8 // which of the lazy facts below are filled
-	typo  bool // nameTypo
-	wtypo bool // wordTypo
+	typo  bool  // nameTypo
+	wtypo bool  // wordTypo
 	world uint64
 	n2    map[string][]placePhrase
 }
