@@ -441,8 +441,8 @@ func (r *contextRecognizer) placeAbbrev(sc *scan, i int) bool {
 
 // capsPlace reports whether token i is a place written in capitals after
 // a place cue, as address data and forms write towns ("returned to
-// CHAUMONT", "in HYVINKÄÄ"): five letters or more, a place on a UK or
-// world list, no shorthand the safelist knows.
+// CHAUMONT", "moved to LEEDS"): five ASCII letters or more, a place on a
+// UK or world list, no shorthand the safelist knows.
 func (r *contextRecognizer) capsPlace(sc *scan, i int) bool {
 	tk := sc.toks[i]
 	if tk.f&tUpper == 0 || tk.e-tk.s < 5 || !sc.alpha(i) || r.placeCue(sc, i) == 0 || safe(sc, i) {
