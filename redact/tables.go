@@ -1101,33 +1101,34 @@ func (t *tables) wordTypo(w []byte, buf []byte) bool {
 	return false
 }
 
-// wordTypoAt is wordTypo of token i, remembered per word in the scan's
-// lexicon cache: a word no list knows is tried against every one-edit
-// variant, up to 54 lookups a letter.
-func (t *tables) wordTypoAt(sc *scan, i int) bool {
-	w := sc.lw(i)
-	sl := sc.lxc.filled(t, w)
-	if sl != nil && sl.has&hasWordTypo != 0 {
-		return sl.wtypo
-	}
-	v := t.wordTypo(w, sc.scratch[:0])
-	if sl != nil {
-		sl.wtypo, sl.has = v, sl.has|hasWordTypo
-	}
-	return v
-}
+// wordTypoAt is wordTypo of token i, remembered per word (see typoAt): a
+// word no list knows is tried against every one-edit variant, up to 54
+// lookups a letter.
+func (t *tables) wordTypoAt(sc *scan, i int) bool { return t.typoAt(sc, i, hasWordTypo) }
 
-// nameTypoAt is nameTypo of token i, remembered per word in the scan's
-// lexicon cache.
-func (t *tables) nameTypoAt(sc *scan, i int) bool {
+// nameTypoAt is nameTypo of token i, remembered per word (see typoAt).
+func (t *tables) nameTypoAt(sc *scan, i int) bool { return t.typoAt(sc, i, hasTypo) }
+
+// typoAt answers one of the one-edit checks for token i's word, kind
+// hasTypo (nameTypo) or hasWordTypo (wordTypo), from the scan's lexicon
+// cache when the word's slot already holds the answer.
+func (t *tables) typoAt(sc *scan, i int, kind uint8) bool {
 	w := sc.lw(i)
 	sl := sc.lxc.filled(t, w)
-	if sl != nil && sl.has&hasTypo != 0 {
-		return sl.typo
+	if sl != nil && sl.has&kind != 0 {
+		return sl.typos&kind != 0
 	}
-	v := t.nameTypo(w, sc.scratch[:0])
+	var v bool
+	if kind == hasTypo {
+		v = t.nameTypo(w, sc.scratch[:0])
+	} else {
+		v = t.wordTypo(w, sc.scratch[:0])
+	}
 	if sl != nil {
-		sl.typo, sl.has = v, sl.has|hasTypo
+		sl.has |= kind
+		if v {
+			sl.typos |= kind
+		}
 	}
 	return v
 }

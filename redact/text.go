@@ -644,8 +644,7 @@ type lexSlot struct {
 	w     [maxLexCached]byte
 	e     lexEntry
 	has   uint8 // which of the lazy facts below are filled
-	typo  bool  // nameTypo
-	wtypo bool  // wordTypo
+	typos uint8 // the one-edit checks that hold, by their has bit (hasTypo, hasWordTypo)
 	world uint64
 	n2    map[string][]placePhrase
 }
